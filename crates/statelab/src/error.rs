@@ -53,6 +53,20 @@ impl StatesError {
         StatesError { error: error.into(), cause: cause.into() }
     }
 
+    /// `States.Runtime` for data nested deeper than [`MAX_DEPTH`](crate::value::MAX_DEPTH) levels.
+    /// A loop can wrap its data one level deeper on every turn (`"Parameters": {"x.$": "$"}`,
+    /// `States.Array($)`); unchecked, it builds a value too deep to print, compare or even free
+    /// without exhausting the stack, which in the browser kills the page. The limit is Statelab's
+    /// own: AWS documents none, but its JSON parser (Jackson) refuses documents nested deeper than
+    /// 1000 levels by default, as Statelab's parsers do. No Catcher handles it.
+    pub fn too_deep(what: &str, depth: u32) -> StatesError {
+        StatesError::runtime(format!(
+            "The {what} is nested {depth} levels deep; Statelab handles data nested up to {} levels \
+             (as AWS's JSON parser does by default). Does a loop wrap its data one level deeper on each turn?",
+            crate::value::MAX_DEPTH
+        ))
+    }
+
     /// `States.Runtime`: terminal, not caught by `States.ALL`.
     pub fn runtime(cause: impl Into<String>) -> StatesError {
         StatesError::new(names::RUNTIME, cause)

@@ -21,7 +21,7 @@ use crate::rng::Rng;
 use crate::stubs::{Outcome, Stubs};
 use crate::template::Template;
 use crate::time::{format_millis, parse_millis};
-use crate::value::{Key, Map, Value};
+use crate::value::{Key, Map, Value, MAX_DEPTH};
 
 /// The largest payload a state may pass on: 256 KiB.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
@@ -429,14 +429,43 @@ fn scramble(seed: i64) -> i64 {
     (z ^ (z >> 31)) as i64
 }
 
+/// What to do about the payload quota, said wherever it is exceeded.
+const PAYLOAD_ADVICE: &str =
+    "This AWS quota cannot be raised: keep large data elsewhere (such as S3) and pass a reference to it.";
+
 fn data_limit(what: &str, size: usize) -> StatesError {
     StatesError::new(
         names::DATA_LIMIT_EXCEEDED,
         format!(
             "The {what} has a size of {size} bytes, which exceeds the maximum of {MAX_PAYLOAD_BYTES} bytes \
-             (256 KiB) that a state can pass on"
+             (256 KiB) that a state can pass on. {PAYLOAD_ADVICE}"
         ),
     )
+}
+
+/// A state's output (or a Map's or Parallel's result) over the quota. The first sentence is AWS's
+/// cause, as AWS records it for Map and Parallel states (and for Tasks, see `task_done`); the
+/// second is Statelab's, saying which limit and what to do.
+fn result_limit(state: &str, what: &str, size: usize) -> StatesError {
+    StatesError::new(
+        names::DATA_LIMIT_EXCEEDED,
+        format!(
+            "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes \
+             service limit. (The {what} has a size of {size} bytes, over the {MAX_PAYLOAD_BYTES} bytes \
+             (256 KiB) a state can pass on. {PAYLOAD_ADVICE})"
+        ),
+    )
+}
+
+/// The quotas on anything a state passes on: its size, then its depth.
+fn check_payload(what: &str, v: &Value) -> Result<(), StatesError> {
+    if v.json_len() > MAX_PAYLOAD_BYTES {
+        return Err(data_limit(what, v.json_len()));
+    }
+    if v.depth() > MAX_DEPTH {
+        return Err(StatesError::too_deep(what, v.depth()));
+    }
+    Ok(())
 }
 
 /// `true` when a Retrier or Catcher naming `name` handles `error`.
@@ -465,9 +494,7 @@ impl Execution {
         stubs: Rc<Stubs>,
         options: Options,
     ) -> Result<Execution, StatesError> {
-        if input.json_len() > MAX_PAYLOAD_BYTES {
-            return Err(data_limit("execution input", input.json_len()));
-        }
+        check_payload("execution input", &input)?;
         let exec_ctx = Value::object_from([
             ("Id", Value::string(options.execution_arn())),
             ("Input", input.clone()),
@@ -975,8 +1002,8 @@ impl Execution {
             assigned: Vec::new(),
         });
         self.fiber_mut(fiber).visit = self.visits.len() - 1;
-        if input.json_len() > MAX_PAYLOAD_BYTES {
-            self.fault(fiber, data_limit("state input", input.json_len()));
+        if let Err(e) = check_payload("state input", &input) {
+            self.fault(fiber, e);
             return;
         }
         self.run_state(fiber);
@@ -1029,9 +1056,7 @@ impl Execution {
             Some(Payload::Jsonata(_)) => return Err(StatesError::query("JSONata is not supported yet")),
             None => after_ip,
         };
-        if eff.json_len() > MAX_PAYLOAD_BYTES {
-            return Err(data_limit("effective input after Parameters", eff.json_len()));
-        }
+        check_payload("effective input after Parameters", &eff)?;
         self.fiber_mut(fiber).effective = eff.clone();
         Ok(eff)
     }
@@ -1542,9 +1567,7 @@ impl Execution {
         let mut total = 0;
         for (k, val) in v.as_object().into_iter().flatten() {
             total += val.json_len();
-            if val.json_len() > MAX_PAYLOAD_BYTES {
-                return Err(data_limit(&format!("variable '{k}'"), val.json_len()));
-            }
+            check_payload(&format!("variable '{k}'"), val)?;
             out.push((k.clone(), val.clone()));
         }
         if total > MAX_PAYLOAD_BYTES {
@@ -1578,7 +1601,12 @@ impl Execution {
     /// Emits `*StateExited` and moves the thread on: to `next`, or to its end.
     fn exit_to(&mut self, fiber: usize, state: StateId, output: Value, next: Option<StateId>) {
         if output.json_len() > MAX_PAYLOAD_BYTES {
-            return self.fault(fiber, data_limit("state output", output.json_len()));
+            // AWS's cause names the state and has no "An error occurred while executing" prefix.
+            let e = result_limit(&self.machine.state(state).name, "state output", output.json_len());
+            return self.handle_error(fiber, e, false, None);
+        }
+        if output.depth() > MAX_DEPTH {
+            return self.fault(fiber, StatesError::too_deep("state output", output.depth()));
         }
         self.max_payload = self.max_payload.max(output.json_len());
         let machine = self.machine.clone();
@@ -2346,7 +2374,8 @@ impl Execution {
         self.fiber_mut(fiber).exit_prev = Some(anchor);
         let result = Value::array(results);
         if result.json_len() > MAX_PAYLOAD_BYTES {
-            return self.fault(fiber, data_limit("result", result.json_len()));
+            let e = result_limit(&self.machine.state(state).name, "result", result.json_len());
+            return self.handle_error(fiber, e, false, None);
         }
         if let Err(e) = self.with_result(fiber, state, result) {
             self.fault(fiber, e);

@@ -1,0 +1,242 @@
+//! Robustness regressions: inputs that once crashed or hung Statelab (most found by the fuzz
+//! targets in `fuzz/`), and the limits that keep hostile input from doing so.
+//!
+//! Every file under `tests/cases/regressions/<target>/` is fed to the entry point its fuzz target
+//! exercises, and must come back with a result or a clean error (one with a message), never a
+//! panic:
+//!
+//! | directory | file | entry point |
+//! |---|---|---|
+//! | `check/` | any text | `statelab::check`, as a pasted definition |
+//! | `jsonpath/` | a path, a newline, a document | `JsonPath::parse`, `select`, `set` |
+//! | `intrinsics/` | a call, a newline, the input | `intrinsics::parse`, `Call::eval` |
+//! | `stubs/` | a stub file or MockConfigFile | `Stubs::parse` |
+//! | `share/` | a link | `share::decode` |
+//! | `execute/` | a test file (`definition`, `input`, `stubs`, `expect`) | a whole run, whose `expect` must hold |
+//!
+//! Each file is named after what broke; the fix's commit says why.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use statelab::eval::Env;
+use statelab::exec::{Execution, Options, Status};
+use statelab::path::JsonPath;
+use statelab::rng::Rng;
+use statelab::testing::{self, DefinitionRef};
+use statelab::value::MAX_DEPTH;
+use statelab::{Stubs, Value};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/regressions")
+}
+
+/// The files of one target's directory, in name order.
+fn files(target: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(cases_dir().join(target))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn read(path: &Path) -> String {
+    String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned()
+}
+
+fn split_line(text: &str) -> (&str, &str) {
+    text.split_once('\n').unwrap_or((text, ""))
+}
+
+fn parse_any(text: &str) -> Option<Value> {
+    statelab::json::parse(text).ok().or_else(|| statelab::yaml::parse(text).ok())
+}
+
+#[test]
+fn check_cases() {
+    for path in files("check") {
+        let text = read(&path);
+        let checked = statelab::check(&text, None);
+        assert!(
+            checked.is_ok() || checked.diagnostics.iter().any(|d| d.is_error() && !d.message.is_empty()),
+            "{}: neither a machine nor an error",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn jsonpath_cases() {
+    for path in files("jsonpath") {
+        let text = read(&path);
+        let (p, doc) = split_line(&text);
+        match JsonPath::parse(p) {
+            Ok(p) => {
+                let doc = parse_any(doc).unwrap_or(Value::Null);
+                let _ = p.select(&doc);
+                if p.is_reference() {
+                    if let Err(e) = p.set(doc.clone(), doc) {
+                        assert!(!e.is_empty(), "{}: an empty error", path.display());
+                    }
+                }
+            }
+            Err(e) => assert!(!e.to_string().is_empty(), "{}: an empty error", path.display()),
+        }
+    }
+}
+
+#[test]
+fn intrinsics_cases() {
+    for path in files("intrinsics") {
+        let text = read(&path);
+        let (call, input) = split_line(&text);
+        match statelab::intrinsics::parse(call) {
+            Ok(c) => {
+                let input = parse_any(input).unwrap_or(Value::Null);
+                let ctx = Value::Null;
+                if let Err(e) = c.eval(&Env::new(&input, &ctx), &mut Rng::new(0)) {
+                    assert!(!e.cause.is_empty(), "{}: an error without a cause", path.display());
+                }
+            }
+            Err(e) => assert!(!e.to_string().is_empty(), "{}: an empty error", path.display()),
+        }
+    }
+}
+
+#[test]
+fn stubs_cases() {
+    for path in files("stubs") {
+        let Some(v) = parse_any(&read(&path)) else { continue };
+        if let Err(e) = Stubs::parse(&v, None, None) {
+            assert!(!e.message.is_empty(), "{}: an empty error", path.display());
+        }
+    }
+}
+
+#[test]
+fn share_cases() {
+    for path in files("share") {
+        if let Err(e) = statelab::share::decode(&read(&path)) {
+            assert!(!e.message.is_empty(), "{}: an empty error", path.display());
+        }
+    }
+}
+
+#[test]
+fn execute_cases() {
+    for path in files("execute") {
+        let name = path.display();
+        let file = statelab::json::parse(&read(&path)).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let file = testing::parse_test_file(&file).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let DefinitionRef::Inline(def) = &file.definition else {
+            panic!("{name}: write the definition inline")
+        };
+        let checked = statelab::check(&def.to_json(), None);
+        let machine = checked.machine.clone().filter(|_| checked.is_ok());
+        let machine = machine.unwrap_or_else(|| panic!("{name}: {:?}", checked.diagnostics));
+        for case in &file.cases {
+            assert!(case.expect.status.is_some(), "{name} [{}]: say the expected status", case.name);
+            let exec = testing::run_case(machine.clone(), case).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let problems = testing::check(&exec, &case.expect);
+            assert!(problems.is_empty(), "{name} [{}]: {problems:?}", case.name);
+        }
+    }
+}
+
+/// Runs a definition to its end with a generous step budget.
+fn run(definition: &str, input: Value) -> Execution {
+    let checked = statelab::check(definition, None);
+    let machine = checked.machine.clone().filter(|_| checked.is_ok());
+    let machine = machine.unwrap_or_else(|| panic!("{:?}", checked.diagnostics));
+    let mut exec = Execution::start(machine, input, Rc::new(Stubs::empty()), Options::default()).unwrap();
+    exec.run();
+    exec
+}
+
+fn failure(exec: &Execution) -> (String, String) {
+    match exec.status() {
+        Status::Failed(e) => (e.error.to_string(), e.cause.to_string()),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+/// A loop that wraps its data one level deeper on every turn ends with a clean error when the
+/// data would be nested deeper than the parsers allow, long before the payload quota (each level
+/// costs only 6 bytes) or the history quota: such data could not be printed, compared or freed
+/// without exhausting the stack (in the browser, a dead page).
+#[test]
+fn a_loop_that_nests_its_data_deeper_each_turn_stops_at_the_depth_limit() {
+    let exec = run(
+        r#"{"StartAt": "Wrap", "States": {
+            "Wrap": {"Type": "Pass", "Parameters": {"x.$": "$"}, "Next": "Again"},
+            "Again": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "Wrap"}],
+                      "Default": "Done"},
+            "Done": {"Type": "Succeed"}}}"#,
+        Value::empty_object(),
+    );
+    let (error, cause) = failure(&exec);
+    assert_eq!(error, "States.Runtime");
+    assert!(cause.contains(&format!("nested {} levels deep", MAX_DEPTH + 1)), "{cause}");
+    assert!(cause.contains("Statelab handles data nested up to 1000 levels"), "{cause}");
+}
+
+/// The same with intrinsic calls, ten levels a turn, and with Assign.
+#[test]
+fn intrinsic_and_variable_nesting_stop_at_the_depth_limit() {
+    let array10 = "States.Array(".repeat(10) + "$" + &")".repeat(10);
+    let exec = run(
+        &format!(
+            r#"{{"StartAt": "Wrap", "States": {{
+                "Wrap": {{"Type": "Pass", "Parameters": {{"x.$": "{array10}"}}, "Next": "Again"}},
+                "Again": {{"Type": "Choice", "Choices": [{{"Variable": "$", "IsPresent": true, "Next": "Wrap"}}],
+                          "Default": "Done"}},
+                "Done": {{"Type": "Succeed"}}}}}}"#
+        ),
+        Value::empty_object(),
+    );
+    let (error, cause) = failure(&exec);
+    assert_eq!(error, "States.Runtime");
+    assert!(cause.contains("The result of the payload template is nested 100"), "{cause}");
+    let exec = run(
+        r#"{"StartAt": "Seed", "States": {
+            "Seed": {"Type": "Pass", "Assign": {"v": []}, "Next": "Wrap"},
+            "Wrap": {"Type": "Pass", "Assign": {"v.$": "States.Array($v)"}, "Next": "Again"},
+            "Again": {"Type": "Choice", "Choices": [{"Variable": "$", "IsPresent": true, "Next": "Wrap"}],
+                      "Default": "Done"},
+            "Done": {"Type": "Succeed"}}}"#,
+        Value::empty_object(),
+    );
+    let (error, cause) = failure(&exec);
+    assert_eq!(error, "States.Runtime");
+    assert!(cause.contains("The result of the payload template is nested 1001 levels"), "{cause}");
+}
+
+/// The deepest values a run handles are safe on a small stack, as in the browser (1 MiB): what
+/// a run keeps (up to [`MAX_DEPTH`] levels, a few more inside the context object or a Map's
+/// results) can be printed, compared and freed; what a state builds before it is checked (a
+/// template or intrinsic call around data: twice that) can be freed.
+#[test]
+fn the_deepest_values_a_run_handles_are_safe_on_a_small_stack() {
+    fn build(depth: u32) -> Value {
+        let mut v = Value::Null;
+        for i in 0..depth {
+            v = if i % 2 == 0 { Value::array(vec![v]) } else { Value::object_from([("x", v)]) };
+        }
+        v
+    }
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let v = build(MAX_DEPTH + 10);
+            let w = build(MAX_DEPTH + 10);
+            assert!(v == w);
+            assert_eq!(v.to_json().len(), v.json_len());
+            let _ = v.to_json_pretty();
+            drop(v);
+            drop(w);
+            drop(build(2 * MAX_DEPTH + 10));
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
