@@ -429,18 +429,8 @@ fn scramble(seed: i64) -> i64 {
     (z ^ (z >> 31)) as i64
 }
 
-/// What to do about the payload quota, said wherever it is exceeded.
-const PAYLOAD_ADVICE: &str =
-    "This AWS quota cannot be raised: keep large data elsewhere (such as S3) and pass a reference to it.";
-
 fn data_limit(what: &str, size: usize) -> StatesError {
-    StatesError::new(
-        names::DATA_LIMIT_EXCEEDED,
-        format!(
-            "The {what} has a size of {size} bytes, which exceeds the maximum of {MAX_PAYLOAD_BYTES} bytes \
-             (256 KiB) that a state can pass on. {PAYLOAD_ADVICE}"
-        ),
-    )
+    StatesError::data_limit(what, size)
 }
 
 /// A state's output (or a Map's or Parallel's result) over the quota. The first sentence is AWS's
@@ -452,7 +442,8 @@ fn result_limit(state: &str, what: &str, size: usize) -> StatesError {
         format!(
             "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes \
              service limit. (The {what} has a size of {size} bytes, over the {MAX_PAYLOAD_BYTES} bytes \
-             (256 KiB) a state can pass on. {PAYLOAD_ADVICE})"
+             (256 KiB) a state can pass on. {})",
+            crate::error::PAYLOAD_ADVICE
         ),
     )
 }
@@ -1048,6 +1039,9 @@ impl Execution {
         let eff = match &st.io.parameters {
             Some(Payload::Path(t)) => {
                 let v = self.eval_template(t, &after_ip, &ctx, &vars)?;
+                // Checked before it is kept: a template with many copies of the input can describe
+                // gigabytes (its parts are shared), which the inspector must never try to print.
+                check_payload("effective input after Parameters", &v)?;
                 if let Some(vis) = self.visit_mut(fiber) {
                     vis.stages.after_parameters = Some(v.clone());
                 }
@@ -1134,6 +1128,7 @@ impl Execution {
             Some(StringSource::Dynamic(t)) => {
                 let (ctx, vars) = self.env_parts(fiber, state);
                 let v = self.eval_template(t, eff, &ctx, &vars)?;
+                check_payload("Error or Cause", &v)?;
                 let inner = v.as_object().and_then(|m| m.values().next()).cloned().unwrap_or_default();
                 match inner {
                     Value::String(s) => Ok(s.to_string()),
@@ -1516,6 +1511,7 @@ impl Execution {
             Some(t) => {
                 let (ctx, vars) = self.env_parts(fiber, state);
                 let s = self.eval_template(t, &result, &ctx, &vars)?;
+                check_payload("result after ResultSelector", &s)?;
                 if let Some(v) = self.visit_mut(fiber) {
                     v.stages.after_result_selector = Some(s.clone());
                 }
@@ -2255,7 +2251,9 @@ impl Execution {
         let batch_input = match &b.batch_input {
             Some(Payload::Path(t)) => {
                 let (ctx, vars) = self.env_parts(fiber, state);
-                Some(self.eval_template(t, doc, &ctx, &vars)?)
+                let b = self.eval_template(t, doc, &ctx, &vars)?;
+                check_payload("BatchInput", &b)?;
+                Some(b)
             }
             _ => None,
         };
@@ -2303,7 +2301,10 @@ impl Execution {
                     let ctx = self.context(fiber, Some((i, &item, key.as_ref())));
                     let doc = self.fiber(fiber).effective.clone();
                     let vars = self.fiber(fiber).vars.clone();
-                    match self.eval_template(t, &doc, &ctx, &vars) {
+                    let selected = self
+                        .eval_template(t, &doc, &ctx, &vars)
+                        .and_then(|v| check_payload("item input after ItemSelector", &v).map(|()| v));
+                    match selected {
                         Ok(v) => v,
                         Err(e) => {
                             if let Some(j) = self.fiber_mut(fiber).join.as_mut() {

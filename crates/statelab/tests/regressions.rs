@@ -196,7 +196,7 @@ fn intrinsic_and_variable_nesting_stop_at_the_depth_limit() {
     );
     let (error, cause) = failure(&exec);
     assert_eq!(error, "States.Runtime");
-    assert!(cause.contains("The result of the payload template is nested 100"), "{cause}");
+    assert!(cause.contains("is nested 1001 levels deep"), "{cause}");
     let exec = run(
         r#"{"StartAt": "Seed", "States": {
             "Seed": {"Type": "Pass", "Assign": {"v": []}, "Next": "Wrap"},
@@ -239,4 +239,71 @@ fn the_deepest_values_a_run_handles_are_safe_on_a_small_stack() {
         .unwrap()
         .join()
         .unwrap();
+}
+
+/// Call results share structure: `States.Array($.s, $.s, ...)` with 2000 arguments describes
+/// 400 MB in a few kilobytes of memory, until `States.JsonToString` writes it all out. Every
+/// call's result is held to the payload quota instead.
+#[test]
+fn intrinsic_calls_cannot_describe_more_than_the_quota() {
+    let call = format!("States.JsonToString(States.Array($.s{}))", ", $.s".repeat(1999));
+    let exec = run(
+        &format!(
+            r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Parameters": {{"x.$": "{call}"}}, "End": true}}}}}}"#
+        ),
+        Value::object_from([("s", Value::string("x".repeat(200_000)))]),
+    );
+    let (error, cause) = failure(&exec);
+    assert_eq!(error, "States.DataLimitExceeded");
+    assert!(cause.contains("The result of States.Array has a size of 400006001 bytes"), "{cause}");
+    assert!(cause.contains("cannot be raised"), "{cause}");
+}
+
+/// `States.Format` with many placeholders for one large string stops at the quota rather than
+/// writing out hundreds of megabytes.
+#[test]
+fn format_stops_writing_at_the_payload_quota() {
+    let holes = "{}".repeat(2000);
+    let args = ", $.s".repeat(2000);
+    let exec = run(
+        &format!(
+            r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass",
+                "Parameters": {{"x.$": "States.Format('{holes}'{args})"}}, "End": true}}}}}}"#
+        ),
+        Value::object_from([("s", Value::string("y".repeat(200_000)))]),
+    );
+    let (error, cause) = failure(&exec);
+    assert_eq!(error, "States.DataLimitExceeded");
+    assert!(cause.contains("The result of States.Format has a size of 400000 bytes"), "{cause}");
+}
+
+/// A template with thousands of copies of the input describes gigabytes: it is refused as soon as
+/// it is built, and never kept for the inspector to print.
+#[test]
+fn a_template_of_many_copies_is_refused_before_it_is_kept() {
+    let members: Vec<String> = (0..5000).map(|i| format!(r#""k{i}.$": "$.s""#)).collect();
+    let exec = run(
+        &format!(
+            r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Parameters": {{{}}}, "End": true}}}}}}"#,
+            members.join(", ")
+        ),
+        Value::object_from([("s", Value::string("z".repeat(200_000)))]),
+    );
+    let (error, cause) = failure(&exec);
+    assert_eq!(error, "States.DataLimitExceeded");
+    assert!(cause.contains("The effective input after Parameters has a size of 10000"), "{cause}");
+    let visit = exec.visits().first().unwrap();
+    assert!(visit.stages.after_parameters.is_none());
+}
+
+/// A value whose shared parts add up to more bytes than a `usize` counts (past 4 GiB on wasm32)
+/// reports a saturated size, not an overflow.
+#[test]
+fn sizes_saturate() {
+    let mut v = Value::string("x".repeat(1000));
+    for _ in 0..16 {
+        v = Value::array(vec![v; 64]);
+    }
+    assert_eq!(v.json_len(), usize::MAX);
+    assert_eq!(v.depth(), 16);
 }
