@@ -307,3 +307,115 @@ fn sizes_saturate() {
     assert_eq!(v.json_len(), usize::MAX);
     assert_eq!(v.depth(), 16);
 }
+
+// The limits. Each ends the work cleanly with a message that names the limit and says what to do
+// about it.
+
+/// A definition over AWS's 1 MB quota (measured on its compact JSON) is refused before it is
+/// compiled.
+#[test]
+fn limit_definition_size() {
+    let big = format!(
+        r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Result": "{}", "End": true}}}}}}"#,
+        "x".repeat(statelab::MAX_DEFINITION_BYTES)
+    );
+    let checked = statelab::check(&big, None);
+    assert!(checked.machine.is_none());
+    let d = &checked.diagnostics[0];
+    assert_eq!(d.code, "SCHEMA_VALIDATION_FAILED");
+    assert!(d.message.contains("AWS accepts definitions of up to 1048576 bytes (1 MB)"), "{}", d.message);
+    assert!(d.message.contains("cannot be raised. Split the workflow"), "{}", d.message);
+}
+
+/// Text over 8 MiB is not even parsed.
+#[test]
+fn limit_document_size() {
+    let checked = statelab::check(&" ".repeat(statelab::MAX_DOCUMENT_BYTES + 1), None);
+    let d = &checked.diagnostics[0];
+    assert!(d.message.contains("Statelab reads documents of up to 8388608 bytes (8 MiB)"), "{}", d.message);
+}
+
+/// An execution input over 256 KiB cannot start, as StartExecution refuses it.
+#[test]
+fn limit_payload_of_the_input() {
+    let checked = statelab::check(r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#, None);
+    let input = Value::string("x".repeat(statelab::exec::MAX_PAYLOAD_BYTES));
+    let e = Execution::start(checked.machine.unwrap(), input, Rc::new(Stubs::empty()), Options::default())
+        .unwrap_err();
+    assert_eq!(e.error, "States.DataLimitExceeded");
+    assert!(e.cause.contains("exceeds the maximum of 262144 bytes (256 KiB)"), "{}", e.cause);
+    assert!(e.cause.contains("This AWS quota cannot be raised"), "{}", e.cause);
+}
+
+/// A state's output over 256 KiB: AWS's cause, then which limit and what to do.
+#[test]
+fn limit_payload_of_a_state_output() {
+    let exec = run(
+        r#"{"StartAt": "Big", "States": {"Big": {"Type": "Pass",
+            "Parameters": {"a.$": "$.s", "b.$": "$.s"}, "ResultPath": "$.copy", "End": true}}}"#,
+        Value::object_from([("s", Value::string("x".repeat(100_000)))]),
+    );
+    let (error, cause) = failure(&exec);
+    assert_eq!(error, "States.DataLimitExceeded");
+    assert!(
+        cause.starts_with(
+            "The state/task 'Big' returned a result with a size exceeding the maximum number of bytes service limit."
+        ),
+        "{cause}"
+    );
+    assert!(cause.contains("over the 262144 bytes (256 KiB) a state can pass on"), "{cause}");
+}
+
+/// The history quota: 25,000 events, after which AWS fails the execution.
+#[test]
+fn limit_history_events() {
+    let exec = run(
+        r#"{"StartAt": "Loop", "States": {
+            "Loop": {"Type": "Pass", "Next": "Again"},
+            "Again": {"Type": "Choice", "Choices": [{"Variable": "$", "IsPresent": true, "Next": "Loop"}],
+                      "Default": "Done"},
+            "Done": {"Type": "Succeed"}}}"#,
+        Value::empty_object(),
+    );
+    assert_eq!(exec.history().len(), statelab::exec::MAX_HISTORY_EVENTS);
+    let (error, cause) = failure(&exec);
+    assert_eq!(error, "States.Runtime");
+    assert!(cause.contains("the maximum number of history events (25000)"), "{cause}");
+    assert!(cause.contains("must continue as a new execution"), "{cause}");
+}
+
+/// The step budget ends a runaway loop long before the history quota would, and says how to
+/// raise it.
+#[test]
+fn limit_step_budget() {
+    let checked = statelab::check(
+        r#"{"StartAt": "W", "States": {
+            "W": {"Type": "Wait", "Seconds": 1, "Next": "Again"},
+            "Again": {"Type": "Choice", "Choices": [{"Variable": "$", "IsPresent": true, "Next": "W"}],
+                      "Default": "Done"},
+            "Done": {"Type": "Succeed"}}}"#,
+        None,
+    );
+    let options = Options { max_steps: 50, ..Options::default() };
+    let mut exec =
+        Execution::start(checked.machine.unwrap(), Value::Null, Rc::new(Stubs::empty()), options).unwrap();
+    exec.run();
+    let Status::Aborted(e) = exec.status() else { panic!("{:?}", exec.status()) };
+    assert_eq!(e.error, "Statelab.StepBudgetExhausted");
+    assert!(e.cause.contains("stopped after 50 steps, its step budget"), "{}", e.cause);
+    assert!(e.cause.contains("--max-steps on the command line"), "{}", e.cause);
+}
+
+/// Links over 256 KiB are not read; links that unpack to over 2 MiB are not unpacked.
+#[test]
+fn limit_link_size() {
+    let e = statelab::share::decode(&"A".repeat(statelab::share::MAX_LINK_BYTES + 1)).unwrap_err();
+    assert_eq!(e.kind.code(), "TOO_LARGE");
+    assert!(e.message.contains("Statelab opens links of up to 262144 bytes (256 KiB)"), "{}", e.message);
+    assert!(e.message.contains("Share a session this large as files instead"), "{}", e.message);
+    let session =
+        statelab::share::Session { input: "{}".repeat(1_200_000), ..statelab::share::Session::default() };
+    let e = statelab::share::decode(&statelab::share::encode(&session)).unwrap_err();
+    assert_eq!(e.kind.code(), "TOO_LARGE");
+    assert!(e.message.contains("more than 2097152 bytes (2 MiB)"), "{}", e.message);
+}
