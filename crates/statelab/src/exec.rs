@@ -553,7 +553,11 @@ impl Execution {
             WorkflowType::Express => EXPRESS_MAX_SECONDS,
         };
         let timeout = exec.machine.timeout_seconds.map_or(limit, |t| (t as f64).min(limit));
-        exec.schedule(exec.now + (timeout * 1000.0) as i64, Ev::ExecTimeout { seconds: timeout });
+        // Saturating, like every move of the clock: `start_time_ms` is any `i64` a caller gives.
+        exec.schedule(
+            exec.now.saturating_add((timeout * 1000.0) as i64),
+            Ev::ExecTimeout { seconds: timeout },
+        );
         let start = exec.machine.scope(0).start;
         exec.schedule(exec.now, Ev::Enter { fiber: 0, state: start, input });
         Ok(exec)
@@ -596,7 +600,7 @@ impl Execution {
 
     /// Virtual milliseconds since the start (to the end, once ended).
     pub fn elapsed_ms(&self) -> i64 {
-        self.ended_at.unwrap_or(self.now) - self.options.start_time_ms
+        self.ended_at.unwrap_or(self.now).saturating_sub(self.options.start_time_ms)
     }
 
     /// The history so far.
@@ -850,6 +854,8 @@ impl Execution {
         self.queue.clear();
     }
 
+    // Fiber ids are indices this executor hands out as it pushes fibers (which it never removes)
+    // and carries in its own events; none comes from outside, so none can dangle.
     fn fiber(&self, f: usize) -> &Fiber {
         #[allow(clippy::indexing_slicing)] // fiber ids are minted by this executor
         &self.fibers[f]

@@ -419,3 +419,69 @@ fn limit_link_size() {
     assert_eq!(e.kind.code(), "TOO_LARGE");
     assert!(e.message.contains("more than 2097152 bytes (2 MiB)"), "{}", e.message);
 }
+
+/// Parallel inside Map inside Parallel, and so on: `depth` levels of states around a Pass.
+fn nested_scopes(depth: usize) -> String {
+    let mut machine = r#"{"StartAt": "Leaf", "States": {"Leaf": {"Type": "Pass", "End": true}}}"#.to_string();
+    for level in 0..depth {
+        let name = format!("L{level}");
+        let state = if level % 2 == 0 {
+            format!(r#"{{"Type": "Parallel", "Branches": [{machine}], "End": true}}"#)
+        } else {
+            format!(
+                r#"{{"Type": "Map", "ItemsPath": "$.items", "ItemSelector": {{"items.$": "$$.Execution.Input.items"}},
+                    "ItemProcessor": {machine}, "End": true}}"#
+            )
+        };
+        machine = format!(r#"{{"StartAt": "{name}", "States": {{"{name}": {state}}}}}"#);
+    }
+    machine
+}
+
+/// Nesting of Parallel and Map states is capped with a clear diagnostic, and the deepest machine
+/// allowed runs to its end on a browser-sized stack.
+#[test]
+fn parallel_inside_map_inside_parallel() {
+    let deepest = statelab::compile::MAX_SCOPE_DEPTH;
+    let checked = statelab::check(&nested_scopes(deepest + 1), None);
+    assert!(checked.machine.is_none());
+    assert!(
+        checked.diagnostics.iter().any(|d| d.message.contains("nested more than 32 deep here")),
+        "{:?}",
+        checked.diagnostics
+    );
+    let text = nested_scopes(deepest);
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || {
+            let exec = run(&text, statelab::json!({"items": [1]}));
+            assert!(matches!(exec.status(), Status::Succeeded(_)), "{:?}", exec.status());
+            assert_eq!(exec.visits().len(), 33);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// The virtual clock saturates instead of overflowing, whatever start time a caller gives and
+/// however long the waits are.
+#[test]
+fn the_clock_saturates_at_the_ends_of_time() {
+    let text = r#"{"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "T"},
+        "T": {"Type": "Wait", "Timestamp": "9999-12-31T23:59:59Z", "End": true}}}"#;
+    for start_time_ms in [i64::MIN, -1, i64::MAX - 1000, i64::MAX] {
+        for workflow_type in [statelab::exec::WorkflowType::Standard, statelab::exec::WorkflowType::Express] {
+            let checked = statelab::check(text, None);
+            let options = Options { start_time_ms, workflow_type, ..Options::default() };
+            let input = statelab::json!({"s": 1e300});
+            let mut exec =
+                Execution::start(checked.machine.unwrap(), input, Rc::new(Stubs::empty()), options).unwrap();
+            exec.run();
+            assert!(!matches!(exec.status(), Status::Running));
+            let report = statelab::report::RunReport::of(&exec);
+            assert!(report.virtual_seconds >= 0.0, "{start_time_ms}: {}", report.virtual_seconds);
+            let _ = report.to_json();
+        }
+    }
+}
