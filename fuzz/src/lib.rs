@@ -307,14 +307,32 @@ pub fn template(u: &mut Unstructured<'_>, depth: u32) -> Result<Value> {
 /// How deeply Parallel and Map nest in a generated machine.
 const MAX_SCOPE_DEPTH: u32 = 3;
 
+/// The states generated so far: every name (for stubs), and the Map states that read their items
+/// with an ItemReader (whose data the stubs give).
+#[derive(Debug, Default)]
+pub struct Names {
+    all: Vec<String>,
+    readers: Vec<String>,
+}
+
+impl Names {
+    fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    fn push(&mut self, name: String) {
+        self.all.push(name);
+    }
+}
+
 /// A generated state machine (a scope: the top level, a branch or an item processor).
-pub fn machine(u: &mut Unstructured<'_>, depth: u32, names: &mut Vec<String>) -> Result<Value> {
+pub fn machine(u: &mut Unstructured<'_>, depth: u32, names: &mut Names) -> Result<Value> {
     let count = u.int_in_range(1..=5)?;
     let first = names.len();
     for i in 0..count {
         names.push(format!("S{}", first + i));
     }
-    let own: Vec<String> = names[first..].to_vec();
+    let own: Vec<String> = names.all[first..].to_vec();
     let mut states = Map::default();
     for (i, name) in own.iter().enumerate() {
         let st = state(u, depth, i, &own, names)?;
@@ -446,13 +464,7 @@ fn seconds(u: &mut Unstructured<'_>) -> Result<Value> {
     })
 }
 
-fn state(
-    u: &mut Unstructured<'_>,
-    depth: u32,
-    i: usize,
-    own: &[String],
-    names: &mut Vec<String>,
-) -> Result<Value> {
+fn state(u: &mut Unstructured<'_>, depth: u32, i: usize, own: &[String], names: &mut Names) -> Result<Value> {
     let mut m = Map::default();
     let kind = if depth >= MAX_SCOPE_DEPTH { u.int_in_range(0..=5)? } else { u.int_in_range(0..=8)? };
     match kind {
@@ -593,7 +605,8 @@ fn state(
         _ => {
             put(&mut m, "Type", Value::string("Map"));
             let mut processor = machine(u, depth + 1, names)?;
-            if chance(u, 1, 3)? {
+            let distributed = chance(u, 1, 3)?;
+            if distributed {
                 if let Some(mut p) = processor.as_object_mut() {
                     let mut cfg = Map::default();
                     put(&mut cfg, "Mode", Value::string("DISTRIBUTED"));
@@ -602,7 +615,38 @@ fn state(
                 }
             }
             put(&mut m, "ItemProcessor", processor);
-            if chance(u, 1, 2)? {
+            if distributed && chance(u, 1, 2)? {
+                // Items from "S3", which the stubs give: JSON, JSONL or CSV text, or any value.
+                let mut config = Map::default();
+                let input_type = *u.choose(&["JSON", "JSONL", "CSV"])?;
+                put(&mut config, "InputType", Value::string(input_type));
+                if input_type == "CSV" {
+                    put(&mut config, "CSVHeaderLocation", Value::string(*u.choose(&["FIRST_ROW", "GIVEN"])?));
+                    put(
+                        &mut config,
+                        "CSVHeaders",
+                        Value::array(vec![Value::string("a"), Value::string("b")]),
+                    );
+                    put(
+                        &mut config,
+                        "CSVDelimiter",
+                        Value::string(*u.choose(&["COMMA", "SEMICOLON", "TAB"])?),
+                    );
+                }
+                if chance(u, 1, 3)? {
+                    put(&mut config, "MaxItems", Value::int(u.int_in_range(0..=3)?));
+                }
+                let mut reader = Map::default();
+                put(&mut reader, "Resource", Value::string("arn:aws:states:::s3:getObject"));
+                put(&mut reader, "ReaderConfig", Value::object(config));
+                put(
+                    &mut reader,
+                    "Parameters",
+                    statelab::json::parse(r#"{"Bucket": "b", "Key": "k"}"#).unwrap_or_default(),
+                );
+                put(&mut m, "ItemReader", Value::object(reader));
+                names.readers.push(own[i].clone());
+            } else if chance(u, 1, 2)? {
                 put(&mut m, "ItemsPath", Value::string(ref_path(u)?));
             }
             if chance(u, 1, 3)? {
@@ -632,9 +676,25 @@ fn state(
 
 /// Stubs for the generated machine's states: one response or a list, results or errors, with
 /// durations from zero to the edges.
-pub fn stubs(u: &mut Unstructured<'_>, names: &[String]) -> Result<Value> {
+pub fn stubs(u: &mut Unstructured<'_>, names: &Names) -> Result<Value> {
     let mut map = Map::default();
-    for name in names {
+    for name in &names.readers {
+        let data = match u.int_in_range(0..=3)? {
+            0 => value(u, 3)?,
+            1 => Value::string(*u.choose(&[
+                "a,b\n1,2\n\"x,\"\"y\",3\n",
+                "[1,2,3]",
+                "{\"a\":1}\n[2]\n",
+                "a;b\n;\n",
+            ])?),
+            _ => Value::string(string(u)?),
+        };
+        map.insert(Key::from(name.as_str()), Value::object_from([("ItemReader", data)]));
+    }
+    for name in &names.all {
+        if names.readers.contains(name) {
+            continue;
+        }
         if !chance(u, 1, 2)? {
             continue;
         }
@@ -725,7 +785,7 @@ pub struct Generated {
 
 impl<'a> Arbitrary<'a> for Generated {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Generated> {
-        let mut names = Vec::new();
+        let mut names = Names::default();
         let mut def = machine(u, 0, &mut names)?;
         if chance(u, 1, 8)? {
             if let Some(mut o) = def.as_object_mut() {
