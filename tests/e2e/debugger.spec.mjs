@@ -54,6 +54,13 @@ test('report-runner: three Wait loops, each moving the clock 10 s, stepped one e
   // The timeline shows every visit; the Wait bars are 10 s long.
   await page.getByTestId('tab-timeline').click();
   await expect(page.getByTestId('timeline').getByTestId('timeline-bar')).toHaveCount(12);
+  // A click on a bar goes back to that moment.
+  await page.getByTestId('timeline').locator('[data-testid="timeline-bar"][data-state="PollReportState"]').nth(1).click();
+  await expect(page.getByTestId('status')).toHaveText('PAUSED');
+  await expect(page.getByTestId('virtual-clock')).toContainText('+20s');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await page.getByTestId('tab-timeline').click();
   await page.screenshot({ path: `${shots}report-runner.png` });
 });
 

@@ -1,6 +1,11 @@
 // Playground, part 1: edit, stub, run, and read the result.
 import { test, expect } from '@playwright/test';
 import { open, setEditor, editorText, load, runToEnd, output, example, repoFile } from './helpers.mjs';
+import { mkdirSync } from 'node:fs';
+
+// README screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to test-results.
+const shots = process.env.UPDATE_SCREENSHOTS ? new URL('../../docs/screenshots/', import.meta.url).pathname : new URL('test-results/', import.meta.url).pathname;
+mkdirSync(shots, { recursive: true });
 
 test('a broken definition shows located diagnostics; fixed, it runs with output, cost and history', async ({ page }) => {
   const errors = await open(page);
@@ -44,6 +49,8 @@ test('a broken definition shows located diagnostics; fixed, it runs with output,
   await rows.nth(1).click();
   await expect(page.getByTestId('event-details')).toContainText('"stateEnteredEventDetails"');
   expect(errors).toEqual([]);
+  await page.getByTestId('tab-definition').click();
+  await page.screenshot({ path: `${shots}playground.png` });
 });
 
 test('a failing execution shows its error and cause, and unstubbed tasks are marked', async ({ page }) => {

@@ -108,19 +108,9 @@ fn seconds(ms: i64) -> String {
     format!("{sign}{}.{:03}", (ms / 1000).abs(), (ms % 1000).abs())
 }
 
-/// Dollars to about three significant digits, and at least cents: amounts are often a small
-/// fraction of a cent.
+/// Dollars as the playground shows them.
 fn usd(v: f64) -> String {
-    if !v.is_finite() || v <= 0.0 {
-        return format!("{:.2}", v.max(0.0));
-    }
-    let decimals = (-v.log10()).ceil().max(0.0) as usize + 2;
-    let s = format!("{v:.decimals$}", decimals = decimals.min(12));
-    let trimmed = s.trim_end_matches('0');
-    match trimmed.split_once('.') {
-        Some((_, d)) if d.len() >= 2 => trimmed.to_string(),
-        _ => format!("{v:.2}"),
-    }
+    statelab::cost::format_usd(v)
 }
 
 #[cfg(test)]
@@ -131,12 +121,5 @@ mod tests {
     fn numbers() {
         assert_eq!(seconds(0), "0.000");
         assert_eq!(seconds(61_250), "61.250");
-        assert_eq!(usd(0.000025), "0.000025");
-        assert_eq!(usd(0.0), "0.00");
-        assert_eq!(usd(1.5), "1.50");
-        assert_eq!(usd(0.0000364167), "0.0000364");
-        assert_eq!(usd(0.0000013125), "0.00000131");
-        assert_eq!(usd(0.0125), "0.0125");
-        assert_eq!(usd(12.0), "12.00");
     }
 }

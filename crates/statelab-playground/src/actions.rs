@@ -228,60 +228,45 @@ pub fn stop(ctx: Ctx) {
     stop_play(ctx);
 }
 
-/// One scheduler event.
-pub fn step(ctx: Ctx) {
+/// Runs `f` on the execution when no run is going: Play stops first, and with `start` a fresh
+/// execution is started when there is none (or it is stale).
+fn with_debugger(ctx: Ctx, start: bool, f: impl FnOnce(&mut Debugger)) {
     if ctx.running.get_untracked() {
         return;
     }
     stop_play(ctx);
-    if ensure_started(ctx) {
-        ctx.dbg.update(|d| {
-            if let Some(d) = d {
-                d.step();
-            }
-        });
+    if start && !ensure_started(ctx) {
+        return;
     }
+    ctx.dbg.update(|d| {
+        if let Some(d) = d {
+            f(d);
+        }
+    });
+}
+
+/// One scheduler event.
+pub fn step(ctx: Ctx) {
+    with_debugger(ctx, true, |d| {
+        d.step();
+    });
 }
 
 /// Steps until the next state is entered.
 pub fn step_over(ctx: Ctx) {
-    if ctx.running.get_untracked() {
-        return;
-    }
-    stop_play(ctx);
-    if ensure_started(ctx) {
-        ctx.dbg.update(|d| {
-            if let Some(d) = d {
-                d.step_over();
-            }
-        });
-    }
+    with_debugger(ctx, true, |d| {
+        d.step_over();
+    });
 }
 
 /// Goes back one step.
 pub fn back(ctx: Ctx) {
-    if ctx.running.get_untracked() {
-        return;
-    }
-    stop_play(ctx);
-    ctx.dbg.update(|d| {
-        if let Some(d) = d {
-            d.back();
-        }
-    });
+    with_debugger(ctx, false, Debugger::back);
 }
 
 /// Goes to step `n` (from the timeline).
 pub fn goto_step(ctx: Ctx, n: u64) {
-    if ctx.running.get_untracked() {
-        return;
-    }
-    stop_play(ctx);
-    ctx.dbg.update(|d| {
-        if let Some(d) = d {
-            d.goto(n);
-        }
-    });
+    with_debugger(ctx, false, |d| d.goto(n));
 }
 
 /// Back to before the first step.

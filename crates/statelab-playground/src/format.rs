@@ -39,17 +39,9 @@ pub fn offset_ms(ms: i64) -> String {
     format!("+{:.3}s", ms as f64 / 1000.0)
 }
 
-/// Dollars with enough digits to show a single transition's price.
+/// Dollars, as the CLI shows them (about three significant digits), with the sign.
 pub fn usd(v: f64) -> String {
-    if v == 0.0 {
-        "$0".to_string()
-    } else if v >= 1.0 {
-        format!("${v:.2}")
-    } else {
-        let s = format!("{v:.8}");
-        let s = s.trim_end_matches('0');
-        format!("${s}")
-    }
+    format!("${}", statelab::cost::format_usd(v))
 }
 
 #[cfg(test)]
@@ -64,6 +56,7 @@ mod tests {
         assert_eq!(usd(0.0003), "$0.0003");
         assert_eq!(usd(0.000025), "$0.000025");
         assert_eq!(usd(382.97), "$382.97");
+        assert_eq!(usd(0.0), "$0.00");
         assert_eq!(clock(1_767_225_630_000), "2026-01-01 00:00:30 UTC");
     }
 }

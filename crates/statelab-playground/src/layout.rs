@@ -2303,7 +2303,7 @@ mod tests {
     }
 
     fn cond(text: &str) -> Rule {
-        Rule::Condition(Rc::new(Expr { text: text.into() }))
+        Rule::Condition(Rc::new(Expr::parse(text).unwrap()))
     }
 
     fn retrier() -> Retrier {

@@ -1,127 +1,208 @@
-//! Statelab for JavaScript: a thin facade over the interpreter. Functions take text and plain
-//! objects, return plain objects (serde-wasm-bindgen), and throw `Error`s carrying diagnostic
-//! fields.
+//! Statelab for JavaScript: a thin facade over the interpreter. `validate` and `run` take text
+//! (or an object) and plain objects and return plain objects (serde-wasm-bindgen);
+//! `class Execution` steps. Every failure is a thrown `StatelabError` ([`error`]). The
+//! TypeScript declarations sit next to the Rust they describe.
 
-use std::rc::Rc;
+mod error;
+mod execution;
+mod options;
 
-use serde::Deserialize;
-use statelab::exec::{Execution, Options, Unstubbed, WorkflowType};
-use statelab::report::RunReport;
-use statelab::stubs::Stubs;
-use statelab::Value;
+use statelab::report::{RunReport, ValidationReport};
 use wasm_bindgen::prelude::*;
 
-/// Options for `run`, as a plain JS object.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-struct RunOptions {
-    stubs: Option<serde_json::Value>,
-    start_time: Option<String>,
-    seed: Option<i64>,
-    #[serde(rename = "type")]
-    workflow_type: Option<WorkflowType>,
-    region: Option<String>,
-    max_steps: Option<u64>,
-    state_machine: Option<String>,
-    mock_test_case: Option<String>,
-    strict_stubs: Option<bool>,
+pub use error::Failure;
+pub use execution::JsExecution;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_REPORTS: &str = r#"
+/** One problem in a definition, shaped like a diagnostic of AWS's ValidateStateMachineDefinition. */
+export interface Diagnostic {
+  /** `ERROR`: AWS would reject the definition. `WARNING`: legal, probably not what was meant. */
+  severity: "ERROR" | "WARNING";
+  /** AWS's code (`MISSING_TRANSITION_TARGET`, `SCHEMA_VALIDATION_FAILED`, ...). */
+  code: string;
+  message: string;
+  /** A JSON Pointer into the definition (`/States/Check/Choices/0/Next`), or `null`. */
+  location: string | null;
+  /** Where in the text, 1-based, when known. */
+  line?: number;
+  column?: number;
+  end_line?: number;
+  end_column?: number;
 }
 
-fn serializer() -> serde_wasm_bindgen::Serializer {
-    serde_wasm_bindgen::Serializer::json_compatible()
+/** `validate`'s result, shaped like AWS's ValidateStateMachineDefinition response. */
+export interface ValidationReport {
+  result: "OK" | "FAIL";
+  /** Every problem, errors first. */
+  diagnostics: Diagnostic[];
 }
 
-fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
-    v.serialize(&serializer()).map_err(|e| JsError::new(&e.to_string()))
+/** Where an execution stands. */
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+/** What the run would cost on AWS, in the run's region. */
+export interface Cost {
+  /** State transitions as billed for a Standard workflow: states entered plus retries. */
+  billable_transitions: number;
+  /** The Standard cost of this execution, before the free tier. */
+  standard_usd: number;
+  standard_price_per_transition: number;
+  /** Free Standard transitions a month (shown apart, not subtracted). */
+  free_tier_transitions_per_month: number;
+  /** The Express cost: `express_request_usd + express_duration_usd`. */
+  express_usd: number;
+  express_request_usd: number;
+  express_duration_usd: number;
+  /** The billed duration, rounded up to 100 ms. */
+  express_billed_ms: number;
+  /** AWS's memory estimate for the execution. */
+  express_memory_mb: number;
+  /** The memory billed, in 64 MB steps. */
+  express_billed_memory_mb: number;
+  region: string;
+  /** `false` when the region is not in the price table (us-east-1's prices are used). */
+  region_priced: boolean;
+  /** Where the prices come from, and when they were read. */
+  prices_source: string;
 }
 
-/// An `Error` with extra fields (`code`, `diagnostics`, ...).
-fn error_with(message: &str, fields: &[(&str, JsValue)]) -> JsValue {
-    let e = js_sys::Error::new(message);
-    for (k, v) in fields {
-        let _ = js_sys::Reflect::set(&e, &JsValue::from_str(k), v);
-    }
-    e.into()
+/** `run`'s result: the object `statelab run --format json` prints (the CLI's contract). */
+export interface RunReport {
+  status: ExecutionStatus;
+  /** The execution's output; present only when `SUCCEEDED`. */
+  output?: Json;
+  /** The error name (`States.TaskFailed`, `Statelab.StepBudgetExhausted`, ...); absent when `SUCCEEDED`. */
+  error?: string;
+  /** The error's cause; absent when `SUCCEEDED`. */
+  cause?: string;
+  /** Every state entered, in history order, inside Parallel branches and Map iterations too. */
+  states_entered: string[];
+  billable_transitions: number;
+  /** Virtual time from the start to the end of the execution. */
+  virtual_seconds: number;
+  cost: Cost;
+  history: HistoryEvent[];
 }
 
-/// Validates a definition (ASL JSON/YAML, serverless.yml, CloudFormation): `{result: "OK"|"FAIL",
-/// diagnostics: [{severity, code, message, location, line, column}]}`.
-#[wasm_bindgen]
-pub fn validate(definition: &str) -> Result<JsValue, JsError> {
-    let checked = statelab::check(definition, None);
-    to_js(&statelab::report::ValidationReport::of(&checked))
-}
+/** AWS's history event types, as Statelab records them. */
+export type HistoryEventType =
+  | "ExecutionStarted" | "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted"
+  | "PassStateEntered" | "PassStateExited" | "TaskStateEntered" | "TaskStateExited" | "TaskStateAborted"
+  | "ChoiceStateEntered" | "ChoiceStateExited" | "WaitStateEntered" | "WaitStateExited" | "WaitStateAborted"
+  | "SucceedStateEntered" | "SucceedStateExited" | "FailStateEntered"
+  | "ParallelStateEntered" | "ParallelStateExited" | "ParallelStateAborted"
+  | "ParallelStateStarted" | "ParallelStateSucceeded" | "ParallelStateFailed"
+  | "MapStateEntered" | "MapStateExited" | "MapStateAborted" | "MapStateStarted" | "MapStateSucceeded" | "MapStateFailed"
+  | "MapIterationStarted" | "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted"
+  | "MapRunStarted" | "MapRunSucceeded" | "MapRunFailed"
+  | "TaskScheduled" | "TaskStarted" | "TaskSubmitted" | "TaskSucceeded" | "TaskFailed" | "TaskTimedOut"
+  | "LambdaFunctionScheduled" | "LambdaFunctionStarted" | "LambdaFunctionSucceeded"
+  | "LambdaFunctionFailed" | "LambdaFunctionTimedOut"
+  | "ActivityScheduled" | "ActivityStarted" | "ActivitySucceeded" | "ActivityFailed" | "ActivityTimedOut";
 
-/// Runs a definition to the end and returns the same object as `statelab run --format json`.
-#[wasm_bindgen]
-pub fn run(definition: &str, input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let opts: RunOptions = if options.is_undefined() || options.is_null() {
-        RunOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options)
-            .map_err(|e| error_with(&format!("bad options: {e}"), &[("code", "BAD_OPTIONS".into())]))?
+/** Payloads are JSON *text*, as AWS sends them. */
+export interface Truncated { truncated: boolean }
+export interface ErrorEventDetails { error?: string; cause?: string }
+export interface TaskResourceDetails { resourceType: string; resource: string }
+export interface MapIterationEventDetails { name: string; index: number }
+
+/** One event of an execution's history, in AWS's GetExecutionHistory shape. */
+export interface HistoryEvent {
+  /** ISO 8601 virtual time. */
+  timestamp: string;
+  type: HistoryEventType;
+  id: number;
+  previousEventId: number;
+  executionStartedEventDetails?: { input: string; inputDetails: Truncated; roleArn: string };
+  executionSucceededEventDetails?: { output: string; outputDetails: Truncated };
+  executionFailedEventDetails?: ErrorEventDetails;
+  executionTimedOutEventDetails?: ErrorEventDetails;
+  executionAbortedEventDetails?: ErrorEventDetails;
+  stateEnteredEventDetails?: { name: string; input: string; inputDetails: Truncated };
+  stateExitedEventDetails?: {
+    name: string;
+    output: string;
+    outputDetails: Truncated;
+    /** Variables the state assigned, each as JSON text. */
+    assignedVariables?: { [name: string]: string };
+    assignedVariablesDetails?: Truncated;
+  };
+  taskScheduledEventDetails?: TaskResourceDetails & {
+    region: string;
+    parameters: string;
+    timeoutInSeconds?: number;
+    heartbeatInSeconds?: number;
+  };
+  taskStartedEventDetails?: TaskResourceDetails;
+  taskSubmittedEventDetails?: TaskResourceDetails & { output: string; outputDetails: Truncated };
+  taskSucceededEventDetails?: TaskResourceDetails & { output: string; outputDetails: Truncated };
+  taskFailedEventDetails?: TaskResourceDetails & ErrorEventDetails;
+  taskTimedOutEventDetails?: TaskResourceDetails & ErrorEventDetails;
+  lambdaFunctionScheduledEventDetails?: {
+    resource: string;
+    input: string;
+    inputDetails: Truncated;
+    timeoutInSeconds?: number;
+  };
+  lambdaFunctionSucceededEventDetails?: { output: string; outputDetails: Truncated };
+  lambdaFunctionFailedEventDetails?: ErrorEventDetails;
+  lambdaFunctionTimedOutEventDetails?: ErrorEventDetails;
+  activityScheduledEventDetails?: {
+    resource: string;
+    input: string;
+    inputDetails: Truncated;
+    timeoutInSeconds?: number;
+    heartbeatInSeconds?: number;
+  };
+  activityStartedEventDetails?: { workerName: string };
+  activitySucceededEventDetails?: { output: string; outputDetails: Truncated };
+  activityFailedEventDetails?: ErrorEventDetails;
+  activityTimedOutEventDetails?: ErrorEventDetails;
+  mapStateStartedEventDetails?: { length: number };
+  mapIterationStartedEventDetails?: MapIterationEventDetails;
+  mapIterationSucceededEventDetails?: MapIterationEventDetails;
+  mapIterationFailedEventDetails?: MapIterationEventDetails;
+  mapIterationAbortedEventDetails?: MapIterationEventDetails;
+  mapRunStartedEventDetails?: { mapRunArn: string };
+  mapRunFailedEventDetails?: ErrorEventDetails;
+  /** Statelab's own marker: no stub answered this Task, so it returned its input. */
+  unstubbed?: true;
+}
+"#;
+
+/// Lists every problem in a definition (errors and warnings), without running it. Never throws
+/// for a bad definition: that is what the report is for.
+///
+/// @throws {StatelabError} `BAD_OPTIONS` for unknown or mistyped options.
+#[wasm_bindgen(unchecked_return_type = "ValidationReport")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "Definition")] definition: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
+) -> Result<JsValue, Failure> {
+    let opts: options::ValidateOptions = options::options(options)?;
+    let report = match options::definition_text(&definition) {
+        Ok(text) => ValidationReport::of(&statelab::check(&text, opts.state_machine.as_deref())),
+        Err(Failure::InvalidDefinition(diagnostics)) => ValidationReport { result: "FAIL", diagnostics },
+        Err(other) => return Err(other),
     };
-    let checked = statelab::check(definition, opts.state_machine.as_deref());
-    let Some(machine) = checked.machine.clone() else {
-        let report = statelab::report::ValidationReport::of(&checked);
-        let first = report
-            .diagnostics
-            .first()
-            .map(|d| d.message.clone())
-            .unwrap_or_else(|| "invalid definition".into());
-        return Err(error_with(
-            &format!("Invalid definition: {first}"),
-            &[
-                ("code", "INVALID_DEFINITION".into()),
-                ("diagnostics", to_js(&report.diagnostics).map_err(JsValue::from)?),
-            ],
-        ));
-    };
-    let input: Value = if input.is_undefined() || input.is_null() {
-        Value::empty_object()
-    } else {
-        serde_wasm_bindgen::from_value(input)
-            .map_err(|e| error_with(&format!("bad input: {e}"), &[("code", "BAD_INPUT".into())]))?
-    };
-    let stubs = match &opts.stubs {
-        Some(s) => {
-            Stubs::parse(&Value::from_serde(s), opts.state_machine.as_deref(), opts.mock_test_case.as_deref())
-                .map_err(|e| {
-                    error_with(
-                        &format!("bad stubs: {e}"),
-                        &[("code", "BAD_STUBS".into()), ("pointer", e.pointer.as_str().into())],
-                    )
-                })?
-        }
-        None => Stubs::empty(),
-    };
-    let mut o = Options::default();
-    if let Some(t) = &opts.start_time {
-        o.start_time_ms = statelab::time::parse_millis(t).ok_or_else(|| {
-            error_with(
-                &format!("bad startTime: {t} is not an RFC 3339 timestamp"),
-                &[("code", "BAD_OPTIONS".into())],
-            )
-        })?;
-    }
-    if let Some(s) = opts.seed {
-        o.seed = s;
-    }
-    if let Some(t) = opts.workflow_type {
-        o.workflow_type = t;
-    }
-    if let Some(r) = opts.region {
-        o.region = r;
-    }
-    if let Some(m) = opts.max_steps {
-        o.max_steps = m;
-    }
-    if opts.strict_stubs == Some(true) {
-        o.unstubbed = Unstubbed::Fail;
-    }
-    let mut exec = Execution::start(machine, input, Rc::new(stubs), o).map_err(|e| {
-        error_with(&format!("{}: {}", e.error, e.cause), &[("code", e.error.as_str().into())])
-    })?;
+    error::to_js(&report)
+}
+
+/// Runs a state machine to the end (or its step budget) on the virtual clock and returns the
+/// same object as `statelab run --format json`. `input` defaults to `{}`; it and the options are
+/// read as `JSON.stringify` writes them. A run that fails is a report with `status: "FAILED"`,
+/// not a thrown error.
+///
+/// @throws {StatelabError} `INVALID_DEFINITION`, `BAD_INPUT`, `BAD_STUBS` or `BAD_OPTIONS` when
+/// the execution cannot start.
+#[wasm_bindgen(unchecked_return_type = "RunReport")]
+pub fn run(
+    #[wasm_bindgen(unchecked_param_type = "Definition")] definition: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "JsonInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] options: JsValue,
+) -> Result<JsValue, Failure> {
+    let mut exec = options::start(&definition, input, options)?;
     exec.run();
-    to_js(&RunReport::of(&exec)).map_err(JsValue::from)
+    error::to_js(&RunReport::of(&exec))
 }

@@ -1274,10 +1274,11 @@ impl Compiler {
             self.require(obj, &["ErrorEquals"], &rp);
             let error_equals = self.error_equals(obj, &rp, i + 1 == items.len());
             self.opt_string(r, &rp, "Comment");
-            // The spec and AWS's documentation say a positive integer; one report says AWS takes 0 [?].
+            // The spec says a positive integer, but AWS runs retriers with IntervalSeconds 0 (floci
+            // recorded it against us-east-1, issue #2868): 0 retries at once.
             let interval_seconds = obj
                 .get("IntervalSeconds")
-                .map(|n| self.number(n, &at(&rp, "IntervalSeconds"), Range::int(1.0, Some(MAX_SECONDS))))
+                .map(|n| self.number(n, &at(&rp, "IntervalSeconds"), Range::int(0.0, Some(MAX_SECONDS))))
                 .unwrap_or(Some(1.0));
             let max_attempts = obj
                 .get("MaxAttempts")

@@ -175,6 +175,22 @@ pub struct Projection {
     pub express_usd: f64,
 }
 
+/// Dollars to about three significant digits and at least cents, without the `$`: a run often
+/// costs a small fraction of a cent (`0.000025`, `0.0000322`, `149.90`). The CLI and the
+/// playground both show money this way.
+pub fn format_usd(v: f64) -> String {
+    if !v.is_finite() || v <= 0.0 {
+        return format!("{:.2}", v.max(0.0));
+    }
+    let decimals = (-v.log10()).ceil().max(0.0) as usize + 2;
+    let s = format!("{v:.decimals$}", decimals = decimals.min(12));
+    let trimmed = s.trim_end_matches('0');
+    match trimmed.split_once('.') {
+        Some((_, d)) if d.len() >= 2 => trimmed.to_string(),
+        _ => format!("{v:.2}"),
+    }
+}
+
 fn round_up(v: i64, step: i64) -> i64 {
     if v % step == 0 {
         v
@@ -217,6 +233,17 @@ mod tests {
         assert!((u.express_memory_mb() - 62.85).abs() < 1e-9);
         assert_eq!(u.cost("us-east-1").express_billed_memory_mb, 64.0);
         assert_eq!(u.cost("us-east-1").express_billed_ms, 100);
+    }
+
+    #[test]
+    fn money_is_shown_to_three_significant_digits() {
+        assert_eq!(format_usd(0.000025), "0.000025");
+        assert_eq!(format_usd(0.0), "0.00");
+        assert_eq!(format_usd(1.5), "1.50");
+        assert_eq!(format_usd(0.0000364167), "0.0000364");
+        assert_eq!(format_usd(0.0000013125), "0.00000131");
+        assert_eq!(format_usd(0.0125), "0.0125");
+        assert_eq!(format_usd(149.9), "149.90");
     }
 
     #[test]

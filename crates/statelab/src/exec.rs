@@ -618,6 +618,21 @@ impl Execution {
         &self.steps
     }
 
+    /// The visit step `step` (1-based) concerned: the one it entered, or for a later step of a
+    /// state (a task completing, a wait ending, a retry) the latest visit of that state in the
+    /// step's thread. `None` for a step not taken, a step that concerned no state (the
+    /// execution's timeout), and a step budget that ran out before a state was entered.
+    pub fn visit_at(&self, step: u64) -> Option<&Visit> {
+        let s = self.steps.get(usize::try_from(step.checked_sub(1)?).ok()?)?;
+        let state = s.state?;
+        self.visits.iter().rev().filter(|v| v.state == state && v.thread == s.thread).find(|v| match s.kind {
+            "enter" => v.step == step,
+            // The budget stops a step before it runs: only a visit it aborted is the step's.
+            "budget" => v.step <= step && v.status == VisitStatus::Aborted,
+            _ => v.step <= step,
+        })
+    }
+
     /// Steps taken.
     pub fn step_count(&self) -> u64 {
         self.steps.len() as u64
@@ -2600,6 +2615,32 @@ mod tests {
         assert_eq!(e.status(), &Status::Succeeded(json!({"x": 1})));
         assert_eq!(e.history().len(), 6);
         assert_eq!(e.cost().billable_transitions, 2);
+    }
+
+    #[test]
+    fn visit_at_finds_the_visit_a_step_concerned() {
+        let (m, _) = crate::compile::compile(&json!({"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "W"},
+            "W": {"Type": "Wait", "Seconds": 5, "Next": "T2"},
+            "T2": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "C"},
+            "C": {"Type": "Choice", "Default": "W",
+                  "Choices": [{"Variable": "$.done", "IsPresent": true, "Next": "Done"}]},
+            "Done": {"Type": "Succeed"}
+        }}));
+        let opts = Options { max_steps: 6, ..Options::default() };
+        let mut e = Execution::start(Rc::new(m.unwrap()), json!({}), Rc::new(Stubs::empty()), opts).unwrap();
+        e.run();
+        let name = |step| e.visit_at(step).map(|v| (&*e.machine().state(v.state).name, v.step));
+        // 1 enters T, 2 completes it, 3 enters W, 4 ends the wait, 5 enters T2, 6 completes T2.
+        assert_eq!(name(1), Some(("T", 1)));
+        assert_eq!(name(2), Some(("T", 1)));
+        assert_eq!(name(4), Some(("W", 3)));
+        assert_eq!(name(6), Some(("T2", 5)));
+        assert_eq!(name(0), None);
+        assert_eq!(name(99), None);
+        // Step 7 would have entered C: the budget stopped it, so no visit is its.
+        assert_eq!(e.steps().last().map(|s| (s.index, s.kind)), Some((7, "budget")));
+        assert!(e.visit_at(7).is_none());
     }
 
     #[test]

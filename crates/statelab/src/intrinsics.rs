@@ -7,7 +7,6 @@ use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 use base64::Engine as _;
-use sha2::Digest as _;
 
 use crate::error::StatesError;
 use crate::eval::Env;
@@ -1052,37 +1051,19 @@ fn base64_decode(v: &Value) -> Result<Value, StatesError> {
     Ok(Value::string(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        for nibble in [b >> 4, b & 0xf] {
-            s.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
-        }
-    }
-    s
-}
-
 fn hash((data, algorithm): (&Value, &Value)) -> Result<Value, StatesError> {
     let f = Function::Hash;
     let data = data_string_arg(f, 1, data)?.as_bytes();
     let algorithm = string_arg(f, 2, algorithm)?;
-    let digest = match algorithm {
-        "MD5" => hex(&md5::Md5::digest(data)),
-        "SHA-1" => hex(&sha1::Sha1::digest(data)),
-        "SHA-256" => hex(&sha2::Sha256::digest(data)),
-        "SHA-384" => hex(&sha2::Sha384::digest(data)),
-        "SHA-512" => hex(&sha2::Sha512::digest(data)),
-        other => {
-            return Err(fail(
-                f,
-                format!(
-                    "unsupported algorithm {}; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512",
-                    quote_json(&Value::string(other), 80)
-                ),
-            ))
-        }
-    };
+    let digest = crate::digest::hex_digest(algorithm, data).ok_or_else(|| {
+        fail(
+            f,
+            format!(
+                "unsupported algorithm {}; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512",
+                quote_json(&Value::string(algorithm), 80)
+            ),
+        )
+    })?;
     Ok(Value::string(digest))
 }
 

@@ -7,16 +7,34 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+pub mod choice;
+pub mod compile;
+pub mod cost;
+pub mod diagnostic;
+pub mod digest;
 pub mod document;
+pub mod error;
+pub mod eval;
+pub mod exec;
+pub mod export;
+pub mod history;
+pub mod intrinsics;
 pub mod json;
+pub mod jsonata;
+pub mod machine;
+pub mod path;
+pub mod report;
+pub mod rng;
+pub mod share;
 pub mod source;
+pub mod stubs;
+pub mod template;
+pub mod testing;
+pub mod time;
 pub mod value;
 pub mod yaml;
 
 pub use value::{Map, Number, Value};
-pub mod diagnostic;
-pub mod error;
-pub mod rng;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::StatesError;
@@ -206,23 +224,6 @@ fn looks_like_template(v: &Value) -> bool {
     })
 }
 
-pub mod choice;
-pub mod compile;
-pub mod cost;
-pub mod eval;
-pub mod exec;
-pub mod history;
-pub mod intrinsics;
-pub mod jsonata;
-pub mod machine;
-pub mod path;
-pub mod report;
-pub mod share;
-pub mod stubs;
-pub mod template;
-pub mod testing;
-pub mod time;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,4 +271,3 @@ mod tests {
         assert_eq!(c.diagnostics[0].location.as_deref(), Some("/States/P/Branches/1/States/X"));
     }
 }
-pub mod export;

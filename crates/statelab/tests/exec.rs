@@ -28,11 +28,7 @@ use statelab::time::format_millis;
 /// change (`compile.rs`, `path.rs`, `intrinsics.rs`). Each entry is `("<area>/<file>.json",
 /// "why")`; the runner insists that such a case still fails, so a fix shows up as a failure
 /// here until the entry is removed.
-const KNOWN_FAILURES: &[(&str, &str)] = &[(
-    "retry/interval_seconds_zero.json",
-    "compile.rs refuses IntervalSeconds 0 ('must be between 1 and 99999999'), but floci ran retriers with \
-     IntervalSeconds 0 against AWS for its issue #2868: the lower bound should be 0",
-)];
+const KNOWN_FAILURES: &[(&str, &str)] = &[];
 
 /// The suite must not shrink by accident.
 const MIN_CASES: usize = 150;

@@ -38,14 +38,37 @@ pub fn Timeline() -> impl IntoView {
                 }
             }
             let height = lanes.len() as f64 * LANE_H + 30.0;
-            let bars = visits
-                .iter()
-                .enumerate()
-                .skip(skip)
+            // Instant visits at the same moment would share one pixel: nudge each one in a lane just
+            // past the previous instant one, so every visit stays visible and clickable.
+            let mut shift = vec![0.0f64; visits.len()];
+            let mut lane_end: Vec<f64> = vec![f64::MIN; lanes.len()];
+            for (i, v) in visits.iter().enumerate().skip(skip) {
+                let Some(lane) = lanes.iter().position(|l| *l == v.thread) else { continue };
+                let x0 = x(v.entered_at);
+                let w = x(v.exited_at.unwrap_or(exec.now())) - x0;
+                if w < 3.0 {
+                    let end = lane_end.get(lane).copied().unwrap_or(f64::MIN);
+                    let placed = x0.max(end + 1.0);
+                    if let Some(s) = shift.get_mut(i) {
+                        *s = placed - x0;
+                    }
+                    if let Some(e) = lane_end.get_mut(lane) {
+                        *e = placed + 3.0;
+                    }
+                }
+            }
+            // Widest bars first, so instant states at a bar's edge stay on top and clickable.
+            let mut order: Vec<usize> = (skip..visits.len()).collect();
+            let width_of = |v: &statelab::exec::Visit| v.exited_at.unwrap_or(exec.now()) - v.entered_at;
+            order.sort_by_key(|&i| std::cmp::Reverse(visits.get(i).map_or(0, width_of)));
+            let bars = order
+                .into_iter()
+                .filter_map(|i| visits.get(i).map(|v| (i, v)))
                 .filter_map(|(i, v)| {
                     let lane = lanes.iter().position(|l| *l == v.thread)?;
-                    let x0 = x(v.entered_at);
-                    let x1 = x(v.exited_at.unwrap_or(exec.now()));
+                    let nudge = shift.get(i).copied().unwrap_or(0.0);
+                    let x0 = x(v.entered_at) + nudge;
+                    let x1 = x(v.exited_at.unwrap_or(exec.now())) + nudge;
                     let w = (x1 - x0).max(3.0);
                     let y = lane as f64 * LANE_H + 4.0;
                     let cls = match &v.status {

@@ -1,0 +1,151 @@
+//! The one way a call fails: a [`Failure`] becomes a thrown JS `Error` whose `code` says what
+//! went wrong and whose extra fields say where. Also the one way values cross to JS.
+
+use serde::Serialize;
+use statelab::report::DiagnosticReport;
+use statelab::stubs::StubError;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ERRORS: &str = r#"
+/** What went wrong, as a thrown error's `code`. */
+export type ErrorCode =
+  /** The definition has errors: see `diagnostics`. */
+  | "INVALID_DEFINITION"
+  /** An option is unknown, of the wrong type, or out of range. */
+  | "BAD_OPTIONS"
+  /** The input has no JSON form (a function, a `BigInt`, a cycle) or is over 256 KiB (`error` says so). */
+  | "BAD_INPUT"
+  /** The stubs cannot be used: see `pointer`. */
+  | "BAD_STUBS"
+  /** `runTo` names no state of the machine. */
+  | "NO_SUCH_STATE"
+  /** `inspect` names a step that was not taken. */
+  | "NO_SUCH_STEP"
+  /** A bug in Statelab: please report it. */
+  | "INTERNAL";
+
+/**
+ * Every error Statelab throws: an `Error` named `StatelabError` with a `code` and, depending on
+ * the code, the fields that locate the problem.
+ */
+export interface StatelabError extends Error {
+  name: "StatelabError";
+  code: ErrorCode;
+  /** `INVALID_DEFINITION`: every problem, errors first, located in the definition text. */
+  diagnostics?: Diagnostic[];
+  /** `BAD_STUBS`: a JSON Pointer into the stubs (`/HelloWorld/1`); `""` for the whole. */
+  pointer?: string;
+  /** `BAD_INPUT` when the input breaks a limit: the ASL error (`States.DataLimitExceeded`). */
+  error?: string;
+}
+"#;
+
+/// Why a call could not do what was asked. The variants are the `ErrorCode`s of the `.d.ts`.
+#[derive(Debug)]
+pub enum Failure {
+    /// `INVALID_DEFINITION`: `run('{"StartAt": "A", "States": {}}')`. Every diagnostic, errors
+    /// first.
+    InvalidDefinition(Vec<DiagnosticReport>),
+    /// `BAD_OPTIONS`: `run(def, {}, {maxStep: 5})` (unknown field), `{type: "express"}`.
+    BadOptions(String),
+    /// `BAD_INPUT`: `run(def, {n: 1n})`; with the ASL error name when the input is over a
+    /// limit (`States.DataLimitExceeded`).
+    BadInput {
+        /// What is wrong.
+        message: String,
+        /// The ASL error StartExecution would give, if any.
+        error: Option<String>,
+    },
+    /// `BAD_STUBS`: `{stubs: {A: {Retrun: 1}}}`, with the pointer `/A`.
+    BadStubs(StubError),
+    /// `NO_SUCH_STATE`: `runTo("Nope")` on a machine without a state `Nope`.
+    NoSuchState(String),
+    /// `NO_SUCH_STEP`: `inspect(9)` after 3 steps.
+    NoSuchStep {
+        /// The step asked for.
+        step: f64,
+        /// Steps taken.
+        taken: u64,
+    },
+    /// `INTERNAL`: a value that could not cross to JS. A bug.
+    Internal(String),
+}
+
+impl Failure {
+    fn code(&self) -> &'static str {
+        match self {
+            Failure::InvalidDefinition(_) => "INVALID_DEFINITION",
+            Failure::BadOptions(_) => "BAD_OPTIONS",
+            Failure::BadInput { .. } => "BAD_INPUT",
+            Failure::BadStubs(_) => "BAD_STUBS",
+            Failure::NoSuchState(_) => "NO_SUCH_STATE",
+            Failure::NoSuchStep { .. } => "NO_SUCH_STEP",
+            Failure::Internal(_) => "INTERNAL",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Failure::InvalidDefinition(diagnostics) => {
+                let errors: Vec<&DiagnosticReport> =
+                    diagnostics.iter().filter(|d| d.severity == statelab::Severity::Error).collect();
+                match errors.first() {
+                    Some(d) => {
+                        let place = match (d.line, d.column) {
+                            (Some(l), Some(c)) => format!("{l}:{c}: "),
+                            _ => String::new(),
+                        };
+                        let at = d.location.as_ref().map(|p| format!(" (at {p})")).unwrap_or_default();
+                        let more = match errors.len() {
+                            1 => String::new(),
+                            n => format!(" (and {} more)", n - 1),
+                        };
+                        format!("Invalid definition: {place}{}{at}{more}", d.message)
+                    }
+                    None => "Invalid definition".to_string(),
+                }
+            }
+            Failure::BadOptions(m) => format!("Bad options: {m}"),
+            Failure::BadInput { message, .. } => format!("Bad input: {message}"),
+            Failure::BadStubs(e) => format!("Bad stubs: {e}"),
+            Failure::NoSuchState(name) => format!("No state named '{name}' in the state machine"),
+            Failure::NoSuchStep { step, taken } => {
+                format!("No step {step}: steps are numbered from 1, and {taken} have been taken")
+            }
+            Failure::Internal(m) => format!("Internal error (a bug in Statelab): {m}"),
+        }
+    }
+}
+
+/// The one error conversion: a `StatelabError` (an `Error` with `name`, `code` and the
+/// variant's fields), which wasm-bindgen throws.
+impl From<Failure> for JsValue {
+    fn from(f: Failure) -> JsValue {
+        let e = js_sys::Error::new(&f.message());
+        e.set_name("StatelabError");
+        let set = |key: &str, value: JsValue| {
+            // Setting a property on a fresh Error cannot fail.
+            let _ = js_sys::Reflect::set(&e, &JsValue::from_str(key), &value);
+        };
+        set("code", f.code().into());
+        match &f {
+            Failure::InvalidDefinition(d) => set("diagnostics", to_js(d).unwrap_or(JsValue::NULL)),
+            Failure::BadStubs(s) => set("pointer", s.pointer.as_str().into()),
+            Failure::BadInput { error: Some(name), .. } => set("error", name.as_str().into()),
+            _ => {}
+        }
+        e.into()
+    }
+}
+
+/// A Rust value as a plain JS value (objects, arrays, strings, numbers, `null`), as `JSON.parse`
+/// would give it.
+pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, Failure> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).or_else(|_| {
+        // The one thing the serializer refuses is an integer past 2^53, which JSON text (a Pass
+        // state's `Result`) may hold: go through JSON text, which rounds it as `JSON.parse` does.
+        let text = serde_json::to_string(v).map_err(|e| Failure::Internal(e.to_string()))?;
+        js_sys::JSON::parse(&text).map_err(|_| Failure::Internal("unreadable JSON".into()))
+    })
+}

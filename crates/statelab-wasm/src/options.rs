@@ -1,0 +1,235 @@
+//! What a call takes from JS: the definition (text or object), the input, and the options as a
+//! plain object, each read as `JSON.stringify` writes it; and how they become a started
+//! [`Execution`], the same way the CLI starts one.
+
+use std::rc::Rc;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use statelab::exec::{Execution, WorkflowType};
+use statelab::report::{DiagnosticReport, ValidationReport};
+use statelab::share::SessionOptions;
+use statelab::stubs::{is_mock_config, mock_test_cases, Stubs};
+use statelab::{Severity, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::error::Failure;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_INPUTS: &str = r#"
+/** A JSON value, as Statelab returns data (outputs, stages). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Data Statelab reads (the input, what a stub returns): any value, read as `JSON.stringify`
+ * writes it, so a property that is `undefined` is absent and a `Date` is its ISO string.
+ */
+export type JsonInput = unknown;
+
+/**
+ * A state machine: ASL JSON or YAML text, a Serverless Framework `serverless.yml`, a
+ * CloudFormation/SAM template, or an ASL definition as an object (diagnostics then locate
+ * problems in `JSON.stringify(definition, null, 2)`).
+ */
+export type Definition = string | object;
+
+/**
+ * What a Task returns: `{Return: json}` or `{Throw: {Error, Cause}}`, taking `Duration` virtual
+ * seconds.
+ */
+export type StubResponse =
+  | { Return: JsonInput; Duration?: number; Comment?: string }
+  | { Throw: { Error: string; Cause?: string }; Duration?: number; Comment?: string };
+
+/**
+ * Statelab's stubs, by state name: one response, or a list used in invocation order (the last
+ * repeats). A Distributed Map's `ItemReader` data is `{MapState: {ItemReader: json}}`.
+ */
+export type StatelabStubs = {
+  [stateName: string]: StubResponse | StubResponse[] | { ItemReader: JsonInput };
+};
+
+/** A Step Functions Local MockConfigFile (pick the test case with `mockTestCase`). */
+export interface MockConfigFile {
+  StateMachines: {
+    [stateMachine: string]: { TestCases: { [testCase: string]: { [stateName: string]: string } } };
+  };
+  MockedResponses?: {
+    [response: string]: {
+      [invocations: string]:
+        | { Return: JsonInput }
+        | { Throw: { Error: string; Cause: string } };
+    };
+  };
+}
+
+/**
+ * How to run: every field is optional, unknown fields are an error (`BAD_OPTIONS`). Like the
+ * input, the options are read as `JSON.stringify` writes them.
+ */
+export interface RunOptions {
+  /** What each Task returns; a Task without a stub returns its input (see `strictStubs`). */
+  stubs?: StatelabStubs | MockConfigFile;
+  /** The virtual start time, RFC 3339 (or a `Date`). Default `2026-01-01T00:00:00Z`. */
+  startTime?: string | Date;
+  /** Seed for `States.UUID`, `States.MathRandom` and retry jitter. Default 0. */
+  seed?: number;
+  /** `EXPRESS` stops after five minutes and is priced per request and duration. */
+  type?: "STANDARD" | "EXPRESS";
+  /** The region, for ARNs and prices. Default `us-east-1`. */
+  region?: string;
+  /** The step budget: a run that takes more steps ends `ABORTED`. Default 1,000,000. */
+  maxSteps?: number;
+  /** Which state machine, when the document (or the MockConfigFile) holds several. */
+  stateMachine?: string;
+  /** The MockConfigFile test case to use (default: the first). */
+  mockTestCase?: string;
+  /** A Task without a stub fails with `Statelab.NoStub` instead of returning its input. */
+  strictStubs?: boolean;
+}
+
+/** Options of `validate`. */
+export interface ValidateOptions {
+  /** Which state machine, when the document holds several. */
+  stateMachine?: string;
+}
+"#;
+
+/// `RunOptions` of the `.d.ts`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct RunOptions {
+    stubs: Option<Value>,
+    start_time: Option<String>,
+    seed: Option<i64>,
+    #[serde(rename = "type")]
+    workflow_type: Option<WorkflowType>,
+    region: Option<String>,
+    max_steps: Option<u64>,
+    state_machine: Option<String>,
+    mock_test_case: Option<String>,
+    strict_stubs: Option<bool>,
+}
+
+/// `ValidateOptions` of the `.d.ts`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ValidateOptions {
+    /// Which state machine, when the document holds several.
+    pub state_machine: Option<String>,
+}
+
+/// A JS value as `JSON.stringify` writes it: properties that are `undefined` (or functions) left
+/// out, a `Date` as its ISO string. `Ok(None)` for a value with no JSON form at all (`undefined`,
+/// a function); `Err` with JS's words for one that cannot be written (a `BigInt`, a cycle).
+/// Reading JS values this way, rather than property by property, means that `{name: undefined}`
+/// reaches the state machine as `{}`, as it would through `StartExecution`, not as
+/// `{"name": null}` (which `IsPresent` would see).
+fn stringify(v: &JsValue, indent: u32) -> Result<Option<String>, String> {
+    js_sys::JSON::stringify_with_replacer_and_space(v, &JsValue::NULL, &JsValue::from(indent))
+        .map(|text| text.as_string())
+        .map_err(|e| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default())
+}
+
+/// Reads an options object; `undefined` and `null` give the defaults.
+pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Failure> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(T::default());
+    }
+    if !options.is_object() || js_sys::Array::is_array(&options) {
+        return Err(Failure::BadOptions("the options must be an object".into()));
+    }
+    let text = stringify(&options, 0).map_err(Failure::BadOptions)?.unwrap_or_default();
+    // Through serde_json's own Value so that errors carry no position in text nobody wrote.
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Failure::BadOptions(e.to_string()))?;
+    serde_json::from_value(json).map_err(|e| Failure::BadOptions(e.to_string()))
+}
+
+/// The definition's text: a string as it is, an object as `JSON.stringify(definition, null, 2)`.
+pub fn definition_text(definition: &JsValue) -> Result<String, Failure> {
+    if let Some(text) = definition.as_string() {
+        return Ok(text);
+    }
+    match stringify(definition, 2) {
+        // `undefined` (and a function) have no JSON form: an empty definition.
+        Ok(text) => Ok(text.unwrap_or_default()),
+        Err(why) => Err(Failure::InvalidDefinition(vec![DiagnosticReport {
+            severity: Severity::Error,
+            code: "INVALID_JSON_DESCRIPTION".into(),
+            message: format!("The definition object cannot be written as JSON: {why}"),
+            location: None,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+        }])),
+    }
+}
+
+/// The execution input: any JSON value, read as `JSON.stringify` writes it; `undefined` gives
+/// `{}`, as the CLI without `--input`.
+pub fn input(input: JsValue) -> Result<Value, Failure> {
+    if input.is_undefined() {
+        return Ok(Value::empty_object());
+    }
+    let bad = |message: String| Failure::BadInput { message, error: None };
+    let text = stringify(&input, 0).map_err(bad)?.ok_or_else(|| {
+        bad(format!("a {} has no JSON form", input.js_typeof().as_string().unwrap_or_default()))
+    })?;
+    statelab::json::parse(&text).map_err(|e| bad(e.message))
+}
+
+/// Checks the definition, reads the input, stubs and options, and starts the execution: what
+/// `statelab run` does before its first step.
+pub fn start(
+    definition: &JsValue,
+    input_value: JsValue,
+    options_value: JsValue,
+) -> Result<Execution, Failure> {
+    let opts: RunOptions = options(options_value)?;
+    let text = definition_text(definition)?;
+    let checked = statelab::check(&text, opts.state_machine.as_deref());
+    let machine = checked
+        .machine
+        .clone()
+        .ok_or_else(|| Failure::InvalidDefinition(ValidationReport::of(&checked).diagnostics))?;
+    let input = input(input_value)?;
+    let stubs = match &opts.stubs {
+        None => Stubs::empty(),
+        Some(v) => {
+            let mock = is_mock_config(v);
+            if !mock && opts.mock_test_case.is_some() {
+                return Err(Failure::BadOptions(
+                    "mockTestCase applies to a MockConfigFile, and the stubs are Statelab's stubs".into(),
+                ));
+            }
+            // As the CLI: the MockConfigFile's machine is `stateMachine`, else the one named like
+            // the definition's machine, else its only one.
+            let selected = checked.selected.as_deref();
+            let cases = mock_test_cases(v);
+            let machine = opts
+                .state_machine
+                .as_deref()
+                .or_else(|| selected.filter(|s| cases.iter().any(|(m, _)| m == s)));
+            Stubs::parse(v, machine, opts.mock_test_case.as_deref()).map_err(Failure::BadStubs)?
+        }
+    };
+    let session = SessionOptions {
+        workflow_type: opts.workflow_type,
+        region: opts.region,
+        start_time: opts.start_time,
+        seed: opts.seed,
+        max_steps: opts.max_steps,
+        state_machine: opts.state_machine,
+        mock_test_case: opts.mock_test_case,
+        strict_stubs: opts.strict_stubs.unwrap_or(false),
+    };
+    let mut options = session.to_options().map_err(Failure::BadOptions)?;
+    if let Some(name) = &checked.selected {
+        // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's.
+        options.state_machine_name = name.clone();
+    }
+    Execution::start(machine, input, Rc::new(stubs), options)
+        .map_err(|e| Failure::BadInput { message: e.cause, error: Some(e.error) })
+}

@@ -1,0 +1,124 @@
+// The Execution class, validate, run and the thrown errors, as a JS caller sees them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { run, validate, Execution } from 'statelab';
+
+const example = JSON.parse(readFileSync(new URL('../../../www/examples/hello-world.json', import.meta.url), 'utf8'));
+const definition = JSON.stringify(example.definition, null, 2);
+
+/** Charge is retried once after 2 s, then takes 1 s. */
+const retrying = {
+  StartAt: 'Charge',
+  States: {
+    Charge: {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:us-east-1:123456789012:function:charge',
+      Parameters: { 'amount.$': '$.total' },
+      ResultSelector: { 'id.$': '$.id' },
+      ResultPath: '$.payment',
+      Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 2 }],
+      Next: 'Done',
+    },
+    Done: { Type: 'Succeed' },
+  },
+};
+const stubs = { Charge: [{ Throw: { Error: 'Busy', Cause: 'later' } }, { Return: { id: 'p-1', x: 1 }, Duration: 1 }] };
+
+test('validate returns plain objects', () => {
+  const ok = validate(definition);
+  assert.deepEqual(ok, { result: 'OK', diagnostics: [] });
+  assert.equal(Object.getPrototypeOf(ok), Object.prototype);
+  const bad = validate('StartAt: Nowhere\nStates:\n  A: {Type: Succeed}\n');
+  assert.equal(bad.result, 'FAIL');
+  assert.deepEqual(
+    { ...bad.diagnostics[0], message: undefined },
+    { severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: undefined, location: '/StartAt', line: 1, column: 10, end_line: 1, end_column: 17 },
+  );
+});
+
+test('run of the hello-world example', () => {
+  const report = run(definition, example.input, { stubs: example.stubs });
+  assert.equal(report.status, 'SUCCEEDED');
+  assert.deepEqual(report.output, example.expect.output);
+  assert.deepEqual(report.history.map((e) => e.type), [
+    'ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted',
+    'LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+  ]);
+  assert.equal(report.history[1].stateEnteredEventDetails.input, '{"name":"world"}');
+});
+
+test('step, back, runTo and the getters', () => {
+  const x = new Execution(retrying, { total: 5 }, { stubs });
+  assert.equal(x.stepCount, 0);
+  assert.equal(x.status, 'RUNNING');
+  assert.equal(x.history.length, 1);
+  const first = x.step();
+  assert.equal(first.index, 1);
+  assert.equal(first.kind, 'enter');
+  assert.equal(first.state, 'Charge');
+  assert.deepEqual(first.events.map((e) => e.type), ['TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted']);
+  assert.deepEqual(x.pending, [{ thread: '', state: 'Charge', waitingFor: 'task', until: '2026-01-01T00:00:00.000Z' }]);
+  const second = x.step();
+  assert.equal(second.kind, 'task');
+  assert.equal(x.back(), true);
+  assert.equal(x.stepCount, 1);
+  assert.deepEqual(x.step(), second, 'the same step again: runs are deterministic');
+  assert.equal(x.runTo('Done'), true);
+  assert.equal(x.now, '2026-01-01T00:00:03.000Z');
+  assert.equal(x.elapsedSeconds, 3);
+  assert.deepEqual(x.statesEntered, ['Charge', 'Done']);
+  assert.equal(x.step(), null);
+  assert.equal(x.status, 'SUCCEEDED');
+  assert.equal(x.cost.billable_transitions, 3);
+  assert.deepEqual(x.report(), run(retrying, { total: 5 }, { stubs }));
+});
+
+test('inspect shows the data-flow stages of a visit', () => {
+  const x = new Execution(retrying, { total: 5 }, { stubs });
+  x.run();
+  const charge = x.inspect(4);
+  assert.deepEqual(charge, {
+    step: 4,
+    enteredStep: 1,
+    state: 'Charge',
+    type: 'Task',
+    thread: '',
+    status: 'SUCCEEDED',
+    enteredAt: '2026-01-01T00:00:00.000Z',
+    exitedAt: '2026-01-01T00:00:03.000Z',
+    next: 'Done',
+    input: { total: 5 },
+    afterInputPath: { total: 5 },
+    afterParameters: { amount: 5 },
+    result: { id: 'p-1', x: 1 },
+    afterResultSelector: { id: 'p-1' },
+    afterResultPath: { total: 5, payment: { id: 'p-1' } },
+    output: { total: 5, payment: { id: 'p-1' } },
+    retries: [{ retrier: 0, attempt: 1, error: 'Busy', cause: 'later', at: '2026-01-01T00:00:00.000Z', delaySeconds: 2 }],
+    assigned: {},
+  });
+  assert.equal(x.inspect().state, 'Done');
+  assert.throws(() => x.inspect(6), { name: 'StatelabError', code: 'NO_SUCH_STEP' });
+});
+
+test('errors are thrown StatelabErrors with a code and the fields that locate them', () => {
+  assert.throws(() => run('{"StartAt": "A"}'), (e) => {
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, 'StatelabError');
+    assert.equal(e.code, 'INVALID_DEFINITION');
+    assert.equal(e.diagnostics[0].code, 'SCHEMA_VALIDATION_FAILED');
+    return true;
+  });
+  assert.throws(() => run(definition, {}, { stub: {} }), {
+    code: 'BAD_OPTIONS',
+    message: /unknown field `stub`, expected one of `stubs`/,
+  });
+  assert.throws(() => run(definition, {}, { stubs: { HelloWorld: { Retrun: 1 } } }), {
+    code: 'BAD_STUBS',
+    pointer: '/HelloWorld',
+  });
+  assert.throws(() => run(definition, { n: 1n }), { code: 'BAD_INPUT', message: /BigInt/ });
+  assert.deepEqual(run(definition, { gone: undefined }, { stubs: {} }).output, {}, 'undefined is absent, as in JSON');
+  assert.throws(() => new Execution(definition).runTo('Nope'), { code: 'NO_SUCH_STATE' });
+});

@@ -1,0 +1,184 @@
+// Share links, the example gallery, and teaching aids.
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { open, setEditor, editorText, load, runToEnd, output, repoFile } from './helpers.mjs';
+
+/** Moves the pointer over the first occurrence of `text` in an editor. */
+async function hoverText(page, editor, text) {
+  const box = await page.getByTestId(`${editor}-editor`).locator('.cm-content').evaluate((el, t) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.textContent.indexOf(t);
+      if (i >= 0) {
+        const r = document.createRange();
+        r.setStart(n, i + 1);
+        r.setEnd(n, i + t.length - 1);
+        const b = r.getBoundingClientRect();
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      }
+    }
+    return null;
+  }, text);
+  if (!box) throw new Error(`${text} not found in the ${editor} editor`);
+  await page.mouse.move(box.x, box.y);
+}
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs the statelab CLI from the workspace (built by cargo if needed). */
+function cli(args) {
+  return execFileSync('cargo', ['run', '-q', '-p', 'statelab-cli', '--', ...args], { cwd: root, encoding: 'utf8' });
+}
+
+test('a link made by the CLI opens the session, and running it gives the CLI\'s result', async ({ page, baseURL }) => {
+  const files = ['www/examples/pdf-transform.serverless.yml', '--input', 'tests/e2e/fixtures/pdf.input.json', '--stubs', 'tests/e2e/fixtures/pdf.stubs.json'];
+  const link = cli(['share', ...files, '--base-url', baseURL, '--seed', '7']).trim();
+  const expected = JSON.parse(cli(['run', ...files, '--seed', '7', '--format', 'json']));
+  await open(page, link.slice(baseURL.length - 1));
+  expect(await editorText(page, 'definition')).toBe(repoFile('www/examples/pdf-transform.serverless.yml'));
+  expect(await editorText(page, 'stubs')).toBe(repoFile('tests/e2e/fixtures/pdf.stubs.json'));
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('seed')).toHaveValue('7');
+  await page.getByTestId('tab-output').click();
+  await runToEnd(page);
+  await expect(page.getByTestId('status')).toHaveText(expected.status);
+  expect(await output(page)).toEqual(expected.output);
+  await expect(page.getByTestId('transitions')).toHaveText(String(expected.billable_transitions));
+  // The fragment is read once: a reload restores the (now saved) session, not the link.
+  expect(new URL(page.url()).hash).toBe('');
+});
+
+test('the playground\'s Share makes the same link as the CLI for the same session', async ({ page, baseURL }) => {
+  await open(page);
+  const def = repoFile('tests/cases/cli/hello.asl.json');
+  const input = repoFile('tests/cases/cli/hello.input.json');
+  const stubs = repoFile('tests/cases/cli/hello.stubs.json');
+  await load(page, { definition: def, input, stubs });
+  await page.getByTestId('share').click();
+  const fromPage = await page.getByTestId('share-link').inputValue();
+  const fromCli = cli(['share', 'tests/cases/cli/hello.asl.json', '--input', 'tests/cases/cli/hello.input.json',
+    '--stubs', 'tests/cases/cli/hello.stubs.json', '--base-url', baseURL]).trim();
+  expect(fromPage).toBe(fromCli);
+});
+
+test('a corrupted, truncated or oversized link says so and leaves the saved session intact', async ({ page }) => {
+  await open(page);
+  await setEditor(page, 'input', '{"mine": true}');
+  const saved = await editorText(page, 'definition');
+  await page.getByTestId('share').click();
+  const good = await page.getByTestId('share-link').inputValue();
+  const frag = good.slice(good.indexOf('#'));
+  for (const bad of [frag.slice(0, frag.length - 20), frag.replace('s=1.', 's=1.!!'), '#s=9.abc', `#s=1.${'A'.repeat(300000)}`]) {
+    // A change of fragment alone does not reload the page: open it as a fresh visit.
+    await page.goto('about:blank');
+    await page.goto(`/${bad}`);
+    await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+    await expect(page.getByTestId('notice')).toContainText('This link could not be opened');
+    await expect(page.getByTestId('notice')).toContainText('Your saved session was kept');
+    expect(await editorText(page, 'definition')).toBe(saved);
+    expect(await editorText(page, 'input')).toBe('{"mine": true}');
+  }
+});
+
+test('every gallery example opens and meets its expectations', async ({ page }) => {
+  await open(page);
+  const files = readdirSync(`${root}www/examples`).filter((f) => f.endsWith('.json')).sort();
+  expect(files.length).toBeGreaterThanOrEqual(15);
+  await page.getByTestId('open-examples').click();
+  await expect(page.getByTestId('examples').getByTestId('example')).toHaveCount(readdirSync(`${root}www/examples`).length);
+  await page.getByTestId('open-examples').click();
+  for (const f of files) {
+    const ex = JSON.parse(readFileSync(`${root}www/examples/${f}`, 'utf8'));
+    const name = f.replace(/\.json$/, '');
+    await page.getByTestId('open-examples').click();
+    await page.getByTestId('examples').locator(`[data-example="${name}"]`).click();
+    await runToEnd(page);
+    await expect(page.getByTestId('status'), name).toHaveText(ex.expect.status);
+    if (ex.expect.output !== undefined) expect(await output(page), name).toEqual(ex.expect.output);
+    if (ex.expect.error !== undefined) await expect(page.getByTestId('error'), name).toHaveText(ex.expect.error);
+    if (ex.expect.billable_transitions !== undefined) {
+      await expect(page.getByTestId('transitions'), name).toHaveText(String(ex.expect.billable_transitions));
+    }
+  }
+});
+
+test('opening an example can be undone', async ({ page }) => {
+  await open(page);
+  await setEditor(page, 'input', '{"keep": "me"}');
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId('examples').locator('[data-example="hello-world"]').click();
+  expect(await editorText(page, 'input')).not.toContain('keep');
+  await page.getByTestId('undo').click();
+  expect(await editorText(page, 'input')).toBe('{"keep": "me"}');
+});
+
+test('the embed view shows the graph, stepping and inspector without the editors', async ({ page, baseURL }) => {
+  await open(page);
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId('examples').locator('[data-example="parallel-lookup"]').click();
+  await setEditor(page, 'input', '{"customer": "embed"}');
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const embed = link.replace('#', '?embed#');
+  const visitor = await page.context().newPage();
+  await visitor.goto(embed);
+  await expect(visitor.getByTestId('graph').locator('[data-state="LookupAddress"]')).toBeVisible();
+  await expect(visitor.getByTestId('definition-editor')).toBeHidden();
+  await expect(visitor.getByTestId('share')).toHaveCount(0);
+  await visitor.getByTestId('step').click();
+  await visitor.getByTestId('tab-inspector').click();
+  await expect(visitor.getByTestId('inspector')).toContainText('LookupCustomerInfo');
+  await visitor.getByTestId('run').click();
+  await expect(visitor.getByTestId('status')).toHaveText('SUCCEEDED');
+  // The embed never wrote to the visitor's storage: the main page still has its own session.
+  await page.reload();
+  await expect(page.getByTestId('input-editor').locator('.cm-content')).toBeAttached();
+  expect(await editorText(page, 'input')).toBe('{"customer": "embed"}');
+});
+
+test('hover help explains ASL fields, and exports download what they say', async ({ page }) => {
+  await open(page);
+  await hoverText(page, 'definition', 'ResultSelector');
+  await expect(page.getByTestId('field-help')).toContainText('applied to the task');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  const grab = async (testid) => {
+    await page.getByTestId('export').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+    return readFileSync(await download.path(), 'utf8');
+  };
+  const history = JSON.parse(await grab('export-history'));
+  expect(history.events[0].type).toBe('ExecutionStarted');
+  expect(history.events.at(-1).type).toBe('ExecutionSucceeded');
+  const mock = JSON.parse(await grab('export-mock-config'));
+  expect(mock.StateMachines.StateMachine.TestCases.Default.SayHello).toBe('SayHelloMock');
+  expect(mock.MockedResponses.SayHelloMock['0'].Return.StatusCode).toBe(200);
+  const yaml = await grab('export-yaml');
+  expect(yaml).toContain('StartAt: SayHello');
+  const json = JSON.parse(await grab('export-json'));
+  expect(json.StartAt).toBe('SayHello');
+});
+
+test('the playground lists the same diagnostics as statelab validate', async ({ page }) => {
+  for (const file of ['tests/cases/cli/invalid.asl.json', 'tests/cases/cli/warnings.asl.json', 'tests/cases/cli/two-machines.serverless.yml']) {
+    let report;
+    try {
+      report = JSON.parse(cli(['validate', file, '--format', 'json']));
+    } catch (e) {
+      report = JSON.parse(e.stdout);
+    }
+    await open(page);
+    await setEditor(page, 'definition', repoFile(file));
+    await page.getByTestId('tab-definition').click();
+    const items = page.getByTestId('diagnostics').getByTestId('diagnostic');
+    await expect(items).toHaveCount(report.diagnostics.length);
+    for (const [i, d] of report.diagnostics.entries()) {
+      const item = items.nth(i);
+      await expect(item, file).toHaveAttribute('data-code', d.code);
+      await expect(item, file).toContainText(d.message);
+      if (d.line) await expect(item, file).toContainText(`definition ${d.line}:${d.column}`);
+    }
+  }
+});
