@@ -100,6 +100,28 @@ for (const p of execFiles) {
   walk(json(p)?.definition);
 }
 
+// jsonata: "expression\ninput", from the JSONata suite (with its datasets) and every `{% %}`
+// in a definition.
+const datasets = {};
+for (const p of files('tests/cases/jsonata/datasets', /\.json$/)) {
+  datasets[p.split('/').pop().replace(/\.json$/, '')] = readFileSync(p, 'utf8');
+}
+for (const p of files('tests/cases/jsonata', /\.json$/)) {
+  if (p.includes('/datasets/')) continue;
+  for (const c of asList(json(p))) {
+    if (typeof c?.expr !== 'string') continue;
+    const input = c.dataset ? datasets[c.dataset] ?? 'null' : JSON.stringify(c.data ?? null);
+    seed('jsonata', `${c.expr.replaceAll('\n', ' ')}\n${input}`);
+  }
+}
+for (const p of execFiles) {
+  const walk = (v) => {
+    if (typeof v === 'string' && v.startsWith('{%') && v.endsWith('%}')) seed('jsonata', `${v.slice(2, -2).replaceAll('\n', ' ')}\n{"a":[1,2,3]}`);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(json(p)?.definition);
+}
+
 // stubs: every stub file and MockConfigFile.
 for (const p of execFiles) {
   for (const c of cases(json(p))) {

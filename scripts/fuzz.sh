@@ -18,7 +18,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-ALL_TARGETS=(check jsonpath intrinsics execute stubs share)
+ALL_TARGETS=(check jsonpath intrinsics jsonata execute stubs share)
 if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then
   echo "usage: scripts/fuzz.sh SECONDS [TARGET...]   (targets: ${ALL_TARGETS[*]})" >&2
   exit 2
@@ -50,6 +50,7 @@ dict_for() {
   case $1 in
     check | execute | stubs) echo fuzz/dict/asl.dict ;;
     jsonpath) echo fuzz/dict/jsonpath.dict ;;
+    jsonata) echo fuzz/dict/jsonata.dict ;;
     intrinsics) echo fuzz/dict/intrinsics.dict ;;
     *) echo "" ;;
   esac

@@ -10,6 +10,7 @@
 //! | `check/` | any text | `statelab::check`, as a pasted definition |
 //! | `jsonpath/` | a path, a newline, a document | `JsonPath::parse`, `select`, `set` |
 //! | `intrinsics/` | a call, a newline, the input | `intrinsics::parse`, `Call::eval` |
+//! | `jsonata/` | an expression, a newline, the input | `jsonata::Expr::parse`, `evaluate` |
 //! | `stubs/` | a stub file or MockConfigFile | `Stubs::parse` |
 //! | `share/` | a link | `share::decode` |
 //! | `execute/` | a test file (`definition`, `input`, `stubs`, `expect`) | a whole run, whose `expect` must hold |
@@ -99,6 +100,21 @@ fn intrinsics_cases() {
                 }
             }
             Err(e) => assert!(!e.to_string().is_empty(), "{}: an empty error", path.display()),
+        }
+    }
+}
+
+#[test]
+fn jsonata_cases() {
+    use statelab::jsonata::{EvalEnv, Expr, NoBindings};
+    for path in files("jsonata") {
+        let text = read(&path);
+        let (expr, input) = split_line(&text);
+        let input = parse_any(input).unwrap_or(Value::Null);
+        let outcome = Expr::parse(expr)
+            .and_then(|e| e.evaluate(&input, &NoBindings, &mut EvalEnv::new(Rng::new(0), 0)));
+        if let Err(e) = outcome {
+            assert!(!e.message.is_empty(), "{}: an empty error", path.display());
         }
     }
 }
