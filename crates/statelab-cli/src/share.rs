@@ -30,7 +30,7 @@ pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
     if url.len() > MAX_LINK_BYTES {
         return Err(Failure::Usage(format!(
             "the session is too large for a link: {} bytes, where the playground opens links of up to \
-             {MAX_LINK_BYTES} bytes",
+             {MAX_LINK_BYTES} bytes (a fixed limit); share the files instead",
             url.len()
         )));
     }

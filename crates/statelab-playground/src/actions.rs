@@ -41,7 +41,7 @@ pub fn install(ctx: Ctx) {
             set_timeout(
                 move || {
                     if generation.get_value() == mine {
-                        ctx.checked.set(Rc::new(statelab::check(&text, name.as_deref())));
+                        ctx.checked.set(Rc::new(state::check(&text, name.as_deref())));
                     }
                 },
                 std::time::Duration::from_millis(150),
@@ -105,7 +105,7 @@ pub fn start_fresh(ctx: Ctx) -> bool {
     stop_play(ctx);
     let session = ctx.session.get_untracked();
     // Check now rather than wait for the debounce: the run must use what is in the editor.
-    let checked = Rc::new(statelab::check(&session.definition, session.settings.state_machine.as_deref()));
+    let checked = Rc::new(state::check(&session.definition, session.settings.state_machine.as_deref()));
     ctx.checked.set(checked.clone());
     let prepared = state::prepare(&session, &checked).and_then(Debugger::start);
     ctx.selected_event.set(None);

@@ -12,7 +12,7 @@ use crate::components::{
 };
 use crate::components::{summary::Summary, toolbar::Toolbar};
 use crate::run::Debugger;
-use crate::state::Session;
+use crate::state::{self, Session};
 use crate::storage;
 
 /// Which panel shows below the summary.
@@ -122,7 +122,7 @@ pub fn App() -> impl IntoView {
         ),
         None => (saved.unwrap_or_default(), None),
     };
-    let checked = Rc::new(statelab::check(&session.definition, session.settings.state_machine.as_deref()));
+    let checked = Rc::new(state::check(&session.definition, session.settings.state_machine.as_deref()));
     let ctx = Ctx {
         session: RwSignal::new(session),
         checked: RwSignal::new_local(checked),

@@ -167,6 +167,19 @@ pub fn options(settings: &Settings) -> Result<Options, String> {
     })
 }
 
+/// Checks the definition for the machine the settings name. A name the document does not hold
+/// is ignored when it holds at most one machine: such a name is left over from a share link
+/// (anyone's) or from an earlier document, the machine picker shows only for several machines,
+/// and so nothing on the page could clear it; every definition would fail with "no state machine
+/// named ...". With several machines the error stands, and the picker offers them.
+pub fn check(text: &str, name: Option<&str>) -> Checked {
+    let checked = statelab::check(text, name);
+    if name.is_some() && checked.selected.is_none() && checked.machines.len() <= 1 {
+        return statelab::check(text, None);
+    }
+    checked
+}
+
 /// Everything a run needs, or the first reason it cannot start.
 pub struct Prepared {
     /// The compiled machine.
@@ -396,6 +409,18 @@ pub fn from_shared(s: statelab::share::Session) -> Session {
 #[cfg(test)]
 mod share_tests {
     use super::*;
+
+    #[test]
+    fn a_machine_name_the_document_lacks_is_ignored_unless_there_is_a_choice() {
+        let bare = r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#;
+        let c = check(bare, Some("<b>from a link</b>"));
+        assert!(c.is_ok(), "{:?}", c.diagnostics);
+        let two = "stepFunctions:\n  stateMachines:\n    one:\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\n    two:\n      definition: {StartAt: B, States: {B: {Type: Succeed}}}\n";
+        let c = check(two, Some("three"));
+        assert!(!c.is_ok());
+        assert_eq!(c.machines.len(), 2);
+        assert!(check(two, Some("two")).is_ok());
+    }
 
     #[test]
     fn sessions_survive_a_link() {

@@ -195,7 +195,8 @@ fn round_up(v: i64, step: i64) -> i64 {
     if v % step == 0 {
         v
     } else {
-        (v / step + 1) * step
+        // Saturating: the clock saturates too, so a duration can be near `i64::MAX`.
+        (v / step).saturating_add(1).saturating_mul(step)
     }
 }
 

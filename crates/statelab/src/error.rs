@@ -38,6 +38,10 @@ pub mod names {
     pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
 }
 
+/// What to do about the payload quota, said wherever it is exceeded.
+pub(crate) const PAYLOAD_ADVICE: &str =
+    "This AWS quota cannot be raised: keep large data elsewhere (such as S3) and pass a reference to it.";
+
 /// An error raised while running a state machine, as Retry and Catch see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatesError {
@@ -51,6 +55,33 @@ impl StatesError {
     /// An error with any name.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> StatesError {
         StatesError { error: error.into(), cause: cause.into() }
+    }
+
+    /// `States.DataLimitExceeded` for data over the 256 KiB payload quota
+    /// ([`MAX_PAYLOAD_BYTES`](crate::exec::MAX_PAYLOAD_BYTES)): which data, how big, and what to do.
+    pub fn data_limit(what: &str, size: usize) -> StatesError {
+        StatesError::new(
+            names::DATA_LIMIT_EXCEEDED,
+            format!(
+                "The {what} has a size of {size} bytes, which exceeds the maximum of {} bytes (256 KiB) \
+                 that a state can pass on. {PAYLOAD_ADVICE}",
+                crate::exec::MAX_PAYLOAD_BYTES
+            ),
+        )
+    }
+
+    /// `States.Runtime` for data nested deeper than [`MAX_DEPTH`](crate::value::MAX_DEPTH) levels.
+    /// A loop can wrap its data one level deeper on every turn (`"Parameters": {"x.$": "$"}`,
+    /// `States.Array($)`); unchecked, it builds a value too deep to print, compare or even free
+    /// without exhausting the stack, which in the browser kills the page. The limit is Statelab's
+    /// own: AWS documents none, but its JSON parser (Jackson) refuses documents nested deeper than
+    /// 1000 levels by default, as Statelab's parsers do. No Catcher handles it.
+    pub fn too_deep(what: &str, depth: u32) -> StatesError {
+        StatesError::runtime(format!(
+            "The {what} is nested {depth} levels deep; Statelab handles data nested up to {} levels \
+             (as AWS's JSON parser does by default). Does a loop wrap its data one level deeper on each turn?",
+            crate::value::MAX_DEPTH
+        ))
     }
 
     /// `States.Runtime`: terminal, not caught by `States.ALL`.

@@ -22,7 +22,7 @@ use crate::rng::Rng;
 use crate::stubs::{Outcome, Stubs};
 use crate::template::Template;
 use crate::time::{format_millis, parse_millis};
-use crate::value::{Key, Map, Value};
+use crate::value::{Key, Map, Value, MAX_DEPTH};
 
 mod jsonata;
 
@@ -477,13 +477,33 @@ fn scramble(seed: i64) -> i64 {
 }
 
 fn data_limit(what: &str, size: usize) -> StatesError {
+    StatesError::data_limit(what, size)
+}
+
+/// A state's output (or a Map's or Parallel's result) over the quota. The first sentence is AWS's
+/// cause, as AWS records it for Map and Parallel states (and for Tasks, see `task_done`); the
+/// second is Statelab's, saying which limit and what to do.
+fn result_limit(state: &str, what: &str, size: usize) -> StatesError {
     StatesError::new(
         names::DATA_LIMIT_EXCEEDED,
         format!(
-            "The {what} has a size of {size} bytes, which exceeds the maximum of {MAX_PAYLOAD_BYTES} bytes \
-             (256 KiB) that a state can pass on"
+            "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes \
+             service limit. (The {what} has a size of {size} bytes, over the {MAX_PAYLOAD_BYTES} bytes \
+             (256 KiB) a state can pass on. {})",
+            crate::error::PAYLOAD_ADVICE
         ),
     )
+}
+
+/// The quotas on anything a state passes on: its size, then its depth.
+fn check_payload(what: &str, v: &Value) -> Result<(), StatesError> {
+    if v.json_len() > MAX_PAYLOAD_BYTES {
+        return Err(data_limit(what, v.json_len()));
+    }
+    if v.depth() > MAX_DEPTH {
+        return Err(StatesError::too_deep(what, v.depth()));
+    }
+    Ok(())
 }
 
 /// `true` when a Retrier or Catcher naming `name` handles `error`.
@@ -512,9 +532,7 @@ impl Execution {
         stubs: Rc<Stubs>,
         options: Options,
     ) -> Result<Execution, StatesError> {
-        if input.json_len() > MAX_PAYLOAD_BYTES {
-            return Err(data_limit("execution input", input.json_len()));
-        }
+        check_payload("execution input", &input)?;
         let exec_ctx = Value::object_from([
             ("Id", Value::string(options.execution_arn())),
             ("Input", input.clone()),
@@ -582,7 +600,11 @@ impl Execution {
             WorkflowType::Express => EXPRESS_MAX_SECONDS,
         };
         let timeout = exec.machine.timeout_seconds.map_or(limit, |t| (t as f64).min(limit));
-        exec.schedule(exec.now + (timeout * 1000.0) as i64, Ev::ExecTimeout { seconds: timeout });
+        // Saturating, like every move of the clock: `start_time_ms` is any `i64` a caller gives.
+        exec.schedule(
+            exec.now.saturating_add((timeout * 1000.0) as i64),
+            Ev::ExecTimeout { seconds: timeout },
+        );
         let start = exec.machine.scope(0).start;
         exec.schedule(exec.now, Ev::Enter { fiber: 0, state: start, input });
         Ok(exec)
@@ -625,7 +647,7 @@ impl Execution {
 
     /// Virtual milliseconds since the start (to the end, once ended).
     pub fn elapsed_ms(&self) -> i64 {
-        self.ended_at.unwrap_or(self.now) - self.options.start_time_ms
+        self.ended_at.unwrap_or(self.now).saturating_sub(self.options.start_time_ms)
     }
 
     /// The history so far.
@@ -894,6 +916,8 @@ impl Execution {
         self.queue.clear();
     }
 
+    // Fiber ids are indices this executor hands out as it pushes fibers (which it never removes)
+    // and carries in its own events; none comes from outside, so none can dangle.
     fn fiber(&self, f: usize) -> &Fiber {
         #[allow(clippy::indexing_slicing)] // fiber ids are minted by this executor
         &self.fibers[f]
@@ -1047,8 +1071,8 @@ impl Execution {
             evaluations: Vec::new(),
         });
         self.fiber_mut(fiber).visit = self.visits.len() - 1;
-        if input.json_len() > MAX_PAYLOAD_BYTES {
-            self.fault(fiber, data_limit("state input", input.json_len()));
+        if let Err(e) = check_payload("state input", &input) {
+            self.fault(fiber, e);
             return;
         }
         self.run_state(fiber);
@@ -1096,6 +1120,9 @@ impl Execution {
         let eff = match &st.io.parameters {
             Some(Payload::Path(t)) => {
                 let v = self.eval_template(t, &after_ip, &ctx, &vars)?;
+                // Checked before it is kept: a template with many copies of the input can describe
+                // gigabytes (its parts are shared), which the inspector must never try to print.
+                check_payload("effective input after Parameters", &v)?;
                 if let Some(vis) = self.visit_mut(fiber) {
                     vis.stages.after_parameters = Some(v.clone());
                 }
@@ -1104,9 +1131,7 @@ impl Execution {
             // (JSONata states took the branch above.)
             Some(Payload::Jsonata(_)) | None => after_ip,
         };
-        if eff.json_len() > MAX_PAYLOAD_BYTES {
-            return Err(data_limit("effective input after Parameters", eff.json_len()));
-        }
+        check_payload("effective input after Parameters", &eff)?;
         self.fiber_mut(fiber).effective = eff.clone();
         Ok(eff)
     }
@@ -1186,6 +1211,7 @@ impl Execution {
             Some(StringSource::Dynamic(t)) => {
                 let (ctx, vars) = self.env_parts(fiber, state);
                 let v = self.eval_template(t, eff, &ctx, &vars)?;
+                check_payload("Error or Cause", &v)?;
                 let inner = v.as_object().and_then(|m| m.values().next()).cloned().unwrap_or_default();
                 match inner {
                     Value::String(s) => Ok(s.to_string()),
@@ -1563,6 +1589,7 @@ impl Execution {
             Some(t) => {
                 let (ctx, vars) = self.env_parts(fiber, state);
                 let s = self.eval_template(t, &result, &ctx, &vars)?;
+                check_payload("result after ResultSelector", &s)?;
                 if let Some(v) = self.visit_mut(fiber) {
                     v.stages.after_result_selector = Some(s.clone());
                 }
@@ -1630,9 +1657,7 @@ impl Execution {
         let mut total = 0;
         for (k, val) in v.as_object().into_iter().flatten() {
             total += val.json_len();
-            if val.json_len() > MAX_PAYLOAD_BYTES {
-                return Err(data_limit(&format!("variable '{k}'"), val.json_len()));
-            }
+            check_payload(&format!("variable '{k}'"), val)?;
             if frame.parent.as_ref().is_some_and(|p| p.get(k).is_some()) {
                 return Err(StatesError::runtime(format!(
                     "Cannot bind value '{}' to variable '{k}' as it belongs to an outer scope.",
@@ -1690,7 +1715,12 @@ impl Execution {
     /// Emits `*StateExited` and moves the thread on: to `next`, or to its end.
     fn exit_to(&mut self, fiber: usize, state: StateId, output: Value, next: Option<StateId>) {
         if output.json_len() > MAX_PAYLOAD_BYTES {
-            return self.fault(fiber, data_limit("state output", output.json_len()));
+            // AWS's cause names the state and has no "An error occurred while executing" prefix.
+            let e = result_limit(&self.machine.state(state).name, "state output", output.json_len());
+            return self.handle_error(fiber, e, false, None);
+        }
+        if output.depth() > MAX_DEPTH {
+            return self.fault(fiber, StatesError::too_deep("state output", output.depth()));
         }
         self.max_payload = self.max_payload.max(output.json_len());
         let machine = self.machine.clone();
@@ -2342,7 +2372,9 @@ impl Execution {
         let batch_input = match &b.batch_input {
             Some(Payload::Path(t)) => {
                 let (ctx, vars) = self.env_parts(fiber, state);
-                Some(self.eval_template(t, doc, &ctx, &vars)?)
+                let b = self.eval_template(t, doc, &ctx, &vars)?;
+                check_payload("BatchInput", &b)?;
+                Some(b)
             }
             Some(Payload::Jsonata(t)) => Some(self.j_payload(fiber, t)?),
             None => None,
@@ -2396,6 +2428,8 @@ impl Execution {
                 Some(Payload::Jsonata(t)) => Some(self.j_item_selector(fiber, t, i, &item, key.as_ref())),
                 None => None,
             };
+            let selected =
+                selected.map(|r| r.and_then(|v| check_payload("item input after ItemSelector", &v).map(|()| v)));
             let input = match selected {
                 Some(Ok(v)) => v,
                 Some(Err(e)) => {
@@ -2465,7 +2499,8 @@ impl Execution {
         self.fiber_mut(fiber).exit_prev = Some(anchor);
         let result = Value::array(results);
         if result.json_len() > MAX_PAYLOAD_BYTES {
-            return self.fault(fiber, data_limit("result", result.json_len()));
+            let e = result_limit(&self.machine.state(state).name, "result", result.json_len());
+            return self.handle_error(fiber, e, false, None);
         }
         if let Err(e) = self.with_result(fiber, state, result) {
             self.fault(fiber, e);

@@ -10,9 +10,10 @@ use base64::Engine as _;
 
 use crate::error::StatesError;
 use crate::eval::Env;
+use crate::exec::MAX_PAYLOAD_BYTES;
 use crate::path::{JsonPath, Root};
 use crate::rng::Rng;
-use crate::value::{Number, Value};
+use crate::value::{Number, Value, MAX_DEPTH};
 
 /// How many calls may be chained inside one another, the outermost call included.
 pub const MAX_NESTING: usize = 10;
@@ -269,10 +270,34 @@ impl Call {
             });
         }
         let f = self.function;
+        let out = self.apply(args, rng)?;
+        // Calls nest, and their results share structure: ten levels of `States.Array($, $, $)`
+        // would describe a value of 3^10 copies of the input, and `States.JsonToString` of it
+        // would try to write it all out. No call's result may exceed what a state can pass on
+        // (in size or depth), so no argument ever does either.
+        if out.json_len() > MAX_PAYLOAD_BYTES {
+            return Err(StatesError::data_limit(&format!("result of {f}"), out.json_len()));
+        }
+        if out.depth() > MAX_DEPTH {
+            return Err(StatesError::too_deep(&format!("result of {f}"), out.depth()));
+        }
+        Ok(out)
+    }
+
+    /// The function itself, on evaluated arguments.
+    fn apply(&self, args: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesError> {
+        let f = self.function;
         match f {
             Function::Format => format(self, &args),
             Function::StringToJson => string_to_json(one(f, &args)?),
-            Function::JsonToString => Ok(Value::string(one(f, &args)?.to_json())),
+            Function::JsonToString => {
+                let v = one(f, &args)?;
+                // Measured before it is written: the text is exactly this long.
+                if v.json_len() > MAX_PAYLOAD_BYTES {
+                    return Err(StatesError::data_limit(&format!("result of {f}"), v.json_len()));
+                }
+                Ok(Value::string(v.to_json()))
+            }
             Function::Array => Ok(Value::array(args)),
             Function::ArrayPartition => array_partition(two(f, &args)?),
             Function::ArrayContains => {
@@ -870,6 +895,10 @@ fn format(call: &Call, args: &[Value]) -> Result<Value, StatesError> {
     let mut out = String::new();
     let mut next = values.iter().enumerate();
     for piece in &pieces {
+        // Hundreds of placeholders for the same 200 KB string would write out hundreds of MB.
+        if out.len() > MAX_PAYLOAD_BYTES {
+            return Err(StatesError::data_limit(&format!("result of {f}"), out.len()));
+        }
         match piece {
             Piece::Text(t) => out.push_str(t),
             Piece::Hole => {

@@ -87,7 +87,8 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
         out.diagnostics.push(Diagnostic::error(
             compile::codes::SCHEMA,
             format!(
-                "The text is {} bytes; Statelab reads documents of up to {MAX_DOCUMENT_BYTES} bytes",
+                "The text is {} bytes; Statelab reads documents of up to {MAX_DOCUMENT_BYTES} bytes (8 MiB). \
+                 Paste only the state machine, not the whole template or file around it",
                 text.len()
             ),
             None,
@@ -155,7 +156,9 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
         out.diagnostics.push(Diagnostic::error(
             compile::codes::SCHEMA,
             format!(
-                "The definition is {} bytes; AWS accepts definitions of up to {MAX_DEFINITION_BYTES} bytes (1 MB)",
+                "The definition is {} bytes; AWS accepts definitions of up to {MAX_DEFINITION_BYTES} bytes (1 MB), \
+                 a quota that cannot be raised. Split the workflow into state machines that start one another, \
+                 or move large constants (Result, Parameters) into the input or a store such as S3",
                 def.json_len()
             ),
             None,

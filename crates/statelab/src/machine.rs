@@ -60,13 +60,19 @@ impl Machine {
         self.states.iter().enumerate().filter(move |(_, s)| &*s.name == name).map(|(i, _)| i)
     }
 
-    /// The state with this id.
+    /// The state with this id: an id from this machine (its scopes, its states' transitions, or
+    /// the steps and visits of an [`Execution`](crate::Execution) of it). Panics on an id from
+    /// another machine, as indexing does.
+    // Reviewed for the fuzzing work: every id the library passes here comes from the compiler's
+    // own tables (which the fuzz targets check never dangle), and every front end call passes an
+    // id taken from the same machine (`exec.machine()` with that execution's visits and steps,
+    // or `machine.scopes`). Nothing a user types becomes a StateId without the compiler.
     #[allow(clippy::indexing_slicing)] // StateIds are minted only by the compiler, for this table.
     pub fn state(&self, id: StateId) -> &State {
         &self.states[id]
     }
 
-    /// The scope with this id.
+    /// The scope with this id (from this machine; see [`Machine::state`]).
     #[allow(clippy::indexing_slicing)] // ScopeIds are minted only by the compiler, for this table.
     pub fn scope(&self, id: ScopeId) -> &Scope {
         &self.scopes[id]

@@ -210,7 +210,9 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
         return Err(ShareError::new(
             TooLarge,
             format!(
-                "The link is {} bytes long; Statelab opens links of up to {MAX_LINK_BYTES} bytes",
+                "The link is {} bytes long; Statelab opens links of up to {MAX_LINK_BYTES} bytes (256 KiB), \
+                 a fixed limit. Share a session this large as files instead: the definition, input and \
+                 stubs, which the playground opens by pasting and `statelab run` reads directly",
                 link.len()
             ),
         ));
@@ -248,7 +250,10 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
         match e.status {
             TINFLStatus::HasMoreOutput => ShareError::new(
                 TooLarge,
-                format!("The shared session unpacks to more than {MAX_PAYLOAD_BYTES} bytes (2 MiB), the most Statelab opens"),
+                format!(
+                    "The shared session unpacks to more than {MAX_PAYLOAD_BYTES} bytes (2 MiB), the most Statelab \
+                     opens (a fixed limit): share the definition, input and stubs as files instead"
+                ),
             ),
             TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => ShareError::new(
                 Corrupt,

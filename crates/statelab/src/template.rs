@@ -13,7 +13,7 @@ use crate::intrinsics::{self, Call};
 use crate::jsonata::{Bindings, ErrorKind, EvalEnv, Expr};
 use crate::path::{JsonPath, Root};
 use crate::rng::Rng;
-use crate::value::{Key, Map, Value};
+use crate::value::{Key, Map, Value, MAX_DEPTH};
 
 /// A compiled JSONPath payload template.
 #[derive(Debug, Clone)]
@@ -73,29 +73,35 @@ impl Template {
         compile_node(v, intrinsics_allowed, &mut pointer, errors, uses, 0)
     }
 
-    /// Evaluates the template.
+    /// Evaluates the template. Fails (`States.Runtime`) as soon as the result would be nested
+    /// deeper than [`MAX_DEPTH`]: a deep template around deep data must not build a value twice
+    /// as deep as any other, even for a moment (see [`StatesError::too_deep`]).
     pub fn eval(&self, env: &Env, rng: &mut Rng) -> Result<Value, StatesError> {
-        match self {
-            Template::Const(v) => Ok(v.clone()),
+        let built = match self {
+            Template::Const(v) => return Ok(v.clone()),
             Template::Object(members) => {
                 let mut map = Map::with_capacity_and_hasher(members.len(), Default::default());
                 for (k, t) in members {
                     map.insert(k.clone(), t.eval(env, rng)?);
                 }
-                Ok(Value::object(map))
+                Value::object(map)
             }
             Template::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for t in items {
                     out.push(t.eval(env, rng)?);
                 }
-                Ok(Value::array(out))
+                Value::array(out)
             }
             Template::Path { path, field } => {
-                env.select(path).ok_or_else(|| path_not_found(path, field, env))
+                return env.select(path).ok_or_else(|| path_not_found(path, field, env));
             }
-            Template::Intrinsic { call, .. } => call.eval(env, rng),
+            Template::Intrinsic { call, .. } => return call.eval(env, rng),
+        };
+        if built.depth() > MAX_DEPTH {
+            return Err(StatesError::too_deep("result of the payload template", built.depth()));
         }
+        Ok(built)
     }
 
     /// `true` when there is nothing to evaluate.

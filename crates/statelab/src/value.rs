@@ -21,6 +21,9 @@ pub type Map = IndexMap<Key, Value, foldhash::fast::FixedState>;
 /// The deepest nesting a document may have. Jackson, which AWS uses, has the same default limit.
 pub const MAX_DEPTH: u32 = 1000;
 
+/// The most [`Value::to_json`] reserves up front (it grows past it as needed).
+const CAPACITY_HINT_MAX: usize = 16 * 1024 * 1024;
+
 /// A JSON number: an integer when the text had no fraction or exponent and fits in `i64`.
 #[derive(Clone, Copy, Debug)]
 pub enum Number {
@@ -129,11 +132,14 @@ pub enum Value {
     Object(Rc<ObjectNode>),
 }
 
+// Sizes add up saturating: nodes share their children, so a value built at run time can describe
+// more bytes than a `usize` counts (on wasm32, past 4 GiB), although it takes little memory. Any
+// such value is over the payload quota and refused without being written out.
 fn array_meta(items: &[Value]) -> Meta {
     let mut size = 2 + items.len().saturating_sub(1);
     let mut depth = 0;
     for v in items {
-        size += v.json_len();
+        size = size.saturating_add(v.json_len());
         depth = depth.max(v.depth());
     }
     Meta { size, depth: depth.saturating_add(1) }
@@ -143,7 +149,7 @@ fn object_meta(map: &Map) -> Meta {
     let mut size = 2 + map.len().saturating_sub(1);
     let mut depth = 0;
     for (k, v) in map {
-        size += string_json_len(k) + 1 + v.json_len();
+        size = size.saturating_add(string_json_len(k) + 1).saturating_add(v.json_len());
         depth = depth.max(v.depth());
     }
     Meta { size, depth: depth.saturating_add(1) }
@@ -342,7 +348,9 @@ impl Value {
 
     /// Compact JSON text.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(self.json_len());
+        // The size is exact, but a hint only: capped, so that a value too big to write (see
+        // `array_meta`) fails like any allocation would rather than on a capacity overflow.
+        let mut out = String::with_capacity(self.json_len().min(CAPACITY_HINT_MAX));
         self.write_json(&mut out);
         out
     }
@@ -382,7 +390,7 @@ impl Value {
 
     /// JSON text indented by two spaces, as the playground and the CLI show it.
     pub fn to_json_pretty(&self) -> String {
-        let mut out = String::with_capacity(self.json_len() * 2);
+        let mut out = String::with_capacity(self.json_len().saturating_mul(2).min(CAPACITY_HINT_MAX));
         self.write_pretty(&mut out, 0);
         out
     }

@@ -190,9 +190,7 @@ impl Execution {
             }
             _ => self.fiber(fiber).raw_input.clone(),
         };
-        if eff.json_len() > MAX_PAYLOAD_BYTES {
-            return Err(data_limit("effective input after Arguments", eff.json_len()));
-        }
+        check_payload("effective input after Arguments", &eff)?;
         self.fiber_mut(fiber).effective = eff.clone();
         Ok(eff)
     }
