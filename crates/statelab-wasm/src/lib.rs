@@ -2,6 +2,9 @@
 //! objects, return plain objects (serde-wasm-bindgen), and throw `Error`s carrying diagnostic
 //! fields.
 
+#[cfg(feature = "bench")]
+mod bench;
+
 use std::rc::Rc;
 
 use serde::Deserialize;
