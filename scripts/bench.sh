@@ -5,7 +5,7 @@
 # results in bench/results/latest.json. Takes about ten minutes on a 2-core machine after the
 # builds (release builds of the CLI, of the JS API crate for the web and of the playground).
 #
-# Usage: scripts/bench.sh [--runs N] [--warm-ms MS] [--peer-warm-ms MS] [--workloads loop,map,...]
+# Usage: scripts/bench.sh [--runs N] [--rounds N] [--warm-ms MS] [--peer-warm-ms MS] [--workloads loop,map,...]
 #                         [--skip peer,native,wasm,playground] [--no-build]
 # The options go to bench/bench.mjs, except --no-build, which reuses the last builds.
 set -euo pipefail
