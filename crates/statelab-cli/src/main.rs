@@ -2,6 +2,7 @@
 //! command line, on the library's virtual clock. A thin front end: parsing arguments, reading
 //! files and printing; everything else is `statelab`'s.
 
+mod bench;
 mod files;
 mod run;
 mod share;
@@ -124,6 +125,15 @@ struct RunArgs {
     /// How the text trace shows virtual time: an offset from the start, or the timestamp
     #[arg(long, value_enum, default_value_t = TimeFormat::Offset)]
     time: TimeFormat,
+    /// Benchmarks (hidden; `scripts/bench.sh` uses it): run the execution N more times before the
+    /// normal run and print their in-process timings as one JSON line on stderr. The output on
+    /// stdout is unchanged.
+    #[arg(long, value_name = "N", hide = true)]
+    bench_reps: Option<u32>,
+    /// Benchmarks (hidden): with --bench-reps, keep repeating until the runs after the first add
+    /// up to this many milliseconds.
+    #[arg(long, value_name = "MS", hide = true, requires = "bench_reps")]
+    bench_min_ms: Option<f64>,
 }
 
 #[derive(Args, Debug)]

@@ -9,13 +9,14 @@ use statelab::time::format_millis;
 use statelab::Execution;
 
 use crate::style::{Colors, Style};
-use crate::{exit, files, Failure, Format, RunArgs, TimeFormat};
+use crate::{bench, exit, files, Failure, Format, RunArgs, TimeFormat};
 
 pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
     let s = &args.session;
     if s.definition == "-" && s.input.as_deref() == Some("-") {
         return Err(Failure::Usage("the definition and the input cannot both be read from stdin".into()));
     }
+    let started = std::time::Instant::now();
     let source = files::read(&s.definition)?;
     let checked = files::check(&source, s.state_machine.as_deref());
     let machine = files::machine(&source, &checked, colors.err)?;
@@ -26,7 +27,12 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
         // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's.
         options.state_machine_name = name.clone();
     }
-    let mut exec = Execution::start(machine, input, Rc::new(stubs), options)
+    let stubs = Rc::new(stubs);
+    if let Some(reps) = args.bench_reps {
+        let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+        bench::measure(&machine, &input, &stubs, &options, reps, args.bench_min_ms.unwrap_or(0.0), load_ms);
+    }
+    let mut exec = Execution::start(machine, input, stubs, options)
         .map_err(|e| Failure::Usage(format!("the execution cannot start: {}: {}", e.error, e.cause)))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {

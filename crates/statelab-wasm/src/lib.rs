@@ -3,6 +3,8 @@
 //! `class Execution` steps. Every failure is a thrown `StatelabError` ([`error`]). The
 //! TypeScript declarations sit next to the Rust they describe.
 
+#[cfg(feature = "bench")]
+mod bench;
 mod error;
 mod execution;
 mod options;

@@ -330,6 +330,9 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
         return Err(invalid_path(variable));
     };
     let v: &Value = &value;
+    // The operand as the debugger's explanation shows it is only built when a trace is asked
+    // for: evaluating a Choice must not allocate (profiled on the `choice` workload).
+    let traced = trace.is_some();
     let (result, operand) = match test {
         Test::String(op, o) => {
             let rhs = resolve(o, env, |v| v.as_rc_str().cloned())?;
@@ -337,7 +340,7 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
                 (Some(a), Some(b)) => op.holds(a.cmp(b)),
                 _ => false,
             };
-            (r, rhs.map(Value::String))
+            (r, rhs.filter(|_| traced).map(Value::String))
         }
         Test::Numeric(op, o) => {
             let rhs = resolve(o, env, Value::as_f64)?;
@@ -345,7 +348,7 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
                 (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(|ord| op.holds(ord)),
                 _ => false,
             };
-            (r, rhs.and_then(Value::float))
+            (r, rhs.filter(|_| traced).and_then(Value::float))
         }
         Test::Timestamp(op, o) => {
             let rhs = resolve(o, env, |v| v.as_str().and_then(parse_timestamp))?;
@@ -354,6 +357,7 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
                 _ => false,
             };
             let shown = match o {
+                _ if !traced => None,
                 Operand::Path(p) => lookup(p, env).map(|c| c.into_owned()),
                 Operand::Const(_) => rhs.map(|i| Value::string(crate::time::format_millis(i.millis()))),
             };
@@ -368,7 +372,7 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
                 Some(s) => p.matches(s)?,
                 None => false,
             };
-            (r, Some(Value::string(p.text())))
+            (r, traced.then(|| Value::string(p.text())))
         }
         Test::IsNull(f) => (v.is_null() == *f, Some(Value::Bool(*f))),
         Test::IsPresent(f) => (*f, Some(Value::Bool(*f))),

@@ -261,14 +261,25 @@ impl Call {
     /// which ends the execution. Every argument is evaluated, left to right, before any is
     /// checked, so a missing path wins over a type error elsewhere in the same call.
     pub fn eval(&self, env: &Env<'_>, rng: &mut Rng) -> Result<Value, StatesError> {
-        let mut args = Vec::with_capacity(self.args.len());
-        for arg in &self.args {
-            args.push(match arg {
+        // The arguments of the usual calls (up to four) live on the stack: a call evaluated at
+        // every state visit then allocates only its result.
+        let mut inline: [Value; 4] = Default::default();
+        let mut heap: Vec<Value> = Vec::new();
+        let args: &mut [Value] = match inline.get_mut(..self.args.len()) {
+            Some(slots) => slots,
+            None => {
+                heap.resize(self.args.len(), Value::Null);
+                &mut heap
+            }
+        };
+        for (slot, arg) in args.iter_mut().zip(&self.args) {
+            *slot = match arg {
                 Arg::Literal(v) => v.clone(),
                 Arg::Path(p) => env.select(p).ok_or_else(|| missing_path(p, self.function, env))?,
                 Arg::Call(c) => c.eval(env, rng)?,
-            });
+            };
         }
+        let args: &[Value] = args;
         let f = self.function;
         let out = self.apply(args, rng)?;
         // Calls nest, and their results share structure: ten levels of `States.Array($, $, $)`
@@ -285,43 +296,43 @@ impl Call {
     }
 
     /// The function itself, on evaluated arguments.
-    fn apply(&self, args: Vec<Value>, rng: &mut Rng) -> Result<Value, StatesError> {
+    fn apply(&self, args: &[Value], rng: &mut Rng) -> Result<Value, StatesError> {
         let f = self.function;
         match f {
-            Function::Format => format(self, &args),
-            Function::StringToJson => string_to_json(one(f, &args)?),
+            Function::Format => format(self, args),
+            Function::StringToJson => string_to_json(one(f, args)?),
             Function::JsonToString => {
-                let v = one(f, &args)?;
+                let v = one(f, args)?;
                 // Measured before it is written: the text is exactly this long.
                 if v.json_len() > MAX_PAYLOAD_BYTES {
                     return Err(StatesError::data_limit(&format!("result of {f}"), v.json_len()));
                 }
                 Ok(Value::string(v.to_json()))
             }
-            Function::Array => Ok(Value::array(args)),
-            Function::ArrayPartition => array_partition(two(f, &args)?),
+            Function::Array => Ok(Value::array(args.to_vec())),
+            Function::ArrayPartition => array_partition(two(f, args)?),
             Function::ArrayContains => {
-                let (a, v) = two(f, &args)?;
+                let (a, v) = two(f, args)?;
                 Ok(Value::Bool(array_arg(f, 1, a)?.iter().any(|x| x == v)))
             }
-            Function::ArrayRange => array_range(&args),
-            Function::ArrayGetItem => array_get_item(two(f, &args)?),
+            Function::ArrayRange => array_range(args),
+            Function::ArrayGetItem => array_get_item(two(f, args)?),
             Function::ArrayLength => {
-                let len = array_arg(f, 1, one(f, &args)?)?.len();
+                let len = array_arg(f, 1, one(f, args)?)?.len();
                 Ok(Value::int(i64::try_from(len).unwrap_or(i64::MAX)))
             }
-            Function::ArrayUnique => Ok(Value::array(unique(array_arg(f, 1, one(f, &args)?)?))),
+            Function::ArrayUnique => Ok(Value::array(unique(array_arg(f, 1, one(f, args)?)?))),
             Function::Base64Encode => {
-                let s = data_string_arg(f, 1, one(f, &args)?)?;
+                let s = data_string_arg(f, 1, one(f, args)?)?;
                 Ok(Value::string(base64::engine::general_purpose::STANDARD.encode(s.as_bytes())))
             }
-            Function::Base64Decode => base64_decode(one(f, &args)?),
-            Function::Hash => hash(two(f, &args)?),
-            Function::JsonMerge => json_merge(&args),
-            Function::MathRandom => math_random(&args, rng),
-            Function::MathAdd => math_add(two(f, &args)?),
+            Function::Base64Decode => base64_decode(one(f, args)?),
+            Function::Hash => hash(two(f, args)?),
+            Function::JsonMerge => json_merge(args),
+            Function::MathRandom => math_random(args, rng),
+            Function::MathAdd => math_add(two(f, args)?),
             Function::StringSplit => {
-                let (s, d) = two(f, &args)?;
+                let (s, d) = two(f, args)?;
                 let s = string_arg(f, 1, s)?;
                 let d = string_arg(f, 2, d)?;
                 Ok(Value::array(

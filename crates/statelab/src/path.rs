@@ -168,30 +168,30 @@ impl JsonPath {
                 self.text
             ));
         }
-        // A zipper: take each node on the way down out of its parent, then put the nodes back with
-        // the new value on the way up. Iterative, so a long path cannot exhaust the stack; and a
-        // node shared with other documents is copied (shallowly) only along the path.
+        // A zipper: note each node on the way down, then put the nodes back with the new value on
+        // the way up. Iterative, so a long path cannot exhaust the stack; and a node shared with
+        // other documents (the state's raw input always is: the history holds it) is copied
+        // (shallowly) only along the path. Each level is edited once, and its size updated from
+        // the member replaced alone (`set_member`), not measured again.
         let mut trail: Vec<(Value, &Step)> = Vec::with_capacity(steps.len());
         let mut cur = doc;
         for (i, step) in steps.iter().enumerate() {
             let child = match &step.sel {
                 Selector::Name(name) => {
-                    let what = describe(&cur);
-                    let Some(mut map) = cur.as_object_mut() else {
-                        return Err(self.set_error(i, &format!("is {what}, not an object")));
-                    };
-                    map.get_mut(&**name).map(std::mem::take).unwrap_or_else(Value::empty_object)
+                    if cur.as_object().is_none() {
+                        return Err(self.set_error(i, &format!("is {}, not an object", describe(&cur))));
+                    }
+                    cur.get(name).cloned().unwrap_or_else(Value::empty_object)
                 }
                 Selector::Index(index) => {
-                    let what = describe(&cur);
-                    let Some(mut items) = cur.as_array_mut() else {
-                        return Err(self.set_error(i, &format!("is {what}, not an array")));
+                    let Some(items) = cur.as_array() else {
+                        return Err(self.set_error(i, &format!("is {}, not an array", describe(&cur))));
                     };
                     let len = items.len();
-                    let Some(slot) = resolve_index(len, *index).and_then(|k| items.get_mut(k)) else {
+                    let Some(item) = resolve_index(len, *index).and_then(|k| items.get(k)) else {
                         return Err(self.set_error(i, &format!("has no index {index} (its length is {len})")));
                     };
-                    std::mem::take(slot)
+                    item.clone()
                 }
                 _ => return Err(self.set_error(i, "is not reached by a name or an index")),
             };
@@ -201,18 +201,14 @@ impl JsonPath {
         let mut cur = value;
         while let Some((mut parent, step)) = trail.pop() {
             match &step.sel {
+                // Replaces in place when the key exists, appends otherwise.
                 Selector::Name(name) => {
-                    if let Some(mut map) = parent.as_object_mut() {
-                        // Replaces in place when the key exists, appends otherwise.
-                        map.insert(name.clone(), cur);
-                    }
+                    let _ = parent.set_member(name.clone(), cur);
                 }
                 Selector::Index(index) => {
-                    if let Some(mut items) = parent.as_array_mut() {
-                        let len = items.len();
-                        if let Some(slot) = resolve_index(len, *index).and_then(|k| items.get_mut(k)) {
-                            *slot = cur;
-                        }
+                    let len = parent.as_array().map_or(0, <[Value]>::len);
+                    if let Some(k) = resolve_index(len, *index) {
+                        let _ = parent.set_item(k, cur);
                     }
                 }
                 _ => {}
