@@ -7,7 +7,7 @@
 # Does nothing when every output is newer than every input; `--force` builds anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 PKG=packages/statelab
 STAMP=$PKG/.built

@@ -16,7 +16,7 @@
 # FUZZ_ARGS (more libFuzzer options).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 ALL_TARGETS=(check jsonpath intrinsics jsonata execute stubs share)
 if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then

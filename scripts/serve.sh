@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 PORT=${PORT:-8080}
 echo "Statelab playground: http://127.0.0.1:$PORT/ (first build takes a few minutes; Ctrl+C stops)"
 exec trunk serve --release --address 127.0.0.1 --port "$PORT"
