@@ -573,7 +573,14 @@ fn parse_with_format(value: &str, f: &IntFormat) -> R<f64> {
             if f.zero != 0x30 {
                 digits = digits
                     .chars()
-                    .map(|c| char::from_u32((c as u32).wrapping_sub(f.zero) + 0x30).unwrap_or(c))
+                    // A character below the picture's zero is no digit of it: kept as it is, so
+                    // that the parse fails on it.
+                    .map(|c| {
+                        (c as u32)
+                            .checked_sub(f.zero)
+                            .and_then(|d| char::from_u32(d.saturating_add(0x30)))
+                            .unwrap_or(c)
+                    })
                     .collect();
             }
             js_parse_int(&digits)
