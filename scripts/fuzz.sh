@@ -81,7 +81,10 @@ for t in "${TARGETS[@]}"; do
     say "$t stopped with status $status and left no crash file: see fuzz/logs/$t.log"
     crashes="?"
   fi
-  SUMMARY+=("$(printf '%-11s %12s executions in %ss, %s crash(es)' "$t" "${execs:-?}" "$SECONDS_EACH" "$crashes")")
+  # A crash stops the run early: say so rather than claim the whole time.
+  took=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "fuzz/logs/$t.log" | grep -oE '[0-9]+ second' | grep -oE '[0-9]+' | tail -1)
+  if [ -n "$took" ]; then took="${took}s"; else took="less than ${SECONDS_EACH}s (stopped early)"; fi
+  SUMMARY+=("$(printf '%-11s %12s executions in %s, %s crash(es)' "$t" "${execs:-?}" "$took" "$crashes")")
   for a in $new; do
     CRASHED=1
     grep -m1 -E "panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer|deadly signal" "fuzz/logs/$t.log" >&2 || true
