@@ -1666,9 +1666,9 @@ impl Execution {
     fn assignments(&self, fiber: usize, v: &Value) -> Result<Assigned, StatesError> {
         let frame = &self.fiber(fiber).vars;
         let mut out = Vec::new();
-        let mut total = 0;
+        let mut total: usize = 0;
         for (k, val) in v.as_object().into_iter().flatten() {
-            total += val.json_len();
+            total = total.saturating_add(val.json_len());
             check_payload(&format!("variable '{k}'"), val)?;
             if frame.parent.as_ref().is_some_and(|p| p.get(k).is_some()) {
                 return Err(StatesError::runtime(format!(
@@ -2393,14 +2393,16 @@ impl Execution {
         };
         let mut out = Vec::new();
         let mut cur: Vec<Value> = Vec::new();
-        let mut bytes = 0;
+        let mut bytes: usize = 0;
         for item in items {
-            let len = item.json_len() + 1;
-            if !cur.is_empty() && ((max_items > 0 && cur.len() >= max_items) || bytes + len > max_bytes) {
+            let len = item.json_len().saturating_add(1);
+            if !cur.is_empty()
+                && ((max_items > 0 && cur.len() >= max_items) || bytes.saturating_add(len) > max_bytes)
+            {
                 out.push(make_batch(std::mem::take(&mut cur), &batch_input));
                 bytes = 0;
             }
-            bytes += len;
+            bytes = bytes.saturating_add(len);
             cur.push(item);
         }
         if !cur.is_empty() {

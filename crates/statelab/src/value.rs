@@ -371,13 +371,19 @@ impl Value {
         let key_len = string_json_len(&key);
         match node.map.insert(key, value) {
             Some(old) => {
-                node.meta.size = node.meta.size - old.json_len() + len;
+                node.meta.size = if node.meta.size == usize::MAX {
+                    // Saturated (see `array_meta`): the old member's share is unknown.
+                    object_meta(&node.map).size
+                } else {
+                    node.meta.size.saturating_sub(old.json_len()).saturating_add(len)
+                };
                 node.meta.depth = updated_depth(node.meta.depth, old.depth(), depth, || {
                     node.map.values().map(Value::depth).max().unwrap_or(0)
                 });
             }
             None => {
-                node.meta.size += key_len + 1 + len + usize::from(!was_empty);
+                node.meta.size =
+                    node.meta.size.saturating_add(key_len + 1 + usize::from(!was_empty)).saturating_add(len);
                 node.meta.depth = node.meta.depth.max(depth.saturating_add(1));
             }
         }
@@ -395,7 +401,11 @@ impl Value {
         let (len, depth) = (value.json_len(), value.depth());
         let Some(slot) = node.items.get_mut(index) else { return Err(value) };
         let old = std::mem::replace(slot, value);
-        node.meta.size = node.meta.size - old.json_len() + len;
+        node.meta.size = if node.meta.size == usize::MAX {
+            array_meta(&node.items).size
+        } else {
+            node.meta.size.saturating_sub(old.json_len()).saturating_add(len)
+        };
         node.meta.depth = updated_depth(node.meta.depth, old.depth(), depth, || {
             node.items.iter().map(Value::depth).max().unwrap_or(0)
         });
@@ -830,6 +840,28 @@ mod tests {
         assert!(Value::int(1).set_member("k".into(), Value::Null).is_err());
         // The shared original is untouched.
         assert_eq!(shared.to_json(), r#"{"a":{"deep":[[1]]},"b":2.5}"#);
+    }
+
+    /// A value that describes more bytes than a `usize` counts (shared halves, doubled 70 times)
+    /// keeps a saturated size through edits, and an edit that removes it measures again.
+    #[test]
+    fn member_edits_saturate() {
+        let mut big = Value::int(1);
+        for _ in 0..70 {
+            big = Value::array(vec![big.clone(), big.clone()]);
+        }
+        assert_eq!(big.json_len(), usize::MAX);
+        let mut o = Value::empty_object();
+        o.set_member("a".into(), big.clone()).unwrap();
+        o.set_member("b".into(), Value::int(2)).unwrap();
+        assert_eq!(o.json_len(), usize::MAX);
+        o.set_member("a".into(), Value::int(1)).unwrap();
+        assert_eq!(o.json_len(), r#"{"a":1,"b":2}"#.len());
+        let mut a = Value::array(vec![big, Value::Null]);
+        a.set_item(1, Value::int(3)).unwrap();
+        assert_eq!(a.json_len(), usize::MAX);
+        a.set_item(0, Value::int(4)).unwrap();
+        assert_eq!(a.json_len(), "[4,3]".len());
     }
 
     #[test]
