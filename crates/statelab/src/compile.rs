@@ -1401,9 +1401,45 @@ impl Compiler {
         (resource, resource_kind, pattern)
     }
 
+    /// A Task's `HeartbeatSeconds` must be under its `TimeoutSeconds` (checked when both are
+    /// constants), in either query language.
+    fn task_timing(
+        &mut self,
+        heartbeat: &Option<Option<NumberSource>>,
+        timeout: &Option<Option<NumberSource>>,
+        pointer: &str,
+    ) {
+        if let (Some(Some(NumberSource::Const(h))), Some(Some(NumberSource::Const(t)))) = (heartbeat, timeout)
+        {
+            if h >= t {
+                // Statelab's wording; AWS documents the rule but its message is not recorded.
+                self.schema(
+                    "The value of 'HeartbeatSeconds' must be less than the value of 'TimeoutSeconds'",
+                    &at(pointer, "HeartbeatSeconds"),
+                );
+            }
+        }
+    }
+
+    /// A `.waitForTaskToken` Task whose payload field (`Parameters` or `Arguments`) never mentions
+    /// the token (`$$.Task.Token` or `$states.context.Task.Token`) can only time out: a warning.
+    fn task_token_passed(&mut self, obj: &Map, pattern: Pattern, field: &str, token: &str, pointer: &str) {
+        if pattern != Pattern::WaitForTaskToken {
+            return;
+        }
+        if !obj.get(field).is_some_and(|p| p.to_json().contains(token)) {
+            self.warning(
+                codes::SUSPICIOUS,
+                format!(
+                    "This task waits for a task token, but its {field} never pass {token}: nothing can send the token back, so it waits until it times out"
+                ),
+                &at(pointer, "Resource"),
+            );
+        }
+    }
+
     fn task(&mut self, v: &Value, pointer: &str, uses: &mut Uses) -> Option<TaskSpec> {
         let obj = v.as_object()?;
-        let rp = at(pointer, "Resource");
         let (resource, resource_kind, pattern) = self.task_resource(obj, pointer);
         let timeout =
             self.number_or_path(v, pointer, "TimeoutSeconds", Range::int(1.0, Some(MAX_SECONDS)), true, uses);
@@ -1415,17 +1451,7 @@ impl Compiler {
             true,
             uses,
         );
-        if let (Some(Some(NumberSource::Const(h))), Some(Some(NumberSource::Const(t)))) =
-            (&heartbeat, &timeout)
-        {
-            if h >= t {
-                // Statelab's wording; AWS documents the rule but its message is not recorded.
-                self.schema(
-                    "The value of 'HeartbeatSeconds' must be less than the value of 'TimeoutSeconds'",
-                    &at(pointer, "HeartbeatSeconds"),
-                );
-            }
-        }
+        self.task_timing(&heartbeat, &timeout, pointer);
         let credentials = match obj.get("Credentials") {
             Some(c) => {
                 let cp = at(pointer, "Credentials");
@@ -1438,16 +1464,7 @@ impl Compiler {
             }
             None => None,
         };
-        if pattern == Pattern::WaitForTaskToken {
-            let passes_token = obj.get("Parameters").is_some_and(|p| p.to_json().contains("$$.Task.Token"));
-            if !passes_token {
-                self.warning(
-                    codes::SUSPICIOUS,
-                    "This task waits for a task token, but its Parameters never pass $$.Task.Token: nothing can send the token back, so it waits until it times out",
-                    &rp,
-                );
-            }
-        }
+        self.task_token_passed(obj, pattern, "Parameters", "$$.Task.Token", pointer);
         Some(TaskSpec {
             resource: resource?,
             resource_kind,

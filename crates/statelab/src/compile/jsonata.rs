@@ -379,17 +379,7 @@ impl Compiler {
         let positive = Range::int(1.0, Some(MAX_SECONDS));
         let timeout = self.jnumber(v, pointer, "TimeoutSeconds", positive);
         let heartbeat = self.jnumber(v, pointer, "HeartbeatSeconds", positive);
-        if let (Some(Some(NumberSource::Const(h))), Some(Some(NumberSource::Const(t)))) =
-            (&heartbeat, &timeout)
-        {
-            if h >= t {
-                // Statelab's wording; AWS documents the rule but its message is not recorded.
-                self.schema(
-                    "The value of 'HeartbeatSeconds' must be less than the value of 'TimeoutSeconds'",
-                    &at(pointer, "HeartbeatSeconds"),
-                );
-            }
-        }
+        self.task_timing(&heartbeat, &timeout, pointer);
         let credentials = match obj.get("Credentials") {
             Some(c) => {
                 let cp = at(pointer, "Credentials");
@@ -402,17 +392,7 @@ impl Compiler {
             }
             None => None,
         };
-        if pattern == Pattern::WaitForTaskToken {
-            let passes_token =
-                obj.get("Arguments").is_some_and(|p| p.to_json().contains("$states.context.Task.Token"));
-            if !passes_token {
-                self.warning(
-                    codes::SUSPICIOUS,
-                    "This task waits for a task token, but its Arguments never pass $states.context.Task.Token: nothing can send the token back, so it waits until it times out",
-                    &at(pointer, "Resource"),
-                );
-            }
-        }
+        self.task_token_passed(obj, pattern, "Arguments", "$states.context.Task.Token", pointer);
         Some(TaskSpec {
             resource: resource?,
             resource_kind,
