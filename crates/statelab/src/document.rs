@@ -90,6 +90,18 @@ pub struct EmbeddedMachine {
 }
 
 impl EmbeddedMachine {
+    /// The whole document taken as the definition itself (no template around it).
+    pub fn bare(doc: &Document) -> EmbeddedMachine {
+        EmbeddedMachine {
+            name: "StateMachine".to_string(),
+            kind: Kind::Bare,
+            pointer: String::new(),
+            definition: doc.value.clone(),
+            map: None,
+            error: None,
+        }
+    }
+
     /// Where the node at `pointer` (a JSON Pointer into the definition) sits: in the definition's
     /// own text when [`map`](Self::map) is set, else in the document's text.
     pub fn locate(&self, doc: &Document, pointer: &str) -> Option<NodeSpan> {
@@ -127,14 +139,7 @@ pub fn machines(doc: &Document) -> Vec<EmbeddedMachine> {
     let mut out = Vec::new();
     let Some(top) = doc.value.as_object() else { return out };
     if top.contains_key("StartAt") || top.contains_key("States") {
-        out.push(EmbeddedMachine {
-            name: "StateMachine".to_string(),
-            kind: Kind::Bare,
-            pointer: String::new(),
-            definition: doc.value.clone(),
-            map: None,
-            error: None,
-        });
+        out.push(EmbeddedMachine::bare(doc));
         return out;
     }
     for (key, v) in top {

@@ -129,14 +129,7 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
         // that it gets AWS's diagnostics (`These fields are required: [States, StartAt]`,
         // `Definition must be a valid JSON object`) rather than "no state machine found".
         Err(_) if name.is_none() && out.machines.is_empty() && !looks_like_template(&doc.value) => {
-            document::EmbeddedMachine {
-                name: "StateMachine".to_string(),
-                kind: Kind::Bare,
-                pointer: String::new(),
-                definition: doc.value.clone(),
-                map: None,
-                error: None,
-            }
+            document::EmbeddedMachine::bare(&doc)
         }
         Err(e) => {
             out.diagnostics.push(Diagnostic::error("STATELAB_NO_STATE_MACHINE", e, None));
