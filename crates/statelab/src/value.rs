@@ -158,6 +158,16 @@ fn object_meta(map: &Map) -> Meta {
     Meta { size, depth: depth.saturating_add(1) }
 }
 
+/// A container's size after one child of size `old` was replaced by one of size `new`. A saturated
+/// size (see `array_meta`) does not tell the old child's share, so then it is `measured` again.
+fn updated_size(size: usize, old: usize, new: usize, measured: impl FnOnce() -> usize) -> usize {
+    if size == usize::MAX {
+        measured()
+    } else {
+        size.saturating_sub(old).saturating_add(new)
+    }
+}
+
 /// A container's depth after one child of depth `old` was replaced by one of depth `new`:
 /// `deepest` (the deepest child now) is asked only when the replaced child may have been the
 /// deepest and the new one is shallower.
@@ -371,12 +381,8 @@ impl Value {
         let key_len = string_json_len(&key);
         match node.map.insert(key, value) {
             Some(old) => {
-                node.meta.size = if node.meta.size == usize::MAX {
-                    // Saturated (see `array_meta`): the old member's share is unknown.
-                    object_meta(&node.map).size
-                } else {
-                    node.meta.size.saturating_sub(old.json_len()).saturating_add(len)
-                };
+                node.meta.size =
+                    updated_size(node.meta.size, old.json_len(), len, || object_meta(&node.map).size);
                 node.meta.depth = updated_depth(node.meta.depth, old.depth(), depth, || {
                     node.map.values().map(Value::depth).max().unwrap_or(0)
                 });
@@ -401,11 +407,7 @@ impl Value {
         let (len, depth) = (value.json_len(), value.depth());
         let Some(slot) = node.items.get_mut(index) else { return Err(value) };
         let old = std::mem::replace(slot, value);
-        node.meta.size = if node.meta.size == usize::MAX {
-            array_meta(&node.items).size
-        } else {
-            node.meta.size.saturating_sub(old.json_len()).saturating_add(len)
-        };
+        node.meta.size = updated_size(node.meta.size, old.json_len(), len, || array_meta(&node.items).size);
         node.meta.depth = updated_depth(node.meta.depth, old.depth(), depth, || {
             node.items.iter().map(Value::depth).max().unwrap_or(0)
         });
