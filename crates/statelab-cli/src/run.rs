@@ -27,6 +27,9 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
         // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's.
         options.state_machine_name = name.clone();
     }
+    // The trace prints each step as it is taken and the report holds the history: neither reads
+    // the inspector's records of visits and steps.
+    options.inspect = false;
     let stubs = Rc::new(stubs);
     if let Some(reps) = args.bench_reps {
         let load_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -38,7 +38,8 @@ impl BenchRun {
             self.machine.clone(),
             self.input.clone(),
             self.stubs.clone(),
-            Options::default(),
+            // What the package's `run` does: the history, not the inspector's records.
+            Options { inspect: false, ..Options::default() },
         )
         .map_err(|e| JsError::new(&e.cause))?;
         exec.run();

@@ -205,7 +205,7 @@ impl JsExecution {
         #[wasm_bindgen(unchecked_optional_param_type = "JsonInput")] input: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] options: JsValue,
     ) -> Result<JsExecution, Failure> {
-        Ok(JsExecution { exec: options::start(&definition, input, options)? })
+        Ok(JsExecution { exec: options::start(&definition, input, options, true)? })
     }
 
     /// Takes one step; `null` once the execution has ended.

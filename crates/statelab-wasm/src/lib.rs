@@ -204,7 +204,7 @@ pub fn run(
     #[wasm_bindgen(unchecked_optional_param_type = "JsonInput")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] options: JsValue,
 ) -> Result<JsValue, Failure> {
-    let mut exec = options::start(&definition, input, options)?;
+    let mut exec = options::start(&definition, input, options, false)?;
     exec.run();
     error::to_js(&RunReport::of(&exec))
 }

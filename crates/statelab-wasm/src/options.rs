@@ -181,11 +181,13 @@ pub fn input(input: JsValue) -> Result<Value, Failure> {
 }
 
 /// Checks the definition, reads the input, stubs and options, and starts the execution: what
-/// `statelab run` does before its first step.
+/// `statelab run` does before its first step. `inspect`: keep the visits and steps that an
+/// `Execution` object shows (a plain `run` needs only the history).
 pub fn start(
     definition: &JsValue,
     input_value: JsValue,
     options_value: JsValue,
+    inspect: bool,
 ) -> Result<Execution, Failure> {
     let opts: RunOptions = options(options_value)?;
     let text = definition_text(definition)?;
@@ -230,6 +232,7 @@ pub fn start(
         // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's.
         options.state_machine_name = name.clone();
     }
+    options.inspect = inspect;
     Execution::start(machine, input, Rc::new(stubs), options)
         .map_err(|e| Failure::BadInput { message: e.cause, error: Some(e.error) })
 }

@@ -94,6 +94,11 @@ pub struct Options {
     pub max_history_events: usize,
     /// What an unstubbed Task does.
     pub unstubbed: Unstubbed,
+    /// Keep what the debugger shows besides the history: every visit with its data at each stage
+    /// ([`Execution::visits`]) and every step ([`Execution::steps`]). Runs that only want the
+    /// outcome and the history (the CLI's `run`, the JS package's `run`) turn it off: a Pass state
+    /// then costs about half as much. The history, output, cost and every event are the same.
+    pub inspect: bool,
 }
 
 impl Default for Options {
@@ -111,6 +116,7 @@ impl Default for Options {
             max_steps: 1_000_000,
             max_history_events: MAX_HISTORY_EVENTS,
             unstubbed: Unstubbed::Echo,
+            inspect: true,
         }
     }
 }
@@ -436,6 +442,12 @@ struct Fiber {
     /// Where the state's `*StateExited` points, when not at the thread's last event (a Map or
     /// Parallel exits from its last child's event, past its `*StateSucceeded`).
     exit_prev: Option<u32>,
+    /// Id of the current state's `*StateEntered` event (what error causes name).
+    entered_event: u32,
+    /// The variables the current state assigned (its `*StateExited` event lists them).
+    assigned: Vec<(Rc<str>, Value)>,
+    /// The current state's input after `InputPath` (what a Task's `TimeoutSecondsPath` reads).
+    after_input_path: Value,
 }
 
 /// A running (or finished) execution.
@@ -452,6 +464,8 @@ pub struct Execution {
     history: Vec<Event>,
     visits: Vec<Visit>,
     steps: Vec<Step>,
+    /// Steps taken (also when `steps` is not kept).
+    step_count: u64,
     status: Status,
     rng: Rng,
     invocations: Vec<u32>,
@@ -567,6 +581,7 @@ impl Execution {
             history: Vec::new(),
             visits: Vec::new(),
             steps: Vec::new(),
+            step_count: 0,
             status: Status::Running,
             invocations: vec![0; n],
             transitions: 0,
@@ -601,6 +616,9 @@ impl Execution {
             waiting: None,
             silent: false,
             exit_prev: None,
+            entered_event: 0,
+            assigned: Vec::new(),
+            after_input_path: Value::Null,
         });
         let role = Rc::from(exec.options.role_arn.as_str());
         exec.emit(0, None, Details::ExecutionStarted { input: input.clone(), role_arn: role });
@@ -694,7 +712,7 @@ impl Execution {
 
     /// Steps taken.
     pub fn step_count(&self) -> u64 {
-        self.steps.len() as u64
+        self.step_count
     }
 
     /// Transitions billed so far, per state.
@@ -769,7 +787,7 @@ impl Execution {
             }
             self.now = self.now.max(at);
             let first_event = self.history.len();
-            let index = self.steps.len() as u64 + 1;
+            let index = self.step_count + 1;
             let (kind, fiber, state) = self.describe(&ev);
             let thread = self.fibers.get(fiber).map(|f| f.thread.clone()).unwrap_or_else(|| Rc::from(""));
             let kind = if index > self.options.max_steps {
@@ -816,7 +834,10 @@ impl Execution {
                 thread,
                 kind,
             };
-            push_log(&mut self.steps, step.clone());
+            self.step_count = index;
+            if self.options.inspect {
+                push_log(&mut self.steps, step.clone());
+            }
             return Some(step);
         }
     }
@@ -1046,6 +1067,8 @@ impl Execution {
             f.task_token = None;
             f.waiting = None;
             f.exit_prev = None;
+            f.assigned = Vec::new();
+            f.after_input_path = Value::Null;
         }
         self.transitions += 1;
         if let Some(c) = self.state_transitions.get_mut(state) {
@@ -1057,6 +1080,19 @@ impl Execution {
             Some(state),
             Details::StateEntered { state_type: st.type_name(), name: st.name.clone(), input: input.clone() },
         );
+        self.fiber_mut(fiber).entered_event = id;
+        if self.options.inspect {
+            self.record_visit(fiber, state, id, &input);
+        }
+        if let Err(e) = check_payload("state input", &input) {
+            self.fault(fiber, e);
+            return;
+        }
+        self.run_state(fiber);
+    }
+
+    /// Starts the inspector's record of the visit a thread has just begun.
+    fn record_visit(&mut self, fiber: usize, state: StateId, id: u32, input: &Value) {
         let thread = self.fiber(fiber).thread.clone();
         let variables = self.fiber(fiber).vars.clone();
         push_log(
@@ -1064,7 +1100,7 @@ impl Execution {
             Visit {
                 state,
                 thread,
-                step: self.steps.len() as u64 + 1,
+                step: self.step_count + 1,
                 entered_event: id,
                 entered_at: self.now,
                 exited_at: None,
@@ -1083,11 +1119,6 @@ impl Execution {
             },
         );
         self.fiber_mut(fiber).visit = self.visits.len() - 1;
-        if let Err(e) = check_payload("state input", &input) {
-            self.fault(fiber, e);
-            return;
-        }
-        self.run_state(fiber);
     }
 
     fn env_parts(&self, fiber: usize, state: StateId) -> (Value, Rc<VarFrame>) {
@@ -1129,6 +1160,7 @@ impl Execution {
         if let Some(v) = self.visit_mut(fiber) {
             v.stages.after_input_path = Some(after_ip.clone());
         }
+        self.fiber_mut(fiber).after_input_path = after_ip.clone();
         let eff = match &st.io.parameters {
             Some(Payload::Path(t)) => {
                 let v = self.eval_template(t, &after_ip, &ctx, &vars)?;
@@ -1373,11 +1405,7 @@ impl Execution {
         let machine = self.machine.clone();
         let st = machine.state(state);
         let eff = self.fiber(fiber).effective.clone();
-        let doc = self
-            .visits
-            .get(self.fiber(fiber).visit)
-            .and_then(|v| v.stages.after_input_path.clone())
-            .unwrap_or_default();
+        let doc = self.fiber(fiber).after_input_path.clone();
         let timeout = match &spec.timeout {
             Some(t) => match self.number(fiber, state, t, &doc, "TimeoutSecondsPath") {
                 Ok(t) => Some(t),
@@ -1712,8 +1740,9 @@ impl Execution {
             frame.vars.insert(k.clone(), v.clone());
         }
         if let Some(v) = self.visit_mut(fiber) {
-            v.assigned = assigned;
+            v.assigned = assigned.clone();
         }
+        self.fiber_mut(fiber).assigned = assigned;
     }
 
     fn exit(&mut self, fiber: usize, state: StateId, output: Value, next: Option<StateId>) {
@@ -1737,8 +1766,7 @@ impl Execution {
         self.max_payload = self.max_payload.max(output.json_len());
         let machine = self.machine.clone();
         let st = machine.state(state);
-        let assigned =
-            self.visits.get(self.fiber(fiber).visit).map(|v| v.assigned.clone()).unwrap_or_default();
+        let assigned = std::mem::take(&mut self.fiber_mut(fiber).assigned);
         if let Some(prev) = self.fiber_mut(fiber).exit_prev.take() {
             self.fiber_mut(fiber).last_event = prev;
         }
@@ -1823,7 +1851,7 @@ impl Execution {
 
     fn prefixed(&self, fiber: usize, e: StatesError) -> StatesError {
         let Some(state) = self.current(fiber) else { return e };
-        let entered = self.visits.get(self.fiber(fiber).visit).map_or(0, |v| v.entered_event);
+        let entered = self.fiber(fiber).entered_event;
         StatesError::new(
             e.error,
             format!(
@@ -2197,6 +2225,9 @@ impl Execution {
             waiting: None,
             silent,
             exit_prev: None,
+            entered_event: 0,
+            assigned: Vec::new(),
+            after_input_path: Value::Null,
         });
         id
     }

@@ -295,6 +295,22 @@ fn determinism(machine: &Rc<Machine>, case: &testing::TestCase, first: &Executio
         Ok(_) => out.push("a second run gave a different history".into()),
         Err(e) => out.push(format!("a second run could not start: {e}")),
     }
+    // Without the inspector's records (what `statelab run` and the JS package's `run` do), the
+    // history, the outcome and the cost are the same.
+    let mut lean = case.clone();
+    lean.options.inspect = false;
+    match testing::run_case(machine.clone(), &lean) {
+        Ok(again) if to_aws_json(again.history()) == want && again.status() == first.status() => {
+            if again.cost() != first.cost() || again.step_count() != first.step_count() {
+                out.push("a run without inspector records cost or stepped differently".into());
+            }
+            if !again.visits().is_empty() || !again.steps().is_empty() {
+                out.push("a run without inspector records kept visits or steps".into());
+            }
+        }
+        Ok(_) => out.push("a run without inspector records gave a different history".into()),
+        Err(e) => out.push(format!("a run without inspector records could not start: {e}")),
+    }
     let steps = first.step_count();
     let mut back = first.replay(steps.saturating_sub(1));
     if back.step_count() != steps.saturating_sub(1) {
