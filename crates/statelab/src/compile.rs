@@ -393,7 +393,7 @@ impl Compiler {
     /// Reports the fields of `keys` that `obj` lacks, in one diagnostic as AWS does
     /// (`These fields are required: [States, StartAt]`). `true` when none is missing.
     fn require(&mut self, obj: &Map, keys: &[&str], pointer: &str) -> bool {
-        let missing: Vec<&str> = keys.iter().copied().filter(|k| !obj.contains_key(*k)).collect();
+        let missing: Vec<&str> = keys.iter().copied().filter(|k| !obj.contains_key(k)).collect();
         if missing.is_empty() {
             return true;
         }

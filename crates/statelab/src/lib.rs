@@ -213,7 +213,7 @@ fn looks_like_template(v: &Value) -> bool {
             "provider",
         ]
         .iter()
-        .any(|k| o.contains_key(*k))
+        .any(|k| o.contains_key(k))
     })
 }
 

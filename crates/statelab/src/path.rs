@@ -518,7 +518,7 @@ fn select_step<'a>(
 ) -> Result<(), Fail> {
     match sel {
         Selector::Name(name) => match node.as_object() {
-            Some(map) => match map.get(&**name) {
+            Some(map) => match map.get(name) {
                 Some(v) => out.push(v),
                 // Jayway: a missing last member is no result; a missing member further up raises.
                 None if strict && !leaf => return Err(Fail),
@@ -528,7 +528,7 @@ fn select_step<'a>(
             None => {}
         },
         Selector::Names(names) => match node.as_object() {
-            Some(map) => out.extend(names.iter().filter_map(|n| map.get(&**n))),
+            Some(map) => out.extend(names.iter().filter_map(|n| map.get(n))),
             None if strict => return Err(Fail),
             None => {}
         },
@@ -578,7 +578,7 @@ fn descend_select<'a>(node: &'a Value, sel: &'a Selector, root: &'a Value, out: 
         Selector::Name(name) => out.extend(node.get(name)),
         Selector::Names(names) => {
             if let Some(map) = node.as_object() {
-                out.extend(names.iter().filter_map(|n| map.get(&**n)));
+                out.extend(names.iter().filter_map(|n| map.get(n)));
             }
         }
         Selector::Index(_) | Selector::Indices(_) | Selector::Slice(..) => {
@@ -607,7 +607,7 @@ fn descend_select<'a>(node: &'a Value, sel: &'a Selector, root: &'a Value, out: 
 fn merge(map: &Map, names: &[Rc<str>]) -> Value {
     let mut out = Map::default();
     for name in names {
-        if let Some(v) = map.get(&**name) {
+        if let Some(v) = map.get(name) {
             out.insert(name.clone(), v.clone());
         }
     }
@@ -626,7 +626,7 @@ fn merge_all<'a>(
             // Jayway: after `..`, only objects holding every one of the names match.
             walk(node, |v| {
                 if let Some(map) = v.as_object() {
-                    if names.iter().all(|n| map.contains_key(&**n)) {
+                    if names.iter().all(|n| map.contains_key(n)) {
                         out.push(Val::Owned(merge(map, names)));
                     }
                 }

@@ -80,7 +80,7 @@ impl Template {
         let built = match self {
             Template::Const(v) => return Ok(v.clone()),
             Template::Object(members) => {
-                let mut map = Map::with_capacity_and_hasher(members.len(), Default::default());
+                let mut map = Map::with_capacity(members.len());
                 for (k, t) in members {
                     map.insert(k.clone(), t.eval(env, rng)?);
                 }
@@ -349,7 +349,7 @@ impl JTemplate {
         match self {
             JTemplate::Const(v) => Ok(v.clone()),
             JTemplate::Object(members) => {
-                let mut map = Map::with_capacity_and_hasher(members.len(), Default::default());
+                let mut map = Map::with_capacity(members.len());
                 for (k, t) in members {
                     map.insert(k.clone(), t.eval(eval)?);
                 }

@@ -10,16 +10,12 @@
 use std::fmt;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
+mod map;
+
+pub use map::Map;
 
 /// Object keys. Shared, because the same key appears in every copy of a document.
 pub type Key = Rc<str>;
-
-/// The map inside an object: insertion-ordered, with a fixed-seed hasher so runs are reproducible.
-pub type Map = IndexMap<Key, Value, foldhash::fast::FixedState>;
-
-/// Objects with up to this many members are searched by a linear scan rather than by hash.
-const LINEAR_LOOKUP_MAX: usize = 8;
 
 /// The deepest nesting a document may have. Jackson, which AWS uses, has the same default limit.
 pub const MAX_DEPTH: u32 = 1000;
@@ -335,15 +331,9 @@ impl Value {
 
     /// A member of an object.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        let map = self.as_object()?;
-        // Small objects (most of what states pass around) are scanned: comparing a few keys,
-        // length first, is cheaper than hashing the key (profiled on the `choice` workload, where
-        // lookups were a third of the time). Keys are unique, so the answer is the same.
-        if map.len() <= LINEAR_LOOKUP_MAX {
-            map.iter().find(|(k, _)| k.as_ref() == key).map(|(_, v)| v)
-        } else {
-            map.get(key)
-        }
+        // (Small objects, most of what states pass around, are scanned rather than hashed: see
+        // `Map`.)
+        self.as_object()?.get(key)
     }
 
     /// An item of an array.
@@ -375,6 +365,11 @@ impl Value {
     /// if this is not an object.
     pub fn set_member(&mut self, key: Key, value: Value) -> Result<(), Value> {
         let Value::Object(o) = self else { return Err(value) };
+        if Rc::get_mut(o).is_none() {
+            // Shared (a state's input always is: the history holds it): copied with room for the
+            // member, which is more often new than not.
+            *o = Rc::new(ObjectNode { map: o.map.clone_with_room(1), meta: o.meta });
+        }
         let node = Rc::make_mut(o);
         let (len, depth) = (value.json_len(), value.depth());
         let was_empty = node.map.is_empty();
