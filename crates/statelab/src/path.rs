@@ -173,6 +173,14 @@ impl JsonPath {
         // other documents (the state's raw input always is: the history holds it) is copied
         // (shallowly) only along the path. Each level is edited once, and its size updated from
         // the member replaced alone (`set_member`), not measured again.
+        if let [Step { descend: false, sel: Selector::Name(name) }] = steps.as_slice() {
+            // One name (`$.result`, the usual ResultPath): set it, with no trail to keep.
+            let mut doc = doc;
+            return match doc.set_member(name.clone(), value) {
+                Ok(()) => Ok(doc),
+                Err(_) => Err(self.set_error(0, &format!("is {}, not an object", describe(&doc)))),
+            };
+        }
         let mut trail: Vec<(Value, &Step)> = Vec::with_capacity(steps.len());
         let mut cur = doc;
         for (i, step) in steps.iter().enumerate() {
