@@ -492,6 +492,13 @@ fn push_log<T>(log: &mut Vec<T>, record: T) {
     log.push(record);
 }
 
+/// Room for the history at the start: two events per state (entered and exited), enough for an
+/// execution that goes once through its states, so that it is not copied as it grows (the log
+/// grows four-fold, from 16, otherwise). Bounded: a machine of many states may take a short path.
+fn first_history_capacity(states: usize) -> usize {
+    states.saturating_mul(2).saturating_add(4).clamp(16, 4096)
+}
+
 /// The execution's generator is `java.util.Random` (so `$random(seed)` can match Java), whose
 /// first outputs barely differ between small seeds: seeds 0, 1 and 2 all gave UUIDs starting
 /// `bb`. SplitMix64 spreads the run's seed first; only the seed option's meaning changes.
@@ -578,7 +585,7 @@ impl Execution {
             queue: BinaryHeap::new(),
             seq: 0,
             fibers: Vec::new(),
-            history: Vec::new(),
+            history: Vec::with_capacity(first_history_capacity(n)),
             visits: Vec::new(),
             steps: Vec::new(),
             step_count: 0,
