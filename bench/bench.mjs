@@ -23,7 +23,7 @@
 // Step with a 25,000-event history.
 //
 // Usage: node bench/bench.mjs [--runs 5] [--rounds 3] [--warm-ms 1500] [--peer-warm-ms 3000]
-//          [--workloads loop,map] [--skip peer,native,wasm,playground] [--out FILE]
+//          [--workloads loop,map] [--skip peer,native,wasm,playground] [--out FILE] [--dist DIR]
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -60,10 +60,15 @@ function parseArgs(argv) {
     else if (k === '--peer-warm-ms') a.peerWarmMs = Number(v());
     else if (k === '--workloads') a.workloads = v().split(',').filter(Boolean);
     else if (k === '--skip') a.skip = new Set(v().split(','));
-    else if (k === '--out') a.out = resolve(v());
+    else if (k === '--out') { a.out = resolve(v()); a.outGiven = true; }
     else if (k === '--port') a.port = Number(v());
+    else if (k === '--dist') a.dist = resolve(v());
     else throw new Error(`unknown argument ${k}`);
   }
+  // bench/results/latest.json holds full runs only (the README quotes it): a run that skips a
+  // side or a workload goes to target/bench/partial.json unless told otherwise.
+  const partial = a.skip.size > 0 || WORKLOADS.some((w) => !a.workloads.includes(w));
+  if (partial && !a.outGiven) a.out = join(a.work, 'partial.json');
   return a;
 }
 
