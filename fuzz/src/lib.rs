@@ -65,8 +65,19 @@ pub fn run(definition: &str, input: Value, stubs: &Value, options: Options, repl
         return;
     }
     let Ok(stubs) = Stubs::parse(stubs, None, None) else { return };
-    let Ok(mut exec) = Execution::start(machine, input, Rc::new(stubs), options) else { return };
+    let stubs = Rc::new(stubs);
+    let lean_options = Options { inspect: !options.inspect, ..options.clone() };
+    let Ok(mut exec) = Execution::start(machine.clone(), input.clone(), stubs.clone(), options) else { return };
     let status = exec.run().clone();
+    // With and without the inspector's records (what `statelab run` does), the same execution.
+    if let Ok(mut other) = Execution::start(machine, input, stubs, lean_options) {
+        assert_eq!(&status, other.run(), "a run with inspect flipped ended differently");
+        assert_eq!(
+            statelab::history::to_aws_json(exec.history()),
+            statelab::history::to_aws_json(other.history()),
+            "a run with inspect flipped has a different history"
+        );
+    }
     let report = statelab::report::RunReport::of(&exec);
     let _ = report.to_json();
     let _ = statelab::history::to_aws_json(exec.history());

@@ -90,6 +90,11 @@ impl Map {
         self.entries.get_mut(i).map(|(_, v)| v)
     }
 
+    /// The member at `index` in insertion order, its value to edit.
+    pub fn get_index_mut(&mut self, index: usize) -> Option<(&Key, &mut Value)> {
+        self.entries.get_mut(index).map(|(k, v)| (&*k, v))
+    }
+
     /// `true` when `key` is a member.
     #[inline]
     pub fn contains_key(&self, key: &str) -> bool {
@@ -264,6 +269,12 @@ mod tests {
             if n > 2 {
                 assert_eq!(m.insert(key(1), Value::Bool(true)), Some(Value::int(1)));
                 assert_eq!(m.keys().nth(1), Some(&key(1)), "a replaced member keeps its place");
+                if let Some((k, v)) = m.get_index_mut(2) {
+                    assert_eq!(k, &key(2));
+                    *v = Value::int(-2);
+                }
+                assert_eq!(m.get(&key(2)), Some(&Value::int(-2)));
+                m.insert(key(2), Value::int(2));
                 assert_eq!(m.shift_remove(&key(0)), Some(Value::int(0)));
                 assert_eq!(m.keys().next(), Some(&key(1)));
                 for i in 1..n {
