@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test, stopping at the first failure:
-# formatting, clippy, the Rust tests, a release build of the playground, the wasm tests (Node),
-# the JS package test, and the browser suite (headless Chromium). Ends with a summary line.
+# formatting, clippy, the fuzz targets' build, the Rust tests, a release build of the playground,
+# the wasm tests (Node), the JS package test, and the browser suite (headless Chromium). Ends with
+# a summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
@@ -46,6 +47,11 @@ cargo fmt --all --check || fail
 
 step "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings || fail
+
+# The fuzz targets are a package of their own (they run on nightly, scripts/fuzz.sh): checked
+# here on the stable toolchain, so that a change to the library's API cannot break them unseen.
+step "cargo check --manifest-path fuzz/Cargo.toml --bins"
+cargo check --manifest-path fuzz/Cargo.toml --bins --locked || fail
 
 step "cargo test --workspace"
 cargo test --workspace 2>&1 | tee "$LOG_DIR/cargo.log"
