@@ -172,58 +172,44 @@ impl JsonPath {
         // the way up. Iterative, so a long path cannot exhaust the stack; and a node shared with
         // other documents (the state's raw input always is: the history holds it) is copied
         // (shallowly) only along the path. Each level is edited once, and its size updated from
-        // the member replaced alone (`set_member`), not measured again.
-        if let [Step { descend: false, sel: Selector::Name(name) }] = steps.as_slice() {
-            // One name (`$.result`, the usual ResultPath): set it, with no trail to keep.
-            let mut doc = doc;
-            return match doc.set_member(name.clone(), value) {
-                Ok(()) => Ok(doc),
-                Err(_) => Err(self.set_error(0, &format!("is {}, not an object", describe(&doc)))),
-            };
-        }
-        let mut trail: Vec<(Value, &Step)> = Vec::with_capacity(steps.len());
+        // the member replaced alone (`set_member`), not measured again. The last step's node is
+        // the one written to, so only the steps above it are noted: a path of one name (`$.result`,
+        // the usual ResultPath) notes none and allocates nothing.
+        let Some((last, above)) = steps.split_last() else { return Ok(value) };
+        let mut trail: Vec<(Value, &Step)> = Vec::with_capacity(above.len());
         let mut cur = doc;
-        for (i, step) in steps.iter().enumerate() {
-            let child = match &step.sel {
-                Selector::Name(name) => {
-                    if cur.as_object().is_none() {
-                        return Err(self.set_error(i, &format!("is {}, not an object", describe(&cur))));
-                    }
-                    cur.get(name).cloned().unwrap_or_else(Value::empty_object)
-                }
-                Selector::Index(index) => {
-                    let Some(items) = cur.as_array() else {
-                        return Err(self.set_error(i, &format!("is {}, not an array", describe(&cur))));
-                    };
-                    let len = items.len();
-                    let Some(item) = resolve_index(len, *index).and_then(|k| items.get(k)) else {
-                        return Err(self.set_error(i, &format!("has no index {index} (its length is {len})")));
-                    };
-                    item.clone()
-                }
-                _ => return Err(self.set_error(i, "is not reached by a name or an index")),
-            };
+        for (i, step) in above.iter().enumerate() {
+            self.check_write(&cur, step, i)?;
+            let child = reached(&cur, step).unwrap_or_else(Value::empty_object);
             trail.push((cur, step));
             cur = child;
         }
-        let mut cur = value;
-        while let Some((mut parent, step)) = trail.pop() {
-            match &step.sel {
-                // Replaces in place when the key exists, appends otherwise.
-                Selector::Name(name) => {
-                    let _ = parent.set_member(name.clone(), cur);
-                }
-                Selector::Index(index) => {
-                    let len = parent.as_array().map_or(0, <[Value]>::len);
-                    if let Some(k) = resolve_index(len, *index) {
-                        let _ = parent.set_item(k, cur);
-                    }
-                }
-                _ => {}
-            }
-            cur = parent;
+        self.check_write(&cur, last, above.len())?;
+        let mut cur = put(cur, last, value);
+        while let Some((parent, step)) = trail.pop() {
+            cur = put(parent, step, cur);
         }
         Ok(cur)
+    }
+
+    /// Whether a write can go through `node` by `step` (the `i`th): a name into an object (which
+    /// may not have the member yet) or an index within an array. The error names the step.
+    fn check_write(&self, node: &Value, step: &Step, i: usize) -> Result<(), String> {
+        match &step.sel {
+            Selector::Name(_) if node.as_object().is_some() => Ok(()),
+            Selector::Name(_) => Err(self.set_error(i, &format!("is {}, not an object", describe(node)))),
+            Selector::Index(index) => {
+                let Some(items) = node.as_array() else {
+                    return Err(self.set_error(i, &format!("is {}, not an array", describe(node))));
+                };
+                let len = items.len();
+                match resolve_index(len, *index) {
+                    Some(_) => Ok(()),
+                    None => Err(self.set_error(i, &format!("has no index {index} (its length is {len})"))),
+                }
+            }
+            _ => Err(self.set_error(i, "is not reached by a name or an index")),
+        }
     }
 
     /// The error for a write that fails at step `i`: names the path up to that step.
@@ -464,6 +450,33 @@ struct Fail;
 struct Scope<'a> {
     item: &'a Value,
     root: &'a Value,
+}
+
+/// What `step` (a name or an index that [`JsonPath::set`] checked) reaches in `node`, if anything.
+fn reached(node: &Value, step: &Step) -> Option<Value> {
+    match &step.sel {
+        Selector::Name(name) => node.get(name).cloned(),
+        Selector::Index(index) => array_index(node.as_array()?, *index).cloned(),
+        _ => None,
+    }
+}
+
+/// `parent` with `child` put where `step` (a name or an index that [`JsonPath::set`] checked)
+/// points: a member replaced in place or appended, an item replaced.
+fn put(mut parent: Value, step: &Step, child: Value) -> Value {
+    match &step.sel {
+        Selector::Name(name) => {
+            let _ = parent.set_member(name.clone(), child);
+        }
+        Selector::Index(index) => {
+            let len = parent.as_array().map_or(0, <[Value]>::len);
+            if let Some(k) = resolve_index(len, *index) {
+                let _ = parent.set_item(k, child);
+            }
+        }
+        _ => {}
+    }
+    parent
 }
 
 /// Resolves an index against a length: negative counts from the end.
