@@ -493,11 +493,14 @@ fn push_log<T>(log: &mut Vec<T>, record: T) {
     log.push(record);
 }
 
-/// Room for the history at the start: two events per state (entered and exited), enough for an
-/// execution that goes once through its states, so that it is not copied as it grows (the log
-/// grows four-fold, from 16, otherwise). Bounded: a machine of many states may take a short path.
-fn first_history_capacity(states: usize) -> usize {
-    states.saturating_mul(2).saturating_add(4).clamp(16, 4096)
+/// Room for the history at the start: the events of an execution that goes once through its
+/// states (a Task has five: entered, scheduled, started, succeeded, exited; most states two), so
+/// that it is not copied as it grows (the log grows four-fold, from 16, otherwise). Bounded: a
+/// machine of many states may take a short path.
+fn first_history_capacity(machine: &Machine) -> usize {
+    let events: usize =
+        machine.states.iter().map(|s| if matches!(s.kind, Kind::Task(_)) { 5 } else { 2 }).sum();
+    events.saturating_add(4).clamp(16, 8192)
 }
 
 /// The execution's generator is `java.util.Random` (so `$random(seed)` can match Java), whose
@@ -586,7 +589,7 @@ impl Execution {
             queue: BinaryHeap::new(),
             seq: 0,
             fibers: Vec::new(),
-            history: Vec::with_capacity(first_history_capacity(n)),
+            history: Vec::with_capacity(first_history_capacity(&machine)),
             visits: Vec::new(),
             steps: Vec::new(),
             step_count: 0,
