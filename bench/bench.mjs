@@ -507,13 +507,23 @@ function goals(results) {
   return ['| goal | measured | |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+/** The commit measured (`abc1234`, with `-dirty` when the tree has uncommitted changes), or null
+ *  outside a git checkout. */
+function commitMeasured() {
+  const git = (...a) => spawnSync('git', a, { cwd: join(here, '..'), encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return null;
+  const dirty = git('status', '--porcelain', '--untracked-files=no').stdout.trim() !== '';
+  return head.stdout.trim() + (dirty ? '-dirty' : '');
+}
+
 // --------------------------------------------------------------------------------------- main
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   mkdirSync(args.work, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(here, 'workloads/manifest.json'), 'utf8'));
   const machine = machineInfo();
-  const results = { date: new Date().toISOString(), machine,
+  const results = { date: new Date().toISOString(), commit: commitMeasured(), machine,
     settings: { runs: args.runs, rounds: args.rounds, warm_ms: args.warmMs, peer_warm_ms: args.peerWarmMs }, workloads: [] };
   const filesOf = Object.fromEntries(args.workloads.map((n) => [n, workloadFiles(args, n)]));
 
