@@ -67,7 +67,10 @@ impl Number {
 
     fn text_len(self) -> usize {
         match self {
-            Number::Int(i) => itoa::Buffer::new().format(i).len(),
+            // Counted, not written: every object built at run time adds up its members' lengths.
+            Number::Int(i) => {
+                i.unsigned_abs().checked_ilog10().map_or(1, |d| d as usize + 1) + usize::from(i < 0)
+            }
             Number::Float(f) => ryu::Buffer::new().format_finite(f).len(),
         }
     }
@@ -787,6 +790,16 @@ mod tests {
         assert_eq!(v.depth(), 3);
         let s = Value::string("\u{1}é");
         assert_eq!(s.json_len(), s.to_json().len());
+        // Integer lengths are counted from the digits, not written out: every boundary.
+        let mut ints = vec![0, i64::MIN, i64::MAX, i64::MIN + 1];
+        for p in 0..19 {
+            let t = 10_i64.pow(p);
+            ints.extend([t - 1, t, t + 1, -t + 1, -t, -t - 1]);
+        }
+        for i in ints {
+            let v = Value::int(i);
+            assert_eq!(v.json_len(), v.to_json().len(), "{i}");
+        }
     }
 
     #[test]
