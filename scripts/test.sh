@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test, stopping at the first failure:
-# formatting, clippy, the fuzz targets' build, the Rust tests, a release build of the playground,
-# the wasm tests (Node), the JS package test, and the browser suite (headless Chromium). Ends with
-# a summary line.
+# formatting, clippy, the fuzz targets' build, the Rust tests, the library's tests again in
+# release, a release build of the playground, the wasm tests (Node), the JS package test, and the
+# browser suite (headless Chromium). Ends with a summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
