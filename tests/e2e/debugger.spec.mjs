@@ -125,6 +125,38 @@ test('library loan: two weeks of Waits in no real time, with a breakpoint', asyn
   await page.screenshot({ path: `${shots}library-loan.png` });
 });
 
+test('a Step adds history rows without redrawing the rows already in view', async ({ page }) => {
+  await open(page);
+  await openExample(page, 'report-runner');
+  await page.getByTestId('tab-history').click();
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  const rows = page.getByTestId('history-row');
+  const before = await rows.count();
+  expect(before).toBeGreaterThan(1);
+  await rows.evaluateAll((els) => {
+    window.__rowChanges = 0;
+    const obs = new MutationObserver((records) => { window.__rowChanges += records.length; });
+    for (const el of els) {
+      el.dataset.seen = 'yes';
+      obs.observe(el, { attributes: true, childList: true, characterData: true, subtree: true });
+    }
+    // Marking them is not a change of theirs.
+    queueMicrotask(() => obs.takeRecords());
+  });
+  await page.evaluate(() => { window.__rowChanges = 0; });
+  await page.getByTestId('step').click();
+  await expect.poll(() => rows.count()).toBeGreaterThan(before);
+  // The rows from before are the same elements, untouched: not an attribute or a text was
+  // rewritten in them. Only the new events' rows were made.
+  expect(await page.locator('[data-testid="history-row"][data-seen="yes"]').count()).toBe(before);
+  expect(await page.evaluate(() => window.__rowChanges)).toBe(0);
+  // Selecting a row redraws that row, and Back removes the rows of the undone events.
+  await rows.nth(0).click();
+  await expect(rows.nth(0)).toHaveClass(/selected/);
+  await page.getByTestId('back').click();
+  await expect(rows).toHaveCount(before);
+});
+
 test('parallel branches and map iterations: pending list and one iteration at a time', async ({ page }) => {
   await open(page);
   await openExample(page, 'map-concurrency');

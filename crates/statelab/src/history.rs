@@ -555,7 +555,8 @@ impl Details {
         })
     }
 
-    fn unstubbed(&self) -> bool {
+    /// Whether this is a Task's result that no stub gave (an unstubbed Task echoed its input).
+    pub fn unstubbed(&self) -> bool {
         matches!(
             self,
             Details::TaskSucceeded { unstubbed: true, .. }

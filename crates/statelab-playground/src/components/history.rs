@@ -12,6 +12,20 @@ const ROW: f64 = 26.0;
 /// Rows drawn beyond the visible ones, above and below.
 const OVERSCAN: usize = 8;
 
+/// What one row of the table shows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Row {
+    index: usize,
+    id: u32,
+    time: String,
+    type_name: &'static str,
+    state: String,
+    thread: String,
+    error: Option<String>,
+    unstubbed: bool,
+    selected: bool,
+}
+
 /// The history panel: the table and the selected event's details.
 #[component]
 pub fn HistoryPanel() -> impl IntoView {
@@ -23,6 +37,7 @@ pub fn HistoryPanel() -> impl IntoView {
     let rows = move || {
         let first = ((scroll_top.get() / ROW) as usize).saturating_sub(OVERSCAN);
         let count = (view_height.get() / ROW) as usize + 2 * OVERSCAN;
+        let selected = ctx.selected_event.get();
         ctx.dbg.with(|d| {
             let Some(d) = d.as_ref() else { return Vec::new() };
             let start = d.exec.options().start_time_ms;
@@ -38,49 +53,43 @@ pub fn HistoryPanel() -> impl IntoView {
                         .state
                         .map(|s| machine.state(s).name.to_string())
                         .or_else(|| e.details.state_name().map(|n| n.to_string()));
-                    let error = e.details.error().map(|x| x.error.to_string());
-                    let unstubbed =
-                        serde_json::to_value(e).ok().is_some_and(|v| v.get("unstubbed").is_some());
-                    (
-                        i,
-                        e.id,
-                        format::offset_ms(e.timestamp - start),
-                        e.details.type_name(),
-                        state.unwrap_or_default(),
-                        e.thread.to_string(),
-                        error,
-                        unstubbed,
-                    )
+                    Row {
+                        index: i,
+                        id: e.id,
+                        time: format::offset_ms(e.timestamp - start),
+                        type_name: e.details.type_name(),
+                        state: state.unwrap_or_default(),
+                        thread: e.thread.to_string(),
+                        error: e.details.error().map(|x| x.error.to_string()),
+                        unstubbed: e.details.unstubbed(),
+                        selected: selected == Some(i),
+                    }
                 })
                 .collect::<Vec<_>>()
         })
     };
-    let body = move || {
-        let selected = ctx.selected_event.get();
-        rows()
-            .into_iter()
-            .map(|(i, id, t, ty, state, thread, error, unstubbed)| {
-                let top = format!("top: {}px", i as f64 * ROW);
-                let failed = error.is_some();
-                view! {
-                    <div class="h-row" class:selected=selected == Some(i) class:h-fail=failed
-                        style=top data-testid="history-row" data-type=ty role="row"
-                        on:click=move |_| ctx.selected_event.set(Some(i))>
-                        <span class="h-id mono">{id}</span>
-                        <span class="h-time mono">{t}</span>
-                        <span class="h-type">{ty}</span>
-                        <span class="h-state">
-                            {(!thread.is_empty()).then(|| view! { <span class="thread">{thread.clone()}</span> })}
-                            {state}
-                        </span>
-                        <span class="h-flags">
-                            {error.map(|e| view! { <span class="badge badge-error">{e}</span> })}
-                            {unstubbed.then(|| view! { <span class="badge badge-warn" data-testid="unstubbed-badge">"unstubbed"</span> })}
-                        </span>
-                    </div>
-                }
-            })
-            .collect_view()
+    // Keyed by everything a row shows: a Step that appends events below the view leaves the rows
+    // in view as they are in the page, instead of rebuilding every one of them.
+    let row_view = move |r: Row| {
+        let i = r.index;
+        let failed = r.error.is_some();
+        view! {
+            <div class="h-row" class:selected=r.selected class:h-fail=failed
+                style=format!("top: {}px", i as f64 * ROW) data-testid="history-row" data-type=r.type_name role="row"
+                on:click=move |_| ctx.selected_event.set(Some(i))>
+                <span class="h-id mono">{r.id}</span>
+                <span class="h-time mono">{r.time}</span>
+                <span class="h-type">{r.type_name}</span>
+                <span class="h-state">
+                    {(!r.thread.is_empty()).then(|| view! { <span class="thread">{r.thread}</span> })}
+                    {r.state}
+                </span>
+                <span class="h-flags">
+                    {r.error.map(|e| view! { <span class="badge badge-error">{e}</span> })}
+                    {r.unstubbed.then(|| view! { <span class="badge badge-warn" data-testid="unstubbed-badge">"unstubbed"</span> })}
+                </span>
+            </div>
+        }
     };
     let details = move || {
         let i = ctx.selected_event.get()?;
@@ -109,7 +118,7 @@ pub fn HistoryPanel() -> impl IntoView {
                         view_height.set(f64::from(el.client_height()).max(ROW));
                     }
                 }>
-                <div class="h-spacer" style=move || format!("height: {}px", total() as f64 * ROW)>{body}</div>
+                <div class="h-spacer" style=move || format!("height: {}px", total() as f64 * ROW)><For each=rows key=Row::clone children=row_view/></div>
             </div>
             <Show when=move || total() == 0>
                 <p class="muted">"No events yet."</p>
