@@ -154,12 +154,9 @@ pub fn Graph() -> impl IntoView {
             })
         })
     });
-    let nodes = move || {
+    // Containers, edges and markers follow the layout alone: a Step leaves them as they are.
+    let lines = move || {
         let Some(l) = layout.get() else { return ().into_any() };
-        let ov = overlay.get();
-        let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
-        let breakpoints = ctx.session.with(|s| s.breakpoints.clone());
-        let selected = ctx.selected_state.get();
         let containers = l
             .containers
             .iter()
@@ -220,6 +217,19 @@ pub fn Graph() -> impl IntoView {
                 }
             })
             .collect_view();
+        view! {
+            {containers}
+            {edges}
+            {markers}
+        }
+        .into_any()
+    };
+    let nodes = move || {
+        let Some(l) = layout.get() else { return ().into_any() };
+        let ov = overlay.get();
+        let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
+        let breakpoints = ctx.session.with(|s| s.breakpoints.clone());
+        let selected = ctx.selected_state.get();
         let boxes = l
             .nodes
             .iter()
@@ -271,13 +281,7 @@ pub fn Graph() -> impl IntoView {
                 }
             })
             .collect_view();
-        view! {
-            {containers}
-            {edges}
-            {markers}
-            {boxes}
-        }
-        .into_any()
+        boxes.into_any()
     };
     let on_wheel = move |ev: leptos::ev::WheelEvent| {
         ev.prevent_default();
@@ -365,6 +369,7 @@ pub fn Graph() -> impl IntoView {
                         </marker>
                     </defs>
                     <g transform=move || { let (s, tx, ty) = transform.get(); format!("translate({tx:.1} {ty:.1}) scale({s:.4})") }>
+                        {lines}
                         {nodes}
                     </g>
                 </svg>
