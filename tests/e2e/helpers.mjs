@@ -34,9 +34,19 @@ export async function setEditor(page, name, text) {
   await page.keyboard.insertText(text);
 }
 
-/** The text an editor holds. */
+/**
+ * The text an editor holds. The Input and Stubs editors start the first time their tab shows, so
+ * one never shown is shown first (as a user would look at it), then the tab shown before returns.
+ */
 export async function editorText(page, name) {
-  return page.evaluate((n) => window.StatelabEditor.textOf(n), name);
+  const text = await page.evaluate((n) => window.StatelabEditor.textOf(n), name);
+  if (text !== null) return text;
+  const before = await page.locator('[role="tablist"][aria-label="Editors"] [aria-selected="true"]').getAttribute('data-testid');
+  await page.getByTestId(`tab-${name}`).click();
+  await expect(page.getByTestId(`${name}-editor`).locator('.cm-content')).toBeAttached();
+  const shown = await page.evaluate((n) => window.StatelabEditor.textOf(n), name);
+  if (before) await page.getByTestId(before).click();
+  return shown;
 }
 
 /** Loads a session: definition, input and stubs (objects are pretty-printed). */

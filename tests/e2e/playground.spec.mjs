@@ -71,6 +71,26 @@ test('a failing execution shows its error and cause, and unstubbed tasks are mar
   await expect(page.getByTestId('unstubbed-badge').first()).toBeVisible();
 });
 
+test('the Input and Stubs editors start when their tab first shows, holding the session', async ({ page }) => {
+  await open(page);
+  await setEditor(page, 'input', '{"lazy": 1}');
+  await page.reload();
+  await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+  // Only the editor in view exists at start-up; the others are CodeMirror-less placeholders.
+  await expect(page.getByTestId('input-editor').locator('.cm-content')).toHaveCount(0);
+  await expect(page.getByTestId('stubs-editor').locator('.cm-content')).toHaveCount(0);
+  await page.getByTestId('tab-input').click();
+  await expect(page.getByTestId('input-editor').locator('.cm-content')).toHaveText('{"lazy": 1}');
+  // Once started an editor stays, with its edits, when another tab shows.
+  await page.getByTestId('tab-definition').click();
+  await expect(page.getByTestId('input-editor').locator('.cm-content')).toBeHidden();
+  await expect(page.getByTestId('input-editor').locator('.cm-content')).toHaveCount(1);
+  await setEditor(page, 'input', '{"lazy": 2}');
+  await page.getByTestId('tab-stubs').click();
+  await page.getByTestId('tab-input').click();
+  await expect(page.getByTestId('input-editor').locator('.cm-content')).toHaveText('{"lazy": 2}');
+});
+
 test('the stub helper adds a skeleton for each Task state', async ({ page }) => {
   await open(page);
   const ex = example('pdf-transform');

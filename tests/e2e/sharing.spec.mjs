@@ -134,7 +134,7 @@ test('the embed view shows the graph, stepping and inspector without the editors
   await expect(visitor.getByTestId('status')).toHaveText('SUCCEEDED');
   // The embed never wrote to the visitor's storage: the main page still has its own session.
   await page.reload();
-  await expect(page.getByTestId('input-editor').locator('.cm-content')).toBeAttached();
+  await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeAttached();
   expect(await editorText(page, 'input')).toBe('{"customer": "embed"}');
 });
 

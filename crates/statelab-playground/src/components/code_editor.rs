@@ -37,12 +37,16 @@ pub fn CodeEditor(
     /// Cursor moves requested from elsewhere (the diagnostics list).
     #[prop(into)]
     jump: Signal<Option<Jump>>,
+    /// Whether the editor's tab is showing. CodeMirror is created the first time it is, and then
+    /// kept: the page starts with one editor instead of three, which is most of its start-up.
+    #[prop(into)]
+    shown: Signal<bool>,
 ) -> impl IntoView {
     let host = NodeRef::<html::Div>::new();
     let id = RwSignal::new(None::<u32>);
     let failed = RwSignal::new(false);
     Effect::new(move |_| {
-        if id.get_untracked().is_some() {
+        if id.get_untracked().is_some() || !shown.get() {
             return;
         }
         if let Some(el) = host.get() {

@@ -168,13 +168,16 @@ pub fn EditorPane() -> impl IntoView {
             </div>
             <div class="editor-stack">
                 <div class="editor-slot" class:hidden=move || ctx.editor_tab.get() != EditorTab::Definition>
-                    <CodeEditor name="definition" language="auto" text=definition on_change=on_def diagnostics=def_diags jump=jump/>
+                    <CodeEditor name="definition" language="auto" text=definition on_change=on_def diagnostics=def_diags jump=jump
+                        shown=Signal::derive(move || ctx.editor_tab.get() == EditorTab::Definition)/>
                 </div>
                 <div class="editor-slot" class:hidden=move || ctx.editor_tab.get() != EditorTab::Input>
-                    <CodeEditor name="input" language="json" text=input on_change=on_input diagnostics=input_diags jump=jump/>
+                    <CodeEditor name="input" language="json" text=input on_change=on_input diagnostics=input_diags jump=jump
+                        shown=Signal::derive(move || ctx.editor_tab.get() == EditorTab::Input)/>
                 </div>
                 <div class="editor-slot" class:hidden=move || ctx.editor_tab.get() != EditorTab::Stubs>
-                    <CodeEditor name="stubs" language="json" text=stubs on_change=on_stubs diagnostics=stubs_diags jump=jump/>
+                    <CodeEditor name="stubs" language="json" text=stubs on_change=on_stubs diagnostics=stubs_diags jump=jump
+                        shown=Signal::derive(move || ctx.editor_tab.get() == EditorTab::Stubs)/>
                 </div>
             </div>
             <StubHelper/>
