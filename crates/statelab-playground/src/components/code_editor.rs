@@ -38,7 +38,7 @@ pub fn CodeEditor(
     #[prop(into)]
     jump: Signal<Option<Jump>>,
     /// Whether the editor's tab is showing. CodeMirror is created the first time it is, and then
-    /// kept: the page starts with one editor instead of three, which is most of its start-up.
+    /// kept: the page starts with one editor instead of three (a hidden one cost about 3 ms).
     #[prop(into)]
     shown: Signal<bool>,
 ) -> impl IntoView {
