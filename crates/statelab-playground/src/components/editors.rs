@@ -158,6 +158,10 @@ pub fn EditorPane() -> impl IntoView {
     let on_def = Callback::new(move |t: String| ctx.edit(|s| s.definition = t));
     let on_input = Callback::new(move |t: String| ctx.edit(|s| s.input = t));
     let on_stubs = Callback::new(move |t: String| ctx.edit(|s| s.stubs = t));
+    // Whether each editor's tab shows: hides the others' slots, and starts an editor the first time.
+    let showing = move |tab: EditorTab| Signal::derive(move || ctx.editor_tab.get() == tab);
+    let (def_shown, input_shown, stubs_shown) =
+        (showing(EditorTab::Definition), showing(EditorTab::Input), showing(EditorTab::Stubs));
     view! {
         <div class="editors">
             <div class="tabs" role="tablist" aria-label="Editors">
@@ -167,17 +171,17 @@ pub fn EditorPane() -> impl IntoView {
                 <MachinePicker/>
             </div>
             <div class="editor-stack">
-                <div class="editor-slot" class:hidden=move || ctx.editor_tab.get() != EditorTab::Definition>
+                <div class="editor-slot" class:hidden=move || !def_shown.get()>
                     <CodeEditor name="definition" language="auto" text=definition on_change=on_def diagnostics=def_diags jump=jump
-                        shown=Signal::derive(move || ctx.editor_tab.get() == EditorTab::Definition)/>
+                        shown=def_shown/>
                 </div>
-                <div class="editor-slot" class:hidden=move || ctx.editor_tab.get() != EditorTab::Input>
+                <div class="editor-slot" class:hidden=move || !input_shown.get()>
                     <CodeEditor name="input" language="json" text=input on_change=on_input diagnostics=input_diags jump=jump
-                        shown=Signal::derive(move || ctx.editor_tab.get() == EditorTab::Input)/>
+                        shown=input_shown/>
                 </div>
-                <div class="editor-slot" class:hidden=move || ctx.editor_tab.get() != EditorTab::Stubs>
+                <div class="editor-slot" class:hidden=move || !stubs_shown.get()>
                     <CodeEditor name="stubs" language="json" text=stubs on_change=on_stubs diagnostics=stubs_diags jump=jump
-                        shown=Signal::derive(move || ctx.editor_tab.get() == EditorTab::Stubs)/>
+                        shown=stubs_shown/>
                 </div>
             </div>
             <StubHelper/>
