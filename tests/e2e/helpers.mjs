@@ -68,3 +68,23 @@ export async function runToEnd(page) {
 export async function output(page) {
   return JSON.parse(await page.getByTestId('output').getAttribute('data-json'));
 }
+
+/** Moves the pointer over the first occurrence of `text` in an editor. */
+export async function hoverText(page, editor, text) {
+  const box = await page.getByTestId(`${editor}-editor`).locator('.cm-content').evaluate((el, t) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.textContent.indexOf(t);
+      if (i >= 0) {
+        const r = document.createRange();
+        r.setStart(n, i + 1);
+        r.setEnd(n, i + t.length - 1);
+        const b = r.getBoundingClientRect();
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      }
+    }
+    return null;
+  }, text);
+  if (!box) throw new Error(`${text} not found in the ${editor} editor`);
+  await page.mouse.move(box.x, box.y);
+}

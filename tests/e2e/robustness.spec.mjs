@@ -2,7 +2,7 @@
 // no "Something broke" banner, no uncaught error, the editors take typing and Run runs.
 import { test, expect } from '@playwright/test';
 import { deflateRawSync } from 'node:zlib';
-import { open, setEditor, editorText, load, runToEnd, output, repoFile } from './helpers.mjs';
+import { open, setEditor, editorText, load, runToEnd, output, repoFile, hoverText } from './helpers.mjs';
 
 const HELLO = { StartAt: 'Hi', States: { Hi: { Type: 'Pass', Result: { ok: true }, End: true } } };
 
@@ -273,4 +273,44 @@ test('should anything panic, the banner says the work is saved, and it is', asyn
   expect(JSON.parse(await editorText(page, 'input'))).toEqual({ before: 'the crash' });
   await runToEnd(page);
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+});
+
+test('without the code editor script, each editor is a plain text area and the page still runs', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/editor-*.js', (route) => route.abort());
+  await page.goto('/');
+  const definition = page.getByTestId('definition-editor').locator('textarea.fallback-editor');
+  await expect(definition).toBeVisible();
+  await definition.fill(JSON.stringify(HELLO));
+  await expect(page.getByTestId('no-problems')).toBeVisible();
+  await runToEnd(page);
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  expect(await output(page)).toEqual({ ok: true });
+  expect(errors).toEqual([]);
+});
+
+test('the app starts before the code editor script and creates its editors when it arrives', async ({ page }) => {
+  await open(page);
+  await load(page, { definition: HELLO, input: { saved: true } });
+  // Hold CodeMirror back: the app (which no longer waits for it) must be up meanwhile.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/editor-*.js', async (route) => {
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  // (Not waiting for `load`, which the held script holds back.)
+  await page.reload({ waitUntil: 'commit' });
+  await expect(page.getByTestId('run')).toBeEnabled();
+  await expect(page.getByTestId('definition-editor').locator('.cm-content')).toHaveCount(0);
+  await expect(page.getByTestId('definition-editor').locator('textarea')).toHaveCount(0);
+  release();
+  await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+  expect(JSON.parse(await editorText(page, 'definition'))).toEqual(HELLO);
+  expect(JSON.parse(await editorText(page, 'input'))).toEqual({ saved: true });
+  // Field help reached the editor too: hovering a field name explains it.
+  await hoverText(page, 'definition', 'StartAt');
+  await expect(page.getByTestId('field-help')).toContainText('The name of the state the execution');
 });

@@ -3,27 +3,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { open, setEditor, editorText, load, runToEnd, output, repoFile } from './helpers.mjs';
-
-/** Moves the pointer over the first occurrence of `text` in an editor. */
-async function hoverText(page, editor, text) {
-  const box = await page.getByTestId(`${editor}-editor`).locator('.cm-content').evaluate((el, t) => {
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const i = n.textContent.indexOf(t);
-      if (i >= 0) {
-        const r = document.createRange();
-        r.setStart(n, i + 1);
-        r.setEnd(n, i + t.length - 1);
-        const b = r.getBoundingClientRect();
-        return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-      }
-    }
-    return null;
-  }, text);
-  if (!box) throw new Error(`${text} not found in the ${editor} editor`);
-  await page.mouse.move(box.x, box.y);
-}
+import { open, setEditor, editorText, load, runToEnd, output, repoFile, hoverText } from './helpers.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -156,3 +156,6 @@ window.StatelabEditor = {
   // For tests and the syntax tree explorer: the node name at a position.
   nodeAt(id, pos) { const e = get(id); return syntaxTree(e.view.state).resolveInner(pos, 1).name; },
 };
+// The app does not wait for this script (it is deferred, the app's module is not): it creates its
+// editors on this event.
+window.dispatchEvent(new Event('statelab-editor-ready'));

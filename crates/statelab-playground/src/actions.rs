@@ -20,7 +20,12 @@ fn now_ms() -> f64 {
 
 /// Saves the session on every change and re-checks the definition shortly after each edit.
 pub fn install(ctx: Ctx) {
-    crate::editor::set_field_help(crate::help::FIELDS);
+    let bundle = crate::editor::readiness();
+    Effect::new(move |_| {
+        if bundle.get() == Some(true) {
+            crate::editor::set_field_help(crate::help::FIELDS);
+        }
+    });
     // An embedded view never overwrites the visitor's own saved work.
     if !ctx.embed {
         Effect::new(move |_| {

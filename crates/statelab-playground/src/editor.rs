@@ -1,8 +1,14 @@
 //! The bridge to the CodeMirror bundle (`www/editor/editor.js`, exposed as `window.StatelabEditor`).
 //! Every call is fallible on the JS side; a missing bundle degrades to a plain text area, never a
 //! panic.
+//!
+//! The bundle is a deferred script and the app does not wait for it: the app's module starts as
+//! soon as it has downloaded, builds the page while the browser is still parsing CodeMirror on
+//! another thread, and creates its editors when the bundle announces itself ([`readiness`]).
 
+use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,6 +35,50 @@ pub struct EditorDiag {
     pub severity: &'static str,
     /// The message shown on hover.
     pub message: String,
+}
+
+/// The event `editor.js` dispatches on `window` once `window.StatelabEditor` exists.
+const READY_EVENT: &str = "statelab-editor-ready";
+
+/// Whether the editor bundle can be used: `None` while it may still run, `Some(true)` once it
+/// has, `Some(false)` when the page finished loading without it (a failed download), for the
+/// plain text fallback.
+pub fn readiness() -> ArcRwSignal<Option<bool>> {
+    thread_local! {
+        static READY: ArcRwSignal<Option<bool>> = watch_bundle();
+    }
+    READY.with(Clone::clone)
+}
+
+fn bundle_loaded() -> bool {
+    web_sys::window()
+        .is_some_and(|w| js_sys::Reflect::has(&w, &JsValue::from_str("StatelabEditor")).unwrap_or(false))
+}
+
+fn watch_bundle() -> ArcRwSignal<Option<bool>> {
+    if bundle_loaded() {
+        return ArcRwSignal::new(Some(true));
+    }
+    let Some(window) = web_sys::window() else {
+        return ArcRwSignal::new(Some(false));
+    };
+    if window.document().is_some_and(|d| d.ready_state() == "complete") {
+        return ArcRwSignal::new(Some(false));
+    }
+    let ready = ArcRwSignal::new(None);
+    // Deferred scripts have all run (or failed) before `load`, so whichever comes first decides.
+    for event in [READY_EVENT, "load"] {
+        let r = ready.clone();
+        let cb = Closure::<dyn Fn()>::new(move || {
+            if r.get_untracked().is_none() {
+                r.set(Some(bundle_loaded()));
+            }
+        });
+        let _ = window.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+        // Two small closures for the life of the page.
+        cb.forget();
+    }
+    ready
 }
 
 fn set(obj: &JsValue, key: &str, value: &JsValue) {

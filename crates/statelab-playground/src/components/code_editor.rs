@@ -45,9 +45,15 @@ pub fn CodeEditor(
     let host = NodeRef::<html::Div>::new();
     let id = RwSignal::new(None::<u32>);
     let failed = RwSignal::new(false);
+    let bundle = editor::readiness();
     Effect::new(move |_| {
-        if id.get_untracked().is_some() || !shown.get() {
+        if id.get_untracked().is_some() || failed.get_untracked() || !shown.get() {
             return;
+        }
+        match bundle.get() {
+            None => return,
+            Some(false) => return failed.set(true),
+            Some(true) => {}
         }
         if let Some(el) = host.get() {
             let initial = text.get_untracked();
