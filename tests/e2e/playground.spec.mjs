@@ -35,6 +35,7 @@ test('a broken definition shows located diagnostics; fixed, it runs with output,
 
   await setEditor(page, 'definition', broken.replace('"Missing"', '"Done"').replace(', "TimeoutSeconds": 3', ''));
   await expect(page.getByTestId('no-problems')).toBeVisible();
+  await expect(page.getByTestId('definition-editor').locator('.cm-lintRange-error')).toHaveCount(0);
   await runToEnd(page);
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
   expect(await output(page)).toEqual({ hi: 'there' });
@@ -108,11 +109,16 @@ test('a serverless.yml is found, run, and matches the JSON example', async ({ pa
   const ex = example('pdf-transform');
   await load(page, { definition: repoFile('www/examples/pdf-transform.serverless.yml'), input: ex.input, stubs: ex.stubs });
   await expect(page.getByTestId('doc-kind')).toHaveText('serverless.yml · YAML');
+  // The editor follows what the text is: YAML typed in place of JSON is parsed as YAML.
+  const tree = () => page.evaluate(() => window.StatelabEditor.treeOf('definition'));
+  expect(await tree()).toBe('Stream');
   await runToEnd(page);
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
   expect(await output(page)).toEqual(ex.expect.output);
   await expect(page.getByTestId('transitions')).toHaveText(String(ex.expect.billable_transitions));
   await expect(page.getByTestId('virtual-clock')).toContainText('+30s');
+  await setEditor(page, 'definition', JSON.stringify(ex.definition));
+  await expect.poll(tree).toBe('JsonText');
 });
 
 test('an infinite loop ends cleanly: history limit, step budget, and Stop', async ({ page }) => {

@@ -21,12 +21,16 @@ const editors = new Map();
 let nextId = 1;
 let fieldHelp = {};
 
-function languageFor(name, doc) {
-  if (name === 'yaml') return yaml();
-  if (name === 'json') return json();
+// The language an editor set to `name` shows for `doc`: 'json' or 'yaml'.
+function kindFor(name, doc) {
+  if (name === 'yaml' || name === 'json') return name;
   // auto: JSON when the text starts like JSON, YAML otherwise.
   const first = (doc || '').trimStart()[0];
-  return first === '{' || first === '[' || first === undefined ? json() : yaml();
+  return first === '{' || first === '[' || first === undefined ? 'json' : 'yaml';
+}
+
+function languageFor(kind) {
+  return kind === 'yaml' ? yaml() : json();
 }
 
 // Hover help on ASL field names: the word under the pointer, looked up in the table the app set.
@@ -71,6 +75,7 @@ function create(parent, opts) {
   const lang = new Compartment();
   const editable = new Compartment();
   let silent = false;
+  const kind = kindFor(opts.language || 'auto', opts.doc);
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -82,7 +87,7 @@ function create(parent, opts) {
         lintGutter(), fieldHover, theme,
         keymap.of([indentWithTab, ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap,
           ...historyKeymap, ...foldKeymap]),
-        lang.of(languageFor(opts.language || 'auto', opts.doc)),
+        lang.of(languageFor(kind)),
         editable.of(EditorView.editable.of(!opts.readOnly)),
         EditorView.updateListener.of((u) => {
           if (u.docChanged && !silent && opts.onChange) opts.onChange(u.state.doc.toString());
@@ -91,7 +96,7 @@ function create(parent, opts) {
       ],
     }),
   });
-  editors.set(id, { view, lang, editable, name: opts.name || '', language: opts.language || 'auto', set: (text) => {
+  editors.set(id, { view, lang, editable, name: opts.name || '', language: opts.language || 'auto', kind, diagnostics: 0, set: (text) => {
     silent = true;
     try {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
@@ -100,6 +105,12 @@ function create(parent, opts) {
     }
   } });
   return id;
+}
+
+function reconfigure(e, kind) {
+  if (kind === e.kind) return;
+  e.kind = kind;
+  e.view.dispatch({ effects: e.lang.reconfigure(languageFor(kind)) });
 }
 
 function get(id) {
@@ -124,18 +135,23 @@ window.StatelabEditor = {
   setDoc(id, text) {
     const e = get(id);
     if (e.view.state.doc.toString() !== text) e.set(text);
-    if (e.language === 'auto') e.view.dispatch({ effects: e.lang.reconfigure(languageFor('auto', text)) });
+    // Only a change of language reconfigures (which parses the whole text again): the app calls
+    // this after every edit, with the text the editor already holds.
+    reconfigure(e, kindFor(e.language, text));
   },
   setLanguage(id, name) {
     const e = get(id);
     e.language = name;
-    e.view.dispatch({ effects: e.lang.reconfigure(languageFor(name, e.view.state.doc.toString())) });
+    reconfigure(e, kindFor(name, e.view.state.doc.toString()));
   },
   // diags: [{from, to, severity: 'error'|'warning', message}] with UTF-16 offsets.
   setDiagnostics(id, diags) {
     const e = get(id);
     const len = e.view.state.doc.length;
     const clamp = (n) => Math.max(0, Math.min(len, n | 0));
+    // None before and none now: nothing to redraw (the app sets them after every check).
+    if (diags.length === 0 && e.diagnostics === 0) return;
+    e.diagnostics = diags.length;
     e.view.dispatch(setDiagnostics(e.view.state, diags.map((d) => ({
       from: clamp(d.from), to: Math.max(clamp(d.from), clamp(d.to)),
       severity: d.severity === 'warning' ? 'warning' : 'error', message: d.message,
@@ -153,6 +169,12 @@ window.StatelabEditor = {
   focus(id) { get(id).view.focus(); },
   setReadOnly(id, ro) { const e = get(id); e.view.dispatch({ effects: e.editable.reconfigure(EditorView.editable.of(!ro)) }); },
   setFieldHelp(table) { fieldHelp = table || {}; },
+  // For tests: the top node of the syntax tree of the editor created with this name (`JsonText` or,
+  // for YAML, `Stream`), or null.
+  treeOf(name) {
+    for (const e of editors.values()) if (e.name === name) return syntaxTree(e.view.state).topNode.name;
+    return null;
+  },
   // For tests and the syntax tree explorer: the node name at a position.
   nodeAt(id, pos) { const e = get(id); return syntaxTree(e.view.state).resolveInner(pos, 1).name; },
 };
