@@ -27,11 +27,10 @@ init({ module_or_path: new URL('./${wasm}', import.meta.url) }).catch((e) => {
 // download while the editor's script runs instead of after it; and let the editor's script run
 // after the page is parsed (`defer`). boot.js is `async` in index.html: the app starts as soon as
 // it has downloaded and builds the page while Chromium parses CodeMirror on another thread; it
-// creates its editors when the editor's script announces itself (crates/statelab-playground/src/editor.rs,
-// `readiness`).
-// Measured in headless Chromium on localhost, old and new in turns: about 20 ms sooner to
-// interactive for the preload and defer; for async, 389 -> 384 and 390 -> 365 ms in two runs (median
-// of 25 and 30 pages each).
+// creates its editors when the editor's script announces itself (`readiness` in
+// crates/statelab-playground/src/editor.rs). Measured in headless Chromium on localhost, old and
+// new in turns: about 20 ms sooner to interactive for the preload and defer; for async, 389 -> 384
+// and 390 -> 365 ms in two runs (median of 25 and 30 pages each).
 const html = join(dir, 'index.html');
 const preload = `<link rel="modulepreload" href="./${js}" />\n    <link rel="preload" href="./${wasm}" as="fetch" type="application/wasm" crossorigin />`;
 writeFileSync(html, readFileSync(html, 'utf8')
