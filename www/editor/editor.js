@@ -113,6 +113,12 @@ function reconfigure(e, kind) {
   e.view.dispatch({ effects: e.lang.reconfigure(languageFor(kind)) });
 }
 
+// The editor created with this name, if any (for tests and tools outside the app).
+function named(name) {
+  for (const e of editors.values()) if (e.name === name) return e;
+  return null;
+}
+
 function get(id) {
   const e = editors.get(id);
   if (!e) throw new Error(`no editor ${id}`);
@@ -128,8 +134,8 @@ window.StatelabEditor = {
   getDoc(id) { return get(id).view.state.doc.toString(); },
   // The text of the editor created with this name (for tests and tools outside the app).
   textOf(name) {
-    for (const e of editors.values()) if (e.name === name) return e.view.state.doc.toString();
-    return null;
+    const e = named(name);
+    return e ? e.view.state.doc.toString() : null;
   },
   // Replaces the text without calling onChange (the app already knows it).
   setDoc(id, text) {
@@ -147,11 +153,11 @@ window.StatelabEditor = {
   // diags: [{from, to, severity: 'error'|'warning', message}] with UTF-16 offsets.
   setDiagnostics(id, diags) {
     const e = get(id);
-    const len = e.view.state.doc.length;
-    const clamp = (n) => Math.max(0, Math.min(len, n | 0));
     // None before and none now: nothing to redraw (the app sets them after every check).
     if (diags.length === 0 && e.diagnostics === 0) return;
     e.diagnostics = diags.length;
+    const len = e.view.state.doc.length;
+    const clamp = (n) => Math.max(0, Math.min(len, n | 0));
     e.view.dispatch(setDiagnostics(e.view.state, diags.map((d) => ({
       from: clamp(d.from), to: Math.max(clamp(d.from), clamp(d.to)),
       severity: d.severity === 'warning' ? 'warning' : 'error', message: d.message,
@@ -172,8 +178,8 @@ window.StatelabEditor = {
   // For tests: the top node of the syntax tree of the editor created with this name (`JsonText` or,
   // for YAML, `Stream`), or null.
   treeOf(name) {
-    for (const e of editors.values()) if (e.name === name) return syntaxTree(e.view.state).topNode.name;
-    return null;
+    const e = named(name);
+    return e ? syntaxTree(e.view.state).topNode.name : null;
   },
   // For tests and the syntax tree explorer: the node name at a position.
   nodeAt(id, pos) { const e = get(id); return syntaxTree(e.view.state).resolveInner(pos, 1).name; },
