@@ -197,10 +197,13 @@ fn run_sliced(ctx: Ctx, until: Until) {
             TimeoutFuture::new(0).await;
         }
         if ctx.stop.get_untracked() {
-            let steps = ctx.dbg.with_untracked(|d| d.as_ref().map_or(0, |d| d.exec.step_count()));
+            let steps = crate::format::count(
+                ctx.dbg.with_untracked(|d| d.as_ref().map_or(0, |d| d.exec.step_count())),
+                "step",
+            );
             ctx.notice.set(Some(Notice {
                 level: "info",
-                text: format!("Stopped after {steps} steps. Step or Play to go on, Run to start again."),
+                text: format!("Stopped after {steps}. Step or Play to go on, Run to start again."),
             }));
         }
         ctx.running.set(false);

@@ -102,14 +102,14 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         Kind::Map(spec) => {
             if let (PathField::Path(p), Some(items)) = (&spec.items_path, &st_stages.after_items_path) {
                 out.push(format!(
-                    "ItemsPath {} selected {} items.",
+                    "ItemsPath {} selected {}.",
                     p.text(),
-                    items.as_array().map_or(0, <[Value]>::len)
+                    format::count(items.as_array().map_or(0, <[Value]>::len) as u64, "item")
                 ));
             } else if let Some(items) = &st_stages.after_items_path {
                 out.push(format!(
-                    "The Map iterates over {} items.",
-                    items.as_array().map_or(0, <[Value]>::len)
+                    "The Map iterates over {}.",
+                    format::count(items.as_array().map_or(0, <[Value]>::len) as u64, "item")
                 ));
             }
             match &spec.item_selector {

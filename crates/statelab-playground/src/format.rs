@@ -39,6 +39,17 @@ pub fn offset_ms(ms: i64) -> String {
     format!("+{:.3}s", ms as f64 / 1000.0)
 }
 
+/// `1 key`, `2 keys`: a count with its noun, singular for one. (Every noun the UI counts takes an
+/// `s` in the plural.)
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Dollars, as the CLI shows them (about three significant digits), with the sign.
 pub fn usd(v: f64) -> String {
     format!("${}", statelab::cost::format_usd(v))
@@ -58,5 +69,8 @@ mod tests {
         assert_eq!(usd(382.97), "$382.97");
         assert_eq!(usd(0.0), "$0.00");
         assert_eq!(clock(1_767_225_630_000), "2026-01-01 00:00:30 UTC");
+        assert_eq!(count(1u64, "key"), "1 key");
+        assert_eq!(count(0u64, "item"), "0 items");
+        assert_eq!(count(2u32, "step"), "2 steps");
     }
 }

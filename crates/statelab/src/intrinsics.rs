@@ -992,7 +992,7 @@ fn array_get_item((a, i): (&Value, &Value)) -> Result<Value, StatesError> {
         return Err(fail(f, format!("the index must not be negative, but it is {index}")));
     }
     usize::try_from(index).ok().and_then(|k| items.get(k)).cloned().ok_or_else(|| {
-        fail(f, format!("the index {index} is out of range for an array of {} items", items.len()))
+        fail(f, format!("the index {index} is out of range for an array of length {}", items.len()))
     })
 }
 

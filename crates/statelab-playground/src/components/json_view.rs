@@ -9,6 +9,8 @@ use send_wrapper::SendWrapper;
 use statelab::source::push_token;
 use statelab::Value;
 
+use crate::format::count;
+
 /// JSON Pointers to highlight as changed.
 pub type Changed = Arc<HashSet<String>>;
 
@@ -29,8 +31,8 @@ fn scalar(v: &Value) -> AnyView {
 
 fn summary(v: &Value) -> String {
     match v {
-        Value::Array(_) => format!("[{} items]", v.as_array().map_or(0, <[Value]>::len)),
-        Value::Object(_) => format!("{{{} keys}}", v.as_object().map_or(0, |m| m.len())),
+        Value::Array(_) => format!("[{}]", count(v.as_array().map_or(0, <[Value]>::len) as u64, "item")),
+        Value::Object(_) => format!("{{{}}}", count(v.as_object().map_or(0, |m| m.len()) as u64, "key")),
         _ => String::new(),
     }
 }

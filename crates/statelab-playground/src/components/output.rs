@@ -25,8 +25,8 @@ pub fn OutputPanel() -> impl IntoView {
             None => view! { <p class="muted">"Press Run (Ctrl+Enter) to execute, or Step (F10) to go one event at a time."</p> }.into_any(),
             Some(d) => match d.exec.status() {
                 Status::Running => {
-                    let steps = d.exec.step_count();
-                    view! { <p class="muted" data-testid="paused">{format!("In progress: {steps} steps taken. The output appears when the execution ends.")}</p> }.into_any()
+                    let steps = crate::format::count(d.exec.step_count(), "step");
+                    view! { <p class="muted" data-testid="paused">{format!("In progress: {steps} taken. The output appears when the execution ends.")}</p> }.into_any()
                 }
                 Status::Succeeded(v) => view! {
                     <div class="result ok">
