@@ -197,7 +197,11 @@ pub fn prepare(session: &Session, checked: &Checked) -> Result<Prepared, String>
     let machine = checked.machine.clone().ok_or_else(|| {
         let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
         match checked.diagnostics.iter().find(|d| d.is_error()) {
-            Some(d) => format!("The definition has {errors} error(s); the first: {}", d.message),
+            Some(d) => format!(
+                "The definition has {}; the first: {}",
+                crate::format::count(errors as u64, "error"),
+                d.message
+            ),
             None => "The definition could not be read".to_string(),
         }
     })?;
@@ -315,6 +319,19 @@ mod tests {
         let mut e = statelab::Execution::start(p.machine, p.input, p.stubs, p.options).unwrap();
         e.run();
         assert_eq!(e.status().name(), "SUCCEEDED");
+    }
+
+    #[test]
+    fn a_definition_with_errors_says_how_many_and_the_first() {
+        let s = Session { definition: r#"{"StartAt": "A", "States": {}}"#.into(), ..Session::default() };
+        let checked = statelab::check(&s.definition, None);
+        let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+        let Err(message) = prepare(&s, &checked) else { panic!("a broken definition was prepared") };
+        let noun = if errors == 1 { "error" } else { "errors" };
+        assert!(
+            message.starts_with(&format!("The definition has {errors} {noun}; the first: ")),
+            "{message}"
+        );
     }
 
     #[test]

@@ -193,7 +193,7 @@ pub fn EditorPane() -> impl IntoView {
                             ps.iter().filter(|p| p.severity == "error").count(),
                             ps.iter().filter(|p| p.severity == "warning").count(),
                         ));
-                        format!("{e} error(s), {w} warning(s)")
+                        format!("{}, {}", crate::format::count(e as u64, "error"), crate::format::count(w as u64, "warning"))
                     }}</span>
                 </h2>
                 <ul class="diagnostics" data-testid="diagnostics">{problem_list}</ul>
