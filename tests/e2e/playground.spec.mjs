@@ -180,6 +180,39 @@ test('a reload restores the definition, input, stubs and settings', async ({ pag
   await expect(page.getByTestId('seed')).toHaveValue('42');
 });
 
+test('keyboard: the tabs follow the ARIA tabs pattern (arrows, Home, End; only the selected one in the Tab order)', async ({ page }) => {
+  const errors = await open(page);
+  const results = page.getByRole('tablist', { name: 'Execution views' });
+  const selected = results.locator('[role="tab"][aria-selected="true"]');
+  await page.getByTestId('tab-output').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(selected).toHaveText('Inspector');
+  await expect(page.getByTestId('tab-inspector')).toBeFocused();
+  await expect(page.getByRole('tabpanel', { name: 'Inspector' })).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(selected).toHaveText('Settings');
+  await expect(page.getByTestId('seed')).toBeVisible();
+  await page.keyboard.press('ArrowRight'); // wraps round
+  await expect(selected).toHaveText('Output');
+  await page.keyboard.press('ArrowLeft');
+  await expect(selected).toHaveText('Settings');
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('tab-output')).toBeFocused();
+  await expect(page.getByTestId('tab-output')).toHaveAttribute('tabindex', '0');
+  await expect(page.getByTestId('tab-history')).toHaveAttribute('tabindex', '-1');
+  // The editors' tabs: the editor shown follows.
+  await page.getByTestId('tab-definition').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-input')).toBeFocused();
+  await expect(page.getByTestId('tab-input')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('input-editor')).toBeVisible();
+  await expect(page.getByTestId('definition-editor')).toBeHidden();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('stubs-editor')).toBeVisible();
+  await expect(page.getByRole('tabpanel', { name: 'Stubs' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
 test('keyboard: Ctrl+Enter runs', async ({ page }) => {
   await open(page);
   await page.getByTestId('definition-editor').locator('.cm-content').click();

@@ -32,6 +32,16 @@ pub enum Tab {
     Settings,
 }
 
+/// The result tabs in order: what each shows, its label, and its element id and test id.
+const TABS: [(Tab, &str, &str); 6] = [
+    (Tab::Output, "Output", "tab-output"),
+    (Tab::Inspector, "Inspector", "tab-inspector"),
+    (Tab::Timeline, "Timeline", "tab-timeline"),
+    (Tab::History, "History", "tab-history"),
+    (Tab::Cost, "Cost", "tab-cost"),
+    (Tab::Settings, "Settings", "tab-settings"),
+];
+
 /// Which editor is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EditorTab {
@@ -186,15 +196,11 @@ pub fn App() -> impl IntoView {
                 <section class="pane pane-right" aria-label="Execution">
                     <Summary/>
                     <crate::components::graph::Graph/>
-                    <div class="tabs" role="tablist">
-                        <TabButton tab=Tab::Output label="Output" testid="tab-output"/>
-                        <TabButton tab=Tab::Inspector label="Inspector" testid="tab-inspector"/>
-                        <TabButton tab=Tab::Timeline label="Timeline" testid="tab-timeline"/>
-                        <TabButton tab=Tab::History label="History" testid="tab-history"/>
-                        <TabButton tab=Tab::Cost label="Cost" testid="tab-cost"/>
-                        <TabButton tab=Tab::Settings label="Settings" testid="tab-settings"/>
+                    <div class="tabs" role="tablist" aria-label="Execution views">
+                        {TABS.iter().enumerate().map(|(at, &(tab, label, testid))| view! { <TabButton tab label testid at/> }).collect_view()}
                     </div>
-                    <div class="tab-body">
+                    <div class="tab-body" role="tabpanel" id="result-panel"
+                        aria-labelledby=move || TABS.iter().find(|t| t.0 == ctx.tab.get()).map_or("tab-output", |t| t.2)>
                         <Show when=move || ctx.tab.get() == Tab::Output><OutputPanel/></Show>
                         <Show when=move || ctx.tab.get() == Tab::Inspector><Inspector/></Show>
                         <Show when=move || ctx.tab.get() == Tab::Timeline><Timeline/></Show>
@@ -208,18 +214,28 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// A tab of the result area.
+/// A tab of the result area, the `at`-th of [`TABS`].
 #[component]
-fn TabButton(tab: Tab, label: &'static str, testid: &'static str) -> impl IntoView {
+fn TabButton(tab: Tab, label: &'static str, testid: &'static str, at: usize) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     view! {
         <button
             role="tab"
             class="tab"
+            id=testid
             class:active=move || ctx.tab.get() == tab
             aria-selected=move || (ctx.tab.get() == tab).to_string()
+            aria-controls="result-panel"
+            tabindex=move || crate::tabs::tab_index(ctx.tab.get() == tab)
             data-testid=testid
             on:click=move |_| ctx.tab.set(tab)
+            on:keydown=move |ev| {
+                if let Some(&(to, _, id)) = crate::tabs::moved(&ev.key(), at, TABS.len()).and_then(|i| TABS.get(i)) {
+                    ev.prevent_default();
+                    ctx.tab.set(to);
+                    crate::tabs::focus(id);
+                }
+            }
         >
             {label}
         </button>

@@ -14,6 +14,7 @@ mod links;
 mod run;
 mod state;
 mod storage;
+mod tabs;
 mod variables;
 
 fn main() {

@@ -11,6 +11,13 @@ use crate::components::code_editor::{CodeEditor, Jump};
 use crate::editor::EditorDiag;
 use crate::state::{self, TextProblem};
 
+/// The editors' tabs in order, with their element ids (also their test ids).
+const EDITOR_TABS: [(EditorTab, &str); 3] = [
+    (EditorTab::Definition, "tab-definition"),
+    (EditorTab::Input, "tab-input"),
+    (EditorTab::Stubs, "tab-stubs"),
+];
+
 /// One entry of the problems list.
 #[derive(Clone, Debug, PartialEq)]
 struct Problem {
@@ -114,11 +121,23 @@ pub fn EditorPane() -> impl IntoView {
                 ps.iter().filter(|p| p.editor == name && p.severity == "error").count()
             })
         };
+        let at = EDITOR_TABS.iter().position(|t| t.0 == tab).unwrap_or(0);
         view! {
-            <button role="tab" class="tab" data-testid=testid
+            <button role="tab" class="tab" data-testid=testid id=testid
                 class:active=move || ctx.editor_tab.get() == tab
                 aria-selected=move || (ctx.editor_tab.get() == tab).to_string()
-                on:click=move |_| ctx.editor_tab.set(tab)>
+                aria-controls="editor-panel"
+                tabindex=move || crate::tabs::tab_index(ctx.editor_tab.get() == tab)
+                on:click=move |_| ctx.editor_tab.set(tab)
+                on:keydown=move |ev| {
+                    if let Some(&(to, id)) =
+                        crate::tabs::moved(&ev.key(), at, EDITOR_TABS.len()).and_then(|i| EDITOR_TABS.get(i))
+                    {
+                        ev.prevent_default();
+                        ctx.editor_tab.set(to);
+                        crate::tabs::focus(id);
+                    }
+                }>
                 {label}
                 <Show when=move || { count() > 0 }>
                     <span class="badge badge-error">{count}</span>
@@ -170,7 +189,8 @@ pub fn EditorPane() -> impl IntoView {
                 {tab_button(EditorTab::Stubs, "Stubs", "tab-stubs")}
                 <MachinePicker/>
             </div>
-            <div class="editor-stack">
+            <div class="editor-stack" role="tabpanel" id="editor-panel"
+                aria-labelledby=move || EDITOR_TABS.iter().find(|t| t.0 == ctx.editor_tab.get()).map_or("tab-definition", |t| t.1)>
                 <div class="editor-slot" class:hidden=move || !def_shown.get()>
                     <CodeEditor name="definition" language="auto" text=definition on_change=on_def diagnostics=def_diags jump=jump
                         shown=def_shown/>
