@@ -255,7 +255,12 @@ pub fn Graph() -> impl IntoView {
                     if selected == Some(id) { " selected" } else { "" },
                     if heat.get() && cost > 0 { " heat" } else { "" }
                 );
-                let title = format!("{name} ({}): {visits} visit(s), {cost} transition(s)", n.type_name);
+                let title = format!(
+                    "{name} ({}): {}, {}",
+                    n.type_name,
+                    crate::format::count(visits as u64, "visit"),
+                    crate::format::count(cost, "transition")
+                );
                 let aria = title.clone();
                 let (x, y, w, h) = (n.x, n.y, n.w, n.h);
                 view! {
@@ -431,7 +436,7 @@ fn NodePanel() -> impl IntoView {
                         <button class="small" on:click=move |_| ctx.selected_state.set(None) aria-label="Close">"×"</button>
                     </div>
                     {stub.map(|s| view! { <p class="small"><span class="muted">"Stub: "</span><code>{s}</code></p> })}
-                    <p class="small muted">{format!("{} visit(s)", visits.len())}</p>
+                    <p class="small muted">{crate::format::count(visits.len() as u64, "visit")}</p>
                     <ul class="visit-list">
                         {visits.into_iter().map(|(i, label)| view! {
                             <li><button class="link-button" data-testid="node-visit" on:click=move |_| {

@@ -12,6 +12,38 @@ const ROW: f64 = 26.0;
 /// Rows drawn beyond the visible ones, above and below.
 const OVERSCAN: usize = 8;
 
+/// The event a key moves the selection to in a history of `total` events, `page` rows to a
+/// screen: Up/Down by one, Page Up/Down by a screen, Home/End to the ends. With nothing selected,
+/// any of them starts at the first event (End at the last).
+fn moved(key: &str, selected: Option<usize>, total: usize, page: usize) -> Option<usize> {
+    let last = total.checked_sub(1)?;
+    let page = page.max(1);
+    let to = match (key, selected) {
+        ("Home", _) => 0,
+        ("End", _) => last,
+        ("ArrowDown" | "ArrowUp" | "PageDown" | "PageUp", None) => 0,
+        ("ArrowDown", Some(i)) => i.saturating_add(1),
+        ("ArrowUp", Some(i)) => i.saturating_sub(1),
+        ("PageDown", Some(i)) => i.saturating_add(page),
+        ("PageUp", Some(i)) => i.saturating_sub(page),
+        _ => return None,
+    };
+    Some(to.min(last))
+}
+
+/// Where to scroll a list of `ROW`-high rows, now at `top` and `height` high, so that row
+/// `index` is in full view; `None` when it already is.
+fn scroll_to_show(index: usize, top: f64, height: f64) -> Option<f64> {
+    let (row_top, row_bottom) = (index as f64 * ROW, (index + 1) as f64 * ROW);
+    if row_top < top {
+        Some(row_top)
+    } else if row_bottom > top + height {
+        Some((row_bottom - height).max(0.0))
+    } else {
+        None
+    }
+}
+
 /// What one row of the table shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Row {
@@ -111,7 +143,21 @@ pub fn HistoryPanel() -> impl IntoView {
                 <span class="h-state">"State"</span><span class="h-flags"></span>
             </div>
             <div class="h-scroll" node_ref=scroller data-testid="history" role="table"
+                aria-label="Execution history: arrow keys, Page Up/Down, Home and End select an event"
+                tabindex="0"
                 data-count=move || total().to_string()
+                on:keydown=move |ev| {
+                    let page = (view_height.get_untracked() / ROW) as usize;
+                    let Some(i) = moved(&ev.key(), ctx.selected_event.get_untracked(), total(), page) else { return };
+                    ev.prevent_default();
+                    ctx.selected_event.set(Some(i));
+                    if let Some(el) = scroller.get_untracked() {
+                        let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+                        if let Some(to) = scroll_to_show(i, top, height) {
+                            el.set_scroll_top(to as i32);
+                        }
+                    }
+                }
                 on:scroll=move |_| {
                     if let Some(el) = scroller.get() {
                         scroll_top.set(f64::from(el.scroll_top()));
@@ -125,5 +171,33 @@ pub fn HistoryPanel() -> impl IntoView {
             </Show>
             {details}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_move_the_selection_within_the_history() {
+        assert_eq!(moved("ArrowDown", None, 10, 5), Some(0));
+        assert_eq!(moved("ArrowDown", Some(3), 10, 5), Some(4));
+        assert_eq!(moved("ArrowDown", Some(9), 10, 5), Some(9));
+        assert_eq!(moved("ArrowUp", Some(0), 10, 5), Some(0));
+        assert_eq!(moved("PageDown", Some(3), 10, 5), Some(8));
+        assert_eq!(moved("PageDown", Some(8), 10, 5), Some(9));
+        assert_eq!(moved("PageUp", Some(3), 10, 5), Some(0));
+        assert_eq!(moved("End", None, 10, 5), Some(9));
+        assert_eq!(moved("Home", Some(7), 10, 5), Some(0));
+        assert_eq!(moved("ArrowDown", None, 0, 5), None);
+        assert_eq!(moved("x", Some(1), 10, 5), None);
+    }
+
+    #[test]
+    fn scrolls_only_as_far_as_showing_the_row_needs() {
+        // Rows 0..=9 fit in a 260 px view at the top.
+        assert_eq!(scroll_to_show(5, 0.0, 260.0), None);
+        assert_eq!(scroll_to_show(10, 0.0, 260.0), Some(26.0));
+        assert_eq!(scroll_to_show(2, 100.0, 260.0), Some(52.0));
     }
 }
