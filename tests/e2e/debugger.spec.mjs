@@ -60,6 +60,14 @@ test('report-runner: three Wait loops, each moving the clock 10 s, stepped one e
   await expect(page.getByTestId('virtual-clock')).toContainText('+20s');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  // So does Enter on a bar reached from the keyboard.
+  await page.getByTestId('tab-timeline').click();
+  await page.getByTestId('timeline').locator('[data-testid="timeline-bar"][data-state="PollReportState"]').nth(1).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('status')).toHaveText('PAUSED');
+  await expect(page.getByTestId('virtual-clock')).toContainText('+20s');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
   await page.getByTestId('tab-timeline').click();
   await page.screenshot({ path: `${shots}report-runner.png` });
 });

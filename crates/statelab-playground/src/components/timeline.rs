@@ -92,11 +92,21 @@ pub fn Timeline() -> impl IntoView {
                             view! { <line class="retry-mark" x1=rx y1=y x2=rx y2=y + LANE_H - 8.0></line> }
                         })
                         .collect_view();
+                    let go = move || {
+                        actions::goto_step(ctx, step);
+                        ctx.selected_visit.set(Some(i));
+                    };
+                    let aria = format!("{title}: go to this visit");
                     Some(view! {
-                        <g class="tl-visit" data-testid="timeline-bar" data-state=name.clone() on:click=move |_| {
-                            actions::goto_step(ctx, step);
-                            ctx.selected_visit.set(Some(i));
-                        }>
+                        <g class="tl-visit" data-testid="timeline-bar" data-state=name.clone() tabindex="0" role="button"
+                            aria-label=aria
+                            on:click=move |_| go()
+                            on:keydown=move |ev| {
+                                if ev.key() == "Enter" || ev.key() == " " {
+                                    ev.prevent_default();
+                                    go();
+                                }
+                            }>
                             <title>{title}</title>
                             <rect class=cls x=x0 y=y width=w height=LANE_H - 8.0 rx="2"></rect>
                             {(w > 40.0).then(|| view! { <text class="bar-label" x=x0 + 3.0 y=y + 10.0>{name.clone()}</text> })}
