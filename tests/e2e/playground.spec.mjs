@@ -213,6 +213,29 @@ test('keyboard: the tabs follow the ARIA tabs pattern (arrows, Home, End; only t
   expect(errors).toEqual([]);
 });
 
+test('keyboard: Escape closes the examples, the export menu and the share link, giving the focus back', async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId('open-examples').click();
+  await expect(page.getByTestId('example').first()).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('examples')).toBeHidden();
+  await expect(page.getByTestId('open-examples')).toBeFocused();
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('export-json')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('export-json')).toBeHidden();
+  await expect(page.getByTestId('export')).toBeFocused();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('share').click();
+  await expect(page.getByTestId('share-link')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('share-link')).toBeHidden();
+  await expect(page.getByTestId('share')).toBeFocused();
+  // Nothing else happened: no run was started or stopped, the session is as it was.
+  await expect(page.getByTestId('status')).toHaveText('READY');
+  expect(errors).toEqual([]);
+});
+
 test('keyboard: Ctrl+Enter runs', async ({ page }) => {
   await open(page);
   await page.getByTestId('definition-editor').locator('.cm-content').click();

@@ -233,7 +233,7 @@ fn TabButton(tab: Tab, label: &'static str, testid: &'static str, at: usize) -> 
                 if let Some(&(to, _, id)) = crate::tabs::moved(&ev.key(), at, TABS.len()).and_then(|i| TABS.get(i)) {
                     ev.prevent_default();
                     ctx.tab.set(to);
-                    crate::tabs::focus(id);
+                    crate::focus::by_id(id);
                 }
             }
         >

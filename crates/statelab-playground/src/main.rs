@@ -6,6 +6,7 @@ mod components;
 mod diff;
 mod editor;
 mod explain;
+mod focus;
 mod format;
 mod gallery;
 mod help;

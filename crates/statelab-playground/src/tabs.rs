@@ -2,8 +2,6 @@
 //! and Right move to the neighbouring tab (wrapping round), Home and End to the first and last,
 //! and the tab moved to is selected and focused. Only the selected tab is in the Tab order.
 
-use wasm_bindgen::JsCast;
-
 /// Which of `n` tabs `key` moves to from tab `at`, if it is one of the pattern's keys.
 pub fn moved(key: &str, at: usize, n: usize) -> Option<usize> {
     if n == 0 {
@@ -24,14 +22,6 @@ pub fn tab_index(selected: bool) -> &'static str {
         "0"
     } else {
         "-1"
-    }
-}
-
-/// Focuses the element whose id is `id` (a tab just selected from the keyboard).
-pub fn focus(id: &str) {
-    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
-    if let Some(el) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
     }
 }
 

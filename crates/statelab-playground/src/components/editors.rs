@@ -135,7 +135,7 @@ pub fn EditorPane() -> impl IntoView {
                     {
                         ev.prevent_default();
                         ctx.editor_tab.set(to);
-                        crate::tabs::focus(id);
+                        crate::focus::by_id(id);
                     }
                 }>
                 {label}

@@ -54,8 +54,9 @@ pub fn ShareButton() -> impl IntoView {
         }
         link.set(Some(url));
     };
+    close_on_escape(move || link.get_untracked().is_some(), move || link.set(None), "share");
     view! {
-        <button data-testid="share" title="Copy a link that opens this exact session" on:click=make>"Share"</button>
+        <button id="share" data-testid="share" title="Copy a link that opens this exact session" on:click=make>"Share"</button>
         {move || link.get().map(|url| view! {
             <div class="popover" role="dialog" aria-label="Share link">
                 <p>"Link copied. Everything is in the link itself; nothing is sent to a server."</p>
@@ -121,9 +122,10 @@ pub fn ExportMenu() -> impl IntoView {
         }
         open.set(false);
     };
+    close_on_escape(move || open.get_untracked(), move || open.set(false), "export");
     view! {
         <div class="menu">
-            <button data-testid="export" aria-haspopup="true" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"Export ▾"</button>
+            <button id="export" data-testid="export" aria-haspopup="true" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"Export ▾"</button>
             <Show when=move || open.get()>
                 <div class="menu-list" role="menu">
                     <button role="menuitem" data-testid="export-history" on:click=history>"History (GetExecutionHistory JSON)"</button>
@@ -160,8 +162,15 @@ pub fn Gallery() -> impl IntoView {
         ctx.show_undo.set(true);
         open.set(false);
     };
+    close_on_escape(move || open.get_untracked(), move || open.set(false), "open-examples");
+    // Opened, the list takes the focus, so the examples are one Tab or arrow away.
+    Effect::new(move |_| {
+        if open.get() {
+            set_timeout(|| crate::focus::first(".gallery .example"), std::time::Duration::ZERO);
+        }
+    });
     view! {
-        <button data-testid="open-examples" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"Examples"</button>
+        <button id="open-examples" data-testid="open-examples" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"Examples"</button>
         <Show when=move || open.get()>
             <div class="gallery" role="dialog" aria-label="Examples">
                 <div class="gallery-head">
@@ -184,4 +193,16 @@ pub fn Gallery() -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// Closes a popover on Escape while `is_open` says it is open, and gives the focus back to the
+/// button that opened it (the element with id `opener`), as a dialog or menu should.
+fn close_on_escape(is_open: impl Fn() -> bool + 'static, close: impl Fn() + 'static, opener: &'static str) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && is_open() {
+            close();
+            crate::focus::by_id(opener);
+        }
+    });
+    on_cleanup(move || handle.remove());
 }
