@@ -209,6 +209,31 @@ test('keyboard: the history table selects events with the arrows, Page Up/Down, 
   expect(errors).toEqual([]);
 });
 
+test('a tall graph opens readable at its top, Fit shows it whole, and stepping keeps the current state in view', async ({ page }) => {
+  const errors = await open(page);
+  await openExample(page, 'state-tour');
+  const graph = page.getByTestId('graph');
+  const box = await graph.boundingBox();
+  const height = async (name) => (await node(page, name).boundingBox()).height;
+  // A state box is 40 units high: at the readable scale (0.6) it is 24 px; fitted, 9 px.
+  expect(await height('Prepare')).toBeGreaterThanOrEqual(24 - 0.5);
+  await expect(node(page, 'Prepare')).toBeInViewport();
+  const inGraph = async (name) => {
+    const b = await node(page, name).boundingBox();
+    return b.y >= box.y - 0.5 && b.y + b.height <= box.y + box.height + 0.5 && b.x >= box.x - 0.5 && b.x + b.width <= box.x + box.width + 0.5;
+  };
+  expect(await inGraph('PackEach')).toBe(false);
+  // Stepping into the Map near the bottom: the view follows, so the current state is drawn in full.
+  await stepUntil(page, async () => (await node(page, 'PackEach').getAttribute('data-status')) === 'current');
+  expect(await inGraph('PackEach')).toBe(true);
+  // Fit shows the whole machine, smaller.
+  await page.getByTestId('fit').click();
+  expect(await height('Prepare')).toBeLessThan(20);
+  expect(await inGraph('Prepare')).toBe(true);
+  expect(await inGraph('Done')).toBe(true);
+  expect(errors).toEqual([]);
+});
+
 test('parallel branches and map iterations: pending list and one iteration at a time', async ({ page }) => {
   await open(page);
   await openExample(page, 'map-concurrency');

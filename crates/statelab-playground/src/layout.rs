@@ -213,7 +213,6 @@ pub struct Marker {
 }
 
 impl Layout {
-    #[cfg(test)] // used by the tests; the UI hit-tests through the SVG itself
     /// The box of a state (a container's title bar for a Parallel or Map).
     pub fn node(&self, id: StateId) -> Option<&NodeBox> {
         let i = self.nodes.binary_search_by_key(&id, |n| n.state).ok()?;
@@ -233,15 +232,69 @@ impl Layout {
     /// The transform that fits the whole graph in a `view_w` × `view_h` viewport with a margin,
     /// centred, never magnified past 1: apply it as `translate(tx, ty) scale(scale)`.
     pub fn fit(&self, view_w: f64, view_h: f64) -> (f64, f64, f64) {
-        const MARGIN: f64 = 24.0;
-        let (aw, ah) = (view_w - 2.0 * MARGIN, view_h - 2.0 * MARGIN);
-        let usable = |v: f64| v.is_finite() && v > 0.0;
+        let (aw, ah) = (view_w - 2.0 * VIEW_MARGIN, view_h - 2.0 * VIEW_MARGIN);
         if !(usable(aw) && usable(ah) && usable(self.width) && usable(self.height)) {
             return (1.0, 0.0, 0.0);
         }
         let scale = (aw / self.width).min(ah / self.height).min(1.0);
         (scale, (view_w - self.width * scale) / 2.0, (view_h - self.height * scale) / 2.0)
     }
+
+    /// The view a machine opens at: [`Layout::fit`], unless that draws it smaller than
+    /// [`SMALLEST_OPEN_SCALE`] (a tall machine in a short panel), where nothing could be read or
+    /// aimed at; then the graph's top at [`READABLE_SCALE`] (or as wide as the view allows, if
+    /// that is smaller, but never smaller than the fit), centred across, to pan and zoom from.
+    pub fn open_view(&self, view_w: f64, view_h: f64) -> (f64, f64, f64) {
+        let fitted = self.fit(view_w, view_h);
+        let across = (view_w - 2.0 * VIEW_MARGIN) / self.width;
+        if fitted.0 >= SMALLEST_OPEN_SCALE || !usable(across) {
+            return fitted;
+        }
+        let scale = READABLE_SCALE.min(across).max(fitted.0);
+        (scale, (view_w - self.width * scale) / 2.0, VIEW_MARGIN)
+    }
+}
+
+/// The margin [`Layout::fit`] leaves round the graph, px.
+const VIEW_MARGIN: f64 = 24.0;
+
+/// The scale a graph too tall to fit at [`SMALLEST_OPEN_SCALE`] opens at: its 11 px state names
+/// are read at about 7 px, its boxes are 24 px high.
+pub const READABLE_SCALE: f64 = 0.6;
+
+/// Below this a fitted graph is not opened fitted (the gallery's machines fit at 0.43 and more in
+/// a 1440 x 900 window; the tour of every state type, 0.22).
+pub const SMALLEST_OPEN_SCALE: f64 = 0.4;
+
+fn usable(v: f64) -> bool {
+    v.is_finite() && v > 0.0
+}
+
+/// The transform that brings the box `(x, y, w, h)` (in layout units) into a `view_w` ×
+/// `view_h` viewport now drawn with `view` (`(scale, tx, ty)`), panning only, and centring it
+/// on the axis where it was out of view; `None` when it is already in full view.
+pub fn reveal(
+    view: (f64, f64, f64),
+    bx: (f64, f64, f64, f64),
+    view_w: f64,
+    view_h: f64,
+) -> Option<(f64, f64, f64)> {
+    let (s, tx, ty) = view;
+    let (x, y, w, h) = bx;
+    let (left, top, right, bottom) = (x * s + tx, y * s + ty, (x + w) * s + tx, (y + h) * s + ty);
+    let out_x = left < 0.0 || right > view_w;
+    let out_y = top < 0.0 || bottom > view_h;
+    if !(out_x || out_y) || !usable(view_w) || !usable(view_h) {
+        return None;
+    }
+    let centre = |lo: f64, hi: f64, size: f64, t: f64, out: bool| {
+        if out {
+            t + size / 2.0 - (lo + hi) / 2.0
+        } else {
+            t
+        }
+    };
+    Some((s, centre(left, right, view_w, tx, out_x), centre(top, bottom, view_h, ty, out_y)))
 }
 
 /// Lays the machine out. Never panics, whatever the machine holds (dangling ids, empty scopes,
@@ -2892,6 +2945,17 @@ mod tests {
     }
 
     #[test]
+    fn reveal_pans_a_box_into_view_only_when_it_is_out() {
+        // At scale 0.5, a 100 x 40 box at (0, 1000) is drawn at y = 500 to 520: below a 300 px view.
+        let (s, tx, ty) = reveal((0.5, 10.0, 0.0), (0.0, 1000.0, 100.0, 40.0), 400.0, 300.0).unwrap();
+        assert_eq!((s, tx), (0.5, 10.0), "only the axis out of view moves");
+        let top = 1000.0 * s + ty;
+        assert!((top + 10.0 - 150.0).abs() < TOL, "centred vertically: {top}");
+        assert_eq!(reveal((0.5, 10.0, 0.0), (0.0, 100.0, 100.0, 40.0), 400.0, 300.0), None);
+        assert_eq!(reveal((0.5, 10.0, 0.0), (0.0, 1000.0, 100.0, 40.0), 0.0, 300.0), None);
+    }
+
+    #[test]
     fn fit_and_lookup() {
         let m = machine(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#);
         let l = layout(&m);
@@ -2905,6 +2969,11 @@ mod tests {
             big.height * s <= 600.0 - 48.0 + TOL && big.width * s <= 800.0 && tx >= 0.0 && ty >= 24.0 - TOL
         );
         assert_eq!(l.fit(0.0, f64::NAN), (1.0, 0.0, 0.0));
+        // A graph that fits well enough opens fitted; one that does not opens at its top, readable.
+        assert_eq!(l.open_view(1000.0, 800.0), l.fit(1000.0, 800.0));
+        let (s, tx, ty) = big.open_view(800.0, 600.0);
+        assert!(s >= big.fit(800.0, 600.0).0 && s <= READABLE_SCALE, "{s}");
+        assert!((ty - 24.0).abs() < TOL && (tx - (800.0 - big.width * s) / 2.0).abs() < TOL);
         let a = l.node(0).unwrap();
         assert_eq!(l.node_at(a.x + 1.0, a.y + 1.0), Some(0));
         assert_eq!(l.node_at(-5.0, -5.0), None);

@@ -133,13 +133,41 @@ pub fn Graph() -> impl IntoView {
             transform.set(l.fit(w, h));
         }
     };
-    // Fit when a new machine is drawn (not on every edit of the same one).
+    // A new machine (not every edit of the same one) opens fitted, or at its top at a size its
+    // names can be read at when it is too tall for that (`Layout::open_view`).
+    let open_view = move || {
+        let (Some(l), Some(el)) = (layout.get_untracked(), host.get_untracked()) else { return };
+        let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+        if w > 0.0 && h > 0.0 {
+            transform.set(l.open_view(w, h));
+        }
+    };
     Effect::new(move |prev: Option<usize>| {
         let n = layout.with(|l| l.as_ref().map_or(0, |l| l.nodes.len()));
         if prev != Some(n) {
-            request_animation_frame(fit);
+            request_animation_frame(open_view);
         }
         n
+    });
+    // While stepping or playing, the state being run is kept in view: the view pans to it when
+    // it is outside (not during Run, whose slices would make the view jump about).
+    let current = Memo::new(move |_| {
+        ctx.dbg.with(|d| {
+            let d = d.as_ref().filter(|d| !d.exec.is_done())?;
+            d.exec.visits().iter().rev().find(|v| v.status == VisitStatus::Running).map(|v| v.state)
+        })
+    });
+    Effect::new(move |_| {
+        let Some(state) = current.get() else { return };
+        if ctx.running.get_untracked() {
+            return;
+        }
+        let (Some(l), Some(el)) = (layout.get_untracked(), host.get_untracked()) else { return };
+        let Some(n) = l.node(state) else { return };
+        let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+        if let Some(t) = layout::reveal(transform.get_untracked(), (n.x, n.y, n.w, n.h), w, h) {
+            transform.set(t);
+        }
     });
     let heat = RwSignal::new(false);
     let thread = RwSignal::new(String::new());
