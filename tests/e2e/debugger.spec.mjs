@@ -234,6 +234,36 @@ test('a tall graph opens readable at its top, Fit shows it whole, and stepping k
   expect(errors).toEqual([]);
 });
 
+test('the graph is resized by dragging or from the keyboard, and keeps its height on reload', async ({ page }) => {
+  const errors = await open(page);
+  const graph = page.getByTestId('graph');
+  const handle = page.getByTestId('graph-splitter');
+  const before = (await graph.boundingBox()).height;
+  const h = await handle.boundingBox();
+  await page.mouse.move(h.x + 50, h.y + h.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(h.x + 50, h.y + 150, { steps: 5 });
+  await page.mouse.up();
+  const dragged = (await graph.boundingBox()).height;
+  expect(dragged).toBeGreaterThan(before + 120);
+  await page.reload();
+  await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+  expect(Math.abs((await graph.boundingBox()).height - dragged)).toBeLessThan(2);
+  // From the keyboard: Home gives the graph the least room, arrows move in steps.
+  await handle.focus();
+  await page.keyboard.press('Home');
+  await expect(handle).toHaveAttribute('aria-valuenow', '15');
+  const least = (await graph.boundingBox()).height;
+  expect(least).toBeLessThan(before);
+  await page.keyboard.press('ArrowDown');
+  await expect(handle).toHaveAttribute('aria-valuenow', /^1[78]$/);
+  // A double click puts it back.
+  await handle.dblclick();
+  await expect(handle).toHaveAttribute('aria-valuenow', '44');
+  expect(Math.abs((await graph.boundingBox()).height - before)).toBeLessThan(2);
+  expect(errors).toEqual([]);
+});
+
 test('parallel branches and map iterations: pending list and one iteration at a time', async ({ page }) => {
   await open(page);
   await openExample(page, 'map-concurrency');

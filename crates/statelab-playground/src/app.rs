@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use statelab::Checked;
 
 use crate::components::code_editor::Jump;
+use crate::components::splitter::{self, Splitter};
 use crate::components::{cost::CostPanel, inspector::Inspector, timeline::Timeline};
 use crate::components::{
     editors::EditorPane, history::HistoryPanel, output::OutputPanel, settings::SettingsPanel,
@@ -163,6 +164,9 @@ pub fn App() -> impl IntoView {
     };
     provide_context(ctx);
     crate::actions::install(ctx);
+    let graph_share = RwSignal::new(splitter::clamp(
+        storage::load_graph_share().filter(|_| !embed).unwrap_or(splitter::DEFAULT_SHARE),
+    ));
     let notice = move || {
         ctx.notice.get().map(|n| {
             view! {
@@ -193,9 +197,11 @@ pub fn App() -> impl IntoView {
                 <section class="pane pane-left" aria-label="Definition, input and stubs">
                     <EditorPane/>
                 </section>
-                <section class="pane pane-right" aria-label="Execution">
+                <section class="pane pane-right" aria-label="Execution"
+                    style=move || format!("grid-template-rows: auto minmax(120px, {:.1}%) 6px auto 1fr", graph_share.get())>
                     <Summary/>
                     <crate::components::graph::Graph/>
+                    <Splitter share=graph_share/>
                     <div class="tabs" role="tablist" aria-label="Execution views">
                         {TABS.iter().enumerate().map(|(at, &(tab, label, testid))| view! { <TabButton tab label testid at/> }).collect_view()}
                     </div>

@@ -5,6 +5,8 @@ use crate::state::Session;
 
 /// Where the session lives.
 pub const SESSION_KEY: &str = "statelab.session.v1";
+/// The graph's share of the execution pane's height (a layout preference, not in the session).
+pub const GRAPH_SHARE_KEY: &str = "statelab.graph-share";
 /// Set by the panic hook, read on the next start to say what happened.
 pub const CRASH_KEY: &str = "statelab.crashed";
 
@@ -40,4 +42,16 @@ pub fn take_crash_flag() -> bool {
     let crashed = s.get_item(CRASH_KEY).ok().flatten().is_some();
     let _ = s.remove_item(CRASH_KEY);
     crashed
+}
+
+/// The graph's share of the pane the user last chose, percent, if any.
+pub fn load_graph_share() -> Option<f64> {
+    storage()?.get_item(GRAPH_SHARE_KEY).ok().flatten()?.parse().ok()
+}
+
+/// Remembers the graph's share of the pane (silently not, where storage is refused).
+pub fn save_graph_share(share: f64) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(GRAPH_SHARE_KEY, &format!("{share:.1}"));
+    }
 }

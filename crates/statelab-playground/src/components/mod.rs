@@ -10,6 +10,7 @@ pub mod json_view;
 pub mod output;
 pub mod settings;
 pub mod share;
+pub mod splitter;
 pub mod summary;
 pub mod timeline;
 pub mod toolbar;
