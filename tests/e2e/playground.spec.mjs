@@ -236,6 +236,24 @@ test('keyboard: Escape closes the examples, the export menu and the share link, 
   expect(errors).toEqual([]);
 });
 
+test('results from before an edit are marked until the next run; a breakpoint is not an edit', async ({ page }) => {
+  const errors = await open(page);
+  await runToEnd(page);
+  const stale = page.getByTestId('stale');
+  await expect(stale).toHaveCount(0);
+  // A breakpoint only says where to pause: the results still describe the session.
+  await page.getByTestId('graph').locator('[data-state="IsPolite"]').click();
+  await page.getByTestId('toggle-breakpoint').click();
+  await expect(stale).toHaveCount(0);
+  await setEditor(page, 'input', '{"name": "Grace"}');
+  await expect(stale).toBeVisible();
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await runToEnd(page);
+  await expect(stale).toHaveCount(0);
+  expect((await output(page)).name).toBe('Grace');
+  expect(errors).toEqual([]);
+});
+
 test('keyboard: Ctrl+Enter runs', async ({ page }) => {
   await open(page);
   await page.getByTestId('definition-editor').locator('.cm-content').click();

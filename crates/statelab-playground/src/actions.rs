@@ -100,11 +100,6 @@ fn install_shortcuts(ctx: Ctx) {
     std::mem::forget(handle);
 }
 
-/// The parts of a session a run depends on.
-fn run_key(s: &Session) -> Session {
-    Session { breakpoints: Vec::new(), ..s.clone() }
-}
-
 /// Starts a new execution from the session. `false` (with the reason shown) when it cannot.
 pub fn start_fresh(ctx: Ctx) -> bool {
     stop_play(ctx);
@@ -117,8 +112,10 @@ pub fn start_fresh(ctx: Ctx) -> bool {
     ctx.selected_visit.set(None);
     match prepared {
         Ok(d) => {
+            // The source first: whatever reacts to the new execution reads it (the summary's
+            // "edited since" mark).
+            ctx.dbg_source.set_value(Some(session));
             ctx.dbg.set(Some(d));
-            ctx.dbg_source.set_value(Some(run_key(&session)));
             ctx.run_error.set(None);
             true
         }
@@ -131,11 +128,16 @@ pub fn start_fresh(ctx: Ctx) -> bool {
     }
 }
 
+/// Whether the session was edited (breakpoints aside) since the current execution started, or
+/// there is none.
+pub fn is_stale(ctx: Ctx, session: &Session) -> bool {
+    ctx.dbg_source.with_value(|s| !s.as_ref().is_some_and(|s| s.runs_like(session)))
+}
+
 /// An execution to step: the current one, or a fresh one when there is none, it has ended and
 /// the user steps again, or the session changed since it started.
 fn ensure_started(ctx: Ctx) -> bool {
-    let current = ctx.session.with_untracked(run_key);
-    let stale = ctx.dbg_source.with_value(|s| s.as_ref() != Some(&current));
+    let stale = is_stale(ctx, &ctx.session.get_untracked());
     let have = ctx.dbg.with_untracked(|d| d.as_ref().is_some_and(|d| !d.exec.is_done()));
     if have && !stale {
         return true;

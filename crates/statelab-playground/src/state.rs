@@ -99,6 +99,18 @@ pub struct Session {
     pub breakpoints: Vec<String>,
 }
 
+impl Session {
+    /// Whether an execution started from `self` is one of `other` too: everything but the
+    /// breakpoints, which only say where to pause. (Destructured, so a new field must be sorted.)
+    pub fn runs_like(&self, other: &Session) -> bool {
+        let Session { definition, input, stubs, settings, breakpoints: _ } = self;
+        *definition == other.definition
+            && *input == other.input
+            && *stubs == other.stubs
+            && *settings == other.settings
+    }
+}
+
 impl Default for Session {
     fn default() -> Session {
         Session {
@@ -332,6 +344,17 @@ mod tests {
             message.starts_with(&format!("The definition has {errors} {noun}; the first: ")),
             "{message}"
         );
+    }
+
+    #[test]
+    fn runs_like_ignores_only_breakpoints() {
+        let a = Session::default();
+        let b = Session { breakpoints: vec!["X".into()], ..a.clone() };
+        assert!(a.runs_like(&b));
+        assert!(!a.runs_like(&Session { input: "{}".into(), ..a.clone() }));
+        let mut settings = a.settings.clone();
+        settings.seed += 1;
+        assert!(!a.runs_like(&Session { settings, ..a.clone() }));
     }
 
     #[test]

@@ -45,11 +45,23 @@ pub fn Summary() -> impl IntoView {
         })
     };
     let cost = move || ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.cost()));
+    // What is shown comes from an execution of an earlier session: say so, until the next start.
+    let stale = Memo::new(move |_| {
+        ctx.dbg.with(Option::is_some) && ctx.session.with(|s| crate::actions::is_stale(ctx, s))
+    });
     view! {
         <div class="summary" aria-live="polite">
             <div class="summary-item">
                 <span class="label">"Status"</span>
+                <span class="status-line">
                 <span class=status_class data-testid="status">{status}</span>
+                <Show when=move || stale.get()>
+                    <span class="badge badge-warn" data-testid="stale"
+                        title="The definition, input, stubs or settings changed after this execution started. Run (Ctrl+Enter) or Step starts again from what is in the editors.">
+                        "edited since"
+                    </span>
+                </Show>
+                </span>
             </div>
             <div class="summary-item">
                 <span class="label">"Virtual clock"</span>
