@@ -213,7 +213,7 @@ test('keyboard: the tabs follow the ARIA tabs pattern (arrows, Home, End; only t
   expect(errors).toEqual([]);
 });
 
-test('keyboard: Escape closes the examples, the export menu and the share link, giving the focus back', async ({ page }) => {
+test('Escape, or a press outside, closes the examples, the export menu and the share link; Escape gives the focus back', async ({ page }) => {
   const errors = await open(page);
   await page.getByTestId('open-examples').click();
   await expect(page.getByTestId('example').first()).toBeFocused();
@@ -233,6 +233,19 @@ test('keyboard: Escape closes the examples, the export menu and the share link, 
   await expect(page.getByTestId('share')).toBeFocused();
   // Nothing else happened: no run was started or stopped, the session is as it was.
   await expect(page.getByTestId('status')).toHaveText('READY');
+  // A press outside a popover closes it too; one inside does not.
+  await page.getByTestId('open-examples').click();
+  await expect(page.getByTestId('examples')).toBeVisible();
+  await page.getByTestId('virtual-clock').click();
+  await expect(page.getByTestId('examples')).toBeHidden();
+  await page.getByTestId('export').click();
+  await page.getByTestId('graph').click({ position: { x: 20, y: 20 } });
+  await expect(page.getByTestId('export-json')).toBeHidden();
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-link').click();
+  await expect(page.getByTestId('share-link')).toBeVisible();
+  await page.getByTestId('definition-editor').locator('.cm-content').click();
+  await expect(page.getByTestId('share-link')).toBeHidden();
   expect(errors).toEqual([]);
 });
 

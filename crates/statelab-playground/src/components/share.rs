@@ -54,7 +54,7 @@ pub fn ShareButton() -> impl IntoView {
         }
         link.set(Some(url));
     };
-    close_on_escape(move || link.get_untracked().is_some(), move || link.set(None), "share");
+    dismissable(move || link.get_untracked().is_some(), move || link.set(None), "share", ".popover");
     view! {
         <button id="share" data-testid="share" title="Copy a link that opens this exact session" on:click=make>"Share"</button>
         {move || link.get().map(|url| view! {
@@ -122,7 +122,7 @@ pub fn ExportMenu() -> impl IntoView {
         }
         open.set(false);
     };
-    close_on_escape(move || open.get_untracked(), move || open.set(false), "export");
+    dismissable(move || open.get_untracked(), move || open.set(false), "export", ".menu-list");
     view! {
         <div class="menu">
             <button id="export" data-testid="export" aria-haspopup="true" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"Export ▾"</button>
@@ -162,7 +162,7 @@ pub fn Gallery() -> impl IntoView {
         ctx.show_undo.set(true);
         open.set(false);
     };
-    close_on_escape(move || open.get_untracked(), move || open.set(false), "open-examples");
+    dismissable(move || open.get_untracked(), move || open.set(false), "open-examples", ".gallery");
     // Opened, the list takes the focus, so the examples are one Tab or arrow away.
     Effect::new(move |_| {
         if open.get() {
@@ -195,14 +195,34 @@ pub fn Gallery() -> impl IntoView {
     }
 }
 
-/// Closes a popover on Escape while `is_open` says it is open, and gives the focus back to the
-/// button that opened it (the element with id `opener`), as a dialog or menu should.
-fn close_on_escape(is_open: impl Fn() -> bool + 'static, close: impl Fn() + 'static, opener: &'static str) {
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+/// Makes a popover (the element `popover` selects) dismissable, as a dialog or menu should be:
+/// while `is_open` says it is open, Escape closes it and gives the focus back to the button that
+/// opened it (the element with id `opener`), and a press anywhere outside both closes it.
+fn dismissable(
+    is_open: impl Fn() -> bool + Copy + 'static,
+    close: impl Fn() + Copy + 'static,
+    opener: &'static str,
+    popover: &'static str,
+) {
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && is_open() {
             close();
             crate::focus::by_id(opener);
         }
     });
-    on_cleanup(move || handle.remove());
+    let presses = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        if !is_open() {
+            return;
+        }
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()) else { return };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let inside = |el: Option<web_sys::Element>| el.is_some_and(|el| el.contains(Some(&target)));
+        if !inside(doc.get_element_by_id(opener)) && !inside(doc.query_selector(popover).ok().flatten()) {
+            close();
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        presses.remove();
+    });
 }
