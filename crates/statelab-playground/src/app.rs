@@ -232,16 +232,10 @@ fn TabButton(tab: Tab, label: &'static str, testid: &'static str, at: usize) -> 
             class:active=move || ctx.tab.get() == tab
             aria-selected=move || (ctx.tab.get() == tab).to_string()
             aria-controls="result-panel"
-            tabindex=move || crate::tabs::tab_index(ctx.tab.get() == tab)
+            tabindex=move || crate::keys::tab_index(ctx.tab.get() == tab)
             data-testid=testid
             on:click=move |_| ctx.tab.set(tab)
-            on:keydown=move |ev| {
-                if let Some(&(to, _, id)) = crate::tabs::moved(&ev.key(), at, TABS.len()).and_then(|i| TABS.get(i)) {
-                    ev.prevent_default();
-                    ctx.tab.set(to);
-                    crate::focus::by_id(id);
-                }
-            }
+            on:keydown=move |ev| crate::keys::on_tab_key(&ev, at, &TABS, |t| t.2, |t| ctx.tab.set(t.0))
         >
             {label}
         </button>

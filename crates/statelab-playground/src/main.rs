@@ -10,12 +10,12 @@ mod focus;
 mod format;
 mod gallery;
 mod help;
+mod keys;
 mod layout;
 mod links;
 mod run;
 mod state;
 mod storage;
-mod tabs;
 mod variables;
 
 fn main() {

@@ -127,17 +127,9 @@ pub fn EditorPane() -> impl IntoView {
                 class:active=move || ctx.editor_tab.get() == tab
                 aria-selected=move || (ctx.editor_tab.get() == tab).to_string()
                 aria-controls="editor-panel"
-                tabindex=move || crate::tabs::tab_index(ctx.editor_tab.get() == tab)
+                tabindex=move || crate::keys::tab_index(ctx.editor_tab.get() == tab)
                 on:click=move |_| ctx.editor_tab.set(tab)
-                on:keydown=move |ev| {
-                    if let Some(&(to, id)) =
-                        crate::tabs::moved(&ev.key(), at, EDITOR_TABS.len()).and_then(|i| EDITOR_TABS.get(i))
-                    {
-                        ev.prevent_default();
-                        ctx.editor_tab.set(to);
-                        crate::focus::by_id(id);
-                    }
-                }>
+                on:keydown=move |ev| crate::keys::on_tab_key(&ev, at, &EDITOR_TABS, |t| t.1, |t| ctx.editor_tab.set(t.0))>
                 {label}
                 <Show when=move || { count() > 0 }>
                     <span class="badge badge-error">{count}</span>

@@ -300,7 +300,7 @@ pub fn Graph() -> impl IntoView {
                             ctx.selected_state.set(Some(id));
                         }
                         on:keydown=move |ev| {
-                            if ev.key() == "Enter" || ev.key() == " " {
+                            if crate::keys::presses(&ev.key()) {
                                 ev.prevent_default();
                                 ctx.selected_state.set(Some(id));
                             }

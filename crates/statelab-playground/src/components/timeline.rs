@@ -102,7 +102,7 @@ pub fn Timeline() -> impl IntoView {
                             aria-label=aria
                             on:click=move |_| go()
                             on:keydown=move |ev| {
-                                if ev.key() == "Enter" || ev.key() == " " {
+                                if crate::keys::presses(&ev.key()) {
                                     ev.prevent_default();
                                     go();
                                 }
