@@ -126,26 +126,25 @@ pub fn Graph() -> impl IntoView {
     });
     let host = NodeRef::<html::Div>::new();
     let transform = RwSignal::new((1.0f64, 0.0f64, 0.0f64));
-    let fit = move || {
-        let (Some(l), Some(el)) = (layout.get_untracked(), host.get_untracked()) else { return };
+    // The graph's viewport, px, once it is laid out.
+    let view_size = move || {
+        let el = host.get_untracked()?;
         let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
-        if w > 0.0 && h > 0.0 {
-            transform.set(l.fit(w, h));
+        (w > 0.0 && h > 0.0).then_some((w, h))
+    };
+    // Draws the layout with the view `view` gives for the viewport's size.
+    let show = move |view: fn(&Layout, f64, f64) -> (f64, f64, f64)| {
+        if let (Some(l), Some((w, h))) = (layout.get_untracked(), view_size()) {
+            transform.set(view(&l, w, h));
         }
     };
+    let fit = move || show(Layout::fit);
     // A new machine (not every edit of the same one) opens fitted, or at its top at a size its
     // names can be read at when it is too tall for that (`Layout::open_view`).
-    let open_view = move || {
-        let (Some(l), Some(el)) = (layout.get_untracked(), host.get_untracked()) else { return };
-        let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
-        if w > 0.0 && h > 0.0 {
-            transform.set(l.open_view(w, h));
-        }
-    };
     Effect::new(move |prev: Option<usize>| {
         let n = layout.with(|l| l.as_ref().map_or(0, |l| l.nodes.len()));
         if prev != Some(n) {
-            request_animation_frame(open_view);
+            request_animation_frame(move || show(Layout::open_view));
         }
         n
     });
@@ -162,9 +161,8 @@ pub fn Graph() -> impl IntoView {
         if ctx.running.get_untracked() {
             return;
         }
-        let (Some(l), Some(el)) = (layout.get_untracked(), host.get_untracked()) else { return };
+        let (Some(l), Some((w, h))) = (layout.get_untracked(), view_size()) else { return };
         let Some(n) = l.node(state) else { return };
-        let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
         if let Some(t) = layout::reveal(transform.get_untracked(), (n.x, n.y, n.w, n.h), w, h) {
             transform.set(t);
         }
