@@ -198,7 +198,7 @@ pub fn App() -> impl IntoView {
                     <EditorPane/>
                 </section>
                 <section class="pane pane-right" aria-label="Execution"
-                    style=move || format!("grid-template-rows: auto minmax(120px, {:.1}%) 6px auto 1fr", graph_share.get())>
+                    style=move || format!("--graph-share: {:.1}%", graph_share.get())>
                     <Summary/>
                     <crate::components::graph::Graph/>
                     <Splitter share=graph_share/>
