@@ -335,15 +335,28 @@ mod tests {
 
     #[test]
     fn a_definition_with_errors_says_how_many_and_the_first() {
-        let s = Session { definition: r#"{"StartAt": "A", "States": {}}"#.into(), ..Session::default() };
-        let checked = statelab::check(&s.definition, None);
-        let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-        let Err(message) = prepare(&s, &checked) else { panic!("a broken definition was prepared") };
-        let noun = if errors == 1 { "error" } else { "errors" };
-        assert!(
-            message.starts_with(&format!("The definition has {errors} {noun}; the first: ")),
-            "{message}"
+        // One error: StartAt names a state that is not there.
+        let one = Session { definition: r#"{"StartAt": "A", "States": {}}"#.into(), ..Session::default() };
+        let Err(message) = prepare(&one, &statelab::check(&one.definition, None)) else {
+            panic!("a broken definition was prepared")
+        };
+        assert!(message.starts_with("The definition has 1 error; the first: "), "{message}");
+        // Two: a field ASL does not have, and a negative Wait.
+        let two = Session {
+            definition: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Bogus": 1, "Next": "B"},
+                "B": {"Type": "Wait", "Seconds": -1, "End": true}}}"#
+                .into(),
+            ..Session::default()
+        };
+        let checked = statelab::check(&two.definition, None);
+        assert_eq!(
+            checked.diagnostics.iter().filter(|d| d.is_error()).count(),
+            2,
+            "{:?}",
+            checked.diagnostics
         );
+        let Err(message) = prepare(&two, &checked) else { panic!("a broken definition was prepared") };
+        assert!(message.starts_with("The definition has 2 errors; the first: "), "{message}");
     }
 
     #[test]
