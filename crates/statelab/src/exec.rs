@@ -1901,7 +1901,11 @@ impl Execution {
             let attempts = self.fiber(fiber).retries.get(i).copied().unwrap_or(0);
             if attempts < r.max_attempts {
                 let attempt = attempts + 1;
-                let mut delay = r.interval_seconds * r.backoff_rate.powi(attempt as i32 - 1);
+                // An interval of 0 stays 0 however many retries: BackoffRate^n overflows to
+                // infinity after about a thousand, and 0 × infinity is NaN, which `min` below
+                // would have turned into the longest delay.
+                let growth = r.backoff_rate.powi(attempt.saturating_sub(1).min(i32::MAX as u32) as i32);
+                let mut delay = if r.interval_seconds > 0.0 { r.interval_seconds * growth } else { 0.0 };
                 if let Some(max) = r.max_delay_seconds {
                     delay = delay.min(max);
                 }
@@ -2829,6 +2833,23 @@ mod tests {
         // 2 s, then 4 s.
         assert_eq!(e.elapsed_ms(), 6000);
         assert_eq!(e.cost().billable_transitions, 4);
+    }
+
+    #[test]
+    fn a_zero_interval_retries_at_once_however_many_times() {
+        // BackoffRate 2 to the 1,024th power is infinite: the delay must stay 0, not become NaN.
+        let mut throws = vec![serde_json::json!({"Throw": {"Error": "E"}}); 1100];
+        throws.push(serde_json::json!({"Return": {"done": true}}));
+        let e = run(
+            json!({"StartAt": "T", "States": {
+                "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                      "Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 0, "MaxAttempts": 2000}]}
+            }}),
+            json!({}),
+            json!({"T": throws}),
+        );
+        assert_eq!(e.status(), &Status::Succeeded(json!({"done": true})));
+        assert_eq!(e.elapsed_ms(), 0);
     }
 
     #[test]
