@@ -122,13 +122,22 @@ impl EmbeddedMachine {
 }
 
 /// Parses a document: JSON when its first non-blank character is `{` or `[` (a JSON syntax error
-/// is reported as such, even if the text would pass as YAML), YAML otherwise. A leading byte
-/// order mark is skipped for JSON, whose positions then count from after it.
+/// is reported as such, even if the text would pass as YAML) or when the whole text is a JSON
+/// scalar (a string, number, `true`, `false` or `null`), YAML otherwise. A leading byte order mark
+/// is skipped for JSON, whose positions then count from after it.
 pub fn load(text: &str) -> Result<Document, SyntaxError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if matches!(body.trim_start_matches([' ', '\t', '\r', '\n']).chars().next(), Some('{' | '[')) {
+    let first = body.trim_start_matches([' ', '\t', '\r', '\n']).chars().next();
+    if matches!(first, Some('{' | '[')) {
         let (value, map) = json::parse_with_map(body)?;
         return Ok(Document { value, map, format: Format::Json });
+    }
+    // A JSON scalar is read as JSON even though YAML would take most of them alike: YAML refuses
+    // escapes JSON allows, such as a surrogate pair (`"\ud83d\ude00"`).
+    if matches!(first, Some('"' | '-' | '0'..='9' | 't' | 'f' | 'n')) {
+        if let Ok((value, map)) = json::parse_with_map(body) {
+            return Ok(Document { value, map, format: Format::Json });
+        }
     }
     let (value, map) = yaml::parse_with_map(text)?;
     Ok(Document { value, map, format: Format::Yaml })
@@ -470,6 +479,19 @@ mod tests {
         assert!(e.message.contains("double-quoted"), "{e}");
         let e = load("a: [1\nb: 2").err().unwrap_or_else(|| panic!("accepted"));
         assert!(e.message.contains("YAML"), "{e}");
+    }
+
+    #[test]
+    fn a_json_scalar_is_read_as_json() {
+        // YAML refuses a surrogate pair escape that JSON allows.
+        let d = doc(" \"\\ud83d\\ude00\"\n");
+        assert_eq!((d.format, d.value.as_str()), (Format::Json, Some("\u{1f600}")));
+        assert_eq!(doc("-12.5").value, json!(-12.5));
+        assert_eq!(doc("null").format, Format::Json);
+        // Text that is not a JSON scalar, though it starts like one, is still YAML.
+        assert_eq!(doc("\"a\": 1").value, json!({"a": 1}));
+        assert_eq!(doc("- 1\n- 2").value, json!([1, 2]));
+        assert_eq!(doc("true: yes").format, Format::Yaml);
     }
 
     #[test]
