@@ -2161,6 +2161,9 @@ impl Compiler {
         if self.error_count() > before {
             return None;
         }
+        // An inline Map checks the Distributed Map's fields but leaves them unused, as the
+        // warning above tells the user.
+        let distributed = mode != MapMode::Inline;
         Some(MapSpec {
             processor: processor?,
             mode,
@@ -2168,12 +2171,12 @@ impl Compiler {
             items,
             item_selector,
             max_concurrency: max_concurrency?,
-            item_reader: item_reader.flatten(),
-            item_batcher: item_batcher.flatten(),
-            result_writer,
-            tolerated_failure_count: tolerated_failure_count?,
-            tolerated_failure_percentage: tolerated_failure_percentage?,
-            label,
+            item_reader: item_reader.flatten().filter(|_| distributed),
+            item_batcher: item_batcher.flatten().filter(|_| distributed),
+            result_writer: result_writer.filter(|_| distributed),
+            tolerated_failure_count: tolerated_failure_count?.filter(|_| distributed),
+            tolerated_failure_percentage: tolerated_failure_percentage?.filter(|_| distributed),
+            label: label.filter(|_| distributed),
         })
     }
 
