@@ -2349,8 +2349,18 @@ impl Execution {
                 )))
             }
         };
+        // ItemSelector shapes each item before ItemBatcher groups them (AWS's order, as TestState
+        // reports the stages: afterItemsPath, afterItemSelector, afterItemBatcher), so
+        // `$$.Map.Item` is one item there, not a batch.
         let items = match &spec.item_batcher {
-            Some(b) => self.batch(fiber, state, b, items, &after_ip)?,
+            Some(b) => {
+                let mut selected = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    let key = keys.as_ref().and_then(|k| k.get(i));
+                    selected.push(self.item_input(fiber, spec, i, item, key)?);
+                }
+                self.batch(fiber, state, b, selected, &after_ip)?
+            }
             None => items,
         };
         let concurrency = match &spec.max_concurrency {
@@ -2478,21 +2488,15 @@ impl Execution {
                 j.next += 1;
                 j.running += 1;
             }
-            let selected = match &spec.item_selector {
-                Some(Payload::Path(t)) => {
-                    let ctx = self.context(fiber, Some((i, &item, key.as_ref())));
-                    let doc = self.fiber(fiber).effective.clone();
-                    let vars = self.fiber(fiber).vars.clone();
-                    Some(self.eval_template(t, &doc, &ctx, &vars))
-                }
-                Some(Payload::Jsonata(t)) => Some(self.j_item_selector(fiber, t, i, &item, key.as_ref())),
-                None => None,
+            // Batches were made of items already through the ItemSelector (`start_map`).
+            let input = if spec.item_batcher.is_some() {
+                Ok(item)
+            } else {
+                self.item_input(fiber, spec, i, item, key.as_ref())
             };
-            let selected = selected
-                .map(|r| r.and_then(|v| check_payload("item input after ItemSelector", &v).map(|()| v)));
-            let input = match selected {
-                Some(Ok(v)) => v,
-                Some(Err(e)) => {
+            let input = match input {
+                Ok(v) => v,
+                Err(e) => {
                     if let Some(j) = self.fiber_mut(fiber).join.as_mut() {
                         j.running = j.running.saturating_sub(1);
                     }
@@ -2500,11 +2504,6 @@ impl Execution {
                     let e = self.prefixed(fiber, e);
                     return self.fail_join(fiber, e, cause);
                 }
-                None => match &key {
-                    // Iterating an object: each item is {"Key", "Value"}.
-                    Some(k) => Value::object_from([("Key", Value::String(k.clone())), ("Value", item)]),
-                    None => item,
-                },
             };
             // A Distributed Map's children are separate executions: AWS records none of their
             // events in this history (only MapRunStarted and how the run ended; as recorded by
@@ -2536,6 +2535,35 @@ impl Execution {
             let start = self.machine.scope(spec.processor).start;
             self.schedule(self.now, Ev::Enter { fiber: child, state: start, input });
         }
+    }
+
+    /// The input of a Map's item `i`: what its ItemSelector makes of it, or else the item itself
+    /// (`{"Key", "Value"}` when the Map iterates an object).
+    fn item_input(
+        &mut self,
+        fiber: usize,
+        spec: &MapSpec,
+        i: usize,
+        item: Value,
+        key: Option<&Key>,
+    ) -> Result<Value, StatesError> {
+        let selected = match &spec.item_selector {
+            Some(Payload::Path(t)) => {
+                let ctx = self.context(fiber, Some((i, &item, key)));
+                let doc = self.fiber(fiber).effective.clone();
+                let vars = self.fiber(fiber).vars.clone();
+                self.eval_template(t, &doc, &ctx, &vars)?
+            }
+            Some(Payload::Jsonata(t)) => self.j_item_selector(fiber, t, i, &item, key)?,
+            None => {
+                return Ok(match key {
+                    Some(k) => Value::object_from([("Key", Value::String(k.clone())), ("Value", item)]),
+                    None => item,
+                })
+            }
+        };
+        check_payload("item input after ItemSelector", &selected)?;
+        Ok(selected)
     }
 
     fn join_done(&mut self, fiber: usize) {
