@@ -90,6 +90,7 @@ pub fn compile(def: &Value) -> (Option<Machine>, Vec<Diagnostic>) {
         scopes: Vec::new(),
         machine_ql: QueryLanguage::JSONPath,
         depth: 0,
+        express: false,
     };
     let machine = c.machine(def);
     let has_error = c.diags.iter().any(Diagnostic::is_error);
@@ -358,6 +359,9 @@ struct Compiler {
     machine_ql: QueryLanguage,
     /// How many Parallel/Map scopes enclose the one being compiled.
     depth: usize,
+    /// The states being compiled belong to the children of a Distributed Map whose
+    /// `ExecutionType` is `EXPRESS`, which cannot run every kind of Task.
+    express: bool,
 }
 
 impl Compiler {
@@ -1381,6 +1385,13 @@ impl Compiler {
             .as_deref()
             .map(classify_resource)
             .unwrap_or((ResourceKind::Other, Pattern::RequestResponse));
+        if let (true, Some(why)) = (self.express, express_unsupported(&resource_kind, pattern)) {
+            // [?] AWS's wording for this rejection is not recorded; the message is Statelab's.
+            self.schema(
+                format!("{why}, and this state runs in the children of a Distributed Map whose ProcessorConfig.ExecutionType is EXPRESS"),
+                &rp,
+            );
+        }
         if let Some(r) = &resource {
             if crate::template::jsonata_expression(r).is_some() {
                 // AWS documents that Resource must be a constant; the wording is Statelab's.
@@ -2154,10 +2165,17 @@ impl Compiler {
             }
             None => None,
         };
+        // A Distributed Map's children are workflows of their own type; an inline Map's
+        // iterations run in the workflow around them.
+        let outer_express = self.express;
+        if let MapMode::Distributed { express } = mode {
+            self.express = express;
+        }
         let processor = match proc {
             Some((key, p)) => self.nested_scope(p, &at(pointer, key), id, ScopeKind::Processor),
             None => None,
         };
+        self.express = outer_express;
         if self.error_count() > before {
             return None;
         }

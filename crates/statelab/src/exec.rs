@@ -569,6 +569,20 @@ impl Execution {
         stubs: Rc<Stubs>,
         options: Options,
     ) -> Result<Execution, StatesError> {
+        if options.workflow_type == WorkflowType::Express {
+            if let Some(&(id, why)) = machine.express_conflicts(0).first() {
+                // AWS refuses such a definition when an Express state machine is created:
+                // InvalidDefinition is the API's exception (the wording is Statelab's).
+                return Err(StatesError::new(
+                    "InvalidDefinition",
+                    format!(
+                        "State '{}' cannot run in an Express workflow: {}. Run the workflow as STANDARD, or use a request-response Task",
+                        machine.state(id).name,
+                        why
+                    ),
+                ));
+            }
+        }
         check_payload("execution input", &input)?;
         let exec_ctx = Value::object_from([
             ("Id", Value::string(options.execution_arn())),
@@ -2952,6 +2966,45 @@ mod tests {
         let input = Value::string("z".repeat(MAX_PAYLOAD_BYTES));
         let e = Execution::start(Rc::new(m.unwrap()), input, Rc::new(Stubs::empty()), Options::default());
         assert_eq!(e.unwrap_err().error, "States.DataLimitExceeded");
+    }
+
+    /// An Express workflow cannot hold a `.sync`, `.waitForTaskToken` or Activity Task, even in a
+    /// Parallel branch or an inline Map (AWS rejects the definition): the execution does not
+    /// start, and the error names the state. A Distributed Map's children are workflows of
+    /// their own type and are not looked into. The same machine runs as Standard.
+    /// [?] AWS rejects the definition when the state machine is created, with the
+    /// InvalidDefinition exception; its wording is not recorded, so the cause is Statelab's.
+    #[test]
+    fn express_refuses_tasks_that_wait() {
+        let express = Options { workflow_type: WorkflowType::Express, ..Options::default() };
+        for (resource, why) in [
+            ("arn:aws:states:::lambda:invoke.waitForTaskToken", "'.waitForTaskToken'"),
+            ("arn:aws:states:::states:startExecution.sync:2", "'.sync'"),
+            ("arn:aws:states:us-east-1:123456789012:activity:a", "Activities"),
+        ] {
+            let (m, d) = crate::compile::compile(&json!({"StartAt": "P", "States": {
+                "P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "I", "States": {
+                    "I": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "Waits", "States": {
+                        "Waits": {"Type": "Task", "Resource": resource, "End": true}}}}}}]}}}));
+            let m = Rc::new(m.unwrap_or_else(|| panic!("{d:?}")));
+            let e = Execution::start(m.clone(), json!([]), Rc::new(Stubs::empty()), express.clone());
+            let err = e.unwrap_err();
+            assert_eq!(err.error, "InvalidDefinition");
+            assert!(
+                err.cause.starts_with("State 'Waits' cannot run in an Express workflow"),
+                "{}",
+                err.cause
+            );
+            assert!(err.cause.contains(why), "{}", err.cause);
+            assert!(Execution::start(m, json!([]), Rc::new(Stubs::empty()), Options::default()).is_ok());
+        }
+        let (m, d) = crate::compile::compile(&json!({"StartAt": "M", "States": {
+            "M": {"Type": "Map", "End": true, "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Sync", "States": {"Sync": {"Type": "Task", "End": true,
+                    "Resource": "arn:aws:states:::states:startExecution.sync:2"}}}}}}));
+        let m = Rc::new(m.unwrap_or_else(|| panic!("{d:?}")));
+        assert!(Execution::start(m, json!([]), Rc::new(Stubs::empty()), express).is_ok());
     }
 
     /// The variables of one execution hold at most 10 MiB: the 41st variable of 256,000 bytes

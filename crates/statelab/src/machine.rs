@@ -77,6 +77,49 @@ impl Machine {
     pub fn scope(&self, id: ScopeId) -> &Scope {
         &self.scopes[id]
     }
+
+    /// The Tasks an Express workflow running `scope` could not run, with why (see
+    /// [`express_unsupported`]), outer scopes first: the scope's own Tasks and those of its
+    /// Parallel branches and inline Map iterations. A Distributed Map's children are workflows
+    /// of their own, checked against their own `ExecutionType`, so they are not looked into.
+    pub fn express_conflicts(&self, scope: ScopeId) -> Vec<(StateId, &'static str)> {
+        let mut out = Vec::new();
+        let mut todo = vec![scope];
+        while let Some(sc) = todo.pop() {
+            let Some(s) = self.scopes.get(sc) else { continue };
+            for &id in &s.states {
+                let Some(state) = self.states.get(id) else { continue };
+                match &state.kind {
+                    Kind::Task(t) => {
+                        if let Some(why) = express_unsupported(&t.resource_kind, t.pattern) {
+                            out.push((id, why));
+                        }
+                    }
+                    Kind::Parallel { branches } => todo.extend(branches),
+                    Kind::Map(m) if m.mode == MapMode::Inline => todo.push(m.processor),
+                    _ => {}
+                }
+            }
+        }
+        out.sort_unstable_by_key(|&(id, _)| id);
+        out
+    }
+}
+
+/// Why an Express workflow cannot run a Task invoked this way, or `None` when it can: Express
+/// workflows reject `.sync`, `.waitForTaskToken` and Activities (AWS's Standard vs Express
+/// comparison), because they cannot wait on a job or a callback.
+pub fn express_unsupported(kind: &ResourceKind, pattern: Pattern) -> Option<&'static str> {
+    match (kind, pattern) {
+        (ResourceKind::Activity, _) => Some("Express workflows do not support Activities"),
+        (_, Pattern::Sync) => {
+            Some("Express workflows do not support the '.sync' integration pattern (run a job and wait for it)")
+        }
+        (_, Pattern::WaitForTaskToken) => Some(
+            "Express workflows do not support the '.waitForTaskToken' integration pattern (wait for a callback)",
+        ),
+        (_, Pattern::RequestResponse) => None,
+    }
 }
 
 /// Where a scope sits.
