@@ -1349,14 +1349,26 @@ impl Execution {
             NumberSource::Path(p) => {
                 let (ctx, vars) = self.env_parts(fiber, state);
                 let env = Env { input: doc, context: &ctx, vars: &*vars };
+                // A Task's timeout and heartbeat take what their constant and JSONata forms take:
+                // a whole number of seconds, at least 1 (0 would time out at once).
+                let (min, max, integer, wants) = match field {
+                    "TimeoutSecondsPath" | "HeartbeatSecondsPath" => {
+                        let (_, min, max, integer, wants) = jsonata::number_rule(field);
+                        (min, max, integer, wants)
+                    }
+                    _ => (0.0, f64::INFINITY, false, "a non-negative number"),
+                };
                 match env.select(p) {
-                    Some(v) => v.as_f64().filter(|n| *n >= 0.0).ok_or_else(|| {
-                        StatesError::runtime(format!(
-                            "The value of {field} at '{}' must be a non-negative number, not {}",
-                            p.text(),
-                            v
-                        ))
-                    }),
+                    Some(v) => v
+                        .as_f64()
+                        .filter(|n| *n >= min && *n <= max && (!integer || n.fract() == 0.0))
+                        .ok_or_else(|| {
+                            StatesError::runtime(format!(
+                                "The value of {field} at '{}' must be {wants}, not {}",
+                                p.text(),
+                                v
+                            ))
+                        }),
                     None => Err(StatesError::runtime(format!(
                         "Invalid path '{}' : No results for path: {}",
                         p.text(),

@@ -54,7 +54,7 @@ fn describe(v: &Value) -> String {
 
 /// A number field of a JSONata state: its name in causes (the `...Path` name the executor uses
 /// for both languages, mapped back), the values it takes, and those in words.
-fn number_rule(path_field: &str) -> (&'static str, f64, f64, bool, &'static str) {
+pub(super) fn number_rule(path_field: &str) -> (&'static str, f64, f64, bool, &'static str) {
     const MAX_SECONDS: f64 = 99_999_999.0;
     match path_field {
         "SecondsPath" => ("Seconds", 0.0, MAX_SECONDS, true, "an integer from 0 to 99999999"),
