@@ -273,3 +273,33 @@ test('keyboard: Ctrl+Enter runs', async ({ page }) => {
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
 });
+
+test('in the dark theme the editor\'s syntax colours are readable (4.5:1 or more)', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await open(page);
+  await setEditor(page, 'definition', '{"StartAt": "A", "Comment": "text", "States": {"A": {"Type": "Pass", "Result": [true, null, 12], "End": true}}}');
+  const ratios = await page.evaluate(() => {
+    const lum = (css) => {
+      const [r, g, b] = css.match(/[\d.]+/g).slice(0, 3).map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const content = document.querySelector('[data-testid="definition-editor"] .cm-content');
+    // The first opaque background behind the text.
+    let el = content;
+    while (el && /rgba\(.*, 0\)$|transparent/.test(getComputedStyle(el).backgroundColor)) el = el.parentElement;
+    const bg = lum(getComputedStyle(el || document.body).backgroundColor);
+    const out = {};
+    for (const span of content.querySelectorAll('span')) {
+      const fg = lum(getComputedStyle(span).color);
+      const [hi, lo] = fg > bg ? [fg, bg] : [bg, fg];
+      out[span.textContent] = Math.round(((hi + 0.05) / (lo + 0.05)) * 10) / 10;
+    }
+    return out;
+  });
+  for (const token of ['true', 'null', '12', '"text"']) {
+    expect(ratios[token], `${token} in ${JSON.stringify(ratios)}`).toBeGreaterThanOrEqual(4.5);
+  }
+});
