@@ -295,3 +295,26 @@ test('play animates the steps and the inspector highlights what changed', async 
   await expect(insp.getByTestId('stage-afterResultPath').locator('.j-changed').first()).toBeVisible();
   await expect(insp.getByTestId('explain')).toContainText('ResultPath $.result placed the result inside the original input');
 });
+
+test('visit counts of four digits and more fit their badge', async ({ page }) => {
+  const errors = await open(page);
+  await load(page, {
+    definition: {
+      StartAt: 'Count',
+      States: {
+        Count: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'More?' },
+        'More?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 1201, Next: 'Count' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: { n: 0 },
+  });
+  await runToEnd(page);
+  const badge = node(page, 'Count').locator('.visit-badge');
+  await expect(badge.locator('text')).toHaveText('1.2k');
+  await expect(node(page, 'Count')).toHaveAttribute('data-visits', '1201');
+  const [text, pill] = await Promise.all([badge.locator('text').boundingBox(), badge.locator('rect').boundingBox()]);
+  expect(text.x).toBeGreaterThanOrEqual(pill.x);
+  expect(text.x + text.width).toBeLessThanOrEqual(pill.x + pill.width);
+  expect(errors).toEqual([]);
+});

@@ -34,9 +34,31 @@ pub fn duration_ms(ms: i64) -> String {
     out
 }
 
-/// `+12.500s` relative to the start.
+/// `+12.500s` relative to the start; from a minute on in days, hours and minutes as
+/// [`duration_ms`] writes them (`+14d 0h 0m 0s`), not `+1209600.000s`.
 pub fn offset_ms(ms: i64) -> String {
-    format!("+{:.3}s", ms as f64 / 1000.0)
+    if ms.unsigned_abs() < 60_000 {
+        format!("+{:.3}s", ms as f64 / 1000.0)
+    } else {
+        format!("+{}", duration_ms(ms))
+    }
+}
+
+/// A count short enough for a badge (four characters up to 999 million): `999`, `1.2k`, `12k`, `3.4M`.
+pub fn compact(n: u64) -> String {
+    let short = |n: u64, unit: u64, suffix: &str| {
+        let tenths = n / (unit / 10);
+        if tenths < 100 && !tenths.is_multiple_of(10) {
+            format!("{}.{}{suffix}", tenths / 10, tenths % 10)
+        } else {
+            format!("{}{suffix}", n / unit)
+        }
+    };
+    match n {
+        0..=999 => n.to_string(),
+        1_000..=999_999 => short(n, 1_000, "k"),
+        _ => short(n, 1_000_000, "M"),
+    }
 }
 
 /// `1 key`, `2 keys`: a count with its noun, singular for one. (Every noun the UI counts takes an
@@ -72,5 +94,29 @@ mod tests {
         assert_eq!(count(1u64, "key"), "1 key");
         assert_eq!(count(0u64, "item"), "0 items");
         assert_eq!(count(2u32, "step"), "2 steps");
+        assert_eq!(offset_ms(12_500), "+12.500s");
+        assert_eq!(offset_ms(59_999), "+59.999s");
+        assert_eq!(offset_ms(60_000), "+1m 0s");
+        assert_eq!(offset_ms(1_209_600_000), "+14d 0h 0m 0s");
+    }
+
+    #[test]
+    fn compact_counts_fit_a_badge() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1k"),
+            (1_201, "1.2k"),
+            (6_250, "6.2k"),
+            (9_999, "9.9k"),
+            (10_000, "10k"),
+            (999_999, "999k"),
+            (1_000_000, "1M"),
+            (3_400_000, "3.4M"),
+            (u64::MAX, "18446744073709M"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(compact(n), text, "{n}");
+        }
     }
 }

@@ -306,7 +306,12 @@ pub fn Graph() -> impl IntoView {
                         <title>{title}</title>
                         {node_shape(n.type_name, x, y, w, h)}
                         <text class="node-label" x=x + w / 2.0 y=y + h / 2.0 + 4.0 text-anchor="middle">{n.label.clone()}</text>
-                        {(visits > 0).then(|| view! { <g class="visit-badge"><circle cx=x + w - 2.0 cy=y + 2.0 r="9"></circle><text x=x + w - 2.0 y=y + 6.0 text-anchor="middle">{visits}</text></g> })}
+                        {(visits > 0).then(|| {
+                            // A pill as wide as its label (about 6.5 px a character at 10 px bold).
+                            let label = crate::format::compact(visits as u64);
+                            let bw = (label.len() as f64 * 6.5 + 8.0).max(18.0);
+                            view! { <g class="visit-badge"><rect x=x + w - 2.0 - bw / 2.0 y=y - 7.0 width=bw height="18" rx="9"></rect><text x=x + w - 2.0 y=y + 6.0 text-anchor="middle">{label}</text></g> }
+                        })}
                         {bp.then(|| view! { <circle class="bp-dot" cx=x + 2.0 cy=y + 2.0 r="6"></circle> })}
                     </g>
                 }

@@ -128,7 +128,9 @@ pub fn Timeline() -> impl IntoView {
                 .map(|k| {
                     let t = start + (span * f64::from(k) / 4.0) as i64;
                     let tx = x(t);
-                    view! { <text class="tick" x=tx y=height - 6.0 text-anchor="middle">{format!("+{}", format::duration_ms(t - start))}</text> }
+                    // The last label ends at the right edge instead of running past it.
+                    let anchor = if k == 4 { "end" } else { "middle" };
+                    view! { <text class="tick" x=tx y=height - 6.0 text-anchor=anchor>{format!("+{}", format::duration_ms(t - start))}</text> }
                 })
                 .collect_view();
             view! {
