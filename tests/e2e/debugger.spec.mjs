@@ -318,3 +318,19 @@ test('visit counts of four digits and more fit their badge', async ({ page }) =>
   expect(text.x + text.width).toBeLessThanOrEqual(pill.x + pill.width);
   expect(errors).toEqual([]);
 });
+
+test('keyboard: a state opened with Enter keeps the focus; Escape closes its panel and gives it back', async ({ page }) => {
+  const errors = await open(page);
+  await openExample(page, 'hello-world');
+  const state = page.getByTestId('graph').locator('[data-testid="graph-node"]').first();
+  const name = await state.getAttribute('data-state');
+  await state.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-panel')).toBeVisible();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-state'));
+  await expect.poll(focused).toBe(name);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('node-panel')).toHaveCount(0);
+  await expect.poll(focused).toBe(name);
+  expect(errors).toEqual([]);
+});

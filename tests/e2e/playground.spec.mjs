@@ -303,3 +303,15 @@ test('in the dark theme the editor\'s syntax colours are readable (4.5:1 or more
     expect(ratios[token], `${token} in ${JSON.stringify(ratios)}`).toBeGreaterThanOrEqual(4.5);
   }
 });
+
+test('keyboard: an example chosen from the list gives the focus back to the Examples button', async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId('open-examples').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('examples')).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('examples')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('open-examples');
+  expect(errors).toEqual([]);
+});

@@ -1,5 +1,5 @@
 //! Moving the keyboard focus: to a tab just selected with the arrows, into a popover just opened,
-//! back to the button that opened a popover just closed.
+//! back to the button that opened a popover just closed, back to a graph node redrawn.
 
 use wasm_bindgen::JsCast;
 
@@ -16,8 +16,50 @@ pub fn first(selector: &str) {
     focus(element);
 }
 
+/// Focuses the graph's node for the state `name` (after the graph redrew its nodes, which drops
+/// the focus of the one that had it).
+pub fn graph_node(name: &str) {
+    first(&format!("[data-testid=graph-node][data-state={}]", css_string(name)));
+}
+
+/// `text` as a quoted CSS string, for an attribute selector (a state name may hold any character).
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn focus(element: Option<web_sys::Element>) {
-    if let Some(el) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
+    let Some(element) = element else { return };
+    // The graph's nodes are SVG elements, which can take the focus too.
+    let _ = match element.dyn_into::<web_sys::HtmlElement>() {
+        Ok(html) => html.focus(),
+        Err(other) => match other.dyn_into::<web_sys::SvgElement>() {
+            Ok(svg) => svg.focus(),
+            Err(_) => Ok(()),
+        },
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::css_string;
+
+    #[test]
+    fn css_strings_escape_quotes_backslashes_and_controls() {
+        assert_eq!(css_string("Hello World"), r#""Hello World""#);
+        assert_eq!(css_string(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(css_string("x\ny\u{1b}"), "\"x\\a y\\1b \"");
     }
 }

@@ -250,6 +250,12 @@ pub fn Graph() -> impl IntoView {
         }
         .into_any()
     };
+    // Selecting redraws the nodes (the selected one is marked), which drops the focus of the one
+    // that had it: it is given back, so the keyboard stays where it was.
+    let select = move |id: StateId, name: String| {
+        ctx.selected_state.set(Some(id));
+        set_timeout(move || crate::focus::graph_node(&name), std::time::Duration::ZERO);
+    };
     let nodes = move || {
         let Some(l) = layout.get() else { return ().into_any() };
         let ov = overlay.get();
@@ -293,14 +299,20 @@ pub fn Graph() -> impl IntoView {
                     <g class=cls style=heat_style data-state=name.clone() data-status=status.as_str() data-visits=visits.to_string()
                         data-breakpoint=bp.to_string() data-testid="graph-node" tabindex="0" role="button"
                         aria-label=aria
-                        on:click=move |ev| {
-                            ev.stop_propagation();
-                            ctx.selected_state.set(Some(id));
+                        on:click={
+                            let name = name.clone();
+                            move |ev| {
+                                ev.stop_propagation();
+                                select(id, name.clone());
+                            }
                         }
-                        on:keydown=move |ev| {
-                            if crate::keys::presses(&ev.key()) {
-                                ev.prevent_default();
-                                ctx.selected_state.set(Some(id));
+                        on:keydown={
+                            let name = name.clone();
+                            move |ev| {
+                                if crate::keys::presses(&ev.key()) {
+                                    ev.prevent_default();
+                                    select(id, name.clone());
+                                }
                             }
                         }>
                         <title>{title}</title>
@@ -430,6 +442,16 @@ fn NodePanel() -> impl IntoView {
             Some((st.name.to_string(), st.type_name()))
         })
     };
+    // Escape closes the panel and gives the focus back to the state's node.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() != "Escape" {
+            return;
+        }
+        let Some(name) = info().map(|(name, _)| name) else { return };
+        ctx.selected_state.set(None);
+        set_timeout(move || crate::focus::graph_node(&name), std::time::Duration::ZERO);
+    });
+    on_cleanup(move || keys.remove());
     let toggle = move |name: String| {
         ctx.edit(|s| {
             if let Some(i) = s.breakpoints.iter().position(|b| *b == name) {

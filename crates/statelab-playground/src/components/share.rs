@@ -161,6 +161,8 @@ pub fn Gallery() -> impl IntoView {
         }));
         ctx.show_undo.set(true);
         open.set(false);
+        // The list the focus was in is gone: it goes back to the button that opened it.
+        set_timeout(|| crate::focus::by_id("open-examples"), std::time::Duration::ZERO);
     };
     dismissable(move || open.get_untracked(), move || open.set(false), "open-examples", ".gallery");
     // Opened, the list takes the focus, so the examples are one Tab or arrow away.
