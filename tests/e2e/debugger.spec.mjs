@@ -334,3 +334,19 @@ test('keyboard: a state opened with Enter keeps the focus; Escape closes its pan
   await expect.poll(focused).toBe(name);
   expect(errors).toEqual([]);
 });
+
+test('the Express price is not shown for an execution longer than Express allows', async ({ page }) => {
+  const errors = await open(page);
+  await load(page, { definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 301, End: true } } } });
+  await runToEnd(page);
+  await expect(page.getByTestId('cost-express')).toHaveText('n/a');
+  await page.getByTestId('tab-cost').click();
+  await expect(page.getByTestId('cost-express-na')).toBeVisible();
+  await expect(page.getByTestId('cost')).toContainText('longer than the 5 minutes an Express workflow may run');
+  await expect(page.getByTestId('projection-express')).toHaveText('n/a');
+  // Within the limit, the price is there.
+  await load(page, { definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 300, End: true } } } });
+  await runToEnd(page);
+  await expect(page.getByTestId('cost-express')).toHaveText(/^\$/);
+  expect(errors).toEqual([]);
+});

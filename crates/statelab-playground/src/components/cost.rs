@@ -6,6 +6,24 @@ use leptos::prelude::*;
 use crate::app::Ctx;
 use crate::format;
 
+/// The longest an Express workflow may run (the library's limit, which times an Express
+/// execution out after it).
+const EXPRESS_MAX_MS: i64 = 300_000;
+
+/// `true` when an execution that took `elapsed_ms` could not have run as an Express workflow, so
+/// its Express price means nothing.
+pub fn beyond_express(elapsed_ms: i64) -> bool {
+    elapsed_ms > EXPRESS_MAX_MS
+}
+
+/// Why the Express figures are not shown for an execution that took `elapsed_ms`.
+pub fn beyond_express_note(elapsed_ms: i64) -> String {
+    format!(
+        "This execution runs for {}, longer than the 5 minutes an Express workflow may run: as Express it would time out.",
+        format::duration_ms(elapsed_ms)
+    )
+}
+
 /// The cost panel.
 #[component]
 pub fn CostPanel() -> impl IntoView {
@@ -28,6 +46,8 @@ pub fn CostPanel() -> impl IntoView {
                 .map(|(i, n)| (exec.machine().state(i).name.to_string(), *n))
                 .collect();
             per_state.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let elapsed = exec.elapsed_ms();
+            let no_express = beyond_express(elapsed);
             let n = volume.get();
             let p = usage.monthly(&exec.options().region, n);
             let rows = per_state
@@ -50,7 +70,14 @@ pub fn CostPanel() -> impl IntoView {
                     </section>
                     <section class="card">
                         <h4>"Express"</h4>
-                        <p class="big mono">{format::usd(c.express_usd)}</p>
+                        {if no_express {
+                            view! {
+                                <p class="big mono" data-testid="cost-express-na">"n/a"</p>
+                                <p class="warn">{beyond_express_note(elapsed)}</p>
+                            }.into_any()
+                        } else {
+                            view! { <p class="big mono">{format::usd(c.express_usd)}</p> }.into_any()
+                        }}
                         <p>{format!(
                             "{} request + {} ms billed × {} MB billed",
                             format::usd(c.express_request_usd),
@@ -75,7 +102,7 @@ pub fn CostPanel() -> impl IntoView {
                             " executions a month"
                         </label>
                         <p>"Standard: " <strong class="mono" data-testid="projection-standard">{format::usd(p.standard_usd)}</strong> " (after the free tier)"</p>
-                        <p>"Express: " <strong class="mono" data-testid="projection-express">{format::usd(p.express_usd)}</strong></p>
+                        <p>"Express: " <strong class="mono" data-testid="projection-express">{if no_express { "n/a".to_string() } else { format::usd(p.express_usd) }}</strong></p>
                     </section>
                 </div>
                 <h4>"Transitions by state"</h4>
@@ -86,4 +113,16 @@ pub fn CostPanel() -> impl IntoView {
         })
     };
     view! { <div class="cost-panel" data-testid="cost">{body}</div> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn express_runs_for_five_minutes_at_most() {
+        assert!(!beyond_express(300_000));
+        assert!(beyond_express(300_001));
+        assert!(beyond_express_note(1_209_600_000).contains("14d 0h 0m 0s"));
+    }
 }

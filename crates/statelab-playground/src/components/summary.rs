@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::cost::{beyond_express, beyond_express_note};
 use crate::format;
 
 /// The summary strip.
@@ -45,6 +46,7 @@ pub fn Summary() -> impl IntoView {
         })
     };
     let cost = move || ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.cost()));
+    let elapsed = move || ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.elapsed_ms()));
     // What is shown comes from an execution of an earlier session: say so, until the next start.
     let stale = Memo::new(move |_| {
         ctx.dbg.with(Option::is_some) && ctx.session.with(|s| crate::actions::is_stale(ctx, s))
@@ -75,9 +77,16 @@ pub fn Summary() -> impl IntoView {
                 <span class="label">"Standard"</span>
                 <span class="value mono" data-testid="cost-standard">{move || cost().map_or_else(|| "$0".into(), |c| format::usd(c.standard_usd))}</span>
             </div>
-            <div class="summary-item" title="Express: $1 per million requests plus duration × memory">
+            <div class="summary-item" title=move || elapsed().filter(|ms| beyond_express(*ms)).map_or_else(
+                || "Express: $1 per million requests plus duration × memory".to_string(),
+                beyond_express_note,
+            )>
                 <span class="label">"Express"</span>
-                <span class="value mono" data-testid="cost-express">{move || cost().map_or_else(|| "$0".into(), |c| format::usd(c.express_usd))}</span>
+                <span class="value mono" data-testid="cost-express">{move || match (cost(), elapsed()) {
+                    (_, Some(ms)) if beyond_express(ms) => "n/a".to_string(),
+                    (Some(c), _) => format::usd(c.express_usd),
+                    (None, _) => "$0".to_string(),
+                }}</span>
             </div>
         </div>
     }
