@@ -296,6 +296,29 @@ test('play animates the steps and the inspector highlights what changed', async 
   await expect(insp.getByTestId('explain')).toContainText('ResultPath $.result placed the result inside the original input');
 });
 
+test('a reload comes back to the same step of the same execution; after an edit it does not', async ({ page }) => {
+  const errors = await open(page);
+  await openExample(page, 'report-runner');
+  await stepUntil(page, async () => (await page.getByTestId('virtual-clock').textContent()).endsWith('+20s'));
+  await page.getByTestId('step').click();
+  const clock = await page.getByTestId('virtual-clock').textContent();
+  const transitions = await page.getByTestId('transitions').textContent();
+  const status = await page.getByTestId('status').textContent();
+  await page.reload();
+  await expect(page.getByTestId('virtual-clock')).toHaveText(clock);
+  await expect(page.getByTestId('transitions')).toHaveText(transitions);
+  await expect(page.getByTestId('status')).toHaveText(status);
+  // Stepping goes on from there.
+  await page.getByTestId('step-over').click();
+  await expect(page.getByTestId('transitions')).not.toHaveText(transitions);
+  // An edit after the run: the saved step belongs to another session, so a reload starts clean.
+  await setEditor(page, 'input', '{"edited": true}');
+  await page.reload();
+  await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+  await expect(page.getByTestId('transitions')).toHaveText('0');
+  expect(errors).toEqual([]);
+});
+
 test('visit counts of four digits and more fit their badge', async ({ page }) => {
   const errors = await open(page);
   await load(page, {

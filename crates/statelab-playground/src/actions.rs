@@ -32,6 +32,13 @@ pub fn install(ctx: Ctx) {
             let ok = ctx.session.with(storage::save);
             ctx.save_failed.set(!ok);
         });
+        // How far the debugger is, so a reload comes back to the same step (runs are
+        // deterministic: replaying the session's execution to it gives the same state).
+        Effect::new(move |_| {
+            let steps = ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.step_count()));
+            let fingerprint = ctx.dbg_source.with_value(|s| s.as_ref().map(Session::run_fingerprint));
+            storage::save_position(fingerprint.zip(steps));
+        });
     }
     let generation = StoredValue::new(0u64);
     Effect::new(move |prev: Option<(String, Option<String>)>| {
@@ -125,6 +132,22 @@ pub fn start_fresh(ctx: Ctx) -> bool {
             ctx.run_error.set(Some(e));
             false
         }
+    }
+}
+
+/// Comes back to a saved debugger position (`storage::load_position`), if it belongs to the
+/// session as it is now.
+pub fn restore_position(ctx: Ctx, position: Option<(u64, u64)>) {
+    let Some((fingerprint, steps)) = position else { return };
+    if steps == 0 || ctx.session.with_untracked(Session::run_fingerprint) != fingerprint {
+        return;
+    }
+    if start_fresh(ctx) {
+        ctx.dbg.update(|d| {
+            if let Some(d) = d {
+                d.goto(steps);
+            }
+        });
     }
 }
 

@@ -121,9 +121,14 @@ pub fn App() -> impl IntoView {
     let crashed = storage::take_crash_flag();
     let embed = crate::links::is_embed();
     let saved = if embed { None } else { storage::load() };
+    // Where the debugger was before a reload (read now: the app's first save clears it).
+    let mut position = if embed { None } else { storage::load_position() };
     // A share link in the fragment wins over the saved session; a bad link leaves it untouched.
     let (session, link_notice) = match crate::links::from_fragment() {
-        Some(Ok(s)) => (s, None),
+        Some(Ok(s)) => {
+            position = None;
+            (s, None)
+        }
         Some(Err(e)) => (
             saved.unwrap_or_default(),
             Some(Notice {
@@ -164,6 +169,8 @@ pub fn App() -> impl IntoView {
     };
     provide_context(ctx);
     crate::actions::install(ctx);
+    // After the first render, so the page shows at once even if the replay is long.
+    set_timeout(move || crate::actions::restore_position(ctx, position), std::time::Duration::ZERO);
     let graph_share = RwSignal::new(splitter::clamp(
         storage::load_graph_share().filter(|_| !embed).unwrap_or(splitter::DEFAULT_SHARE),
     ));

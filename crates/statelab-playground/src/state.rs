@@ -109,6 +109,18 @@ impl Session {
             && *stubs == other.stubs
             && *settings == other.settings
     }
+
+    /// A digest of what [`runs_like`](Self::runs_like) compares: equal for sessions that run
+    /// alike (so a saved position in an execution can be matched to the session it belongs to).
+    pub fn run_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let Session { definition, input, stubs, settings, breakpoints: _ } = self;
+        // SipHash with fixed keys: the same digest on every page load.
+        let mut h = std::hash::DefaultHasher::new();
+        (definition, input, stubs).hash(&mut h);
+        serde_json::to_string(settings).unwrap_or_default().hash(&mut h);
+        h.finish()
+    }
 }
 
 impl Default for Session {
@@ -367,7 +379,11 @@ mod tests {
         assert!(!a.runs_like(&Session { input: "{}".into(), ..a.clone() }));
         let mut settings = a.settings.clone();
         settings.seed += 1;
-        assert!(!a.runs_like(&Session { settings, ..a.clone() }));
+        assert!(!a.runs_like(&Session { settings: settings.clone(), ..a.clone() }));
+        // The fingerprint follows the same comparison.
+        assert_eq!(a.run_fingerprint(), b.run_fingerprint());
+        assert_ne!(a.run_fingerprint(), Session { input: "{}".into(), ..a.clone() }.run_fingerprint());
+        assert_ne!(a.run_fingerprint(), Session { settings, ..a.clone() }.run_fingerprint());
     }
 
     #[test]

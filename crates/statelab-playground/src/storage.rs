@@ -7,6 +7,8 @@ use crate::state::Session;
 pub const SESSION_KEY: &str = "statelab.session.v1";
 /// The graph's share of the execution pane's height (a layout preference, not in the session).
 pub const GRAPH_SHARE_KEY: &str = "statelab.graph-share";
+/// Where the debugger was: how far into an execution of which session (`fingerprint:steps`).
+pub const POSITION_KEY: &str = "statelab.position";
 /// Set by the panic hook, read on the next start to say what happened.
 pub const CRASH_KEY: &str = "statelab.crashed";
 
@@ -53,5 +55,38 @@ pub fn load_graph_share() -> Option<f64> {
 pub fn save_graph_share(share: f64) {
     if let Some(s) = storage() {
         let _ = s.set_item(GRAPH_SHARE_KEY, &format!("{share:.1}"));
+    }
+}
+
+/// The saved debugger position: the fingerprint of the session its execution ran
+/// ([`Session::run_fingerprint`]) and the steps taken.
+pub fn load_position() -> Option<(u64, u64)> {
+    parse_position(&storage()?.get_item(POSITION_KEY).ok().flatten()?)
+}
+
+/// Remembers the debugger's position (`None`: there is no execution).
+pub fn save_position(position: Option<(u64, u64)>) {
+    let Some(s) = storage() else { return };
+    let _ = match position {
+        Some((fingerprint, steps)) => s.set_item(POSITION_KEY, &format!("{fingerprint}:{steps}")),
+        None => s.remove_item(POSITION_KEY),
+    };
+}
+
+fn parse_position(text: &str) -> Option<(u64, u64)> {
+    let (fingerprint, steps) = text.split_once(':')?;
+    Some((fingerprint.parse().ok()?, steps.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_position;
+
+    #[test]
+    fn positions_read_back_and_junk_is_ignored() {
+        assert_eq!(parse_position("123:45"), Some((123, 45)));
+        assert_eq!(parse_position("123"), None);
+        assert_eq!(parse_position("x:1"), None);
+        assert_eq!(parse_position("1:-1"), None);
     }
 }
