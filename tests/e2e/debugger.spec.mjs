@@ -259,7 +259,7 @@ test('the graph is resized by dragging or from the keyboard, and keeps its heigh
   await expect(handle).toHaveAttribute('aria-valuenow', /^1[78]$/);
   // A double click puts it back.
   await handle.dblclick();
-  await expect(handle).toHaveAttribute('aria-valuenow', '44');
+  await expect(handle).toHaveAttribute('aria-valuenow', '55');
   expect(Math.abs((await graph.boundingBox()).height - before)).toBeLessThan(2);
   expect(errors).toEqual([]);
 });

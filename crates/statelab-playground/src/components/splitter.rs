@@ -9,7 +9,7 @@ use crate::app::Ctx;
 use crate::storage;
 
 /// The graph's share of the execution pane's height, percent: at first, and the bounds.
-pub const DEFAULT_SHARE: f64 = 44.0;
+pub const DEFAULT_SHARE: f64 = 55.0;
 const MIN_SHARE: f64 = 15.0;
 const MAX_SHARE: f64 = 85.0;
 /// How far one arrow key moves the handle, and one Page Up/Down.
