@@ -5,11 +5,11 @@ use std::io::Read;
 use std::rc::Rc;
 
 use statelab::document::{self, Kind};
-use statelab::source::Pos;
-use statelab::stubs::{is_mock_config, mock_test_cases};
-use statelab::{Checked, Diagnostic, Severity, Stubs, Value};
+use statelab::source::{push_token, Pos};
+use statelab::stubs::{is_mock_config, mock_test_cases, unused_stubs};
+use statelab::{Checked, Diagnostic, Machine, Severity, Stubs, Value};
 
-use crate::style::Style;
+use crate::style::{terminal_safe, Style};
 use crate::{exit, Failure, SessionArgs};
 
 /// A file's text and the name to show for it.
@@ -118,8 +118,13 @@ pub fn input(path: Option<&str>, style: Style) -> Result<Value, Failure> {
 
 /// The stubs from `--stubs` or `--mock-config` (`--test-case`, `--state-machine`). `selected` is
 /// the machine chosen in the definition document: it picks the mock config's machine when
-/// `--state-machine` does not.
-pub fn stubs(args: &SessionArgs, selected: Option<&str>, style: Style) -> Result<Stubs, Failure> {
+/// `--state-machine` does not. Stubs that `machine` never uses are warned about on stderr.
+pub fn stubs(
+    args: &SessionArgs,
+    selected: Option<&str>,
+    machine_def: &Machine,
+    style: Style,
+) -> Result<Stubs, Failure> {
     let (path, must_be_mock) = match (&args.stubs, &args.mock_config) {
         (Some(p), _) => (p, false),
         (None, Some(p)) => (p, true),
@@ -160,13 +165,47 @@ pub fn stubs(args: &SessionArgs, selected: Option<&str>, style: Style) -> Result
             if list.is_empty() { "no test cases" } else { &list }
         )));
     }
-    Stubs::parse(v, machine, args.test_case.as_deref()).map_err(|e| {
-        let pos = doc.map.locate(&e.pointer).map(|n| n.value.start);
+    let stubs = Stubs::parse(v, machine, args.test_case.as_deref()).map_err(|e| {
+        // An unknown field is located at its key, other problems at their value.
+        let pos = doc.map.locate(&e.pointer).map(|n| n.key.unwrap_or(n.value).start);
         let mut line = format!("{}: {}: {}", place(&source.name, pos), style.error("error"), e.message);
         if !e.pointer.is_empty() {
             line.push_str(&format!(" (at {})", e.pointer));
         }
         eprintln!("{line}");
         Failure::Reported(exit::UNUSABLE)
-    })
+    })?;
+    // Where the stubs' keys are: the top level, or the test case of a MockConfigFile.
+    let keys_at = if mock {
+        cases
+            .iter()
+            .find(|(m, c)| machine.is_none_or(|n| n == m) && args.test_case.as_deref().is_none_or(|t| t == c))
+            .map(|(m, c)| pointer(&["StateMachines", m, "TestCases", c]))
+    } else {
+        Some(String::new())
+    };
+    for (key, message) in unused_stubs(machine_def, &stubs) {
+        let at = keys_at.as_ref().map(|p| format!("{p}{}", pointer(&[&key])));
+        let pos = at.as_deref().and_then(|p| doc.map.locate(p)).map(|n| n.key.unwrap_or(n.value).start);
+        let mut line = format!(
+            "{}: {}: {}",
+            place(&source.name, pos),
+            style.warning("warning"),
+            terminal_safe(&message)
+        );
+        if let Some(at) = at {
+            line.push_str(&format!(" (at {})", terminal_safe(&at)));
+        }
+        eprintln!("{line}");
+    }
+    Ok(stubs)
+}
+
+/// A JSON Pointer of these tokens.
+fn pointer(tokens: &[&str]) -> String {
+    let mut p = String::new();
+    for t in tokens {
+        push_token(&mut p, t);
+    }
+    p
 }

@@ -21,7 +21,7 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
     let checked = files::check(&source, s.state_machine.as_deref());
     let machine = files::machine(&source, &checked, colors.err)?;
     let input = files::input(s.input.as_deref(), colors.err)?;
-    let stubs = files::stubs(s, checked.selected.as_deref(), colors.err)?;
+    let stubs = files::stubs(s, checked.selected.as_deref(), &machine, colors.err)?;
     let mut options = s.options().to_options().map_err(Failure::Usage)?;
     if let Some(name) = &checked.selected {
         // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's.

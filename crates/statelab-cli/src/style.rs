@@ -83,3 +83,31 @@ impl Style {
         self.paint("36", text)
     }
 }
+
+/// `text` with its control characters written as escapes (`\u{1b}`), so that a state name or a
+/// message from a definition cannot move the cursor, recolour or retitle the user's terminal.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(terminal_safe("Say hello"), "Say hello");
+        assert_eq!(terminal_safe("A\u{1b}[2Jb\n\u{9b}"), "A\\u{1b}[2Jb\\u{a}\\u{9b}");
+    }
+}

@@ -4,11 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use statelab::stubs::unused_stubs;
 use statelab::testing::{self, DefinitionRef, TestFile};
 use statelab::{json, Machine, Value};
 
 use crate::files::{self, diagnostic_line, Source};
-use crate::style::{Colors, Style};
+use crate::style::{terminal_safe, Colors, Style};
 use crate::validate::count;
 use crate::{exit, Failure};
 
@@ -133,8 +134,11 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
                     tally.failed += 1;
                     writeln!(out, "{} {label}", style.error("FAIL"))?;
                     for m in mismatches {
-                        writeln!(out, "    {m}")?;
+                        writeln!(out, "    {}", terminal_safe(&m))?;
                     }
+                }
+                for (_, message) in unused_stubs(exec.machine(), exec.stubs()) {
+                    writeln!(out, "    {}: stubs: {}", style.warning("warning"), terminal_safe(&message))?;
                 }
             }
         }

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::machine::{Kind, Machine};
 use crate::source::push_token;
 use crate::value::Value;
 
@@ -264,6 +265,80 @@ impl Stubs {
     }
 }
 
+/// The stubs a run of `machine` will never use, as `(stub key, message)` pairs sorted by key:
+/// keys that name no state (with the closest state name when one is an obvious typo), responses
+/// for states that are not Tasks (only Tasks call anything), and `ItemReader` data for states
+/// that are not a Map with an `ItemReader`. Warnings, not errors: the run goes on without them.
+pub fn unused_stubs(machine: &Machine, stubs: &Stubs) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut check = |key: &str, wants: &str, fits: &dyn Fn(&Kind) -> bool| {
+        let Some(id) = machine.find_all(key).next() else {
+            let hint = closest_name(key, machine.states.iter().map(|s| &*s.name))
+                .map(|n| format!(" (did you mean '{n}'?)"))
+                .unwrap_or_default();
+            out.push((
+                key.to_string(),
+                format!("No state is named '{key}', so its stub is never used{hint}"),
+            ));
+            return;
+        };
+        let state = machine.state(id);
+        if !fits(&state.kind) {
+            out.push((
+                key.to_string(),
+                format!("'{key}' is a {} state, so its stub is never used: {wants}", state.type_name()),
+            ));
+        }
+    };
+    for key in stubs.states.keys() {
+        check(key, "only Task states take a stub's responses", &|k| matches!(k, Kind::Task(_)));
+    }
+    for key in stubs.item_readers.keys() {
+        check(
+            key,
+            "ItemReader data is read only by a Map state with an ItemReader",
+            &|k| matches!(k, Kind::Map(m) if m.item_reader.is_some()),
+        );
+    }
+    out.sort();
+    out
+}
+
+/// The name closest to `key` when it is a likely typo of it (a few edits apart, and closer than
+/// any other name).
+fn closest_name<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let key_lower = key.to_lowercase();
+    let scored: Vec<(usize, &str)> =
+        names.map(|n| (edit_distance(&key_lower, &n.to_lowercase()), n)).collect();
+    let best = scored.iter().map(|(d, _)| *d).min()?;
+    let mut closest = scored.iter().filter(|(d, _)| *d == best);
+    let (_, name) = closest.next()?;
+    let limit = (key.chars().count() / 3).max(1);
+    (best <= limit && closest.next().is_none()).then_some(*name)
+}
+
+/// Levenshtein distance, on characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else { break };
+            let cost = usize::from(ca != *cb);
+            let v = (prev + cost).min(left + 1).min(up + 1);
+            prev = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = v;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
 fn names<'a>(keys: impl Iterator<Item = &'a crate::value::Key>) -> String {
     keys.map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
 }
@@ -291,7 +366,7 @@ fn response(v: &Value, p: &str, ours: bool) -> Result<Response, StubError> {
                 format!(
                     "Unknown field '{k}' in a response (expected Return or Throw, and optionally Duration)"
                 ),
-                p,
+                &at(p, k),
             ));
         }
     }
@@ -315,7 +390,10 @@ fn response(v: &Value, p: &str, ours: bool) -> Result<Response, StubError> {
             let cause = t.get("Cause").and_then(Value::as_rc_str).cloned();
             for k in t.as_object().into_iter().flat_map(|m| m.keys()) {
                 if !["Error", "Cause"].contains(&&**k) {
-                    return Err(err(format!("Unknown field '{k}' in Throw (expected Error and Cause)"), &tp));
+                    return Err(err(
+                        format!("Unknown field '{k}' in Throw (expected Error and Cause)"),
+                        &at(&tp, k),
+                    ));
                 }
             }
             match (error, cause) {
@@ -368,10 +446,43 @@ mod tests {
         assert!(e.message.contains("it has: Retry"), "{e}");
     }
 
+    /// A stub keyed by no state, or by a state that never reads it, is reported (once per key,
+    /// sorted), with the closest state name when the key looks like its typo.
+    #[test]
+    fn unused_stubs_are_reported() {
+        let (m, d) = crate::compile::compile(&json!({"StartAt": "HelloWorld", "States": {
+            "HelloWorld": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Wait"},
+            "Wait": {"Type": "Wait", "Seconds": 1, "Next": "Hello"},
+            "Hello": {"Type": "Pass", "End": true}}}));
+        let m = m.unwrap_or_else(|| panic!("{d:?}"));
+        let stubs = Stubs::from_stubs(&json!({
+            "HelloWrold": {"Return": 1},
+            "HelloWorld": {"Return": 1},
+            "Hello": {"Return": 1},
+            "Wait": {"ItemReader": []},
+            "Zzz": {"Return": 1}
+        }))
+        .unwrap();
+        assert_eq!(
+            unused_stubs(&m, &stubs),
+            vec![
+                ("Hello".into(), "'Hello' is a Pass state, so its stub is never used: only Task states take a stub's responses".into()),
+                ("HelloWrold".into(), "No state is named 'HelloWrold', so its stub is never used (did you mean 'HelloWorld'?)".into()),
+                ("Wait".into(), "'Wait' is a Wait state, so its stub is never used: ItemReader data is read only by a Map state with an ItemReader".into()),
+                ("Zzz".into(), "No state is named 'Zzz', so its stub is never used".into()),
+            ]
+        );
+        assert_eq!(closest_name("Helo", ["Hello", "Help"].into_iter()), None, "a tie suggests nothing");
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
     #[test]
     fn bad_stubs_are_located() {
+        // An unknown key is located at itself, not at its response.
         let e = Stubs::from_stubs(&json!({"A": [{"Return": 1}, {"Retrun": 2}]})).unwrap_err();
-        assert_eq!(e.pointer, "/A/1");
+        assert_eq!(e.pointer, "/A/1/Retrun");
+        let e = Stubs::from_stubs(&json!({"A": {"Throw": {"Error": "E", "Caus": "c"}}})).unwrap_err();
+        assert_eq!(e.pointer, "/A/Throw/Caus");
         let e = Stubs::from_stubs(&json!({"A": {"Return": 1, "Duration": -1}})).unwrap_err();
         assert_eq!(e.pointer, "/A/Duration");
     }
