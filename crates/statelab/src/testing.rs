@@ -128,6 +128,28 @@ pub fn case_options(v: &Value, base: &Options) -> Result<Options, String> {
     Ok(o)
 }
 
+/// The statuses a finished run can have, which `expect.status` names.
+const STATUSES: [&str; 4] = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"];
+
+/// The fields of one case, which a file with `cases` has in each case and not at its top level.
+const CASE_FIELDS: [&str; 15] = [
+    "input",
+    "stubs",
+    "mock_test_case",
+    "expect",
+    "start_time",
+    "seed",
+    "type",
+    "region",
+    "account",
+    "state_machine_name",
+    "execution_name",
+    "role_arn",
+    "max_steps",
+    "max_history_events",
+    "unstubbed",
+];
+
 fn expect(v: Option<&Value>) -> Result<Expect, String> {
     let Some(v) = v else { return Ok(Expect::default()) };
     if v.as_object().is_none() {
@@ -161,8 +183,14 @@ fn expect(v: Option<&Value>) -> Result<Expect, String> {
                 .collect::<Result<Vec<_>, _>>()?,
         ),
     };
+    let status = opt_str(v, "status")?;
+    if let Some(s) = &status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(format!("'expect.status' must be SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not {s}"));
+        }
+    }
     Ok(Expect {
-        status: opt_str(v, "status")?,
+        status,
         output: v.get("output").cloned(),
         error: opt_str(v, "error")?,
         cause: opt_str(v, "cause")?,
@@ -210,6 +238,18 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, String> {
     let cases = match v.get("cases") {
         Some(list) => {
             let items = list.as_array().ok_or("'cases' must be an array")?;
+            // A case's fields at the top level would be silently ignored: the top level is not a
+            // default for the cases.
+            let stray: Vec<&str> = CASE_FIELDS.iter().copied().filter(|k| v.get(k).is_some()).collect();
+            if !stray.is_empty() {
+                return Err(format!(
+                    "a test file has either one case at its top level or 'cases', not both: move {} into the cases",
+                    stray.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if items.is_empty() {
+                return Err("'cases' is empty: a test file needs at least one case".into());
+            }
             let mut out = Vec::new();
             for (i, c) in items.iter().enumerate() {
                 let name = opt_str(c, "name")?.unwrap_or_else(|| format!("case {}", i + 1));
