@@ -51,9 +51,10 @@ pub fn diagnostic_line(name: &str, d: &Diagnostic, style: Style) -> String {
         Severity::Error => style.error(format!("error[{}]", d.code)),
         Severity::Warning => style.warning(format!("warning[{}]", d.code)),
     };
-    let mut line = format!("{}: {severity}: {}", place(name, d.span.map(|s| s.start)), d.message);
+    let mut line =
+        format!("{}: {severity}: {}", place(name, d.span.map(|s| s.start)), terminal_safe(&d.message));
     if let Some(at) = &d.location {
-        line.push_str(&format!(" (at {})", if at.is_empty() { "/" } else { at }));
+        line.push_str(&format!(" (at {})", if at.is_empty() { "/".into() } else { terminal_safe(at) }));
     }
     if d.code == "STATELAB_NO_STATE_MACHINE" && d.message.contains("choose one") {
         line.push_str(" (use --state-machine NAME)");
@@ -103,7 +104,12 @@ fn document(source: &Source, style: Style) -> Result<document::Document, Failure
         return Err(Failure::Usage(format!("{} is empty", source.name)));
     }
     document::load(&source.text).map_err(|e| {
-        eprintln!("{}: {}: {}", place(&source.name, Some(e.pos)), style.error("error"), e.message);
+        eprintln!(
+            "{}: {}: {}",
+            place(&source.name, Some(e.pos)),
+            style.error("error"),
+            terminal_safe(&e.message)
+        );
         Failure::Reported(exit::UNUSABLE)
     })
 }
@@ -168,9 +174,10 @@ pub fn stubs(
     let stubs = Stubs::parse(v, machine, args.test_case.as_deref()).map_err(|e| {
         // An unknown field is located at its key, other problems at their value.
         let pos = doc.map.locate(&e.pointer).map(|n| n.key.unwrap_or(n.value).start);
-        let mut line = format!("{}: {}: {}", place(&source.name, pos), style.error("error"), e.message);
+        let mut line =
+            format!("{}: {}: {}", place(&source.name, pos), style.error("error"), terminal_safe(&e.message));
         if !e.pointer.is_empty() {
-            line.push_str(&format!(" (at {})", e.pointer));
+            line.push_str(&format!(" (at {})", terminal_safe(&e.pointer)));
         }
         eprintln!("{line}");
         Failure::Reported(exit::UNUSABLE)

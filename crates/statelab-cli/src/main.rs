@@ -237,7 +237,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) | Err(Failure::Reported(code)) => ExitCode::from(code),
         Err(Failure::Usage(message)) => {
-            eprintln!("{}: {message}", colors.err.error("error"));
+            eprintln!("{}: {}", colors.err.error("error"), style::terminal_safe(&message));
             ExitCode::from(exit::UNUSABLE)
         }
         // Output cut short by a closed pipe (`statelab run ... | head`) is not worth a message.

@@ -8,7 +8,7 @@ use statelab::report::RunReport;
 use statelab::time::format_millis;
 use statelab::Execution;
 
-use crate::style::{Colors, Style};
+use crate::style::{terminal_safe, Colors, Style};
 use crate::{bench, exit, files, Failure, Format, RunArgs, TimeFormat};
 
 pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
@@ -72,10 +72,15 @@ fn trace(exec: &mut Execution, time: TimeFormat, style: Style, out: &mut impl Wr
         let state = step.state.map(|id| exec.machine().state(id).name.clone());
         let mut place = String::new();
         if !step.thread.is_empty() {
-            place.push_str(&style.thread(format!("{}/", step.thread)));
+            place.push_str(&style.thread(format!("{}/", terminal_safe(&step.thread))));
         }
-        place.push_str(&style.bold(state.as_deref().unwrap_or("(execution)")));
-        let what = events(exec, step.first_event, step.end_event);
+        place.push_str(&style.bold(terminal_safe(state.as_deref().unwrap_or("(execution)"))));
+        let mut what = events(exec, step.first_event, step.end_event);
+        if what.is_empty() {
+            // A step that recorded nothing here: one in a Distributed Map's child execution,
+            // whose events are in the child's own history. Say what it did instead.
+            what = format!("({})", step_words(step.kind));
+        }
         writeln!(out, "{}  {place}  {}", style.dim(when(step.time)), style.dim(what))?;
     }
     let report = RunReport::of(exec);
@@ -94,11 +99,11 @@ fn trace(exec: &mut Execution, time: TimeFormat, style: Style, out: &mut impl Wr
         writeln!(out, "output: {}", output.to_json_pretty())?;
     }
     if let Some(error) = &report.error {
-        writeln!(out, "error: {error}")?;
+        writeln!(out, "error: {}", terminal_safe(error))?;
     }
     if let Some(cause) = &report.cause {
         if !cause.is_empty() {
-            writeln!(out, "cause: {cause}")?;
+            writeln!(out, "cause: {}", terminal_safe(cause))?;
         }
     }
     let c = &report.cost;
@@ -109,6 +114,18 @@ fn trace(exec: &mut Execution, time: TimeFormat, style: Style, out: &mut impl Wr
         usd(c.express_usd),
         c.region
     )
+}
+
+/// What a step did, in words, for a step that recorded no event (see [`statelab::exec::Step`]).
+fn step_words(kind: &str) -> &str {
+    match kind {
+        "enter" => "entered",
+        "task" => "task done",
+        "wait" => "wait over",
+        "retry" => "retried",
+        "join" => "branches done",
+        other => other,
+    }
 }
 
 /// Milliseconds as seconds with three decimals.

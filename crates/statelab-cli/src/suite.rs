@@ -111,7 +111,8 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
         Err(lines) => {
             tally.errors += 1;
             let first = lines.first().map(String::as_str).unwrap_or_default();
-            writeln!(out, "{} {name}: {first}", style.error("ERROR"))?;
+            writeln!(out, "{} {}: {}", style.error("ERROR"), terminal_safe(&name), terminal_safe(first))?;
+            // The other lines are diagnostics, already made safe (and perhaps coloured).
             for line in lines.iter().skip(1) {
                 writeln!(out, "    {line}")?;
             }
@@ -120,10 +121,11 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
     };
     for case in &file.cases {
         let label = if has_cases { format!("{name} [{}]", case.name) } else { name.clone() };
+        let label = terminal_safe(&label);
         match testing::run_case(machine.clone(), case) {
             Err(e) => {
                 tally.errors += 1;
-                writeln!(out, "{} {label}: {e}", style.error("ERROR"))?;
+                writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(&e))?;
             }
             Ok(exec) => {
                 let mismatches = testing::check(&exec, &case.expect);
