@@ -819,10 +819,11 @@ impl Execution {
                 let e = StatesError::new(
                     "Statelab.StepBudgetExhausted",
                     format!(
-                        "The execution was stopped after {} steps, its step budget. Raise the budget (the \
+                        "The execution was stopped after {} step{}, its step budget. Raise the budget (the \
                          playground's step budget option, or --max-steps on the command line) if the \
                          workflow really needs more.",
-                        self.options.max_steps
+                        self.options.max_steps,
+                        if self.options.max_steps == 1 { "" } else { "s" }
                     ),
                 );
                 self.abort_all();
@@ -2930,6 +2931,19 @@ mod tests {
         e.run();
         assert_eq!(e.status().name(), "ABORTED");
         assert_eq!(e.step_count(), 101);
+    }
+
+    /// A budget of one step says "1 step", not "1 steps".
+    #[test]
+    fn a_one_step_budget_is_singular() {
+        let (m, _) = crate::compile::compile(
+            &json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "End": true}}}),
+        );
+        let opts = Options { max_steps: 1, ..Options::default() };
+        let mut e = Execution::start(Rc::new(m.unwrap()), json!({}), Rc::new(Stubs::empty()), opts).unwrap();
+        e.run();
+        let cause = &e.status().error().unwrap().cause;
+        assert!(cause.starts_with("The execution was stopped after 1 step, its step budget."), "{cause}");
     }
 
     #[test]
