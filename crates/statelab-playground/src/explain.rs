@@ -3,7 +3,7 @@
 
 use statelab::choice::{explain as explain_rule, Comparison};
 use statelab::eval::Env;
-use statelab::exec::{Execution, Visit, VisitStatus};
+use statelab::exec::{Execution, RetryRecord, Visit, VisitStatus};
 use statelab::machine::{Kind, PathField, Payload, QueryLanguage, State, WaitSpec};
 use statelab::Value;
 
@@ -80,6 +80,33 @@ fn expression_sentences(visit: &Visit, out: &mut Vec<String>) {
     }
 }
 
+/// The sentence for one retry of `state`: what failed, which retrier retried it, and the delay
+/// with how it was reckoned.
+fn retry_sentence(st: &State, r: &RetryRecord) -> String {
+    let rt = st.retry.get(r.retrier);
+    let why = rt.map_or_else(String::new, |rt| {
+        let base = format!(
+            "IntervalSeconds {} × BackoffRate {}^{}",
+            rt.interval_seconds,
+            rt.backoff_rate,
+            r.attempt - 1
+        );
+        let cap = rt.max_delay_seconds.map_or(String::new(), |m| format!(", capped at MaxDelaySeconds {m}"));
+        let jitter = if rt.jitter_full { ", with FULL jitter (a seeded random share of it)" } else { "" };
+        format!(" = {base}{cap}{jitter}")
+    });
+    format!(
+        "{} failed with {}; {} retried it (attempt {} of {}) after {}{}.",
+        st.name,
+        r.error.error,
+        retrier_text(st, r.retrier),
+        r.attempt,
+        rt.map_or(0, |rt| rt.max_attempts),
+        format::duration_ms(r.delay_ms),
+        why
+    )
+}
+
 /// Sentences explaining one visit, in the order things happened.
 pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
     let machine = exec.machine();
@@ -140,7 +167,7 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         Kind::Pass { result: Some(r) } => out.push(format!("Result {} is the state's result.", snippet(r))),
         Kind::Pass { result: None } => out.push("With no Result, the effective input is the result.".into()),
         Kind::Task(spec) => {
-            for inv in &visit.invocations {
+            for (i, inv) in visit.invocations.iter().enumerate() {
                 let who = if inv.unstubbed {
                     "No stub answered, so the task's input was echoed as its result".to_string()
                 } else {
@@ -155,6 +182,9 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
                     String::new()
                 };
                 out.push(format!("{who}{took} (resource {}).", spec.resource));
+                if let Some(r) = visit.retries.get(i) {
+                    out.push(retry_sentence(st, r));
+                }
             }
         }
         Kind::Wait(w) => {
@@ -230,30 +260,10 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         )),
         Kind::Fail { .. } | Kind::Succeed | Kind::Map(_) => {}
     }
-    for r in &visit.retries {
-        let rt = st.retry.get(r.retrier);
-        let why = rt.map_or_else(String::new, |rt| {
-            let base = format!(
-                "IntervalSeconds {} × BackoffRate {}^{}",
-                rt.interval_seconds,
-                rt.backoff_rate,
-                r.attempt - 1
-            );
-            let cap =
-                rt.max_delay_seconds.map_or(String::new(), |m| format!(", capped at MaxDelaySeconds {m}"));
-            let jitter = if rt.jitter_full { ", with FULL jitter (a seeded random share of it)" } else { "" };
-            format!(" = {base}{cap}{jitter}")
-        });
-        out.push(format!(
-            "{} failed with {}; {} retried it (attempt {} of {}) after {}{}.",
-            st.name,
-            r.error.error,
-            retrier_text(st, r.retrier),
-            r.attempt,
-            rt.map_or(0, |rt| rt.max_attempts),
-            format::duration_ms(r.delay_ms),
-            why
-        ));
+    // A Task's retries were told between its invocations, each after the one that failed.
+    let told = if matches!(st.kind, Kind::Task(_)) { visit.invocations.len() } else { 0 };
+    for r in visit.retries.iter().skip(told) {
+        out.push(retry_sentence(st, r));
     }
     if let Some(v) = &st_stages.result {
         if !matches!(st.kind, Kind::Pass { .. }) {
@@ -393,6 +403,12 @@ mod tests {
             ),
             "{t}"
         );
+        // In the order it happened: the first invocation, its failure retried, the second.
+        let lines = explain(&e, &e.visits()[0]);
+        let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or(usize::MAX);
+        assert!(at("(invocation #0)") < at("retried it"), "{lines:?}");
+        assert!(at("retried it") < at("(invocation #1)"), "{lines:?}");
+        assert!(at("(invocation #1)") < lines.len(), "{lines:?}");
         let c = explain(&e, &e.visits()[1]).join("\n");
         assert!(c.contains("Rule #0 did not match: $.n is 3, NumericGreaterThan 5.0 is false."), "{c}");
         assert!(c.contains("took the Default, 'Small'"), "{c}");
