@@ -373,3 +373,34 @@ test('the Express price is not shown for an execution longer than Express allows
   await expect(page.getByTestId('cost-express')).toHaveText(/^\$/);
   expect(errors).toEqual([]);
 });
+
+test('the history table opens at its end and follows new events there; scrolled up, it stays put', async ({ page }) => {
+  const errors = await open(page);
+  await load(page, {
+    definition: {
+      StartAt: 'Inc',
+      States: {
+        Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
+        Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericLessThan: 100, Next: 'Inc' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: { i: 0 },
+  });
+  await runToEnd(page);
+  await page.getByTestId('tab-history').click();
+  const table = page.getByTestId('history');
+  const row = (id) => page.locator('[data-testid="history-row"]').filter({ has: page.locator('.h-id', { hasText: new RegExp(`^${id}$`) }) });
+  await expect(row(404)).toBeInViewport();
+  // Back removes the last step's events: the table shows the new last one.
+  await page.getByTestId('back').click();
+  await expect(table).not.toHaveAttribute('data-count', '404');
+  const count = Number(await table.getAttribute('data-count'));
+  await expect(row(count)).toBeInViewport();
+  await table.evaluate((el) => { el.scrollTop = 0; });
+  await expect(row(1)).toBeInViewport();
+  await page.getByTestId('back').click();
+  await expect(table).not.toHaveAttribute('data-count', String(count));
+  await expect(row(1)).toBeInViewport();
+  expect(errors).toEqual([]);
+});

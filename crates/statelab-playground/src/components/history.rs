@@ -44,6 +44,17 @@ fn scroll_to_show(index: usize, top: f64, height: f64) -> Option<f64> {
     }
 }
 
+/// Where to scroll a list of `total` rows in a view `height` high to show its end.
+fn follow_top(total: usize, height: f64) -> f64 {
+    (total as f64 * ROW - height).max(0.0)
+}
+
+/// Whether a list of `total` rows scrolled to `top` in a view `height` high shows its last row
+/// (within half a row).
+fn at_end(total: usize, top: f64, height: f64) -> bool {
+    top + height >= total as f64 * ROW - ROW / 2.0
+}
+
 /// What one row of the table shows.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Row {
@@ -66,6 +77,21 @@ pub fn HistoryPanel() -> impl IntoView {
     let scroll_top = RwSignal::new(0.0f64);
     let view_height = RwSignal::new(360.0f64);
     let total = move || ctx.dbg.with(|d| d.as_ref().map_or(0, |d| d.exec.history().len()));
+    // Like a log viewer, the table follows the newest events while it is scrolled to its end (as
+    // it is when it opens), so a Step, a run or a Back shows what changed; scrolled up, it stays
+    // where it was put.
+    let follow = StoredValue::new(true);
+    Effect::new(move |_| {
+        let n = total();
+        if follow.get_value() && scroller.get().is_some() {
+            // After the spacer has grown to the new length.
+            request_animation_frame(move || {
+                if let Some(el) = scroller.get_untracked() {
+                    el.set_scroll_top(follow_top(n, f64::from(el.client_height())) as i32);
+                }
+            });
+        }
+    });
     let rows = move || {
         let first = ((scroll_top.get() / ROW) as usize).saturating_sub(OVERSCAN);
         let count = (view_height.get() / ROW) as usize + 2 * OVERSCAN;
@@ -160,8 +186,10 @@ pub fn HistoryPanel() -> impl IntoView {
                 }
                 on:scroll=move |_| {
                     if let Some(el) = scroller.get() {
-                        scroll_top.set(f64::from(el.scroll_top()));
-                        view_height.set(f64::from(el.client_height()).max(ROW));
+                        let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+                        scroll_top.set(top);
+                        view_height.set(height.max(ROW));
+                        follow.set_value(at_end(total(), top, height));
                     }
                 }>
                 <div class="h-spacer" style=move || format!("height: {}px", total() as f64 * ROW)><For each=rows key=Row::clone children=row_view/></div>
@@ -191,6 +219,17 @@ mod tests {
         assert_eq!(moved("Home", Some(7), 10, 5), Some(0));
         assert_eq!(moved("ArrowDown", None, 0, 5), None);
         assert_eq!(moved("x", Some(1), 10, 5), None);
+    }
+
+    #[test]
+    fn follows_the_end_only_from_the_end() {
+        // 100 rows of 26 px in a 260 px view: the end is at 2,340.
+        assert_eq!(follow_top(100, 260.0), 2340.0);
+        assert_eq!(follow_top(5, 260.0), 0.0);
+        assert!(at_end(100, 2340.0, 260.0));
+        assert!(at_end(100, 2330.0, 260.0));
+        assert!(!at_end(100, 2000.0, 260.0));
+        assert!(at_end(5, 0.0, 260.0));
     }
 
     #[test]
