@@ -315,3 +315,13 @@ test('keyboard: an example chosen from the list gives the focus back to the Exam
   await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('open-examples');
   expect(errors).toEqual([]);
 });
+
+test('the definition\'s format is shown on the Definition tab only', async ({ page }) => {
+  const errors = await open(page);
+  await expect(page.getByTestId('doc-kind')).toHaveText('ASL · JSON');
+  await page.getByTestId('tab-input').click();
+  await expect(page.getByTestId('doc-kind')).toHaveCount(0);
+  await page.getByTestId('tab-definition').click();
+  await expect(page.getByTestId('doc-kind')).toHaveText('ASL · JSON');
+  expect(errors).toEqual([]);
+});

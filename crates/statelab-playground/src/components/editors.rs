@@ -237,7 +237,8 @@ fn MachinePicker() -> impl IntoView {
                 </select>
             </label>
         </Show>
-        {move || ctx.checked.with(|c| c.kind.map(|k| {
+        // It describes the definition: on the Input and Stubs tabs it would mislead.
+        {move || (ctx.editor_tab.get() == EditorTab::Definition).then(|| ctx.checked.with(|c| c.kind.map(|k| {
             let label = match k {
                 statelab::document::Kind::Bare => "ASL",
                 statelab::document::Kind::Serverless => "serverless.yml",
@@ -248,7 +249,7 @@ fn MachinePicker() -> impl IntoView {
                 _ => "JSON",
             };
             view! { <span class="doc-kind" data-testid="doc-kind">{format!("{label} · {fmt}")}</span> }
-        }))}
+        })))}
     }
 }
 
