@@ -374,6 +374,17 @@ test('the Express price is not shown for an execution longer than Express allows
   expect(errors).toEqual([]);
 });
 
+test('while playing the status says PLAYING with the step; paused, PAUSED', async ({ page }) => {
+  const errors = await open(page);
+  await openExample(page, 'report-runner');
+  await page.getByTestId('speed').selectOption('1');
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('status')).toHaveText(/^PLAYING · step [1-9]\d*$/);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('status')).toHaveText('PAUSED');
+  expect(errors).toEqual([]);
+});
+
 test('the history table opens at its end and follows new events there; scrolled up, it stays put', async ({ page }) => {
   const errors = await open(page);
   await load(page, {

@@ -480,14 +480,14 @@ fn NodePanel() -> impl IntoView {
             view! {
                 <div class="node-panel" data-testid="node-panel">
                     <div class="node-panel-head">
-                        <strong>{name.clone()}</strong>
+                        <strong title=name.clone()>{name.clone()}</strong>
                         <span class="type-pill">{ty}</span>
-                        <button class="small" data-testid="toggle-breakpoint" aria-pressed=has_bp.to_string()
-                            on:click=move |_| toggle(bp_name.clone())>
-                            {if has_bp { "Remove breakpoint" } else { "Set breakpoint" }}
-                        </button>
                         <button class="small" on:click=move |_| ctx.selected_state.set(None) aria-label="Close">"×"</button>
                     </div>
+                    <button class="small" data-testid="toggle-breakpoint" aria-pressed=has_bp.to_string()
+                        on:click=move |_| toggle(bp_name.clone())>
+                        {if has_bp { "Remove breakpoint" } else { "Set breakpoint" }}
+                    </button>
                     {stub.map(|s| view! { <p class="small"><span class="muted">"Stub: "</span><code>{s}</code></p> })}
                     <p class="small muted">{crate::format::count(visits.len() as u64, "visit")}</p>
                     <ul class="visit-list">

@@ -17,6 +17,9 @@ pub fn Summary() -> impl IntoView {
         ctx.dbg.with(|d| match d {
             None => "READY".to_string(),
             Some(d) if ctx.running.get() => format!("RUNNING · step {}", d.exec.step_count()),
+            Some(d) if ctx.playing.get() && !d.exec.is_done() => {
+                format!("PLAYING · step {}", d.exec.step_count())
+            }
             Some(d) if !d.exec.is_done() => {
                 if d.exec.step_count() == 0 {
                     "READY".to_string()
@@ -32,17 +35,20 @@ pub fn Summary() -> impl IntoView {
         let kind = match s.split(' ').next().unwrap_or("") {
             "SUCCEEDED" => "ok",
             "FAILED" | "TIMED_OUT" | "ABORTED" | "NOT" => "bad",
-            "RUNNING" | "PAUSED" => "busy",
+            "RUNNING" | "PLAYING" | "PAUSED" => "busy",
             _ => "idle",
         };
         format!("status status-{kind}")
     };
+    // The date and the time since the start; a narrow window shows only the latter (the whole is
+    // in the tooltip).
     let clock = move || {
         ctx.dbg.with(|d| match d {
-            Some(d) => {
-                format!("{} · +{}", format::clock(d.exec.now()), format::duration_ms(d.exec.elapsed_ms()))
-            }
-            None => "—".to_string(),
+            Some(d) => (
+                format!("{} · ", format::clock(d.exec.now())),
+                format!("+{}", format::duration_ms(d.exec.elapsed_ms())),
+            ),
+            None => (String::new(), "—".to_string()),
         })
     };
     let cost = move || ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.cost()));
@@ -67,7 +73,9 @@ pub fn Summary() -> impl IntoView {
             </div>
             <div class="summary-item">
                 <span class="label">"Virtual clock"</span>
-                <span class="value mono" data-testid="virtual-clock">{clock}</span>
+                <span class="value mono" data-testid="virtual-clock" title=move || { let (date, since) = clock(); format!("{date}{since}") }>
+                    <span class="clock-date">{move || clock().0}</span>{move || clock().1}
+                </span>
             </div>
             <div class="summary-item">
                 <span class="label">"Transitions"</span>
