@@ -19,8 +19,10 @@ pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
             None => String::new(),
         })
     };
+    let source = files::read(&s.definition)?;
+    check_against(&source, args)?;
     let session = Session {
-        definition: files::read(&s.definition)?.text,
+        definition: source.text,
         input: text(s.input.as_deref())?,
         stubs: text(s.stubs.as_deref().or(s.mock_config.as_deref()))?,
         options: s.options(),
@@ -38,4 +40,25 @@ pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
     writeln!(out, "{url}")?;
     out.flush()?;
     Ok(exit::OK)
+}
+
+/// What can be checked against a definition that compiles: every breakpoint names one of its
+/// states, and the start time leaves room for the run (see `Options::check_start_time`). A
+/// definition with errors is shared as it is, unchecked.
+fn check_against(source: &files::Source, args: &ShareArgs) -> Result<(), Failure> {
+    let checked = files::check(source, args.session.state_machine.as_deref());
+    let Some(machine) = checked.machine.as_ref().filter(|_| checked.is_ok()) else { return Ok(()) };
+    for b in &args.breakpoints {
+        if machine.find_all(b).next().is_none() {
+            let hint =
+                machine.closest_state_name(b).map(|n| format!(" (did you mean '{n}'?)")).unwrap_or_default();
+            return Err(Failure::Usage(format!("--breakpoint '{b}': no state has that name{hint}")));
+        }
+    }
+    if let Ok(options) = args.session.options().to_options() {
+        options
+            .check_start_time(machine.timeout_seconds)
+            .map_err(|e| Failure::Usage(format!("--start-time: {}", e.cause)))?;
+    }
+    Ok(())
 }

@@ -21,7 +21,7 @@ use crate::path::JsonPath;
 use crate::rng::Rng;
 use crate::stubs::{Outcome, Stubs};
 use crate::template::Template;
-use crate::time::{format_millis, parse_millis};
+use crate::time::{format_millis, parse_millis, FIRST_MILLIS, LAST_MILLIS};
 use crate::value::{Key, Map, Value, MAX_DEPTH};
 
 mod jsonata;
@@ -123,6 +123,39 @@ impl Default for Options {
 }
 
 impl Options {
+    /// How long a run may last: the machine's `TimeoutSeconds`, within the workflow type's limit.
+    pub fn time_limit_seconds(&self, machine_timeout_seconds: Option<u64>) -> f64 {
+        let limit = match self.workflow_type {
+            WorkflowType::Standard => ONE_YEAR_SECONDS,
+            WorkflowType::Express => EXPRESS_MAX_SECONDS,
+        };
+        machine_timeout_seconds.map_or(limit, |t| (t as f64).min(limit))
+    }
+
+    /// Checks that every timestamp of a run with these options, from its start to its time limit
+    /// (`TimeoutSeconds` of the machine, or the workflow type's limit), is one RFC 3339 can
+    /// write (years 0000 to 9999); otherwise its history could not be written validly.
+    pub fn check_start_time(&self, machine_timeout_seconds: Option<u64>) -> Result<(), StatesError> {
+        let timeout = self.time_limit_seconds(machine_timeout_seconds);
+        let latest = LAST_MILLIS - (timeout * 1000.0) as i64;
+        if !(FIRST_MILLIS..=latest).contains(&self.start_time_ms) {
+            return Err(StatesError::new(
+                "Statelab.InvalidStartTime",
+                format!(
+                    "The start time {} is out of range: every timestamp from the start to the execution's \
+                     time limit ({timeout} seconds later) must be one RFC 3339 can write, from {} to {}. \
+                     Start it between {} and {}",
+                    format_millis(self.start_time_ms),
+                    format_millis(FIRST_MILLIS),
+                    format_millis(LAST_MILLIS),
+                    format_millis(FIRST_MILLIS),
+                    format_millis(latest)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// `arn:aws:states:<region>:<account>:stateMachine:<name>`.
     pub fn state_machine_arn(&self) -> String {
         format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
@@ -583,6 +616,8 @@ impl Execution {
                 ));
             }
         }
+        options.check_start_time(machine.timeout_seconds)?;
+        let timeout = options.time_limit_seconds(machine.timeout_seconds);
         check_payload("execution input", &input)?;
         let exec_ctx = Value::object_from([
             ("Id", Value::string(options.execution_arn())),
@@ -650,11 +685,6 @@ impl Execution {
         // AWS records the first state's `*StateEntered` with previousEventId 0, not 1: every
         // history LocalStack recorded against AWS shows it (e.g. `test_task_lambda.snapshot.json`).
         exec.fiber_mut(0).last_event = 0;
-        let limit = match exec.options.workflow_type {
-            WorkflowType::Standard => ONE_YEAR_SECONDS,
-            WorkflowType::Express => EXPRESS_MAX_SECONDS,
-        };
-        let timeout = exec.machine.timeout_seconds.map_or(limit, |t| (t as f64).min(limit));
         // Saturating, like every move of the clock: `start_time_ms` is any `i64` a caller gives.
         exec.schedule(
             exec.now.saturating_add((timeout * 1000.0) as i64),
@@ -2931,6 +2961,33 @@ mod tests {
         e.run();
         assert_eq!(e.status().name(), "ABORTED");
         assert_eq!(e.step_count(), 101);
+    }
+
+    /// [?] A start so late that the clock could pass year 9999 within the execution's time limit
+    /// (a year for Standard, five minutes for Express, or the machine's TimeoutSeconds) would
+    /// write timestamps RFC 3339 cannot (`+10000-01-01T...`): the execution does not start. AWS
+    /// sets the start time itself, so it has no such case.
+    #[test]
+    fn start_times_keep_every_timestamp_writable() {
+        let (m, _) =
+            crate::compile::compile(&json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}));
+        let m = Rc::new(m.unwrap());
+        let start = |t: &str, workflow_type| {
+            let opts =
+                Options { start_time_ms: parse_millis(t).unwrap(), workflow_type, ..Options::default() };
+            Execution::start(m.clone(), json!({}), Rc::new(Stubs::empty()), opts)
+        };
+        let e = start("9999-12-31T23:59:59Z", WorkflowType::Standard).unwrap_err();
+        assert_eq!(e.error, "Statelab.InvalidStartTime");
+        assert!(
+            e.cause.contains("Start it between 0000-01-01T00:00:00.000Z and 9998-12-31T23:59:59.999Z"),
+            "{}",
+            e.cause
+        );
+        assert!(start("9998-12-31T23:59:59.999Z", WorkflowType::Standard).is_ok());
+        assert!(start("9999-12-31T23:54:59Z", WorkflowType::Express).is_ok());
+        assert!(start("9999-12-31T23:55:00Z", WorkflowType::Express).is_err());
+        assert!(start("0000-01-01T00:00:00+01:00", WorkflowType::Standard).is_err());
     }
 
     /// A budget of one step says "1 step", not "1 steps".

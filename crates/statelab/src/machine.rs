@@ -78,6 +78,12 @@ impl Machine {
         &self.scopes[id]
     }
 
+    /// The state name closest to `name` when `name` is a likely typo of it (a few edits apart,
+    /// ignoring case, and closer than any other name), to suggest in a message.
+    pub fn closest_state_name(&self, name: &str) -> Option<&str> {
+        closest_name(name, self.states.iter().map(|s| &*s.name))
+    }
+
     /// The Tasks an Express workflow running `scope` could not run, with why (see
     /// [`express_unsupported`]), outer scopes first: the scope's own Tasks and those of its
     /// Parallel branches and inline Map iterations. A Distributed Map's children are workflows
@@ -486,4 +492,52 @@ pub struct Catcher {
     pub assign: Option<Payload>,
     /// `Output` (JSONata).
     pub output: Option<JTemplate>,
+}
+
+/// The name closest to `key` when it is a likely typo of it (a few edits apart, and closer than
+/// any other name).
+fn closest_name<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let key_lower = key.to_lowercase();
+    let scored: Vec<(usize, &str)> =
+        names.map(|n| (edit_distance(&key_lower, &n.to_lowercase()), n)).collect();
+    let best = scored.iter().map(|(d, _)| *d).min()?;
+    let mut closest = scored.iter().filter(|(d, _)| *d == best);
+    let (_, name) = closest.next()?;
+    let limit = (key.chars().count() / 3).max(1);
+    (best <= limit && closest.next().is_none()).then_some(*name)
+}
+
+/// Levenshtein distance, on characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else { break };
+            let cost = usize::from(ca != *cb);
+            let v = (prev + cost).min(left + 1).min(up + 1);
+            prev = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = v;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_names() {
+        assert_eq!(closest_name("HelloWrold", ["HelloWorld", "Bye"].into_iter()), Some("HelloWorld"));
+        assert_eq!(closest_name("Helo", ["Hello", "Help"].into_iter()), None, "a tie suggests nothing");
+        assert_eq!(closest_name("Zzz", ["Hello"].into_iter()), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
 }

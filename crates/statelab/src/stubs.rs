@@ -273,7 +273,8 @@ pub fn unused_stubs(machine: &Machine, stubs: &Stubs) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut check = |key: &str, wants: &str, fits: &dyn Fn(&Kind) -> bool| {
         let Some(id) = machine.find_all(key).next() else {
-            let hint = closest_name(key, machine.states.iter().map(|s| &*s.name))
+            let hint = machine
+                .closest_state_name(key)
                 .map(|n| format!(" (did you mean '{n}'?)"))
                 .unwrap_or_default();
             out.push((
@@ -302,41 +303,6 @@ pub fn unused_stubs(machine: &Machine, stubs: &Stubs) -> Vec<(String, String)> {
     }
     out.sort();
     out
-}
-
-/// The name closest to `key` when it is a likely typo of it (a few edits apart, and closer than
-/// any other name).
-fn closest_name<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let key_lower = key.to_lowercase();
-    let scored: Vec<(usize, &str)> =
-        names.map(|n| (edit_distance(&key_lower, &n.to_lowercase()), n)).collect();
-    let best = scored.iter().map(|(d, _)| *d).min()?;
-    let mut closest = scored.iter().filter(|(d, _)| *d == best);
-    let (_, name) = closest.next()?;
-    let limit = (key.chars().count() / 3).max(1);
-    (best <= limit && closest.next().is_none()).then_some(*name)
-}
-
-/// Levenshtein distance, on characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else { break };
-            let cost = usize::from(ca != *cb);
-            let v = (prev + cost).min(left + 1).min(up + 1);
-            prev = up;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = v;
-            }
-        }
-    }
-    row.last().copied().unwrap_or(0)
 }
 
 fn names<'a>(keys: impl Iterator<Item = &'a crate::value::Key>) -> String {
@@ -472,8 +438,6 @@ mod tests {
                 ("Zzz".into(), "No state is named 'Zzz', so its stub is never used".into()),
             ]
         );
-        assert_eq!(closest_name("Helo", ["Hello", "Help"].into_iter()), None, "a tie suggests nothing");
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -35,6 +35,11 @@ pub fn parse_millis(s: &str) -> Option<i64> {
     parse_timestamp(s).map(Instant::millis)
 }
 
+/// The first instant an RFC 3339 timestamp can write: `0000-01-01T00:00:00.000Z`.
+pub const FIRST_MILLIS: i64 = -62_167_219_200_000;
+/// The last instant an RFC 3339 timestamp can write: `9999-12-31T23:59:59.999Z`.
+pub const LAST_MILLIS: i64 = 253_402_300_799_999;
+
 /// Formats epoch milliseconds as `2026-01-01T00:00:00.000Z`, as history timestamps and
 /// `$$.Execution.StartTime` show them.
 pub fn format_millis(ms: i64) -> String {
@@ -58,5 +63,7 @@ mod tests {
         assert_eq!(parse_millis("2016-03-14T01:59:00z"), None);
         assert_eq!(parse_millis("2016-03-14"), None);
         assert_eq!(format_millis(1_457_920_740_250), "2016-03-14T01:59:00.250Z");
+        assert_eq!(format_millis(FIRST_MILLIS), "0000-01-01T00:00:00.000Z");
+        assert_eq!(format_millis(LAST_MILLIS), "9999-12-31T23:59:59.999Z");
     }
 }

@@ -480,19 +480,42 @@ fn parallel_inside_map_inside_parallel() {
 }
 
 /// The virtual clock saturates instead of overflowing, whatever start time a caller gives and
-/// however long the waits are.
+/// however long the waits are; a start time whose run could leave the years RFC 3339 writes
+/// (0000 to 9999) is refused before anything runs.
 #[test]
 fn the_clock_saturates_at_the_ends_of_time() {
+    use statelab::time::{FIRST_MILLIS, LAST_MILLIS};
     let text = r#"{"StartAt": "W", "States": {
         "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "T"},
         "T": {"Type": "Wait", "Timestamp": "9999-12-31T23:59:59Z", "End": true}}}"#;
-    for start_time_ms in [i64::MIN, -1, i64::MAX - 1000, i64::MAX] {
+    let a_year_before_the_end = LAST_MILLIS - 31_536_000_000;
+    for start_time_ms in [
+        i64::MIN,
+        FIRST_MILLIS - 1,
+        FIRST_MILLIS,
+        -1,
+        a_year_before_the_end,
+        LAST_MILLIS,
+        i64::MAX - 1000,
+        i64::MAX,
+    ] {
         for workflow_type in [statelab::exec::WorkflowType::Standard, statelab::exec::WorkflowType::Express] {
             let checked = statelab::check(text, None);
             let options = Options { start_time_ms, workflow_type, ..Options::default() };
             let input = statelab::json!({"s": 1e300});
-            let mut exec =
-                Execution::start(checked.machine.unwrap(), input, Rc::new(Stubs::empty()), options).unwrap();
+            let started = Execution::start(checked.machine.unwrap(), input, Rc::new(Stubs::empty()), options);
+            let in_range = (FIRST_MILLIS..=a_year_before_the_end).contains(&start_time_ms);
+            let mut exec = match started {
+                Ok(exec) => {
+                    assert!(in_range, "{start_time_ms} started");
+                    exec
+                }
+                Err(e) => {
+                    assert!(!in_range, "{start_time_ms}: {e:?}");
+                    assert_eq!(e.error, "Statelab.InvalidStartTime");
+                    continue;
+                }
+            };
             exec.run();
             assert!(!matches!(exec.status(), Status::Running));
             let report = statelab::report::RunReport::of(&exec);
