@@ -325,3 +325,16 @@ test('the definition\'s format is shown on the Definition tab only', async ({ pa
   await expect(page.getByTestId('doc-kind')).toHaveText('ASL · JSON');
   expect(errors).toEqual([]);
 });
+
+test('a step budget of 0 becomes 1 and says so', async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('max-steps').fill('0');
+  await page.getByTestId('max-steps').press('Tab');
+  await expect(page.getByTestId('max-steps')).toHaveValue('1');
+  await expect(page.getByTestId('max-steps-note')).toContainText('at least one step');
+  await page.getByTestId('max-steps').fill('500');
+  await page.getByTestId('max-steps').press('Tab');
+  await expect(page.getByTestId('max-steps-note')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -11,11 +11,32 @@ fn regions() -> Vec<&'static str> {
     statelab::cost::STANDARD_PER_1000.iter().map(|(r, _)| *r).collect()
 }
 
+/// What a typed step budget becomes: the budget to keep, and a note when it is not what was
+/// typed (`None` for the budget: keep the one there is).
+fn step_budget(typed: &str, current: u64) -> (Option<u64>, Option<String>) {
+    match typed.trim().parse::<u64>() {
+        Ok(0) => (Some(1), Some("The budget is at least one step: it was set to 1.".into())),
+        Ok(v) => (Some(v), None),
+        Err(_) => (None, Some(format!("Not a whole number of steps: the budget stays {current}."))),
+    }
+}
+
+/// What a typed seed becomes, as [`step_budget`].
+fn seed(typed: &str, current: i64) -> (Option<i64>, Option<String>) {
+    match typed.trim().parse::<i64>() {
+        Ok(v) => (Some(v), None),
+        Err(_) => (None, Some(format!("Not a whole number: the seed stays {current}."))),
+    }
+}
+
 /// The settings panel.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let s = move || ctx.session.with(|s| s.settings.clone());
+    // Said next to a field when what was typed was not taken as it was.
+    let budget_note = RwSignal::new(None::<String>);
+    let seed_note = RwSignal::new(None::<String>);
     let cases = move || {
         ctx.session.with(|s| {
             statelab::json::parse(&s.stubs)
@@ -60,19 +81,30 @@ pub fn SettingsPanel() -> impl IntoView {
                 <span>"Seed"</span>
                 <input type="number" data-testid="seed" prop:value=move || s().seed.to_string()
                     on:change=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<i64>() {
+                        let (v, note) = seed(&event_target_value(&ev), s().seed);
+                        if let Some(v) = v {
                             ctx.edit(|s| s.settings.seed = v);
+                        } else {
+                            // Show the seed kept, not what was typed.
+                            ctx.session.update(|_| {});
                         }
+                        seed_note.set(note);
                     }/>
+                {move || seed_note.get().map(|n| view! { <span class="field-note" data-testid="seed-note" role="status">{n}</span> })}
             </label>
             <label>
                 <span>"Step budget"</span>
                 <input type="number" min="1" data-testid="max-steps" prop:value=move || s().max_steps.to_string()
                     on:change=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<u64>() {
-                            ctx.edit(|s| s.settings.max_steps = v.max(1));
+                        let (v, note) = step_budget(&event_target_value(&ev), s().max_steps);
+                        match v {
+                            Some(v) => ctx.edit(|s| s.settings.max_steps = v),
+                            // Show the budget kept, not what was typed.
+                            None => ctx.session.update(|_| {}),
                         }
+                        budget_note.set(note);
                     }/>
+                {move || budget_note.get().map(|n| view! { <span class="field-note" data-testid="max-steps-note" role="status">{n}</span> })}
             </label>
             <label class="check">
                 <input type="checkbox" data-testid="strict-stubs" prop:checked=move || s().strict_stubs
@@ -100,5 +132,23 @@ pub fn SettingsPanel() -> impl IntoView {
                 </label>
             </Show>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_settings_are_kept_or_explained() {
+        assert_eq!(step_budget(" 250 ", 100), (Some(250), None));
+        let (v, note) = step_budget("0", 100);
+        assert_eq!(v, Some(1));
+        assert!(note.is_some_and(|n| n.contains("at least one step")));
+        let (v, note) = step_budget("-5", 100);
+        assert_eq!(v, None);
+        assert!(note.is_some_and(|n| n.contains("stays 100")));
+        assert_eq!(seed("-7", 1), (Some(-7), None));
+        assert!(seed("1.5", 1).1.is_some_and(|n| n.contains("stays 1")));
     }
 }
