@@ -338,3 +338,15 @@ test('a step budget of 0 becomes 1 and says so', async ({ page }) => {
   await expect(page.getByTestId('max-steps-note')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('a stub for a state that does not exist is a warning at its key', async ({ page }) => {
+  const errors = await open(page);
+  await load(page, { definition: example('hello-world').definition, stubs: { HelloWrold: { Return: 1 } } });
+  const warning = page.locator('[data-testid="diagnostic"][data-code="UNUSED_STUB"]');
+  await expect(warning).toContainText("No state is named 'HelloWrold'");
+  await expect(warning).toContainText('stubs 2:3');
+  // Clicking it goes to the key in the Stubs editor.
+  await warning.locator('button').first().click();
+  await expect(page.getByTestId('tab-stubs')).toHaveAttribute('aria-selected', 'true');
+  expect(errors).toEqual([]);
+});

@@ -172,6 +172,22 @@ pub fn parse_stubs(text: &str, settings: &Settings) -> Result<Stubs, TextProblem
     })
 }
 
+/// Stubs a run of `machine` will never use (a key naming no state, a response for a state that
+/// is not a Task), each located at its key in the stubs text when it is there. None while the
+/// stubs do not parse (that is their error to show).
+pub fn unused_stubs(text: &str, settings: &Settings, machine: &Machine) -> Vec<TextProblem> {
+    let Ok(stubs) = parse_stubs(text, settings) else { return Vec::new() };
+    let map = statelab::json::parse_with_map(text).ok().map(|(_, map)| map);
+    statelab::stubs::unused_stubs(machine, &stubs)
+        .into_iter()
+        .map(|(key, message)| {
+            let pointer = format!("/{}", key.replace('~', "~0").replace('/', "~1"));
+            let span = map.as_ref().and_then(|m| m.locate(&pointer)).map(|n| n.key.unwrap_or(n.value));
+            TextProblem { message, span }
+        })
+        .collect()
+}
+
 /// Run options from the settings.
 pub fn options(settings: &Settings) -> Result<Options, String> {
     let start = statelab::time::parse_millis(settings.start_time.trim()).ok_or_else(|| {
@@ -418,6 +434,29 @@ mod tests {
         let p = parse_stubs("{\n  \"A\": {\"Retrun\": 1}\n}", &Settings::default()).unwrap_err();
         assert_eq!(p.span.unwrap().start.line, 2);
         assert!(options(&Settings { start_time: "yesterday".into(), ..Settings::default() }).is_err());
+    }
+
+    #[test]
+    fn unused_stubs_are_located_at_their_key() {
+        let c = statelab::check(DEFAULT_DEFINITION, None);
+        let m = c.machine.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
+        let text = "{\n  \"HelloWrold\": {\"Return\": 1}\n}";
+        let p = unused_stubs(text, &Settings::default(), &m);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("No state is named 'HelloWrold'"), "{}", p[0].message);
+        let span = p[0].span.unwrap();
+        assert_eq!((span.start.line, span.start.column), (2, 3));
+        // Stubs that do not parse have their own error; nothing more is said.
+        assert!(unused_stubs("{", &Settings::default(), &m).is_empty());
+        assert!(unused_stubs(DEFAULT_STUBS, &Settings::default(), &m).is_empty());
+        // Every example's stubs are all used.
+        for ex in crate::gallery::examples() {
+            let s = &ex.session;
+            let c = check(&s.definition, s.settings.state_machine.as_deref());
+            let Some(m) = c.machine.as_ref() else { continue };
+            let p = unused_stubs(&s.stubs, &s.settings, m);
+            assert!(p.is_empty(), "{}: {p:?}", ex.id);
+        }
     }
 
     #[test]

@@ -91,6 +91,16 @@ pub fn EditorPane() -> impl IntoView {
                 out.push(text_problem("stubs", &s.stubs, p));
             }
         });
+        let unused = ctx.checked.with(|c| {
+            let Some(m) = c.machine.as_ref() else { return Vec::new() };
+            ctx.session.with(|s| state::unused_stubs(&s.stubs, &s.settings, m))
+        });
+        let stubs = ctx.session.with(|s| s.stubs.clone());
+        out.extend(unused.into_iter().map(|p| Problem {
+            severity: "warning",
+            code: "UNUSED_STUB".into(),
+            ..text_problem("stubs", &stubs, p)
+        }));
         out
     });
     let def_diags = Signal::derive(move || problems.with(|p| to_editor(p, "definition")));
