@@ -345,9 +345,10 @@ test('visit counts of four digits and more fit their badge', async ({ page }) =>
 test('keyboard: a state opened with Enter keeps the focus; Escape closes its panel and gives it back', async ({ page }) => {
   const errors = await open(page);
   await openExample(page, 'hello-world');
-  const state = page.getByTestId('graph').locator('[data-testid="graph-node"]').first();
-  const name = await state.getAttribute('data-state');
-  await state.focus();
+  // Choosing the example gave the focus back to the Examples button.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('open-examples');
+  const name = 'HelloWorld';
+  await node(page, name).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('node-panel')).toBeVisible();
   const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-state'));

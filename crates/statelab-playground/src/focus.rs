@@ -22,6 +22,14 @@ pub fn graph_node(name: &str) {
     first(&format!("[data-testid=graph-node][data-state={}]", css_string(name)));
 }
 
+/// The state of the graph node that has the focus, if one has it.
+pub fn focused_graph_node() -> Option<String> {
+    let active = web_sys::window()?.document()?.active_element()?;
+    (active.get_attribute("data-testid").as_deref() == Some("graph-node"))
+        .then(|| active.get_attribute("data-state"))
+        .flatten()
+}
+
 /// `text` as a quoted CSS string, for an attribute selector (a state name may hold any character).
 fn css_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);

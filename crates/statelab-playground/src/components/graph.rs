@@ -258,6 +258,11 @@ pub fn Graph() -> impl IntoView {
     };
     let nodes = move || {
         let Some(l) = layout.get() else { return ().into_any() };
+        // Any redraw (a step, a new layout, a selection) replaces the node that has the focus:
+        // the new one for the same state takes it.
+        if let Some(name) = crate::focus::focused_graph_node() {
+            set_timeout(move || crate::focus::graph_node(&name), std::time::Duration::ZERO);
+        }
         let ov = overlay.get();
         let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
         let breakpoints = ctx.session.with(|s| s.breakpoints.clone());
