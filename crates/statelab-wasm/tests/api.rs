@@ -290,7 +290,8 @@ fn bad_stubs_throw_with_a_pointer() {
         js(r#"{"stubs": {"Charge": [{"Return": 1}, {"Retrun": 2}]}}"#),
     ));
     assert_eq!(text(&e, "code"), "BAD_STUBS");
-    assert_eq!(text(&e, "pointer"), "/Charge/1");
+    // The pointer is the unknown field's own, so an editor can mark the key.
+    assert_eq!(text(&e, "pointer"), "/Charge/1/Retrun");
     assert!(text(&e, "message").contains("Unknown field 'Retrun'"));
     let e = thrown(run(RETRY.into(), JsValue::UNDEFINED, js(r#"{"stubs": [1]}"#)));
     assert_eq!(text(&e, "pointer"), "");

@@ -116,7 +116,7 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
   });
   assert.throws(() => run(definition, {}, { stubs: { HelloWorld: { Retrun: 1 } } }), {
     code: 'BAD_STUBS',
-    pointer: '/HelloWorld',
+    pointer: '/HelloWorld/Retrun', // the unknown field's own place
   });
   assert.throws(() => run(definition, { n: 1n }), { code: 'BAD_INPUT', message: /BigInt/ });
   assert.deepEqual(run(definition, { gone: undefined }, { stubs: {} }).output, {}, 'undefined is absent, as in JSON');
