@@ -350,3 +350,21 @@ test('a stub for a state that does not exist is a warning at its key', async ({ 
   await expect(page.getByTestId('tab-stubs')).toHaveAttribute('aria-selected', 'true');
   expect(errors).toEqual([]);
 });
+
+test('keyboard: the export menu opens with Down and its items follow the arrows, Home and End', async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId('export').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('export-history')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('export-mock-config')).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('export-yaml')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('export-history')).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByTestId('export-yaml')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('export')).toBeFocused();
+  expect(errors).toEqual([]);
+});

@@ -19,6 +19,18 @@ pub fn moved(key: &str, at: usize, n: usize) -> Option<usize> {
     }
 }
 
+/// Which of `n` menu items `key` moves to from item `at`: Down and Up to the neighbouring item
+/// (wrapping round), Home and End to the first and last (the WAI-ARIA menu pattern).
+pub fn moved_in_menu(key: &str, at: usize, n: usize) -> Option<usize> {
+    let key = match key {
+        "ArrowDown" => "ArrowRight",
+        "ArrowUp" => "ArrowLeft",
+        "Home" | "End" => key,
+        _ => return None,
+    };
+    moved(key, at, n)
+}
+
 /// A key pressed on the `at`-th of `tabs`: selects the tab it moves to (`select`) and focuses it
 /// (the element whose id `id_of` gives), if it is one of the pattern's keys.
 pub fn on_tab_key<T>(
@@ -51,6 +63,15 @@ pub fn presses(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn menu_keys_move_up_and_down() {
+        assert_eq!(moved_in_menu("ArrowDown", 0, 4), Some(1));
+        assert_eq!(moved_in_menu("ArrowDown", 3, 4), Some(0));
+        assert_eq!(moved_in_menu("ArrowUp", 0, 4), Some(3));
+        assert_eq!(moved_in_menu("End", 0, 4), Some(3));
+        assert_eq!(moved_in_menu("ArrowRight", 0, 4), None);
+    }
 
     #[test]
     fn keys_move_and_wrap() {

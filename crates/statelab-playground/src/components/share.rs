@@ -123,20 +123,44 @@ pub fn ExportMenu() -> impl IntoView {
         open.set(false);
     };
     dismissable(move || open.get_untracked(), move || open.set(false), "export", ".menu-list");
+    // Opened, the menu takes the focus; the arrows, Home and End move through its items.
+    Effect::new(move |_| {
+        if open.get() {
+            set_timeout(|| crate::focus::by_id(EXPORT_ITEMS[0]), std::time::Duration::ZERO);
+        }
+    });
+    let arrows = |at: usize| {
+        move |ev: leptos::ev::KeyboardEvent| {
+            if let Some(to) = crate::keys::moved_in_menu(&ev.key(), at, EXPORT_ITEMS.len()) {
+                ev.prevent_default();
+                crate::focus::by_id(EXPORT_ITEMS[to]);
+            }
+        }
+    };
     view! {
         <div class="menu">
-            <button id="export" data-testid="export" aria-haspopup="true" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"Export ▾"</button>
+            <button id="export" data-testid="export" aria-haspopup="true" aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
+                on:keydown=move |ev| {
+                    if ev.key() == "ArrowDown" {
+                        ev.prevent_default();
+                        open.set(true);
+                    }
+                }>"Export ▾"</button>
             <Show when=move || open.get()>
                 <div class="menu-list" role="menu">
-                    <button role="menuitem" data-testid="export-history" on:click=history>"History (GetExecutionHistory JSON)"</button>
-                    <button role="menuitem" data-testid="export-mock-config" on:click=mock>"Stubs as a Step Functions Local mock config"</button>
-                    <button role="menuitem" data-testid="export-json" on:click=move |_| definition(false)>"Definition as JSON"</button>
-                    <button role="menuitem" data-testid="export-yaml" on:click=move |_| definition(true)>"Definition as YAML"</button>
+                    <button role="menuitem" id=EXPORT_ITEMS[0] data-testid=EXPORT_ITEMS[0] on:click=history on:keydown=arrows(0)>"History (GetExecutionHistory JSON)"</button>
+                    <button role="menuitem" id=EXPORT_ITEMS[1] data-testid=EXPORT_ITEMS[1] on:click=mock on:keydown=arrows(1)>"Stubs as a Step Functions Local mock config"</button>
+                    <button role="menuitem" id=EXPORT_ITEMS[2] data-testid=EXPORT_ITEMS[2] on:click=move |_| definition(false) on:keydown=arrows(2)>"Definition as JSON"</button>
+                    <button role="menuitem" id=EXPORT_ITEMS[3] data-testid=EXPORT_ITEMS[3] on:click=move |_| definition(true) on:keydown=arrows(3)>"Definition as YAML"</button>
                 </div>
             </Show>
         </div>
     }
 }
+
+/// The export menu's items in order, by element id (also their test ids).
+const EXPORT_ITEMS: [&str; 4] = ["export-history", "export-mock-config", "export-json", "export-yaml"];
 
 /// The examples gallery.
 #[component]
