@@ -2,9 +2,11 @@
 //!
 //! regex-lite searches in linear time, which keeps a hostile pattern from hanging the playground,
 //! but it has no lookaround and no backreferences: a pattern that uses them is refused with
-//! `S0304` when the expression is parsed, never run with a different meaning. Differences that
-//! remain: case-insensitive matching folds ASCII letters only, and `\w`, `\d`, `\b` are ASCII (as
-//! in JavaScript without the `u` flag).
+//! `S0304` when the expression is parsed, never run with a different meaning. regex-lite's
+//! case-insensitive matching folds ASCII letters only: with the `i` flag, a non-ASCII letter is
+//! written as a class of its cases (`é` as `[éÉ]`, as JavaScript matches it without the `u` flag),
+//! and a class range between non-ASCII letters, which that cannot express, is refused. `\w`, `\d`,
+//! `\b` are ASCII, as in JavaScript without the `u` flag.
 
 use super::error::JsonataError;
 
@@ -31,7 +33,7 @@ const JS_SPACE: &str = "\\t\\n\\x0B\\x0C\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\
 impl JsRegex {
     /// Translates and compiles a JavaScript pattern (`flags` is any of `i`, `m`).
     pub(crate) fn new(pattern: &str, flags: &str) -> Result<JsRegex, JsonataError> {
-        let translated = translate(pattern)?;
+        let translated = translate(pattern, flags.contains('i'))?;
         let mut prefix = String::new();
         if flags.contains('i') {
             prefix.push_str("(?i)");
@@ -62,6 +64,12 @@ struct Translator<'a> {
     i: usize,
     out: String,
     pattern: &'a str,
+    /// The `i` flag: non-ASCII letters are written with their other cases.
+    fold: bool,
+    /// The last literal character written in the class being read.
+    last_in_class: Option<char>,
+    /// The start of the class range being read, once its dash is.
+    range_from: Option<char>,
 }
 
 fn unsupported(pattern: &str, what: &str) -> JsonataError {
@@ -81,8 +89,38 @@ fn push_literal(out: &mut String, c: char) {
     }
 }
 
-fn translate(pattern: &str) -> Result<String, JsonataError> {
-    let mut t = Translator { chars: pattern.chars().collect(), i: 0, out: String::new(), pattern };
+/// The other cases JavaScript's `i` flag (without `u`) matches a non-ASCII letter with: its upper
+/// and lower case where each is one character, and never an ASCII one (`ſ` does not match `s`).
+fn case_variants(c: char) -> Vec<char> {
+    if c.is_ascii() {
+        return Vec::new();
+    }
+    let single = |s: String| {
+        let mut cs = s.chars();
+        match (cs.next(), cs.next()) {
+            (Some(m), None) => Some(m),
+            _ => None,
+        }
+    };
+    let mut out = Vec::new();
+    for m in [single(c.to_uppercase().collect()), single(c.to_lowercase().collect())].into_iter().flatten() {
+        if m != c && !m.is_ascii() && !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+fn translate(pattern: &str, fold: bool) -> Result<String, JsonataError> {
+    let mut t = Translator {
+        chars: pattern.chars().collect(),
+        i: 0,
+        out: String::new(),
+        pattern,
+        fold,
+        last_in_class: None,
+        range_from: None,
+    };
     t.run()?;
     Ok(t.out)
 }
@@ -90,6 +128,33 @@ fn translate(pattern: &str) -> Result<String, JsonataError> {
 impl Translator<'_> {
     fn peek(&self, k: usize) -> Option<char> {
         self.chars.get(self.i + k).copied()
+    }
+
+    /// Writes a literal character, with its other cases when the `i` flag needs them.
+    fn literal(&mut self, c: char, in_class: bool) -> Result<(), JsonataError> {
+        let variants = if self.fold { case_variants(c) } else { Vec::new() };
+        if in_class {
+            if let Some(from) = self.range_from.take() {
+                if !variants.is_empty() || (self.fold && !case_variants(from).is_empty()) {
+                    return Err(unsupported(self.pattern, "a case-insensitive range of non-ASCII letters"));
+                }
+            }
+            self.last_in_class = Some(c);
+            push_literal(&mut self.out, c);
+            for v in variants {
+                push_literal(&mut self.out, v);
+            }
+        } else if variants.is_empty() {
+            push_literal(&mut self.out, c);
+        } else {
+            self.out.push('[');
+            push_literal(&mut self.out, c);
+            for v in variants {
+                push_literal(&mut self.out, v);
+            }
+            self.out.push(']');
+        }
+        Ok(())
     }
 
     fn run(&mut self) -> Result<(), JsonataError> {
@@ -169,7 +234,7 @@ impl Translator<'_> {
                     self.i += 1;
                 }
                 _ => {
-                    push_literal(&mut self.out, c);
+                    self.literal(c, false)?;
                     self.i += 1;
                 }
             }
@@ -199,6 +264,8 @@ impl Translator<'_> {
 
     /// An escape at the cursor (`\` not yet consumed).
     fn escape(&mut self, in_class: bool) -> Result<(), JsonataError> {
+        // A class escape (`\d`) is no range end; a literal one sets it again.
+        self.last_in_class = None;
         self.i += 1;
         let Some(c) = self.peek(0) else {
             return Err(invalid(self.pattern, "\\ at end of pattern"));
@@ -242,7 +309,7 @@ impl Translator<'_> {
                 if hex.len() == 2 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
                     self.i += 2;
                     let v = u32::from_str_radix(&hex, 16).unwrap_or(0);
-                    push_literal(&mut self.out, char::from_u32(v).unwrap_or('\u{fffd}'));
+                    self.literal(char::from_u32(v).unwrap_or('\u{fffd}'), in_class)?;
                 } else {
                     push_literal(&mut self.out, 'x');
                 }
@@ -272,7 +339,7 @@ impl Translator<'_> {
                                 }
                             }
                         }
-                        push_literal(&mut self.out, char::from_u32(cp).unwrap_or('\u{fffd}'));
+                        self.literal(char::from_u32(cp).unwrap_or('\u{fffd}'), in_class)?;
                     }
                     None => push_literal(&mut self.out, 'u'),
                 }
@@ -281,7 +348,7 @@ impl Translator<'_> {
                 return Err(unsupported(self.pattern, "a Unicode property class"));
             }
             // Any other escaped character stands for itself (JavaScript's identity escapes).
-            other => push_literal(&mut self.out, other),
+            other => self.literal(other, in_class)?,
         }
         Ok(())
     }
@@ -303,6 +370,8 @@ impl Translator<'_> {
         if negated {
             self.out.push('^');
         }
+        self.last_in_class = None;
+        self.range_from = None;
         loop {
             let Some(c) = self.peek(0) else {
                 return Err(invalid(self.pattern, "unterminated character class"));
@@ -319,13 +388,14 @@ impl Translator<'_> {
                     let next_is_item = self.peek(1).is_some_and(|n| n != ']');
                     if prev_is_item && next_is_item {
                         self.out.push('-');
+                        self.range_from = self.last_in_class.take();
                     } else {
                         push_literal(&mut self.out, '-');
                     }
                     self.i += 1;
                 }
                 _ => {
-                    push_literal(&mut self.out, c);
+                    self.literal(c, true)?;
                     self.i += 1;
                 }
             }
@@ -362,6 +432,24 @@ mod tests {
         assert_eq!(find("(?<y>\\d{4})", "", "in 2024").as_deref(), Some("2024"));
         assert_eq!(find("[\\]]", "", "a]").as_deref(), Some("]"));
         assert_eq!(find("[&~]+", "", "a&~").as_deref(), Some("&~"));
+    }
+
+    #[test]
+    fn case_insensitive_matching_folds_non_ascii_letters_as_javascript_does() {
+        assert_eq!(find("café", "i", "CAFÉ").as_deref(), Some("CAFÉ"));
+        assert_eq!(find("αβγ", "i", "ΑΒΓ").as_deref(), Some("ΑΒΓ"));
+        assert_eq!(find("ä+", "i", "xÄäÄ").as_deref(), Some("ÄäÄ"));
+        assert_eq!(find("[äö]", "i", "Ö").as_deref(), Some("Ö"));
+        assert_eq!(find("\\u00e9", "i", "É").as_deref(), Some("É"));
+        // Without the flag, cases differ; `ſ` never matches an ASCII `s`; `ß` has no one-letter
+        // upper case, so it matches only itself.
+        assert_eq!(find("café", "", "CAFÉ"), None);
+        assert_eq!(find("ſ", "i", "s"), None);
+        assert_eq!(find("ß", "i", "SS"), None);
+        // A range between non-ASCII letters cannot be folded: refused, not run differently.
+        assert_eq!(JsRegex::new("[à-ÿ]", "i").unwrap_err().code, "S0304");
+        assert_eq!(find("[à-ÿ]", "", "é").as_deref(), Some("é"));
+        assert_eq!(find("[a-z]", "i", "Q").as_deref(), Some("Q"));
     }
 
     #[test]
