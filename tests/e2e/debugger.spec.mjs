@@ -1,6 +1,6 @@
 // Playground, part 2: the debugger — graph, stepping, virtual clock, inspector, cost.
 import { test, expect } from '@playwright/test';
-import { open, load, example, setEditor, runToEnd } from './helpers.mjs';
+import { open, load, example, setEditor, runToEnd, countingLoop } from './helpers.mjs';
 import { mkdirSync } from 'node:fs';
 
 // Screenshots for the README are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to
@@ -168,15 +168,7 @@ test('a Step adds history rows without redrawing the rows already in view', asyn
 test('keyboard: the history table selects events with the arrows, Page Up/Down, Home and End, scrolling to them', async ({ page }) => {
   const errors = await open(page);
   // 100 rounds of a Pass/Choice loop: 404 events, far more than the table shows at once.
-  await setEditor(page, 'definition', JSON.stringify({
-    StartAt: 'Inc',
-    States: {
-      Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
-      Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericLessThan: 100, Next: 'Inc' }], Default: 'Done' },
-      Done: { Type: 'Succeed' },
-    },
-  }));
-  await setEditor(page, 'input', '{"i": 0}');
+  await load(page, { definition: countingLoop(100), input: { i: 0 } });
   await runToEnd(page);
   await page.getByTestId('tab-history').click();
   const table = page.getByTestId('history');
@@ -321,21 +313,11 @@ test('a reload comes back to the same step of the same execution; after an edit 
 
 test('visit counts of four digits and more fit their badge', async ({ page }) => {
   const errors = await open(page);
-  await load(page, {
-    definition: {
-      StartAt: 'Count',
-      States: {
-        Count: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'More?' },
-        'More?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 1201, Next: 'Count' }], Default: 'Done' },
-        Done: { Type: 'Succeed' },
-      },
-    },
-    input: { n: 0 },
-  });
+  await load(page, { definition: countingLoop(1201), input: { i: 0 } });
   await runToEnd(page);
-  const badge = node(page, 'Count').locator('.visit-badge');
+  const badge = node(page, 'Inc').locator('.visit-badge');
   await expect(badge.locator('text')).toHaveText('1.2k');
-  await expect(node(page, 'Count')).toHaveAttribute('data-visits', '1201');
+  await expect(node(page, 'Inc')).toHaveAttribute('data-visits', '1201');
   const [text, pill] = await Promise.all([badge.locator('text').boundingBox(), badge.locator('rect').boundingBox()]);
   expect(text.x).toBeGreaterThanOrEqual(pill.x);
   expect(text.x + text.width).toBeLessThanOrEqual(pill.x + pill.width);
@@ -388,17 +370,7 @@ test('while playing the status says PLAYING with the step; paused, PAUSED', asyn
 
 test('the history table opens at its end and follows new events there; scrolled up, it stays put', async ({ page }) => {
   const errors = await open(page);
-  await load(page, {
-    definition: {
-      StartAt: 'Inc',
-      States: {
-        Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
-        Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericLessThan: 100, Next: 'Inc' }], Default: 'Done' },
-        Done: { Type: 'Succeed' },
-      },
-    },
-    input: { i: 0 },
-  });
+  await load(page, { definition: countingLoop(100), input: { i: 0 } });
   await runToEnd(page);
   await page.getByTestId('tab-history').click();
   const table = page.getByTestId('history');

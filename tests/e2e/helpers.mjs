@@ -88,3 +88,16 @@ export async function hoverText(page, editor, text) {
   if (!box) throw new Error(`${text} not found in the ${editor} editor`);
   await page.mouse.move(box.x, box.y);
 }
+
+/** A Pass/Choice loop that counts `$.i` (start it at 0) up to `rounds`: four events a round, and
+ *  `Inc` visited `rounds` times. */
+export function countingLoop(rounds) {
+  return {
+    StartAt: 'Inc',
+    States: {
+      Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
+      Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericLessThan: rounds, Next: 'Inc' }], Default: 'Done' },
+      Done: { Type: 'Succeed' },
+    },
+  };
+}
