@@ -94,6 +94,19 @@ test('opening an example can be undone', async ({ page }) => {
   expect(await editorText(page, 'input')).toBe('{"keep": "me"}');
 });
 
+test('an edit after opening an example ends the offer to undo it, so the edit cannot be lost', async ({ page }) => {
+  const errors = await open(page);
+  await setEditor(page, 'input', '{"mine": 1}');
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId('examples').locator('[data-example="hello-world"]').click();
+  await expect(page.getByTestId('undo')).toBeVisible();
+  await setEditor(page, 'input', '{"worked": "for an hour"}');
+  await expect(page.getByTestId('undo')).toHaveCount(0);
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  expect(await editorText(page, 'input')).toBe('{"worked": "for an hour"}');
+  expect(errors).toEqual([]);
+});
+
 test('the embed view shows the graph, stepping and inspector without the editors', async ({ page, baseURL }) => {
   await open(page);
   await page.getByTestId('open-examples').click();

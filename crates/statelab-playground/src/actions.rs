@@ -40,6 +40,22 @@ pub fn install(ctx: Ctx) {
             storage::save_position(fingerprint.zip(steps));
         });
     }
+    // Undo after opening an example brings the session from before it back, which would throw
+    // away anything done since: the first edit after the example ends the offer (and its notice).
+    Effect::new(move |opened: Option<Option<Session>>| -> Option<Session> {
+        if !ctx.show_undo.get() {
+            return None;
+        }
+        match opened.flatten() {
+            None => Some(ctx.session.get()),
+            Some(o) if ctx.session.with(|now| *now == o) => Some(o),
+            Some(_) => {
+                ctx.show_undo.set(false);
+                ctx.notice.set(None);
+                None
+            }
+        }
+    });
     let generation = StoredValue::new(0u64);
     Effect::new(move |prev: Option<(String, Option<String>)>| {
         let key = ctx.session.with(|s| (s.definition.clone(), s.settings.state_machine.clone()));
