@@ -120,6 +120,9 @@ test('the embed view shows the graph, stepping and inspector without the editors
   await expect(visitor.getByTestId('graph').locator('[data-state="LookupAddress"]')).toBeVisible();
   await expect(visitor.getByTestId('definition-editor')).toBeHidden();
   await expect(visitor.getByTestId('share')).toHaveCount(0);
+  // With no handle to resize it, the embed gives the graph more of the height (65%, not 55%).
+  const graphHeight = async (p) => (await p.getByTestId('graph').boundingBox()).height;
+  expect(await graphHeight(visitor)).toBeGreaterThan((await graphHeight(page)) * 1.1);
   await visitor.getByTestId('step').click();
   await visitor.getByTestId('tab-inspector').click();
   await expect(visitor.getByTestId('inspector')).toContainText('LookupCustomerInfo');

@@ -171,9 +171,12 @@ pub fn App() -> impl IntoView {
     crate::actions::install(ctx);
     // After the first render, so the page shows at once even if the replay is long.
     set_timeout(move || crate::actions::restore_position(ctx, position), std::time::Duration::ZERO);
-    let graph_share = RwSignal::new(splitter::clamp(
-        storage::load_graph_share().filter(|_| !embed).unwrap_or(splitter::DEFAULT_SHARE),
-    ));
+    let graph_share =
+        RwSignal::new(splitter::clamp(storage::load_graph_share().filter(|_| !embed).unwrap_or(if embed {
+            splitter::EMBED_SHARE
+        } else {
+            splitter::DEFAULT_SHARE
+        })));
     let notice = move || {
         ctx.notice.get().map(|n| {
             view! {

@@ -10,6 +10,9 @@ use crate::storage;
 
 /// The graph's share of the execution pane's height, percent: at first, and the bounds.
 pub const DEFAULT_SHARE: f64 = 55.0;
+/// The embed view's share, which has no handle: more for the graph, as there are no editors and
+/// the panel below mostly holds the output.
+pub const EMBED_SHARE: f64 = 65.0;
 const MIN_SHARE: f64 = 15.0;
 const MAX_SHARE: f64 = 85.0;
 /// How far one arrow key moves the handle, and one Page Up/Down.
