@@ -368,3 +368,16 @@ test('keyboard: the export menu opens with Down and its items follow the arrows,
   await expect(page.getByTestId('export')).toBeFocused();
   expect(errors).toEqual([]);
 });
+
+test('Ctrl+Enter in a setting being typed runs with what the field shows', async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('seed').fill('12345');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  // The run used the seed as typed: nothing was edited since it started.
+  await page.getByTestId('virtual-clock').click();
+  await expect(page.getByTestId('seed')).toHaveValue('12345');
+  await expect(page.getByTestId('stale')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

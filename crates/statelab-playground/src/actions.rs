@@ -84,39 +84,22 @@ fn install_shortcuts(ctx: Ctx) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let key = ev.key();
         let ctrl = ev.ctrl_key() || ev.meta_key();
-        let handled = match (key.as_str(), ctrl, ev.shift_key()) {
-            ("Enter", true, _) => {
-                run(ctx);
-                true
-            }
-            ("F10", false, false) => {
-                step(ctx);
-                true
-            }
-            ("F10", true, _) => {
-                step_over(ctx);
-                true
-            }
-            ("F10", false, true) => {
-                back(ctx);
-                true
-            }
-            ("F8", _, _) => {
-                run_to_breakpoint(ctx);
-                true
-            }
-            ("F9", _, _) => {
-                toggle_play(ctx);
-                true
-            }
-            ("Escape", _, _) if ctx.running.get_untracked() || ctx.playing.get_untracked() => {
-                stop(ctx);
-                true
-            }
-            _ => false,
+        let action: Option<fn(Ctx)> = match (key.as_str(), ctrl, ev.shift_key()) {
+            ("Enter", true, _) => Some(run),
+            ("F10", false, false) => Some(step),
+            ("F10", true, _) => Some(step_over),
+            ("F10", false, true) => Some(back),
+            ("F8", _, _) => Some(run_to_breakpoint),
+            ("F9", _, _) => Some(toggle_play),
+            ("Escape", _, _) if ctx.running.get_untracked() || ctx.playing.get_untracked() => Some(stop),
+            _ => None,
         };
-        if handled {
+        if let Some(action) = action {
             ev.prevent_default();
+            // A setting being typed applies when its field is left: leave it first, so the run
+            // uses what the field shows.
+            crate::focus::commit_field();
+            action(ctx);
         }
     });
     // The app lives as long as the page.

@@ -22,6 +22,15 @@ pub fn graph_node(name: &str) {
     first(&format!("[data-testid=graph-node][data-state={}]", css_string(name)));
 }
 
+/// Leaves the form field that has the focus, if one has it, which applies what was typed in it
+/// (the settings apply a value when their field is left).
+pub fn commit_field() {
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    if let Some(input) = active.and_then(|a| a.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        let _ = input.blur();
+    }
+}
+
 /// The state of the graph node that has the focus, if one has it.
 pub fn focused_graph_node() -> Option<String> {
     let active = web_sys::window()?.document()?.active_element()?;
