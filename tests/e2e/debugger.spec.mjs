@@ -388,3 +388,17 @@ test('the history table opens at its end and follows new events there; scrolled 
   await expect(row(1)).toBeInViewport();
   expect(errors).toEqual([]);
 });
+
+test('the cost projection says when what was typed is not a number of executions', async ({ page }) => {
+  const errors = await open(page);
+  await runToEnd(page);
+  await page.getByTestId('tab-cost').click();
+  await page.getByTestId('projection-executions').fill('1000');
+  const standard = await page.getByTestId('projection-standard').textContent();
+  await page.getByTestId('projection-executions').fill('1.5');
+  await expect(page.getByTestId('projection-note')).toContainText('the projection is for 1000');
+  await expect(page.getByTestId('projection-standard')).toHaveText(standard);
+  await page.getByTestId('projection-executions').fill('2000');
+  await expect(page.getByTestId('projection-note')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

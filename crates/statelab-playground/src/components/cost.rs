@@ -29,6 +29,8 @@ pub fn beyond_express_note(elapsed_ms: i64) -> String {
 pub fn CostPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let volume = RwSignal::new(100_000u64);
+    // Said when what was typed is not a number of executions (the projection keeps the last one).
+    let volume_note = RwSignal::new(None::<String>);
     let body = move || {
         ctx.dbg.with(|d| {
             let Some(d) = d.as_ref() else {
@@ -95,12 +97,23 @@ pub fn CostPanel() -> impl IntoView {
                             "At "
                             <input type="number" min="0" data-testid="projection-executions" prop:value=move || volume.get().to_string()
                                 on:input=move |ev| {
-                                    if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
-                                        volume.set(v);
+                                    let typed = event_target_value(&ev);
+                                    match typed.trim().parse::<u64>() {
+                                        Ok(v) => {
+                                            volume_note.set(None);
+                                            volume.set(v);
+                                        }
+                                        // Cleared to type another number: nothing to say yet.
+                                        Err(_) if typed.trim().is_empty() => {}
+                                        Err(_) => volume_note.set(Some(format!(
+                                            "Not a whole number of executions: the projection is for {}.",
+                                            volume.get_untracked()
+                                        ))),
                                     }
                                 }/>
                             " executions a month"
                         </label>
+                        {volume_note.get().map(|n| view! { <p class="warn small" data-testid="projection-note" role="status">{n}</p> })}
                         <p>"Standard: " <strong class="mono" data-testid="projection-standard">{format::usd(p.standard_usd)}</strong> " (after the free tier)"</p>
                         <p>"Express: " <strong class="mono" data-testid="projection-express">{if no_express { "n/a".to_string() } else { format::usd(p.express_usd) }}</strong></p>
                     </section>
