@@ -18,7 +18,7 @@ impl Debugger {
     pub fn start(p: Prepared) -> Result<Debugger, String> {
         Execution::start(p.machine, p.input, p.stubs, p.options)
             .map(|exec| Debugger { exec })
-            .map_err(|e| format!("The execution could not start: {}: {}", e.error, e.cause))
+            .map_err(|e| format!("{}: {}", e.error, e.cause))
     }
 
     /// One scheduler event.

@@ -21,6 +21,15 @@ fn step_budget(typed: &str, current: u64) -> (Option<u64>, Option<String>) {
     }
 }
 
+/// A note for a typed start time that is not a timestamp (it is kept as typed: the run says why
+/// it cannot start until it is one).
+fn start_time_note(typed: &str) -> Option<String> {
+    statelab::time::parse_millis(typed.trim()).is_none().then(|| {
+        "Not an RFC 3339 timestamp such as 2026-01-01T00:00:00Z: an execution cannot start until it is one."
+            .to_string()
+    })
+}
+
 /// What a typed seed becomes, as [`step_budget`].
 fn seed(typed: &str, current: i64) -> (Option<i64>, Option<String>) {
     match typed.trim().parse::<i64>() {
@@ -37,6 +46,7 @@ pub fn SettingsPanel() -> impl IntoView {
     // Said next to a field when what was typed was not taken as it was.
     let budget_note = RwSignal::new(None::<String>);
     let seed_note = RwSignal::new(None::<String>);
+    let start_note = RwSignal::new(None::<String>);
     let cases = move || {
         ctx.session.with(|s| {
             statelab::json::parse(&s.stubs)
@@ -74,8 +84,10 @@ pub fn SettingsPanel() -> impl IntoView {
                 <input type="text" data-testid="start-time" spellcheck="false" prop:value=move || s().start_time
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
+                        start_note.set(start_time_note(&v));
                         ctx.edit(|s| s.settings.start_time = v);
                     }/>
+                {move || start_note.get().map(|n| view! { <span class="field-note" data-testid="start-time-note" role="status">{n}</span> })}
             </label>
             <label>
                 <span>"Seed"</span>
@@ -150,5 +162,8 @@ mod tests {
         assert!(note.is_some_and(|n| n.contains("stays 100")));
         assert_eq!(seed("-7", 1), (Some(-7), None));
         assert!(seed("1.5", 1).1.is_some_and(|n| n.contains("stays 1")));
+        assert_eq!(start_time_note(" 2026-01-01T00:00:00Z "), None);
+        assert!(start_time_note("2026-13-01T00:00:00Z").is_some());
+        assert!(start_time_note("").is_some());
     }
 }
