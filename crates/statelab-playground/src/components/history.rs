@@ -131,6 +131,8 @@ pub fn HistoryPanel() -> impl IntoView {
     let row_view = move |r: Row| {
         let i = r.index;
         let failed = r.error.is_some();
+        // The whole name on hover: the column cuts long ones short.
+        let title = if r.thread.is_empty() { r.state.clone() } else { format!("{} {}", r.thread, r.state) };
         view! {
             <div class="h-row" class:selected=r.selected class:h-fail=failed
                 style=format!("top: {}px", i as f64 * ROW) data-testid="history-row" data-type=r.type_name role="row"
@@ -138,7 +140,7 @@ pub fn HistoryPanel() -> impl IntoView {
                 <span class="h-id mono">{r.id}</span>
                 <span class="h-time mono">{r.time}</span>
                 <span class="h-type">{r.type_name}</span>
-                <span class="h-state">
+                <span class="h-state" title=title>
                     {(!r.thread.is_empty()).then(|| view! { <span class="thread">{r.thread}</span> })}
                     {r.state}
                 </span>
