@@ -159,7 +159,10 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
             }
         }
     }
-    if jsonata {
+    // A Choice's Output and Assign come after its rules are tried (they belong to the matched
+    // rule, or to the state); every other state's expressions come first.
+    let is_choice = matches!(st.kind, Kind::Choice(_));
+    if jsonata && !is_choice {
         expression_sentences(visit, &mut out);
     }
     match &st.kind {
@@ -259,6 +262,9 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
             branches.len()
         )),
         Kind::Fail { .. } | Kind::Succeed | Kind::Map(_) => {}
+    }
+    if jsonata && is_choice {
+        expression_sentences(visit, &mut out);
     }
     // A Task's retries were told between its invocations, each after the one that failed.
     let told = if matches!(st.kind, Kind::Task(_)) { visit.invocations.len() } else { 0 };
@@ -419,7 +425,8 @@ mod tests {
         let e = run(
             r#"{"QueryLanguage": "JSONata", "StartAt": "C", "States": {
                 "C": {"Type": "Choice", "Choices": [
-                    {"Condition": "{% $states.input.n > 5 %}", "Next": "T"}], "Default": "T"},
+                    {"Condition": "{% $states.input.n > 5 %}", "Next": "T",
+                     "Output": {"n": "{% $states.input.n %}"}}], "Default": "T"},
                 "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                       "Arguments": {"n": "{% $states.input.n %}"}, "Assign": {"seen": "{% $states.result %}"},
                       "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}], "End": true},
@@ -429,7 +436,15 @@ mod tests {
         );
         let c = explain(&e, &e.visits()[0]).join("\n");
         assert!(c.contains("Rule #0: its Condition {% $states.input.n > 5 %} was true."), "{c}");
-        assert!(c.contains("So rule #0 matched and the execution went to 'T'."), "{c}");
+        assert!(
+            c.contains("So rule #0 matched and the execution went to 'T', with the rule's own Output"),
+            "{c}"
+        );
+        // The matched rule's Output is told after the rules were tried, not before.
+        let lines = explain(&e, &e.visits()[0]);
+        let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or(usize::MAX);
+        assert!(at("So rule #0 matched") < at("Choices[0]/Output/n"), "{lines:?}");
+        assert!(at("Choices[0]/Output/n") < lines.len(), "{lines:?}");
         let t = explain(&e, &e.visits()[1]).join("\n");
         assert!(t.contains("Arguments/n: {% $states.input.n %} gave 7."), "{t}");
         assert!(t.contains("Arguments built {\"n\":7}."), "{t}");
