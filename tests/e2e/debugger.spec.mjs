@@ -402,3 +402,30 @@ test('the cost projection says when what was typed is not a number of executions
   await expect(page.getByTestId('projection-note')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('keyboard: the timeline is one Tab stop; the arrows, Home and End move between its bars', async ({ page }) => {
+  const errors = await open(page);
+  await load(page, { definition: countingLoop(50), input: { i: 0 } });
+  await runToEnd(page);
+  await page.getByTestId('tab-timeline').click();
+  const bars = page.getByTestId('timeline').getByTestId('timeline-bar');
+  await expect(bars).toHaveCount(101);
+  // Only the latest visit's bar is in the Tab order.
+  await expect(page.getByTestId('timeline').locator('[data-testid="timeline-bar"][tabindex="0"]')).toHaveCount(1);
+  const stop = page.getByTestId('timeline').locator('[data-testid="timeline-bar"][tabindex="0"]');
+  await expect(stop).toHaveAttribute('data-state', 'Done');
+  await stop.focus();
+  const focused = () => page.evaluate(() => document.activeElement?.id);
+  await page.keyboard.press('Home');
+  expect(await focused()).toBe('tl-bar-0');
+  await page.keyboard.press('ArrowRight');
+  expect(await focused()).toBe('tl-bar-1');
+  await page.keyboard.press('End');
+  expect(await focused()).toBe('tl-bar-100');
+  // Enter goes to the visit, and the bar keeps the focus.
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('status')).toHaveText('PAUSED');
+  await expect.poll(focused).toBe('tl-bar-99');
+  expect(errors).toEqual([]);
+});

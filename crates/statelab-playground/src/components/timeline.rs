@@ -57,6 +57,14 @@ pub fn Timeline() -> impl IntoView {
                     }
                 }
             }
+            // One bar is a Tab stop (the selected visit's, else the latest); the arrows, Home and
+            // End move between the bars in time order, so a long run is not a thousand Tab presses.
+            let shown: std::rc::Rc<Vec<usize>> = std::rc::Rc::new(
+                (skip..visits.len())
+                    .filter(|&i| visits.get(i).is_some_and(|v| lanes.contains(&v.thread)))
+                    .collect(),
+            );
+            let stop = ctx.selected_visit.get_untracked().filter(|i| shown.contains(i)).or(shown.last().copied());
             // Widest bars first, so instant states at a bar's edge stay on top and clickable.
             let mut order: Vec<usize> = (skip..visits.len()).collect();
             let width_of = |v: &statelab::exec::Visit| v.exited_at.unwrap_or(exec.now()) - v.entered_at;
@@ -95,16 +103,24 @@ pub fn Timeline() -> impl IntoView {
                     let go = move || {
                         actions::goto_step(ctx, step);
                         ctx.selected_visit.set(Some(i));
+                        // Going there redraws the bars: this one keeps the focus.
+                        set_timeout(move || crate::focus::by_id(&bar_id(i)), std::time::Duration::ZERO);
                     };
                     let aria = format!("{title}: go to this visit");
+                    let shown = shown.clone();
+                    let at = shown.iter().position(|&s| s == i).unwrap_or(0);
                     Some(view! {
-                        <g class="tl-visit" data-testid="timeline-bar" data-state=name.clone() tabindex="0" role="button"
+                        <g class="tl-visit" data-testid="timeline-bar" data-state=name.clone() id=bar_id(i)
+                            tabindex=crate::keys::tab_index(stop == Some(i)) role="button"
                             aria-label=aria
                             on:click=move |_| go()
                             on:keydown=move |ev| {
                                 if crate::keys::presses(&ev.key()) {
                                     ev.prevent_default();
                                     go();
+                                } else if let Some(to) = crate::keys::moved(&ev.key(), at, shown.len()).and_then(|to| shown.get(to)) {
+                                    ev.prevent_default();
+                                    crate::focus::by_id(&bar_id(*to));
                                 }
                             }>
                             <title>{title}</title>
@@ -146,4 +162,9 @@ pub fn Timeline() -> impl IntoView {
         })
     };
     view! { <div class="timeline" data-testid="timeline">{body}</div> }
+}
+
+/// The element id of visit `i`'s bar.
+fn bar_id(i: usize) -> String {
+    format!("tl-bar-{i}")
 }
