@@ -381,3 +381,18 @@ test('Ctrl+Enter in a setting being typed runs with what the field shows', async
   await expect(page.getByTestId('stale')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('with the Express type, a callback Task is an error in the problems list, at its Resource', async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId('examples').locator('[data-example="callback"]').click();
+  const problem = page.locator('[data-testid="diagnostic"][data-code="EXPRESS_UNSUPPORTED"]');
+  await expect(problem).toHaveCount(0);
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('workflow-type').selectOption('EXPRESS');
+  await expect(problem.first()).toContainText('cannot run in an Express workflow');
+  await expect(problem.first()).toContainText('.waitForTaskToken');
+  await page.getByTestId('workflow-type').selectOption('STANDARD');
+  await expect(problem).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

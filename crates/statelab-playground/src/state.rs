@@ -188,6 +188,40 @@ pub fn unused_stubs(text: &str, settings: &Settings, machine: &Machine) -> Vec<T
         .collect()
 }
 
+/// With the Express workflow type chosen, the Tasks an Express workflow cannot run (`.sync`,
+/// `.waitForTaskToken`, Activities), each located at its `Resource`: the run would refuse to
+/// start, so the problems list says so first.
+pub fn express_problems(text: &str, settings: &Settings, machine: &Machine) -> Vec<TextProblem> {
+    if settings.workflow_type != WorkflowType::Express {
+        return Vec::new();
+    }
+    let conflicts = machine.express_conflicts(0);
+    if conflicts.is_empty() {
+        return Vec::new();
+    }
+    let doc = statelab::document::load(text).ok();
+    let embedded =
+        doc.as_ref().and_then(|d| statelab::document::select(d, settings.state_machine.as_deref()).ok());
+    conflicts
+        .into_iter()
+        .map(|(id, why)| {
+            let st = machine.state(id);
+            let span = doc
+                .as_ref()
+                .zip(embedded.as_ref())
+                .and_then(|(d, m)| m.locate(d, &format!("{}/Resource", st.pointer)))
+                .map(|n| n.value);
+            TextProblem {
+                message: format!(
+                    "State '{}' cannot run in an Express workflow: {why}. Choose the Standard workflow type in Settings, or use a request-response Task",
+                    st.name
+                ),
+                span,
+            }
+        })
+        .collect()
+}
+
 /// Run options from the settings.
 pub fn options(settings: &Settings) -> Result<Options, String> {
     let start = statelab::time::parse_millis(settings.start_time.trim()).ok_or_else(|| {
@@ -457,6 +491,19 @@ mod tests {
             let p = unused_stubs(&s.stubs, &s.settings, m);
             assert!(p.is_empty(), "{}: {p:?}", ex.id);
         }
+    }
+
+    #[test]
+    fn express_problems_name_and_locate_the_task() {
+        let text = "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\",\n  \"Resource\": \"arn:aws:states:::lambda:invoke.waitForTaskToken\", \"End\": true}}}";
+        let c = check(text, None);
+        let m = c.machine.as_ref().unwrap_or_else(|| panic!("{:?}", c.diagnostics));
+        assert!(express_problems(text, &Settings::default(), m).is_empty());
+        let express = Settings { workflow_type: WorkflowType::Express, ..Settings::default() };
+        let p = express_problems(text, &express, m);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.starts_with("State 'T' cannot run in an Express workflow"), "{}", p[0].message);
+        assert_eq!(p[0].span.map(|s| s.start.line), Some(2));
     }
 
     #[test]

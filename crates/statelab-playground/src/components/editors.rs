@@ -91,16 +91,31 @@ pub fn EditorPane() -> impl IntoView {
                 out.push(text_problem("stubs", &s.stubs, p));
             }
         });
+        let express = ctx.checked.with(|c| {
+            let Some(m) = c.machine.as_ref() else { return Vec::new() };
+            ctx.session.with(|s| state::express_problems(&s.definition, &s.settings, m))
+        });
+        if !express.is_empty() {
+            ctx.session.with(|s| {
+                out.extend(express.into_iter().map(|p| Problem {
+                    code: "EXPRESS_UNSUPPORTED".into(),
+                    ..text_problem("definition", &s.definition, p)
+                }))
+            });
+        }
         let unused = ctx.checked.with(|c| {
             let Some(m) = c.machine.as_ref() else { return Vec::new() };
             ctx.session.with(|s| state::unused_stubs(&s.stubs, &s.settings, m))
         });
-        let stubs = ctx.session.with(|s| s.stubs.clone());
-        out.extend(unused.into_iter().map(|p| Problem {
-            severity: "warning",
-            code: "UNUSED_STUB".into(),
-            ..text_problem("stubs", &stubs, p)
-        }));
+        if !unused.is_empty() {
+            ctx.session.with(|s| {
+                out.extend(unused.into_iter().map(|p| Problem {
+                    severity: "warning",
+                    code: "UNUSED_STUB".into(),
+                    ..text_problem("stubs", &s.stubs, p)
+                }))
+            });
+        }
         out
     });
     let def_diags = Signal::derive(move || problems.with(|p| to_editor(p, "definition")));
