@@ -429,3 +429,33 @@ test('keyboard: the timeline is one Tab stop; the arrows, Home and End move betw
   await expect.poll(focused).toBe('tl-bar-99');
   expect(errors).toEqual([]);
 });
+
+test('keyboard: the graph is one Tab stop; the arrows, Home and End move between states in reading order', async ({ page }) => {
+  const errors = await open(page);
+  await openExample(page, 'report-runner');
+  // Choosing the example gives the focus back to the Examples button first.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('open-examples');
+  const nodes = page.getByTestId('graph').getByTestId('graph-node');
+  const stops = page.getByTestId('graph').locator('[data-testid="graph-node"][tabindex="0"]');
+  await expect(stops).toHaveCount(1);
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-state'));
+  const top = (name) => node(page, name).boundingBox().then((b) => b.y);
+  await stops.focus();
+  const first = await focused();
+  await page.keyboard.press('ArrowDown');
+  const second = await focused();
+  expect(second).not.toBe(first);
+  expect(await top(second)).toBeGreaterThanOrEqual(await top(first));
+  await page.keyboard.press('End');
+  const last = await focused();
+  const ys = await nodes.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().y));
+  expect(await top(last)).toBeGreaterThanOrEqual(Math.max(...ys) - 1);
+  await page.keyboard.press('Home');
+  expect(await focused()).toBe(first);
+  // Enter opens the state; it becomes the graph's Tab stop.
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-panel')).toBeVisible();
+  await expect(stops).toHaveAttribute('data-state', second);
+  expect(errors).toEqual([]);
+});

@@ -267,11 +267,19 @@ pub fn Graph() -> impl IntoView {
         let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
         let breakpoints = ctx.session.with(|s| s.breakpoints.clone());
         let selected = ctx.selected_state.get();
+        // The graph is one Tab stop (the selected state, else the first in reading order); the
+        // arrows, Home and End move between the states in reading order (top to bottom, then
+        // left to right), so a big machine is not one Tab press a state.
+        let mut reading: Vec<(f64, f64, StateId)> = l.nodes.iter().map(|n| (n.y, n.x, n.state)).collect();
+        reading.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let reading: std::rc::Rc<Vec<StateId>> = std::rc::Rc::new(reading.into_iter().map(|r| r.2).collect());
+        let stop = selected.filter(|s| reading.contains(s)).or(reading.first().copied());
         let boxes = l
             .nodes
             .iter()
             .map(|n| {
                 let id: StateId = n.state;
+                let reading = reading.clone();
                 let (status, visits) = ov.as_ref().and_then(|(s, _)| s.get(id).copied()).unwrap_or((NodeStatus::Idle, 0));
                 let cost = ov.as_ref().and_then(|(_, c)| c.get(id).copied()).unwrap_or(0);
                 // The layout may belong to the previous machine for a frame: never index by id.
@@ -302,7 +310,7 @@ pub fn Graph() -> impl IntoView {
                 let (x, y, w, h) = (n.x, n.y, n.w, n.h);
                 view! {
                     <g class=cls style=heat_style data-state=name.clone() data-status=status.as_str() data-visits=visits.to_string()
-                        data-breakpoint=bp.to_string() data-testid="graph-node" tabindex="0" role="button"
+                        data-breakpoint=bp.to_string() data-testid="graph-node" tabindex=crate::keys::tab_index(stop == Some(id)) role="button"
                         aria-label=aria
                         on:click={
                             let name = name.clone();
@@ -317,6 +325,21 @@ pub fn Graph() -> impl IntoView {
                                 if crate::keys::presses(&ev.key()) {
                                     ev.prevent_default();
                                     select(id, name.clone());
+                                    return;
+                                }
+                                let key = match ev.key().as_str() {
+                                    "ArrowDown" => "ArrowRight".to_string(),
+                                    "ArrowUp" => "ArrowLeft".to_string(),
+                                    k => k.to_string(),
+                                };
+                                let at = reading.iter().position(|s| *s == id).unwrap_or(0);
+                                let Some(to) = crate::keys::moved(&key, at, reading.len()).and_then(|i| reading.get(i)) else { return };
+                                ev.prevent_default();
+                                let to = ctx.checked.with_untracked(|c| {
+                                    c.machine.as_ref().and_then(|m| m.states.get(*to)).map(|s| s.name.to_string())
+                                });
+                                if let Some(to) = to {
+                                    crate::focus::graph_node(&to);
                                 }
                             }
                         }>
