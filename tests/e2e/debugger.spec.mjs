@@ -459,3 +459,16 @@ test('keyboard: the graph is one Tab stop; the arrows, Home and End move between
   await expect(stops).toHaveAttribute('data-state', second);
   expect(errors).toEqual([]);
 });
+
+test('outside us-east-1 the cost panel says its Express prices are us-east-1\'s', async ({ page }) => {
+  const errors = await open(page);
+  await runToEnd(page);
+  await page.getByTestId('tab-cost').click();
+  await expect(page.getByTestId('express-region-note')).toHaveCount(0);
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('region').selectOption('sa-east-1');
+  await runToEnd(page);
+  await page.getByTestId('tab-cost').click();
+  await expect(page.getByTestId('express-region-note')).toContainText("us-east-1's Express prices");
+  expect(errors).toEqual([]);
+});

@@ -90,6 +90,12 @@ pub fn CostPanel() -> impl IntoView {
                             "Duration rounds up to 100 ms; memory is estimated as 50 MB + definition + payload × Map/Parallel steps = {:.2} MB, billed in 64 MB chunks.",
                             c.express_memory_mb
                         )}</p>
+                        {(c.region != "us-east-1").then(|| view! {
+                            <p class="muted" data-testid="express-region-note">{format!(
+                                "These are us-east-1's Express prices: the price table has no others, so {} may differ.",
+                                c.region
+                            )}</p>
+                        })}
                     </section>
                     <section class="card">
                         <h4>"Projection"</h4>
