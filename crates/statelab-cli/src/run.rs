@@ -91,9 +91,9 @@ fn trace(exec: &mut Execution, time: TimeFormat, style: Style, out: &mut impl Wr
     let transitions = report.billable_transitions;
     writeln!(
         out,
-        "{status} after {} virtual seconds, {transitions} billable transition{}",
+        "{status} after {} virtual seconds, {}",
         seconds(exec.elapsed_ms()),
-        if transitions == 1 { "" } else { "s" }
+        statelab::text::count(transitions, "billable transition")
     )?;
     if let Some(output) = &report.output {
         writeln!(out, "output: {}", output.to_json_pretty())?;

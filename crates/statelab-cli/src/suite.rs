@@ -10,8 +10,8 @@ use statelab::{json, Machine, Value};
 
 use crate::files::{self, diagnostic_line, Source};
 use crate::style::{terminal_safe, Colors, Style};
-use crate::validate::count;
 use crate::{exit, Failure};
+use statelab::text::count;
 
 #[derive(clap::Args, Debug)]
 pub struct TestArgs {

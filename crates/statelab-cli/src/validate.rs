@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use statelab::report::ValidationReport;
+use statelab::text::count;
 
 use crate::style::Colors;
 use crate::{exit, files, Failure, Format, ValidateArgs};
@@ -37,9 +38,4 @@ pub fn validate(args: &ValidateArgs, colors: Colors) -> Result<u8, Failure> {
     }
     out.flush()?;
     Ok(if checked.is_ok() { exit::OK } else { exit::FAILED })
-}
-
-/// `1 error`, `2 errors`.
-pub fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }

@@ -61,16 +61,8 @@ pub fn compact(n: u64) -> String {
     }
 }
 
-/// `1 key`, `2 keys`: a count with its noun, singular for one. (Every noun the UI counts takes an
-/// `s` in the plural.)
-pub fn count(n: impl Into<u64>, noun: &str) -> String {
-    let n = n.into();
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+/// `1 key`, `2 keys` (the library's wording, shared with the CLI).
+pub use statelab::text::count;
 
 /// Dollars, as the CLI shows them (about three significant digits), with the sign.
 pub fn usd(v: f64) -> String {

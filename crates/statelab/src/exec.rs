@@ -849,11 +849,10 @@ impl Execution {
                 let e = StatesError::new(
                     "Statelab.StepBudgetExhausted",
                     format!(
-                        "The execution was stopped after {} step{}, its step budget. Raise the budget (the \
+                        "The execution was stopped after {}, its step budget. Raise the budget (the \
                          playground's step budget option, or --max-steps on the command line) if the \
                          workflow really needs more.",
-                        self.options.max_steps,
-                        if self.options.max_steps == 1 { "" } else { "s" }
+                        crate::text::count(self.options.max_steps, "step")
                     ),
                 );
                 self.abort_all();

@@ -895,10 +895,9 @@ fn format(call: &Call, args: &[Value]) -> Result<Value, StatesError> {
         return Err(fail(
             f,
             format!(
-                "the template has {holes} placeholder{} '{{}}' but {} value{} {} given",
-                if holes == 1 { "" } else { "s" },
-                values.len(),
-                if values.len() == 1 { "" } else { "s" },
+                "the template has {} '{{}}' but {} {} given",
+                crate::text::count(holes, "placeholder"),
+                crate::text::count(values.len(), "value"),
                 if values.len() == 1 { "was" } else { "were" },
             ),
         ));

@@ -30,6 +30,7 @@ pub mod source;
 pub mod stubs;
 pub mod template;
 pub mod testing;
+pub mod text;
 pub mod time;
 pub mod value;
 pub mod yaml;
