@@ -205,16 +205,15 @@ pub fn express_problems(text: &str, settings: &Settings, machine: &Machine) -> V
     conflicts
         .into_iter()
         .map(|(id, why)| {
-            let st = machine.state(id);
             let span = doc
                 .as_ref()
                 .zip(embedded.as_ref())
-                .and_then(|(d, m)| m.locate(d, &format!("{}/Resource", st.pointer)))
+                .and_then(|(d, m)| m.locate(d, &format!("{}/Resource", machine.state(id).pointer)))
                 .map(|n| n.value);
             TextProblem {
                 message: format!(
-                    "State '{}' cannot run in an Express workflow: {why}. Choose the Standard workflow type in Settings, or use a request-response Task",
-                    st.name
+                    "{}. Choose the Standard workflow type in Settings, or use a request-response Task",
+                    machine.express_refusal(id, why)
                 ),
                 span,
             }

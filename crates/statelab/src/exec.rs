@@ -39,7 +39,7 @@ const INLINE_MAP_CONCURRENCY: usize = 40;
 /// Distributed Map child concurrency when `MaxConcurrency` is 0 or absent.
 const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
 /// Express workflows stop after five minutes.
-const EXPRESS_MAX_SECONDS: f64 = 300.0;
+pub const EXPRESS_MAX_SECONDS: f64 = 300.0;
 /// Variables an Assign block sets, in order.
 type Assigned = Vec<(Rc<str>, Value)>;
 
@@ -609,9 +609,8 @@ impl Execution {
                 return Err(StatesError::new(
                     "InvalidDefinition",
                     format!(
-                        "State '{}' cannot run in an Express workflow: {}. Run the workflow as STANDARD, or use a request-response Task",
-                        machine.state(id).name,
-                        why
+                        "{}. Run the workflow as STANDARD, or use a request-response Task",
+                        machine.express_refusal(id, why)
                     ),
                 ));
             }

@@ -84,6 +84,12 @@ impl Machine {
         closest_name(name, self.states.iter().map(|s| &*s.name))
     }
 
+    /// Why state `id` cannot run in an Express workflow, `why` being [`express_unsupported`]'s
+    /// answer: the first sentence of every message that says so.
+    pub fn express_refusal(&self, id: StateId, why: &str) -> String {
+        format!("State '{}' cannot run in an Express workflow: {why}", self.state(id).name)
+    }
+
     /// The Tasks an Express workflow running `scope` could not run, with why (see
     /// [`express_unsupported`]), outer scopes first: the scope's own Tasks and those of its
     /// Parallel branches and inline Map iterations. A Distributed Map's children are workflows

@@ -6,14 +6,10 @@ use leptos::prelude::*;
 use crate::app::Ctx;
 use crate::format;
 
-/// The longest an Express workflow may run (the library's limit, which times an Express
-/// execution out after it).
-const EXPRESS_MAX_MS: i64 = 300_000;
-
-/// `true` when an execution that took `elapsed_ms` could not have run as an Express workflow, so
-/// its Express price means nothing.
+/// `true` when an execution that took `elapsed_ms` could not have run as an Express workflow (the
+/// library times one out after `EXPRESS_MAX_SECONDS`), so its Express price means nothing.
 pub fn beyond_express(elapsed_ms: i64) -> bool {
-    elapsed_ms > EXPRESS_MAX_MS
+    elapsed_ms as f64 > statelab::exec::EXPRESS_MAX_SECONDS * 1000.0
 }
 
 /// Why the Express figures are not shown for an execution that took `elapsed_ms`.
