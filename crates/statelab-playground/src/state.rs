@@ -7,7 +7,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use statelab::exec::{Options, Unstubbed, WorkflowType};
 use statelab::machine::{Kind, Machine};
-use statelab::source::Span;
+use statelab::source::{SourceMap, Span};
 use statelab::stubs::Stubs;
 use statelab::{Checked, Value};
 
@@ -157,35 +157,45 @@ pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
 
 /// The stubs parsed (either format), or why not, located in the stubs text.
 pub fn parse_stubs(text: &str, settings: &Settings) -> Result<Stubs, TextProblem> {
+    parse_stubs_located(text, settings).map(|(stubs, _)| stubs)
+}
+
+/// The stubs parsed, with the map of their text (none for an empty one), or why not.
+fn parse_stubs_located(text: &str, settings: &Settings) -> Result<(Stubs, Option<SourceMap>), TextProblem> {
     if text.trim().is_empty() {
-        return Ok(Stubs::empty());
+        return Ok((Stubs::empty(), None));
     }
     let (value, map) = statelab::json::parse_with_map(text).map_err(|e| TextProblem {
         message: format!("Stubs are not valid JSON: {}", e.message),
         span: Some(Span { start: e.pos, end: e.pos }),
     })?;
-    Stubs::parse(&value, settings.state_machine.as_deref(), settings.mock_test_case.as_deref()).map_err(|e| {
-        TextProblem {
-            message: format!("Stubs: {}", e.message),
-            span: map.locate(&e.pointer).map(|n| n.key.unwrap_or(n.value)),
-        }
-    })
+    let stubs = Stubs::parse(&value, settings.state_machine.as_deref(), settings.mock_test_case.as_deref())
+        .map_err(|e| TextProblem {
+        message: format!("Stubs: {}", e.message),
+        span: map.locate(&e.pointer).map(|n| n.key.unwrap_or(n.value)),
+    })?;
+    Ok((stubs, Some(map)))
 }
 
-/// Stubs a run of `machine` will never use (a key naming no state, a response for a state that
-/// is not a Task), each located at its key in the stubs text when it is there. None while the
-/// stubs do not parse (that is their error to show).
-pub fn unused_stubs(text: &str, settings: &Settings, machine: &Machine) -> Vec<TextProblem> {
-    let Ok(stubs) = parse_stubs(text, settings) else { return Vec::new() };
-    let map = statelab::json::parse_with_map(text).ok().map(|(_, map)| map);
-    statelab::stubs::unused_stubs(machine, &stubs)
+/// The stubs' problems: why they cannot be used (`Err`), or else (with a machine) the stubs a run
+/// of it will never use (a key naming no state, a response for a state that is not a Task), each
+/// located at its key when it is there. The text is parsed once for both.
+pub fn stub_problems(
+    text: &str,
+    settings: &Settings,
+    machine: Option<&Machine>,
+) -> Result<Vec<TextProblem>, TextProblem> {
+    let (stubs, map) = parse_stubs_located(text, settings)?;
+    let Some(machine) = machine else { return Ok(Vec::new()) };
+    Ok(statelab::stubs::unused_stubs(machine, &stubs)
         .into_iter()
         .map(|(key, message)| {
-            let pointer = format!("/{}", key.replace('~', "~0").replace('/', "~1"));
+            let mut pointer = String::new();
+            statelab::source::push_token(&mut pointer, &key);
             let span = map.as_ref().and_then(|m| m.locate(&pointer)).map(|n| n.key.unwrap_or(n.value));
             TextProblem { message, span }
         })
-        .collect()
+        .collect())
 }
 
 /// With the Express workflow type chosen, the Tasks an Express workflow cannot run (`.sync`,
@@ -474,20 +484,20 @@ mod tests {
         let c = statelab::check(DEFAULT_DEFINITION, None);
         let m = c.machine.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
         let text = "{\n  \"HelloWrold\": {\"Return\": 1}\n}";
-        let p = unused_stubs(text, &Settings::default(), &m);
+        let p = stub_problems(text, &Settings::default(), Some(&m)).unwrap_or_default();
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.contains("No state is named 'HelloWrold'"), "{}", p[0].message);
         let span = p[0].span.unwrap();
         assert_eq!((span.start.line, span.start.column), (2, 3));
         // Stubs that do not parse have their own error; nothing more is said.
-        assert!(unused_stubs("{", &Settings::default(), &m).is_empty());
-        assert!(unused_stubs(DEFAULT_STUBS, &Settings::default(), &m).is_empty());
+        assert!(stub_problems("{", &Settings::default(), Some(&m)).is_err());
+        assert_eq!(stub_problems(DEFAULT_STUBS, &Settings::default(), Some(&m)).map(|p| p.len()), Ok(0));
         // Every example's stubs are all used.
         for ex in crate::gallery::examples() {
             let s = &ex.session;
             let c = check(&s.definition, s.settings.state_machine.as_deref());
             let Some(m) = c.machine.as_ref() else { continue };
-            let p = unused_stubs(&s.stubs, &s.settings, m);
+            let p = stub_problems(&s.stubs, &s.settings, Some(m)).unwrap_or_default();
             assert!(p.is_empty(), "{}: {p:?}", ex.id);
         }
     }

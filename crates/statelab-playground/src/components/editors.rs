@@ -82,41 +82,32 @@ pub fn EditorPane() -> impl IntoView {
     let stubs = Signal::derive(move || ctx.session.with(|s| s.stubs.clone()));
     // Problems of all three texts, recomputed when any changes.
     let problems = Memo::new(move |_| {
-        let mut out = ctx.checked.with(|c| ctx.session.with(|s| definition_problems(&s.definition, c)));
-        ctx.session.with(|s| {
-            if let Err(p) = state::parse_input(&s.input) {
-                out.push(text_problem("input", &s.input, p));
-            }
-            if let Err(p) = state::parse_stubs(&s.stubs, &s.settings) {
-                out.push(text_problem("stubs", &s.stubs, p));
-            }
-        });
-        let express = ctx.checked.with(|c| {
-            let Some(m) = c.machine.as_ref() else { return Vec::new() };
-            ctx.session.with(|s| state::express_problems(&s.definition, &s.settings, m))
-        });
-        if !express.is_empty() {
+        ctx.checked.with(|c| {
             ctx.session.with(|s| {
-                out.extend(express.into_iter().map(|p| Problem {
-                    code: "EXPRESS_UNSUPPORTED".into(),
-                    ..text_problem("definition", &s.definition, p)
-                }))
-            });
-        }
-        let unused = ctx.checked.with(|c| {
-            let Some(m) = c.machine.as_ref() else { return Vec::new() };
-            ctx.session.with(|s| state::unused_stubs(&s.stubs, &s.settings, m))
-        });
-        if !unused.is_empty() {
-            ctx.session.with(|s| {
-                out.extend(unused.into_iter().map(|p| Problem {
-                    severity: "warning",
-                    code: "UNUSED_STUB".into(),
-                    ..text_problem("stubs", &s.stubs, p)
-                }))
-            });
-        }
-        out
+                let mut out = definition_problems(&s.definition, c);
+                if let Err(p) = state::parse_input(&s.input) {
+                    out.push(text_problem("input", &s.input, p));
+                }
+                let machine = c.machine.as_deref();
+                if let Some(m) = machine {
+                    out.extend(state::express_problems(&s.definition, &s.settings, m).into_iter().map(|p| {
+                        Problem {
+                            code: "EXPRESS_UNSUPPORTED".into(),
+                            ..text_problem("definition", &s.definition, p)
+                        }
+                    }));
+                }
+                match state::stub_problems(&s.stubs, &s.settings, machine) {
+                    Err(p) => out.push(text_problem("stubs", &s.stubs, p)),
+                    Ok(unused) => out.extend(unused.into_iter().map(|p| Problem {
+                        severity: "warning",
+                        code: "UNUSED_STUB".into(),
+                        ..text_problem("stubs", &s.stubs, p)
+                    })),
+                }
+                out
+            })
+        })
     });
     let def_diags = Signal::derive(move || problems.with(|p| to_editor(p, "definition")));
     let input_diags = Signal::derive(move || problems.with(|p| to_editor(p, "input")));
