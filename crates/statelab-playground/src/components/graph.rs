@@ -250,12 +250,6 @@ pub fn Graph() -> impl IntoView {
         }
         .into_any()
     };
-    // Selecting redraws the nodes (the selected one is marked), which drops the focus of the one
-    // that had it: it is given back, so the keyboard stays where it was.
-    let select = move |id: StateId, name: String| {
-        ctx.selected_state.set(Some(id));
-        set_timeout(move || crate::focus::graph_node(&name), std::time::Duration::ZERO);
-    };
     let nodes = move || {
         let Some(l) = layout.get() else { return ().into_any() };
         // Any redraw (a step, a new layout, a selection) replaces the node that has the focus:
@@ -267,26 +261,33 @@ pub fn Graph() -> impl IntoView {
         let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
         let breakpoints = ctx.session.with(|s| s.breakpoints.clone());
         let selected = ctx.selected_state.get();
+        // Each node with its state's name. The layout may belong to the previous machine for a
+        // frame: never index by id.
+        let named: Vec<(&layout::NodeBox, String)> = ctx.checked.with(|c| {
+            l.nodes
+                .iter()
+                .map(|n| {
+                    let name =
+                        c.machine.as_ref().and_then(|m| m.states.get(n.state)).map(|s| s.name.to_string());
+                    (n, name.unwrap_or_else(|| n.label.clone()))
+                })
+                .collect()
+        });
         // The graph is one Tab stop (the selected state, else the first in reading order); the
         // arrows, Home and End move between the states in reading order (top to bottom, then
         // left to right), so a big machine is not one Tab press a state.
-        let mut reading: Vec<(f64, f64, StateId)> = l.nodes.iter().map(|n| (n.y, n.x, n.state)).collect();
-        reading.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let reading: std::rc::Rc<Vec<StateId>> = std::rc::Rc::new(reading.into_iter().map(|r| r.2).collect());
-        let stop = selected.filter(|s| reading.contains(s)).or(reading.first().copied());
-        let boxes = l
-            .nodes
-            .iter()
-            .map(|n| {
+        let mut reading: Vec<&(&layout::NodeBox, String)> = named.iter().collect();
+        reading.sort_by(|a, b| a.0.y.total_cmp(&b.0.y).then(a.0.x.total_cmp(&b.0.x)));
+        let reading: std::rc::Rc<Vec<(StateId, String)>> =
+            std::rc::Rc::new(reading.into_iter().map(|(n, name)| (n.state, name.clone())).collect());
+        let stop = selected.filter(|s| reading.iter().any(|r| r.0 == *s)).or(reading.first().map(|r| r.0));
+        let boxes = named
+            .into_iter()
+            .map(|(n, name)| {
                 let id: StateId = n.state;
                 let reading = reading.clone();
                 let (status, visits) = ov.as_ref().and_then(|(s, _)| s.get(id).copied()).unwrap_or((NodeStatus::Idle, 0));
                 let cost = ov.as_ref().and_then(|(_, c)| c.get(id).copied()).unwrap_or(0);
-                // The layout may belong to the previous machine for a frame: never index by id.
-                let name = ctx
-                    .checked
-                    .with(|c| c.machine.as_ref().and_then(|m| m.states.get(id)).map(|s| s.name.to_string()))
-                    .unwrap_or_else(|| n.label.clone());
                 let bp = breakpoints.contains(&name);
                 let heat_style = if heat.get() && cost > 0 {
                     format!("--heat: {:.2}", cost as f64 / max_cost as f64)
@@ -312,35 +313,23 @@ pub fn Graph() -> impl IntoView {
                     <g class=cls style=heat_style data-state=name.clone() data-status=status.as_str() data-visits=visits.to_string()
                         data-breakpoint=bp.to_string() data-testid="graph-node" tabindex=crate::keys::tab_index(stop == Some(id)) role="button"
                         aria-label=aria
-                        on:click={
-                            let name = name.clone();
-                            move |ev| {
-                                ev.stop_propagation();
-                                select(id, name.clone());
-                            }
+                        // Selecting redraws the nodes; the redraw gives the focus back (above).
+                        on:click=move |ev| {
+                            ev.stop_propagation();
+                            ctx.selected_state.set(Some(id));
                         }
-                        on:keydown={
-                            let name = name.clone();
-                            move |ev| {
-                                if crate::keys::presses(&ev.key()) {
-                                    ev.prevent_default();
-                                    select(id, name.clone());
-                                    return;
-                                }
-                                let key = match ev.key().as_str() {
-                                    "ArrowDown" => "ArrowRight".to_string(),
-                                    "ArrowUp" => "ArrowLeft".to_string(),
-                                    k => k.to_string(),
-                                };
-                                let at = reading.iter().position(|s| *s == id).unwrap_or(0);
-                                let Some(to) = crate::keys::moved(&key, at, reading.len()).and_then(|i| reading.get(i)) else { return };
+                        on:keydown=move |ev| {
+                            let key = ev.key();
+                            if crate::keys::presses(&key) {
                                 ev.prevent_default();
-                                let to = ctx.checked.with_untracked(|c| {
-                                    c.machine.as_ref().and_then(|m| m.states.get(*to)).map(|s| s.name.to_string())
-                                });
-                                if let Some(to) = to {
-                                    crate::focus::graph_node(&to);
-                                }
+                                ctx.selected_state.set(Some(id));
+                                return;
+                            }
+                            let (at, n) = (reading.iter().position(|r| r.0 == id).unwrap_or(0), reading.len());
+                            let to = crate::keys::moved(&key, at, n).or_else(|| crate::keys::moved_in_menu(&key, at, n));
+                            if let Some((_, to)) = to.and_then(|i| reading.get(i)) {
+                                ev.prevent_default();
+                                crate::focus::graph_node(to);
                             }
                         }>
                         <title>{title}</title>
