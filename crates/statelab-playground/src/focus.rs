@@ -31,6 +31,12 @@ pub fn commit_field() {
     }
 }
 
+/// The id of the element that has the focus, if it has one.
+pub fn focused_id() -> Option<String> {
+    let id = web_sys::window()?.document()?.active_element()?.id();
+    (!id.is_empty()).then_some(id)
+}
+
 /// The state of the graph node that has the focus, if one has it.
 pub fn focused_graph_node() -> Option<String> {
     let active = web_sys::window()?.document()?.active_element()?;

@@ -20,6 +20,11 @@ const MAX_LANES: usize = 60;
 pub fn Timeline() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let body = move || {
+        // Any redraw (a step, going to a visit) replaces the bar that has the focus: the new one
+        // for the same visit takes it.
+        if let Some(id) = crate::focus::focused_id().filter(|id| id.starts_with(BAR_ID)) {
+            set_timeout(move || crate::focus::by_id(&id), std::time::Duration::ZERO);
+        }
         ctx.dbg.with(|d| {
             let Some(d) = d.as_ref() else {
                 return view! { <p class="muted">"Run or step to see the execution on its virtual clock."</p> }.into_any();
@@ -103,8 +108,6 @@ pub fn Timeline() -> impl IntoView {
                     let go = move || {
                         actions::goto_step(ctx, step);
                         ctx.selected_visit.set(Some(i));
-                        // Going there redraws the bars: this one keeps the focus.
-                        set_timeout(move || crate::focus::by_id(&bar_id(i)), std::time::Duration::ZERO);
                     };
                     let aria = format!("{title}: go to this visit");
                     let shown = shown.clone();
@@ -164,7 +167,10 @@ pub fn Timeline() -> impl IntoView {
     view! { <div class="timeline" data-testid="timeline">{body}</div> }
 }
 
+/// The start of a bar's element id.
+const BAR_ID: &str = "tl-bar-";
+
 /// The element id of visit `i`'s bar.
 fn bar_id(i: usize) -> String {
-    format!("tl-bar-{i}")
+    format!("{BAR_ID}{i}")
 }
