@@ -33,8 +33,12 @@ pub fn install(ctx: Ctx) {
             ctx.save_failed.set(!ok);
         });
         // How far the debugger is, so a reload comes back to the same step (runs are
-        // deterministic: replaying the session's execution to it gives the same state).
+        // deterministic: replaying the session's execution to it gives the same state). Not
+        // during a Run, whose every slice would hash the session and write storage: once it ends.
         Effect::new(move |_| {
+            if ctx.running.get() {
+                return;
+            }
             let steps = ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.step_count()));
             let fingerprint = ctx.dbg_source.with_value(|s| s.as_ref().map(Session::run_fingerprint));
             storage::save_position(fingerprint.zip(steps));
