@@ -38,6 +38,16 @@ fn seed(typed: &str, current: i64) -> (Option<i64>, Option<String>) {
     }
 }
 
+/// Shows the value kept in the field an `ev` changed, instead of what was typed there.
+fn show_kept(ev: &leptos::ev::Event, kept: impl std::fmt::Display) {
+    event_target::<web_sys::HtmlInputElement>(ev).set_value(&kept.to_string());
+}
+
+/// The note beside a field, while there is one.
+fn field_note(note: RwSignal<Option<String>>, testid: &'static str) -> impl IntoView {
+    move || note.get().map(|n| view! { <span class="field-note" data-testid=testid role="status">{n}</span> })
+}
+
 /// The settings panel.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
@@ -87,22 +97,20 @@ pub fn SettingsPanel() -> impl IntoView {
                         start_note.set(start_time_note(&v));
                         ctx.edit(|s| s.settings.start_time = v);
                     }/>
-                {move || start_note.get().map(|n| view! { <span class="field-note" data-testid="start-time-note" role="status">{n}</span> })}
+                {field_note(start_note, "start-time-note")}
             </label>
             <label>
                 <span>"Seed"</span>
                 <input type="number" data-testid="seed" prop:value=move || s().seed.to_string()
                     on:change=move |ev| {
                         let (v, note) = seed(&event_target_value(&ev), s().seed);
-                        if let Some(v) = v {
-                            ctx.edit(|s| s.settings.seed = v);
-                        } else {
-                            // Show the seed kept, not what was typed.
-                            ctx.session.update(|_| {});
+                        match v {
+                            Some(v) => ctx.edit(|s| s.settings.seed = v),
+                            None => show_kept(&ev, s().seed),
                         }
                         seed_note.set(note);
                     }/>
-                {move || seed_note.get().map(|n| view! { <span class="field-note" data-testid="seed-note" role="status">{n}</span> })}
+                {field_note(seed_note, "seed-note")}
             </label>
             <label>
                 <span>"Step budget"</span>
@@ -111,12 +119,11 @@ pub fn SettingsPanel() -> impl IntoView {
                         let (v, note) = step_budget(&event_target_value(&ev), s().max_steps);
                         match v {
                             Some(v) => ctx.edit(|s| s.settings.max_steps = v),
-                            // Show the budget kept, not what was typed.
-                            None => ctx.session.update(|_| {}),
+                            None => show_kept(&ev, s().max_steps),
                         }
                         budget_note.set(note);
                     }/>
-                {move || budget_note.get().map(|n| view! { <span class="field-note" data-testid="max-steps-note" role="status">{n}</span> })}
+                {field_note(budget_note, "max-steps-note")}
             </label>
             <label class="check">
                 <input type="checkbox" data-testid="strict-stubs" prop:checked=move || s().strict_stubs
