@@ -41,8 +41,8 @@ pub fn Summary() -> impl IntoView {
         format!("status status-{kind}")
     };
     // The date and the time since the start; a narrow window shows only the latter (the whole is
-    // in the tooltip).
-    let clock = move || {
+    // in the tooltip). Worked out once per change, for its three uses.
+    let clock = Memo::new(move |_| {
         ctx.dbg.with(|d| match d {
             Some(d) => (
                 format!("{} · ", format::clock(d.exec.now())),
@@ -50,7 +50,7 @@ pub fn Summary() -> impl IntoView {
             ),
             None => (String::new(), "—".to_string()),
         })
-    };
+    });
     let cost = move || ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.cost()));
     let elapsed = move || ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.elapsed_ms()));
     // What is shown comes from an execution of an earlier session: say so, until the next start.
@@ -73,8 +73,8 @@ pub fn Summary() -> impl IntoView {
             </div>
             <div class="summary-item">
                 <span class="label">"Virtual clock"</span>
-                <span class="value mono" data-testid="virtual-clock" title=move || { let (date, since) = clock(); format!("{date}{since}") }>
-                    <span class="clock-date">{move || clock().0}</span>{move || clock().1}
+                <span class="value mono" data-testid="virtual-clock" title=move || clock.with(|(date, since)| format!("{date}{since}"))>
+                    <span class="clock-date">{move || clock.with(|c| c.0.clone())}</span>{move || clock.with(|c| c.1.clone())}
                 </span>
             </div>
             <div class="summary-item">
