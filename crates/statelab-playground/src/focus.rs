@@ -31,6 +31,18 @@ pub fn commit_field() {
     }
 }
 
+/// Whether the focus is nowhere in particular (on the page itself): what a redraw that removed
+/// the focused element leaves. A restore checks it first, so it never takes the focus back
+/// from where the user has moved it since.
+pub fn lost() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
+    match (doc.active_element(), doc.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *body.as_ref(),
+        (Some(_), None) => false,
+    }
+}
+
 /// The id of the element that has the focus, if it has one.
 pub fn focused_id() -> Option<String> {
     let id = web_sys::window()?.document()?.active_element()?.id();

@@ -255,7 +255,14 @@ pub fn Graph() -> impl IntoView {
         // Any redraw (a step, a new layout, a selection) replaces the node that has the focus:
         // the new one for the same state takes it.
         if let Some(name) = crate::focus::focused_graph_node() {
-            set_timeout(move || crate::focus::graph_node(&name), std::time::Duration::ZERO);
+            set_timeout(
+                move || {
+                    if crate::focus::lost() {
+                        crate::focus::graph_node(&name);
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         }
         let ov = overlay.get();
         let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
