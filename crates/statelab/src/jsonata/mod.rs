@@ -281,15 +281,23 @@ fn number_value(n: Number) -> Value {
             if f.is_infinite() {
                 return Value::string(if f > 0.0 { "Infinity" } else { "-Infinity" });
             }
-            // Integral doubles print as integers while they are exact (below 2^53); beyond,
-            // they stay doubles, as AWS prints them.
-            if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
-                Value::int(f as i64)
-            } else {
-                Value::Number(Number::Float(f))
-            }
+            js_integer(f).map_or(Value::Number(Number::Float(f)), Value::int)
         }
     }
+}
+
+/// An integral double as the integer JavaScript writes for it, when that fits in `i64`: exact
+/// below 2^53; beyond, the shortest digits that read back as the same double, padded with
+/// zeros (2^60 is written 1152921504606847000, not 1152921504606846976), so that the JSON text
+/// is what jsonata-js gives and reads back as the same double. Larger ones stay doubles.
+fn js_integer(f: f64) -> Option<i64> {
+    if f.fract() != 0.0 {
+        return None;
+    }
+    if f.abs() < 9_007_199_254_740_992.0 {
+        return Some(f as i64);
+    }
+    stringify::js_number(f).parse().ok()
 }
 
 /// Input numbers normalised the same way (`1.0` in the input is `1` out); `None` if unchanged.
@@ -298,9 +306,7 @@ fn normalize(v: &Value, level: usize) -> Result<Option<Value>, JsonataError> {
         return Err(JsonataError::depth());
     }
     match v {
-        Value::Number(Number::Float(f)) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
-            Ok(Some(Value::int(*f as i64)))
-        }
+        Value::Number(Number::Float(f)) => Ok(js_integer(*f).map(Value::int)),
         Value::Array(_) => {
             let items = v.as_array().unwrap_or(&[]);
             let mut changed: Option<Vec<Value>> = None;

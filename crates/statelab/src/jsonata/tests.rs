@@ -353,3 +353,24 @@ fn huge_numbers_in_pictures_and_dates() {
         }
     }
 }
+
+#[test]
+fn integral_doubles_are_written_as_javascript_writes_them() {
+    // What jsonata-js gives, through JSON.stringify (`String(x)` in Node for each).
+    let text = |expr: &str| eval(expr, Value::Null).unwrap().map(|v| v.to_json());
+    assert_eq!(text("2.5 * 4").as_deref(), Some("10"));
+    assert_eq!(text("$power(2, 53)").as_deref(), Some("9007199254740992"));
+    assert_eq!(text("$power(2, 60)").as_deref(), Some("1152921504606847000"));
+    assert_eq!(text("123456789012345678").as_deref(), Some("123456789012345680"));
+    assert_eq!(text("-$power(2, 62)").as_deref(), Some("-4611686018427388000"));
+    assert_eq!(text("2.5").as_deref(), Some("2.5"));
+    // Past i64 they stay doubles (JavaScript would write 10000000000000000000).
+    assert_eq!(text("1e19").as_deref(), Some("1e19"));
+    // Whatever the text, it reads back as the same double.
+    for (expr, f) in
+        [("$power(2, 60)", 2f64.powi(60)), ("123456789012345678", 123456789012345678.0), ("9.1e18", 9.1e18)]
+    {
+        let back = eval(expr, Value::Null).unwrap().and_then(|v| v.as_f64());
+        assert_eq!(back, Some(f), "{expr}");
+    }
+}
