@@ -5,7 +5,7 @@ use std::io::Read;
 use std::rc::Rc;
 
 use statelab::document::{self, Kind};
-use statelab::source::{push_token, Pos};
+use statelab::source::Pos;
 use statelab::stubs::{is_mock_config, mock_test_cases, unused_stubs};
 use statelab::{Checked, Diagnostic, Machine, Severity, Stubs, Value};
 
@@ -182,37 +182,16 @@ pub fn stubs(
         eprintln!("{line}");
         Failure::Reported(exit::UNUSABLE)
     })?;
-    // Where the stubs' keys are: the top level, or the test case of a MockConfigFile.
-    let keys_at = if mock {
-        cases
-            .iter()
-            .find(|(m, c)| machine.is_none_or(|n| n == m) && args.test_case.as_deref().is_none_or(|t| t == c))
-            .map(|(m, c)| pointer(&["StateMachines", m, "TestCases", c]))
-    } else {
-        Some(String::new())
-    };
-    for (key, message) in unused_stubs(machine_def, &stubs) {
-        let at = keys_at.as_ref().map(|p| format!("{p}{}", pointer(&[&key])));
-        let pos = at.as_deref().and_then(|p| doc.map.locate(p)).map(|n| n.key.unwrap_or(n.value).start);
+    for (at, message) in unused_stubs(machine_def, &stubs) {
+        let pos = doc.map.locate(&at).map(|n| n.key.unwrap_or(n.value).start);
         let mut line = format!(
             "{}: {}: {}",
             place(&source.name, pos),
             style.warning("warning"),
             terminal_safe(&message)
         );
-        if let Some(at) = at {
-            line.push_str(&format!(" (at {})", terminal_safe(&at)));
-        }
+        line.push_str(&format!(" (at {})", terminal_safe(&at)));
         eprintln!("{line}");
     }
     Ok(stubs)
-}
-
-/// A JSON Pointer of these tokens.
-fn pointer(tokens: &[&str]) -> String {
-    let mut p = String::new();
-    for t in tokens {
-        push_token(&mut p, t);
-    }
-    p
 }

@@ -189,9 +189,7 @@ pub fn stub_problems(
     let Some(machine) = machine else { return Ok(Vec::new()) };
     Ok(statelab::stubs::unused_stubs(machine, &stubs)
         .into_iter()
-        .map(|(key, message)| {
-            let mut pointer = String::new();
-            statelab::source::push_token(&mut pointer, &key);
+        .map(|(pointer, message)| {
             let span = map.as_ref().and_then(|m| m.locate(&pointer)).map(|n| n.key.unwrap_or(n.value));
             TextProblem { message, span }
         })
@@ -487,6 +485,12 @@ mod tests {
         let p = stub_problems(text, &Settings::default(), Some(&m)).unwrap_or_default();
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.contains("No state is named 'HelloWrold'"), "{}", p[0].message);
+        let span = p[0].span.unwrap();
+        assert_eq!((span.start.line, span.start.column), (2, 3));
+        // In a MockConfigFile, at the key in the test case the run uses.
+        let mock = "{\"StateMachines\": {\"SM\": {\"TestCases\": {\"Happy\": {\n  \"HelloWrold\": \"Ok\"}}}},\n \"MockedResponses\": {\"Ok\": {\"0\": {\"Return\": 1}}}}";
+        let p = stub_problems(mock, &Settings::default(), Some(&m)).unwrap_or_default();
+        assert_eq!(p.len(), 1, "{p:?}");
         let span = p[0].span.unwrap();
         assert_eq!((span.start.line, span.start.column), (2, 3));
         // Stubs that do not parse have their own error; nothing more is said.

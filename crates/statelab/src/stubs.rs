@@ -51,6 +51,9 @@ type Hasher = foldhash::fast::FixedState;
 pub struct Stubs {
     states: HashMap<Rc<str>, StateStub, Hasher>,
     item_readers: HashMap<Rc<str>, Value, Hasher>,
+    /// JSON Pointer of the object whose keys are the state names in the file these came from:
+    /// the top level of Statelab's stubs, a test case in a MockConfigFile.
+    keys_at: String,
 }
 
 /// A stub or mock file that cannot be used.
@@ -183,7 +186,7 @@ impl Stubs {
         })?;
         let case_ptr = at(&at(&sm_ptr, "TestCases"), test_case);
         let responses = v.get("MockedResponses").and_then(Value::as_object);
-        let mut stubs = Stubs::default();
+        let mut stubs = Stubs { keys_at: case_ptr.clone(), ..Stubs::default() };
         for (state, response_name) in case.as_object().into_iter().flatten() {
             let sp = at(&case_ptr, state);
             let rname = response_name
@@ -265,7 +268,8 @@ impl Stubs {
     }
 }
 
-/// The stubs a run of `machine` will never use, as `(stub key, message)` pairs sorted by key:
+/// The stubs a run of `machine` will never use, as `(pointer, message)` pairs sorted by pointer
+/// (the JSON Pointer of the stub's key in the file the stubs were read from):
 /// keys that name no state (with the closest state name when one is an obvious typo), responses
 /// for states that are not Tasks (only Tasks call anything), and `ItemReader` data for states
 /// that are not a Map with an `ItemReader`. Warnings, not errors: the run goes on without them.
@@ -278,7 +282,7 @@ pub fn unused_stubs(machine: &Machine, stubs: &Stubs) -> Vec<(String, String)> {
                 .map(|n| format!(" (did you mean '{n}'?)"))
                 .unwrap_or_default();
             out.push((
-                key.to_string(),
+                at(&stubs.keys_at, key),
                 format!("No state is named '{key}', so its stub is never used{hint}"),
             ));
             return;
@@ -286,7 +290,7 @@ pub fn unused_stubs(machine: &Machine, stubs: &Stubs) -> Vec<(String, String)> {
         let state = machine.state(id);
         if !fits(&state.kind) {
             out.push((
-                key.to_string(),
+                at(&stubs.keys_at, key),
                 format!("'{key}' is a {} state, so its stub is never used: {wants}", state.type_name()),
             ));
         }
@@ -432,12 +436,31 @@ mod tests {
         assert_eq!(
             unused_stubs(&m, &stubs),
             vec![
-                ("Hello".into(), "'Hello' is a Pass state, so its stub is never used: only Task states take a stub's responses".into()),
-                ("HelloWrold".into(), "No state is named 'HelloWrold', so its stub is never used (did you mean 'HelloWorld'?)".into()),
-                ("Wait".into(), "'Wait' is a Wait state, so its stub is never used: ItemReader data is read only by a Map state with an ItemReader".into()),
-                ("Zzz".into(), "No state is named 'Zzz', so its stub is never used".into()),
+                ("/Hello".into(), "'Hello' is a Pass state, so its stub is never used: only Task states take a stub's responses".into()),
+                ("/HelloWrold".into(), "No state is named 'HelloWrold', so its stub is never used (did you mean 'HelloWorld'?)".into()),
+                ("/Wait".into(), "'Wait' is a Wait state, so its stub is never used: ItemReader data is read only by a Map state with an ItemReader".into()),
+                ("/Zzz".into(), "No state is named 'Zzz', so its stub is never used".into()),
             ]
         );
+    }
+
+    #[test]
+    fn unused_mock_config_stubs_are_located_in_their_test_case() {
+        let (m, d) = crate::compile::compile(&json!({"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}));
+        let m = m.unwrap_or_else(|| panic!("{d:?}"));
+        let config = json!({
+            "StateMachines": {"SM": {"TestCases": {
+                "First": {"T": "Ok"},
+                "Typo/case": {"T": "Ok", "U": "Ok"}}}},
+            "MockedResponses": {"Ok": {"0": {"Return": 1}}}
+        });
+        let stubs = Stubs::parse(&config, None, Some("Typo/case")).unwrap();
+        let unused = unused_stubs(&m, &stubs);
+        assert_eq!(unused.len(), 1);
+        assert_eq!(unused[0].0, "/StateMachines/SM/TestCases/Typo~1case/U");
+        let first = Stubs::parse(&config, None, None).unwrap();
+        assert!(unused_stubs(&m, &first).is_empty());
     }
 
     #[test]
