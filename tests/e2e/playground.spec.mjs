@@ -401,3 +401,30 @@ test('with the Express type, a callback Task is an error in the problems list, a
   await expect(problem).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('a narrow window stacks the editors above the execution and never scrolls sideways', async ({ page }) => {
+  await page.setViewportSize({ width: 720, height: 760 });
+  const errors = await open(page);
+  await runToEnd(page);
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  const widths = () => page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  const [scroll, client] = await widths();
+  expect(scroll).toBeLessThanOrEqual(client);
+  // The graph sits below the editors, as wide as the window, and its nodes can be scrolled to.
+  const editor = await page.getByTestId('definition-editor').boundingBox();
+  const graph = await page.getByTestId('graph').boundingBox();
+  expect(graph.y).toBeGreaterThan(editor.y + editor.height - 1);
+  expect(graph.width).toBeGreaterThan(680);
+  await page.getByTestId('graph').locator('[data-testid="graph-node"]').first().scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('graph').locator('[data-testid="graph-node"]').first()).toBeInViewport();
+  // The history's columns fit too.
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-row').first()).toBeVisible();
+  expect((await widths())[0]).toBeLessThanOrEqual(client);
+  // Wide again, side by side.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const wide = await page.getByTestId('graph').boundingBox();
+  const left = await page.getByTestId('definition-editor').boundingBox();
+  expect(wide.x).toBeGreaterThan(left.x + left.width - 1);
+  expect(errors).toEqual([]);
+});
