@@ -16,13 +16,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use style::ColorChoice;
 
-/// mimalloc in place of glibc's malloc: an execution allocates and frees many small values and
-/// events, and a run frees them all at once; under callgrind the `tasks` and `parallel` workloads
-/// take a fifth fewer instructions with it, most of them glibc's slow path. Version 2 (the crate's
-/// `v2` feature): version 3 doubled the peak RSS and startup time of a cold run.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Run, validate, test and share AWS Step Functions state machines, on a virtual clock: no AWS
 /// account, no Docker, no waiting.
 #[derive(Parser)]
