@@ -40,7 +40,7 @@ pub fn install(ctx: Ctx) {
                 return;
             }
             let steps = ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.step_count()));
-            let fingerprint = ctx.dbg_source.with_value(|s| s.as_ref().map(Session::run_fingerprint));
+            let fingerprint = ctx.dbg_source.with_value(|s| s.as_ref().map(|(_, f)| *f));
             storage::save_position(fingerprint.zip(steps));
         });
     }
@@ -124,7 +124,8 @@ pub fn start_fresh(ctx: Ctx) -> bool {
         Ok(d) => {
             // The source first: whatever reacts to the new execution reads it (the summary's
             // "edited since" mark).
-            ctx.dbg_source.set_value(Some(session));
+            let fingerprint = session.run_fingerprint();
+            ctx.dbg_source.set_value(Some((session, fingerprint)));
             ctx.dbg.set(Some(d));
             ctx.run_error.set(None);
             true
@@ -157,7 +158,7 @@ pub fn restore_position(ctx: Ctx, position: Option<(u64, u64)>) {
 /// Whether the session was edited (breakpoints aside) since the current execution started, or
 /// there is none.
 pub fn is_stale(ctx: Ctx, session: &Session) -> bool {
-    ctx.dbg_source.with_value(|s| !s.as_ref().is_some_and(|s| s.runs_like(session)))
+    ctx.dbg_source.with_value(|s| !s.as_ref().is_some_and(|(s, _)| s.runs_like(session)))
 }
 
 /// An execution to step: the current one, or a fresh one when there is none, it has ended and

@@ -72,8 +72,10 @@ pub struct Ctx {
     pub checked: RwSignal<Rc<Checked>, LocalStorage>,
     /// The current execution, if any.
     pub dbg: RwSignal<Option<Debugger>, LocalStorage>,
-    /// The session the current execution was started from (to notice edits since).
-    pub dbg_source: StoredValue<Option<Session>>,
+    /// The session the current execution was started from (to notice edits since), and its
+    /// [`Session::run_fingerprint`], computed once per execution rather than on every step the
+    /// debugger's saved position follows.
+    pub dbg_source: StoredValue<Option<(Session, u64)>>,
     /// A run is going in the background.
     pub running: RwSignal<bool>,
     /// Stop was pressed.
