@@ -62,6 +62,39 @@ test('a corrupted, truncated or oversized link says so and leaves the saved sess
   }
 });
 
+test('a link never silently replaces a different saved session: Undo brings it back', async ({ page, context }) => {
+  const mine = { Comment: 'my work', StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
+  const theirs = { Comment: 'shared', StartAt: 'B', States: { B: { Type: 'Pass', End: true } } };
+  await open(page);
+  await load(page, { definition: theirs, input: { from: 'link' } });
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  await page.keyboard.press('Escape');
+  await load(page, { definition: mine, input: { from: 'me' } });
+
+  // Opened in another tab of the same browser (so over the saved session): offered Undo.
+  const other = await context.newPage();
+  await open(other, link.slice(link.indexOf('/', 8)));
+  expect(JSON.parse(await editorText(other, 'definition'))).toEqual(theirs);
+  await expect(other.getByTestId('notice')).toContainText('Opened the shared session');
+  await other.getByTestId('undo').click();
+  expect(JSON.parse(await editorText(other, 'definition'))).toEqual(mine);
+  expect(JSON.parse(await editorText(other, 'input'))).toEqual({ from: 'me' });
+  await expect(other.getByTestId('notice')).toHaveCount(0);
+
+  // Pasted into the address bar of the open page (the page does not reload): opened, with Undo.
+  await other.goto(link);
+  await expect.poll(async () => JSON.parse(await editorText(other, 'definition'))).toEqual(theirs);
+  expect(new URL(other.url()).hash).toBe('');
+  await expect(other.getByTestId('notice')).toContainText('Your previous session can be restored with Undo');
+  await other.getByTestId('undo').click();
+  expect(JSON.parse(await editorText(other, 'definition'))).toEqual(mine);
+  // A bad one pasted the same way says so and keeps the session.
+  await other.goto(`${link.slice(0, link.indexOf('#'))}#s=9.abc`);
+  await expect(other.getByTestId('notice')).toContainText('This link could not be opened');
+  expect(JSON.parse(await editorText(other, 'definition'))).toEqual(mine);
+});
+
 test('every gallery example opens and meets its expectations', async ({ page }) => {
   await open(page);
   const files = readdirSync(`${root}www/examples`).filter((f) => f.endsWith('.json')).sort();

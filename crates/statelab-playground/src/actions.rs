@@ -139,6 +139,45 @@ pub fn start_fresh(ctx: Ctx) -> bool {
     }
 }
 
+/// Replaces the session with one the user opened (`what`: an example, a share link), keeping
+/// the one before for Undo (offered unless the two are the same).
+pub fn open_session(ctx: Ctx, session: Session, what: &str) {
+    let previous = ctx.session.get_untracked();
+    let same = previous == session;
+    ctx.previous_session.set_value(Some(previous));
+    ctx.selected_state.set(None);
+    ctx.session.set(session);
+    // (Checks the new definition at once; the execution itself waits for Run or Step.)
+    start_fresh(ctx);
+    ctx.dbg.set(None);
+    ctx.run_error.set(None);
+    let text = if same {
+        format!("Opened {what}: it is the session you had.")
+    } else {
+        format!("Opened {what}. Your previous session can be restored with Undo.")
+    };
+    ctx.notice.set(Some(Notice { level: "info", text }));
+    ctx.show_undo.set(!same);
+}
+
+/// A share link pasted into the address bar of a page already open (a same-document navigation,
+/// which does not reload the page): opened like a link at startup, with Undo.
+pub fn follow_links(ctx: Ctx) {
+    use wasm_bindgen::prelude::*;
+    let Some(window) = web_sys::window() else { return };
+    let cb = Closure::<dyn Fn()>::new(move || match crate::links::from_fragment() {
+        Some(Ok(session)) => open_session(ctx, session, "the shared session"),
+        Some(Err(e)) => ctx.notice.set(Some(Notice {
+            level: "error",
+            text: format!("This link could not be opened: {e} Your session was kept."),
+        })),
+        None => {}
+    });
+    let _ = window.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+    // One closure for the life of the page.
+    cb.forget();
+}
+
 /// Comes back to a saved debugger position (`storage::load_position`), if it belongs to the
 /// session as it is now.
 pub fn restore_position(ctx: Ctx, position: Option<(u64, u64)>) {

@@ -102,7 +102,7 @@ pub struct Ctx {
     pub selected_state: RwSignal<Option<usize>>,
     /// The session could not be saved (storage full or forbidden).
     pub save_failed: RwSignal<bool>,
-    /// The session before an example replaced it (for Undo).
+    /// The session before an example or a link replaced it (for Undo).
     pub previous_session: StoredValue<Option<Session>>,
     /// Offer Undo in the notice.
     pub show_undo: RwSignal<bool>,
@@ -125,11 +125,24 @@ pub fn App() -> impl IntoView {
     let saved = if embed { None } else { storage::load() };
     // Where the debugger was before a reload (read now: the app's first save clears it).
     let mut position = if embed { None } else { storage::load_position() };
-    // A share link in the fragment wins over the saved session; a bad link leaves it untouched.
+    // A share link in the fragment wins over the saved session, which Undo brings back; a bad
+    // link leaves it untouched.
+    let mut replaced = None;
     let (session, link_notice) = match crate::links::from_fragment() {
         Some(Ok(s)) => {
             position = None;
-            (s, None)
+            let notice = match saved {
+                Some(saved) if saved != s => {
+                    replaced = Some(saved);
+                    Some(Notice {
+                        level: "info",
+                        text: "Opened the shared session. Your previous session can be restored with Undo."
+                            .into(),
+                    })
+                }
+                _ => None,
+            };
+            (s, notice)
         }
         Some(Err(e)) => (
             saved.unwrap_or_default(),
@@ -165,12 +178,13 @@ pub fn App() -> impl IntoView {
         selected_visit: RwSignal::new(None),
         selected_state: RwSignal::new(None),
         save_failed: RwSignal::new(false),
-        previous_session: StoredValue::new(None),
-        show_undo: RwSignal::new(false),
+        show_undo: RwSignal::new(replaced.is_some()),
+        previous_session: StoredValue::new(replaced),
         embed,
     };
     provide_context(ctx);
     crate::actions::install(ctx);
+    crate::actions::follow_links(ctx);
     // After the first render, so the page shows at once even if the replay is long.
     set_timeout(move || crate::actions::restore_position(ctx, position), std::time::Duration::ZERO);
     let graph_share =

@@ -169,21 +169,7 @@ pub fn Gallery() -> impl IntoView {
     let open = RwSignal::new(false);
     let load = move |id: &'static str| {
         let Some(ex) = gallery::examples().into_iter().find(|e| e.id == id) else { return };
-        let previous = ctx.session.get_untracked();
-        ctx.previous_session.set_value(Some(previous));
-        ctx.selected_state.set(None);
-        ctx.session.set(ex.session);
-        crate::actions::start_fresh(ctx);
-        ctx.dbg.set(None);
-        ctx.run_error.set(None);
-        ctx.notice.set(Some(Notice {
-            level: "info",
-            text: format!(
-                "Opened the example \u{201c}{}\u{201d}. Your previous session can be restored with Undo.",
-                ex.title
-            ),
-        }));
-        ctx.show_undo.set(true);
+        crate::actions::open_session(ctx, ex.session, &format!("the example \u{201c}{}\u{201d}", ex.title));
         open.set(false);
         // The list the focus was in is gone: it goes back to the button that opened it.
         set_timeout(|| crate::focus::by_id("open-examples"), std::time::Duration::ZERO);
