@@ -428,3 +428,41 @@ test('a narrow window stacks the editors above the execution and never scrolls s
   expect(wide.x).toBeGreaterThan(left.x + left.width - 1);
   expect(errors).toEqual([]);
 });
+
+test('a template with several machines asks which to use, and the graph says when it is not of the definition as it is', async ({ page }) => {
+  const errors = await open(page);
+  const cfn = `Resources:
+  First:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A: {Type: Pass, Result: first, End: true}
+  Second:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: B
+        States:
+          B: {Type: Pass, Result: second, End: true}
+`;
+  await setEditor(page, 'definition', cfn);
+  const picker = page.getByTestId('machine-picker');
+  // None is used until one is chosen, so none looks chosen; the graph (still the default
+  // definition's) says it is an older one.
+  await expect(picker).toHaveValue('');
+  await expect(picker.locator('option:checked')).toHaveText('Choose one…');
+  await expect(page.getByTestId('graph-stale')).toBeVisible();
+  await picker.selectOption('First');
+  await expect(page.getByTestId('graph-stale')).toHaveCount(0);
+  await expect(page.getByTestId('graph-node')).toHaveCount(1);
+  await expect(page.getByTestId('graph-node')).toHaveAttribute('data-state', 'A');
+  await runToEnd(page);
+  expect(await output(page)).toBe('first');
+  // A broken definition: the last good graph stays, marked.
+  await setEditor(page, 'definition', '{"StartAt": "X", "States": {');
+  await expect(page.getByTestId('graph-stale')).toBeVisible();
+  await expect(page.getByTestId('graph-node')).toHaveAttribute('data-state', 'A');
+  expect(errors).toEqual([]);
+});

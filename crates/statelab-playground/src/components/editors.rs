@@ -245,10 +245,16 @@ fn MachinePicker() -> impl IntoView {
                 }>
                     {move || {
                         let (names, selected) = machines();
-                        names.into_iter().map(|n| {
+                        // Until one is chosen none is used, so none may look chosen (the first
+                        // would, and choosing it would then change nothing).
+                        let placeholder = selected.is_none().then(|| view! {
+                            <option value="" disabled=true selected=true>"Choose one…"</option>
+                        });
+                        let options = names.into_iter().map(|n| {
                             let sel = selected.as_deref() == Some(n.as_str());
                             view! { <option value=n.clone() selected=sel>{n.clone()}</option> }
-                        }).collect_view()
+                        }).collect_view();
+                        (placeholder, options)
                     }}
                 </select>
             </label>

@@ -124,6 +124,9 @@ pub fn Graph() -> impl IntoView {
             layout.set(Some(Arc::new(layout::layout(&m))));
         }
     });
+    // Drawn, but the definition as it is now has no machine (it is broken, or holds several and
+    // none is chosen): the picture is of an older one, and says so.
+    let stale = move || layout.with(Option::is_some) && ctx.checked.with(|c| c.machine.is_none());
     let host = NodeRef::<html::Div>::new();
     let transform = RwSignal::new((1.0f64, 0.0f64, 0.0f64));
     // The graph's viewport, px, once it is laid out.
@@ -431,7 +434,7 @@ pub fn Graph() -> impl IntoView {
                     </details>
                 </Show>
             </div>
-            <div class="graph" data-testid="graph" node_ref=host
+            <div class="graph" data-testid="graph" node_ref=host class:stale=stale
                 on:wheel=on_wheel on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up
                 on:click=move |_| ctx.selected_state.set(None)>
                 <svg class="graph-svg" width="100%" height="100%">
@@ -447,6 +450,11 @@ pub fn Graph() -> impl IntoView {
                 </svg>
                 <Show when=move || layout.with(Option::is_none)>
                     <p class="muted graph-empty">"The graph appears once the definition is valid."</p>
+                </Show>
+                <Show when=stale>
+                    <p class="graph-stale" data-testid="graph-stale" role="status">
+                        "Not the definition as it is now: this is the last valid one (see Problems)."
+                    </p>
                 </Show>
             </div>
             <NodePanel/>
