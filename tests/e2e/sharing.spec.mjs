@@ -30,6 +30,29 @@ test('a link made by the CLI opens the session, and running it gives the CLI\'s 
   expect(new URL(page.url()).hash).toBe('');
 });
 
+test('a link the CLI made with YAML input and stubs opens and runs as the CLI runs it', async ({ page, baseURL }) => {
+  const files = ['www/examples/pdf-transform.serverless.yml', '--input', 'tests/e2e/fixtures/pdf.input.yml', '--stubs', 'tests/cases/cli/pdf-transform.stubs.yml'];
+  const link = cli(['share', ...files, '--base-url', baseURL]).trim();
+  const expected = JSON.parse(cli(['run', ...files, '--format', 'json']));
+  const errors = await open(page, link.slice(baseURL.length - 1));
+  // Kept as written, comments and all; read, so that only the Task these stubs leave out (the
+  // rollback, which this run never reaches) is offered a stub; nothing is a problem.
+  const stubs = repoFile('tests/cases/cli/pdf-transform.stubs.yml');
+  expect(await editorText(page, 'input')).toBe(repoFile('tests/e2e/fixtures/pdf.input.yml'));
+  expect(await editorText(page, 'stubs')).toBe(stubs);
+  await expect(page.getByTestId('stub-helper').getByRole('button')).toHaveText(['+ Rollback', '+ all']);
+  await expect(page.getByTestId('no-problems')).toBeVisible();
+  await runToEnd(page);
+  await expect(page.getByTestId('status')).toHaveText(expected.status);
+  expect(await output(page)).toEqual(expected.output);
+  await expect(page.getByTestId('transitions')).toHaveText(String(expected.billable_transitions));
+  // The missing stub is added in YAML, after what was there.
+  await page.getByTestId('stub-helper').getByRole('button', { name: '+ Rollback' }).click();
+  expect(await editorText(page, 'stubs')).toBe(`${stubs.trimEnd()}\n"Rollback":\n  Return: {}\n`);
+  await expect(page.getByTestId('stub-helper')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
 test('the playground\'s Share makes the same link as the CLI for the same session', async ({ page, baseURL }) => {
   await open(page);
   const def = repoFile('tests/cases/cli/hello.asl.json');

@@ -144,18 +144,33 @@ pub struct TextProblem {
     pub span: Option<Span>,
 }
 
-/// The input parsed, or why not.
+/// The name of the format [`statelab::document::load`] reads `text` as (for messages): JSON when
+/// it starts with `{` or `[`, else YAML (a JSON scalar is also YAML).
+fn format_name(text: &str) -> &'static str {
+    match text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).chars().next() {
+        Some('{' | '[') => "JSON",
+        _ => "YAML",
+    }
+}
+
+/// The stubs text as a value (JSON or YAML), for what reads it without running it (the node
+/// panel, the MockConfigFile export, the test-case picker).
+pub fn stubs_value(text: &str) -> Result<Value, String> {
+    statelab::document::load(text).map(|d| d.value).map_err(|e| e.to_string())
+}
+
+/// The input parsed (JSON or YAML, as `statelab run --input` reads it), or why not.
 pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
     if text.trim().is_empty() {
         return Ok(Value::empty_object());
     }
-    statelab::json::parse(text).map_err(|e| TextProblem {
-        message: format!("Input is not valid JSON: {}", e.message),
+    statelab::document::load(text).map(|d| d.value).map_err(|e| TextProblem {
+        message: format!("Input is not valid {}: {}", format_name(text), e.message),
         span: Some(Span { start: e.pos, end: e.pos }),
     })
 }
 
-/// The stubs parsed (either format), or why not, located in the stubs text.
+/// The stubs parsed (either format, JSON or YAML), or why not, located in the stubs text.
 pub fn parse_stubs(text: &str, settings: &Settings) -> Result<Stubs, TextProblem> {
     parse_stubs_located(text, settings).map(|(stubs, _)| stubs)
 }
@@ -165,15 +180,17 @@ fn parse_stubs_located(text: &str, settings: &Settings) -> Result<(Stubs, Option
     if text.trim().is_empty() {
         return Ok((Stubs::empty(), None));
     }
-    let (value, map) = statelab::json::parse_with_map(text).map_err(|e| TextProblem {
-        message: format!("Stubs are not valid JSON: {}", e.message),
+    let doc = statelab::document::load(text).map_err(|e| TextProblem {
+        message: format!("Stubs are not valid {}: {}", format_name(text), e.message),
         span: Some(Span { start: e.pos, end: e.pos }),
     })?;
-    let stubs = Stubs::parse(&value, settings.state_machine.as_deref(), settings.mock_test_case.as_deref())
-        .map_err(|e| TextProblem {
-        message: format!("Stubs: {}", e.message),
-        span: map.locate(&e.pointer).map(|n| n.key.unwrap_or(n.value)),
-    })?;
+    let map = doc.map;
+    let stubs =
+        Stubs::parse(&doc.value, settings.state_machine.as_deref(), settings.mock_test_case.as_deref())
+            .map_err(|e| TextProblem {
+                message: format!("Stubs: {}", e.message),
+                span: map.locate(&e.pointer).map(|n| n.key.unwrap_or(n.value)),
+            })?;
     Ok((stubs, Some(map)))
 }
 
@@ -337,7 +354,7 @@ pub fn task_names(machine: &Machine) -> Vec<String> {
 
 /// Task states without a stub entry.
 pub fn unstubbed_tasks(machine: &Machine, stubs_text: &str) -> Vec<String> {
-    let present = statelab::json::parse(stubs_text).ok();
+    let present = statelab::document::load(stubs_text).ok().map(|d| d.value);
     task_names(machine)
         .into_iter()
         .filter(|n| {
@@ -347,28 +364,52 @@ pub fn unstubbed_tasks(machine: &Machine, stubs_text: &str) -> Vec<String> {
 }
 
 /// Adds a `{"Return": {}}` skeleton for each named state missing from the stubs text; keeps what
-/// is there. Fails (changing nothing) when the stubs are not a JSON object of our format.
+/// is there. JSON stubs are written again, pretty-printed; YAML ones get the new entries appended,
+/// so their layout and comments stay (when appending would not give the intended stubs, as after
+/// a flow-style mapping, it says so and changes nothing). Fails, changing nothing, when the stubs
+/// are not an object of our format.
 pub fn add_stub_skeletons(stubs_text: &str, names: &[String]) -> Result<String, String> {
-    let current = if stubs_text.trim().is_empty() {
-        Value::empty_object()
+    let doc = if stubs_text.trim().is_empty() {
+        None
     } else {
-        statelab::json::parse(stubs_text).map_err(|e| format!("Fix the stubs JSON first: {e}"))?
+        let d = statelab::document::load(stubs_text)
+            .map_err(|e| format!("Fix the stubs {} first: {e}", format_name(stubs_text)))?;
+        Some(d)
     };
+    let current = doc.as_ref().map_or_else(Value::empty_object, |d| d.value.clone());
     if statelab::stubs::is_mock_config(&current) {
         return Err(
             "The stubs are a Step Functions Local mock config: add responses to its MockedResponses".into()
         );
     }
     let Some(map) = current.as_object() else {
-        return Err("The stubs must be a JSON object keyed by state name".into());
+        return Err("The stubs must be an object keyed by state name".into());
     };
     let mut map = map.clone();
+    let skeleton = || Value::object_from([("Return", Value::empty_object())]);
+    let mut added = Vec::new();
     for n in names {
         if !map.contains_key(n.as_str()) {
-            map.insert(n.as_str().into(), Value::object_from([("Return", Value::empty_object())]));
+            map.insert(n.as_str().into(), skeleton());
+            added.push(n);
         }
     }
-    Ok(Value::object(map).to_json_pretty() + "\n")
+    let wanted = Value::object(map);
+    if doc.as_ref().is_some_and(|d| d.format == statelab::document::Format::Yaml) {
+        let mut text = stubs_text.trim_end().to_string();
+        for n in added {
+            // A JSON string is a YAML double-quoted scalar: any state name is a safe key.
+            text.push_str(&format!("\n{}:\n  Return: {{}}", Value::string(n.as_str()).to_json()));
+        }
+        text.push('\n');
+        return match statelab::document::load(&text) {
+            Ok(d) if d.value == wanted => Ok(text),
+            _ => {
+                Err("Add the stubs to this YAML by hand (appending entries to it would not give them)".into())
+            }
+        };
+    }
+    Ok(wanted.to_json_pretty() + "\n")
 }
 
 /// A span's UTF-16 offsets in `text` (what the editor counts in).
@@ -466,6 +507,38 @@ mod tests {
             add_stub_skeletons("", &["A".into()]).unwrap(),
             "{\n  \"A\": {\n    \"Return\": {}\n  }\n}\n"
         );
+    }
+
+    #[test]
+    fn input_and_stubs_may_be_yaml_as_on_the_command_line() {
+        // What `statelab run --input/--stubs` reads, and so what `statelab share` puts in a link.
+        assert_eq!(
+            parse_input("order: 7\nitems: [a, b]\n").unwrap().to_json(),
+            r#"{"order":7,"items":["a","b"]}"#
+        );
+        let stubs = "# the lambda\nConvert:\n  Return: {ok: true}\n";
+        assert!(parse_stubs(stubs, &Settings::default()).is_ok());
+        let c = statelab::check(DEFAULT_DEFINITION, None);
+        let m = c.machine.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
+        assert_eq!(unstubbed_tasks(&m, "SayHello:\n  Return: 1\n"), Vec::<String>::new());
+        // Errors name the format the text was read as, at the place.
+        let p = parse_input("a: [1\n").unwrap_err();
+        assert!(p.message.starts_with("Input is not valid YAML"), "{}", p.message);
+        let p = parse_stubs("{\n  \"A\": ,\n}", &Settings::default()).unwrap_err();
+        assert!(p.message.starts_with("Stubs are not valid JSON"), "{}", p.message);
+        assert_eq!(p.span.unwrap().start.line, 2);
+    }
+
+    #[test]
+    fn stub_skeletons_are_appended_to_yaml_stubs_keeping_them() {
+        let yaml = "# mine\nA:\n  Return: 1   # kept\n\n";
+        let out = add_stub_skeletons(yaml, &["A".into(), "B: odd".into()]).unwrap();
+        assert!(out.starts_with("# mine\nA:\n  Return: 1   # kept\n"), "{out}");
+        let v = statelab::document::load(&out).unwrap().value;
+        assert_eq!(v.to_json(), r#"{"A":{"Return":1},"B: odd":{"Return":{}}}"#);
+        // Appending to a flow mapping would not give the stubs: refused, nothing changed.
+        assert!(add_stub_skeletons("{A: {Return: 1}}", &["B".into()]).is_err());
+        assert!(add_stub_skeletons("- 1\n", &["B".into()]).is_err());
     }
 
     #[test]

@@ -204,11 +204,11 @@ pub fn EditorPane() -> impl IntoView {
                         shown=def_shown/>
                 </div>
                 <div class="editor-slot" class:hidden=move || !input_shown.get()>
-                    <CodeEditor name="input" language="json" text=input on_change=on_input diagnostics=input_diags jump=jump
+                    <CodeEditor name="input" language="auto" text=input on_change=on_input diagnostics=input_diags jump=jump
                         shown=input_shown/>
                 </div>
                 <div class="editor-slot" class:hidden=move || !stubs_shown.get()>
-                    <CodeEditor name="stubs" language="json" text=stubs on_change=on_stubs diagnostics=stubs_diags jump=jump
+                    <CodeEditor name="stubs" language="auto" text=stubs on_change=on_stubs diagnostics=stubs_diags jump=jump
                         shown=stubs_shown/>
                 </div>
             </div>

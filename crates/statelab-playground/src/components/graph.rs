@@ -505,7 +505,7 @@ fn NodePanel() -> impl IntoView {
                 }).collect()
             }).unwrap_or_default());
             let stub = (ty == "Task").then(|| {
-                ctx.session.with(|s| statelab::json::parse(&s.stubs).ok().and_then(|v| v.get(&name).cloned()))
+                ctx.session.with(|s| crate::state::stubs_value(&s.stubs).ok().and_then(|v| v.get(&name).cloned()))
                     .map_or_else(|| "no stub: its input is echoed (or it fails, with strict stubs)".to_string(), |v| crate::explain::snippet(&v))
             });
             let bp_name = name.clone();

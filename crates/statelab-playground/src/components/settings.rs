@@ -59,7 +59,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let start_note = RwSignal::new(None::<String>);
     let cases = move || {
         ctx.session.with(|s| {
-            statelab::json::parse(&s.stubs)
+            crate::state::stubs_value(&s.stubs)
                 .ok()
                 .filter(statelab::stubs::is_mock_config)
                 .map(|v| statelab::stubs::mock_test_cases(&v))

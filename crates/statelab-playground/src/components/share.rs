@@ -97,8 +97,7 @@ pub fn ExportMenu() -> impl IntoView {
         let s = ctx.session.get_untracked();
         let name =
             ctx.checked.with_untracked(|c| c.selected.clone()).unwrap_or_else(|| "StateMachine".into());
-        let r = statelab::json::parse(&s.stubs)
-            .map_err(|e| e.to_string())
+        let r = crate::state::stubs_value(&s.stubs)
             .and_then(|v| statelab::export::stubs_to_mock_config(&v, &name, "Default"));
         match r {
             Ok(v) => download("MockConfigFile.json", "application/json", &(v.to_json_pretty() + "\n")),
