@@ -402,7 +402,7 @@ test('with the Express type, a callback Task is an error in the problems list, a
   expect(errors).toEqual([]);
 });
 
-test('a narrow window stacks the editors above the execution and never scrolls sideways', async ({ page }) => {
+test('a narrow window (down to 320 px) stacks the editors above the execution and never scrolls sideways', async ({ page }) => {
   await page.setViewportSize({ width: 720, height: 760 });
   const errors = await open(page);
   await runToEnd(page);
@@ -421,6 +421,14 @@ test('a narrow window stacks the editors above the execution and never scrolls s
   await page.getByTestId('tab-history').click();
   await expect(page.getByTestId('history-row').first()).toBeVisible();
   expect((await widths())[0]).toBeLessThanOrEqual(client);
+  // A phone's width: the tab strip, wider than the window, scrolls by itself; the page does not,
+  // and the last tab can be reached.
+  await page.setViewportSize({ width: 320, height: 640 });
+  const [phone, phoneClient] = await widths();
+  expect(phone).toBeLessThanOrEqual(phoneClient);
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('tab-settings')).toBeInViewport();
+  await expect(page.getByTestId('seed')).toBeVisible();
   // Wide again, side by side.
   await page.setViewportSize({ width: 1280, height: 800 });
   const wide = await page.getByTestId('graph').boundingBox();
