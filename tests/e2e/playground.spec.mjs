@@ -474,3 +474,18 @@ test('a template with several machines asks which to use, and the graph says whe
   await expect(page.getByTestId('graph-node')).toHaveAttribute('data-state', 'A');
   expect(errors).toEqual([]);
 });
+
+test('in a 1280 x 800 window a history event\'s details can be read below the table', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const errors = await open(page);
+  await runToEnd(page);
+  await page.getByTestId('tab-history').click();
+  const row = page.getByTestId('history-row').nth(5);
+  await row.click();
+  const details = page.getByTestId('event-details');
+  await expect(details).toContainText('"previousEventId"');
+  // The table gives way: several lines of the details show, and the selected row stays in view.
+  expect((await details.boundingBox()).height).toBeGreaterThan(90);
+  await expect(row).toBeInViewport();
+  expect(errors).toEqual([]);
+});
