@@ -189,6 +189,10 @@ test('keyboard: the history table selects events with the arrows, Page Up/Down, 
   await expect(details).toContainText('"type": "ExecutionSucceeded"');
   await expect(selected).toBeInViewport();
   await expect(selected.locator('.h-id')).toHaveText('404');
+  // To assistive technology: a grid of 404 rows, this one selected and the last.
+  await expect(table).toHaveAttribute('aria-rowcount', '404');
+  await expect(page.getByRole('row', { selected: true })).toHaveAttribute('aria-rowindex', '404');
+  await expect(page.getByRole('row', { selected: true })).toHaveCount(1);
   await page.keyboard.press('PageUp');
   await expect(selected).toBeInViewport();
   const afterPageUp = Number(await selected.locator('.h-id').textContent());

@@ -134,17 +134,19 @@ pub fn HistoryPanel() -> impl IntoView {
         // The whole name on hover: the column cuts long ones short.
         let title = if r.thread.is_empty() { r.state.clone() } else { format!("{} {}", r.thread, r.state) };
         view! {
+            // Only the rows in view exist: their index tells assistive technology where they are.
             <div class="h-row" class:selected=r.selected class:h-fail=failed
                 style=format!("top: {}px", i as f64 * ROW) data-testid="history-row" data-type=r.type_name role="row"
+                aria-selected=r.selected.to_string() aria-rowindex=(i + 1).to_string()
                 on:click=move |_| ctx.selected_event.set(Some(i))>
-                <span class="h-id mono">{r.id}</span>
-                <span class="h-time mono">{r.time}</span>
-                <span class="h-type">{r.type_name}</span>
-                <span class="h-state" title=title>
+                <span class="h-id mono" role="gridcell">{r.id}</span>
+                <span class="h-time mono" role="gridcell">{r.time}</span>
+                <span class="h-type" role="gridcell">{r.type_name}</span>
+                <span class="h-state" role="gridcell" title=title>
                     {(!r.thread.is_empty()).then(|| view! { <span class="thread">{r.thread}</span> })}
                     {r.state}
                 </span>
-                <span class="h-flags">
+                <span class="h-flags" role="gridcell">
                     {r.error.map(|e| view! { <span class="badge badge-error">{e}</span> })}
                     {r.unstubbed.then(|| view! { <span class="badge badge-warn" data-testid="unstubbed-badge">"unstubbed"</span> })}
                 </span>
@@ -166,11 +168,13 @@ pub fn HistoryPanel() -> impl IntoView {
     });
     view! {
         <div class="history-panel">
-            <div class="h-head" role="row">
+            // The column titles, for the eye (a row outside the grid would be no row to a reader).
+            <div class="h-head" aria-hidden="true">
                 <span class="h-id">"#"</span><span class="h-time">"Time"</span><span class="h-type">"Type"</span>
                 <span class="h-state">"State"</span><span class="h-flags"></span>
             </div>
-            <div class="h-scroll" node_ref=scroller data-testid="history" role="table"
+            <div class="h-scroll" node_ref=scroller data-testid="history" role="grid"
+                aria-rowcount=move || total().to_string()
                 aria-label="Execution history: arrow keys, Page Up/Down, Home and End select an event"
                 tabindex="0"
                 data-count=move || total().to_string()

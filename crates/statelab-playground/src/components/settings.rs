@@ -14,10 +14,16 @@ fn regions() -> Vec<&'static str> {
 /// What a typed step budget becomes: the budget to keep, and a note when it is not what was
 /// typed (`None` for the budget: keep the one there is).
 fn step_budget(typed: &str, current: u64) -> (Option<u64>, Option<String>) {
-    match typed.trim().parse::<u64>() {
+    match typed.trim().parse::<i128>() {
         Ok(0) => (Some(1), Some("The budget is at least one step: it was set to 1.".into())),
-        Ok(v) => (Some(v), None),
-        Err(_) => (None, Some(format!("Not a whole number of steps: the budget stays {current}."))),
+        Ok(v) if v < 0 => {
+            (None, Some(format!("A budget counts steps, so it is at least 1: it stays {current}.")))
+        }
+        Ok(v) => match u64::try_from(v) {
+            Ok(v) => (Some(v), None),
+            Err(_) => (None, Some(format!("At most {}: the budget stays {current}.", u64::MAX))),
+        },
+        Err(_) => (None, Some(format!("Not a whole number of steps in digits: the budget stays {current}."))),
     }
 }
 
@@ -32,9 +38,14 @@ fn start_time_note(typed: &str) -> Option<String> {
 
 /// What a typed seed becomes, as [`step_budget`].
 fn seed(typed: &str, current: i64) -> (Option<i64>, Option<String>) {
-    match typed.trim().parse::<i64>() {
-        Ok(v) => (Some(v), None),
-        Err(_) => (None, Some(format!("Not a whole number: the seed stays {current}."))),
+    match typed.trim().parse::<i128>() {
+        Ok(v) => match i64::try_from(v) {
+            Ok(v) => (Some(v), None),
+            Err(_) => {
+                (None, Some(format!("A seed is from {} to {}: it stays {current}.", i64::MIN, i64::MAX)))
+            }
+        },
+        Err(_) => (None, Some(format!("Not a whole number in digits: the seed stays {current}."))),
     }
 }
 
@@ -166,7 +177,13 @@ mod tests {
         assert!(note.is_some_and(|n| n.contains("at least one step")));
         let (v, note) = step_budget("-5", 100);
         assert_eq!(v, None);
-        assert!(note.is_some_and(|n| n.contains("stays 100")));
+        assert!(note.is_some_and(|n| n.contains("at least 1: it stays 100")));
+        let (v, note) = step_budget("18446744073709551616", 100);
+        assert_eq!(v, None);
+        assert!(note.is_some_and(|n| n.starts_with("At most 18446744073709551615")));
+        assert!(step_budget("1e3", 100).1.is_some_and(|n| n.contains("in digits")));
+        assert_eq!(seed("9223372036854775807", 1), (Some(i64::MAX), None));
+        assert!(seed("9223372036854775808", 1).1.is_some_and(|n| n.starts_with("A seed is from")));
         assert_eq!(seed("-7", 1), (Some(-7), None));
         assert!(seed("1.5", 1).1.is_some_and(|n| n.contains("stays 1")));
         assert_eq!(start_time_note(" 2026-01-01T00:00:00Z "), None);
