@@ -273,8 +273,11 @@ test('parallel branches and map iterations: pending list and one iteration at a 
   await expect(page.getByTestId('virtual-clock')).toContainText('+4s');
   await page.getByTestId('thread-filter').selectOption('ProcessAll#2');
   await expect(node(page, 'Process')).toHaveAttribute('data-visits', '1');
+  // Its label says which counts are the iteration's and which the whole execution's.
+  await expect(node(page, 'Process')).toHaveAttribute('aria-label', 'Process (Task): 1 visit in ProcessAll#2; 5 transitions in the whole execution');
   await page.getByTestId('thread-filter').selectOption('');
   await expect(node(page, 'Process')).toHaveAttribute('data-visits', '5');
+  await expect(node(page, 'Process')).toHaveAttribute('aria-label', 'Process (Task): 5 visits, 5 transitions');
 });
 
 test('play animates the steps and the inspector highlights what changed', async ({ page }) => {

@@ -311,12 +311,22 @@ pub fn Graph() -> impl IntoView {
                     if selected == Some(id) { " selected" } else { "" },
                     if heat.get() && cost > 0 { " heat" } else { "" }
                 );
-                let title = format!(
-                    "{name} ({}): {}, {}",
-                    n.type_name,
-                    crate::format::count(visits as u64, "visit"),
-                    crate::format::count(cost, "transition")
-                );
+                // Visits follow the branch or iteration shown; transitions (what is billed) are
+                // the whole execution's, and say so when the two differ.
+                let title = match thread.with(|t| (!t.is_empty()).then(|| t.clone())) {
+                    None => format!(
+                        "{name} ({}): {}, {}",
+                        n.type_name,
+                        crate::format::count(visits as u64, "visit"),
+                        crate::format::count(cost, "transition")
+                    ),
+                    Some(t) => format!(
+                        "{name} ({}): {} in {t}; {} in the whole execution",
+                        n.type_name,
+                        crate::format::count(visits as u64, "visit"),
+                        crate::format::count(cost, "transition")
+                    ),
+                };
                 let aria = title.clone();
                 let (x, y, w, h) = (n.x, n.y, n.w, n.h);
                 view! {
