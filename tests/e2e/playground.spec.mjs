@@ -336,7 +336,7 @@ test('a step budget of 0 becomes 1 and says so', async ({ page }) => {
   await page.getByTestId('max-steps').fill('500');
   await page.getByTestId('max-steps').press('Tab');
   await expect(page.getByTestId('max-steps-note')).toHaveCount(0);
-  // What is not a whole number leaves the budget as it was, and the field shows it.
+  // A budget that cannot be leaves it as it was, and the field shows it.
   await page.getByTestId('max-steps').fill('-5');
   await page.getByTestId('max-steps').press('Tab');
   await expect(page.getByTestId('max-steps')).toHaveValue('500');

@@ -17,7 +17,7 @@ fn step_budget(typed: &str, current: u64) -> (Option<u64>, Option<String>) {
     match typed.trim().parse::<i128>() {
         Ok(0) => (Some(1), Some("The budget is at least one step: it was set to 1.".into())),
         Ok(v) if v < 0 => {
-            (None, Some(format!("A budget counts steps, so it is at least 1: it stays {current}.")))
+            (None, Some(format!("A budget counts steps (at least 1): the budget stays {current}.")))
         }
         Ok(v) => match u64::try_from(v) {
             Ok(v) => (Some(v), None),
@@ -177,7 +177,7 @@ mod tests {
         assert!(note.is_some_and(|n| n.contains("at least one step")));
         let (v, note) = step_budget("-5", 100);
         assert_eq!(v, None);
-        assert!(note.is_some_and(|n| n.contains("at least 1: it stays 100")));
+        assert!(note.is_some_and(|n| n.contains("(at least 1): the budget stays 100")));
         let (v, note) = step_budget("18446744073709551616", 100);
         assert_eq!(v, None);
         assert!(note.is_some_and(|n| n.starts_with("At most 18446744073709551615")));
