@@ -232,12 +232,24 @@ impl JsExecution {
     /// Steps until a step enters the state named `state` (that step is taken) or the execution
     /// ends. `true` when it entered the state.
     ///
-    /// @throws {StatelabError} `NO_SUCH_STATE` when the machine has no state of that name.
+    /// @throws {StatelabError} `NO_SUCH_STATE` when the machine has no state of that name (or
+    /// `state` is not a string).
     #[wasm_bindgen(js_name = runTo)]
-    pub fn run_to(&mut self, state: &str) -> Result<bool, Failure> {
-        let targets: Vec<StateId> = self.exec.machine().find_all(state).collect();
+    pub fn run_to(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] state: JsValue,
+    ) -> Result<bool, Failure> {
+        // Taken as any value and checked here: wasm-bindgen's own `&str` glue copies whatever it
+        // is given as if it were a string, and a number made it read out of bounds.
+        let Some(state) = state.as_string() else {
+            return Err(Failure::NoSuchState(format!(
+                "{} (runTo takes a state's name, a string)",
+                state.js_typeof().as_string().unwrap_or_default()
+            )));
+        };
+        let targets: Vec<StateId> = self.exec.machine().find_all(&state).collect();
         if targets.is_empty() {
-            return Err(Failure::NoSuchState(state.to_string()));
+            return Err(Failure::NoSuchState(state));
         }
         Ok(self.exec.run_until(&|id| targets.contains(&id)).is_some())
     }

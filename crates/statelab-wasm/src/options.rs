@@ -139,11 +139,51 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
     if !options.is_object() || js_sys::Array::is_array(&options) {
         return Err(Failure::BadOptions("the options must be an object".into()));
     }
+    check_values(&options)?;
     let text = stringify(&options, 0).map_err(Failure::BadOptions)?.unwrap_or_default();
     // Through serde_json's own Value so that errors carry no position in text nobody wrote.
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Failure::BadOptions(e.to_string()))?;
     serde_json::from_value(json).map_err(|e| Failure::BadOptions(e.to_string()))
+}
+
+/// Refuses option values that `JSON.stringify` would quietly turn into `null`, which reads as
+/// "the default" (as `null` and `undefined` themselves do, on purpose): `NaN`, the infinities and
+/// an invalid `Date` are mistakes. The stubs, which are data, are checked as data (a value with no
+/// JSON form in them is a stubs problem).
+fn check_values(options: &JsValue) -> Result<(), Failure> {
+    for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let (key, value) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1));
+        if key == "stubs" {
+            if let Err(why) = stringify(&value, 0) {
+                let message = format!("the stubs cannot be written as JSON: {why}");
+                return Err(Failure::BadStubs(statelab::stubs::StubError {
+                    message,
+                    pointer: String::new(),
+                }));
+            }
+            continue;
+        }
+        let why = if let Some(n) = value.as_f64().filter(|n| !n.is_finite()) {
+            let js = if n.is_nan() {
+                "NaN"
+            } else if n > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            };
+            Some(format!("must be a finite number, not {js}"))
+        } else if value.dyn_ref::<js_sys::Date>().is_some_and(|d| d.get_time().is_nan()) {
+            Some("is an invalid Date".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(Failure::BadOptions(format!("{key} {why}")));
+        }
+    }
+    Ok(())
 }
 
 /// The definition's text: a string as it is, an object as `JSON.stringify(definition, null, 2)`.
@@ -198,6 +238,11 @@ pub fn start(
         .ok_or_else(|| Failure::InvalidDefinition(ValidationReport::of(&checked).diagnostics))?;
     let input = input(input_value)?;
     let stubs = match &opts.stubs {
+        None if opts.mock_test_case.is_some() => {
+            return Err(Failure::BadOptions(
+                "mockTestCase applies to a MockConfigFile, and there are no stubs".into(),
+            ));
+        }
         None => Stubs::empty(),
         Some(v) => {
             let mock = is_mock_config(v);
@@ -233,6 +278,9 @@ pub fn start(
         options.state_machine_name = name.clone();
     }
     options.inspect = inspect;
+    // A start time the execution cannot have (past year 9999 with its time limit) is an option's
+    // fault, not the input's.
+    options.check_start_time(machine.timeout_seconds).map_err(|e| Failure::BadOptions(e.cause))?;
     Execution::start(machine, input, Rc::new(stubs), options)
         .map_err(|e| Failure::BadInput { message: e.cause, error: Some(e.error) })
 }

@@ -394,14 +394,51 @@ fn back_undoes_a_step_and_the_run_repeats_exactly() {
 #[wasm_bindgen_test]
 fn run_to_stops_where_a_state_is_entered() {
     let mut x = start(RETRY, r#"{"order": {"total": 5}}"#, RETRY_STUBS);
-    assert!(x.run_to("Done").unwrap());
+    assert!(x.run_to("Done".into()).unwrap());
     assert_eq!(x.step_count(), 5.0);
     assert_eq!(x.now(), "2026-01-01T00:00:03.000Z");
-    assert!(!x.run_to("Charge").unwrap(), "Charge is not entered again");
+    assert!(!x.run_to("Charge".into()).unwrap(), "Charge is not entered again");
     assert_eq!(x.status(), "SUCCEEDED");
-    let e = thrown(x.run_to("Nope"));
+    let e = thrown(x.run_to("Nope".into()));
     assert_eq!(text(&e, "code"), "NO_SUCH_STATE");
     assert_eq!(text(&e, "message"), "No state named 'Nope' in the state machine");
+    // Not a name at all: the same error, saying what it got.
+    let e = thrown(x.run_to(JsValue::from(123)));
+    assert_eq!(text(&e, "code"), "NO_SUCH_STATE");
+    assert_eq!(
+        text(&e, "message"),
+        "No state named 'number (runTo takes a state's name, a string)' in the state machine"
+    );
+}
+
+#[wasm_bindgen_test]
+fn option_values_json_would_turn_into_null_are_refused() {
+    // NaN, Infinity and an invalid Date would reach the options as null, which (like undefined)
+    // means "the default"; they are mistakes, not a wish for the default.
+    for (options, message) in [
+        (js_sys::eval("({maxSteps: NaN})"), "Bad options: maxSteps must be a finite number, not NaN"),
+        (js_sys::eval("({seed: -Infinity})"), "Bad options: seed must be a finite number, not -Infinity"),
+        (js_sys::eval("({startTime: new Date('garbage')})"), "Bad options: startTime is an invalid Date"),
+        (
+            js_sys::eval("({mockTestCase: 'x'})"),
+            "Bad options: mockTestCase applies to a MockConfigFile, and there are no stubs",
+        ),
+        (js_sys::eval("({startTime: '9999-12-31T00:00:00Z'})"), ""),
+    ] {
+        let options = options.unwrap();
+        let e = thrown(statelab_wasm::run(js(HELLO), JsValue::UNDEFINED, options));
+        assert_eq!(text(&e, "code"), "BAD_OPTIONS", "{}", text(&e, "message"));
+        if !message.is_empty() {
+            assert_eq!(text(&e, "message"), message);
+        }
+    }
+    // A value with no JSON form inside the stubs is a stubs problem.
+    let e = thrown(statelab_wasm::run(
+        js(HELLO),
+        JsValue::UNDEFINED,
+        js_sys::eval("({stubs: {T: {Return: 10n}}})").unwrap(),
+    ));
+    assert_eq!(text(&e, "code"), "BAD_STUBS");
 }
 
 #[wasm_bindgen_test]
@@ -485,7 +522,7 @@ fn steps_inside_parallel_branches_name_their_thread() {
       {"StartAt": "L", "States": {"L": {"Type": "Pass", "End": true}}},
       {"StartAt": "R", "States": {"R": {"Type": "Pass", "End": true}}}]}}}"#;
     let mut x = start(def, "{}", "{}");
-    assert!(x.run_to("R").unwrap());
+    assert!(x.run_to("R".into()).unwrap());
     let i = x.inspect(None).unwrap();
     assert_eq!((text(&i, "state"), text(&i, "thread")), ("R".into(), "P[1]".into()));
     x.run().unwrap();

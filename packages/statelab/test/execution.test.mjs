@@ -121,4 +121,14 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
   assert.throws(() => run(definition, { n: 1n }), { code: 'BAD_INPUT', message: /BigInt/ });
   assert.deepEqual(run(definition, { gone: undefined }, { stubs: {} }).output, {}, 'undefined is absent, as in JSON');
   assert.throws(() => new Execution(definition).runTo('Nope'), { code: 'NO_SUCH_STATE' });
+  // Not a name: a StatelabError, not a crash inside the WebAssembly.
+  for (const notAName of [123, 1.5, {}, true, null, undefined, Symbol('s')]) {
+    assert.throws(() => new Execution(definition).runTo(notAName), { name: 'StatelabError', code: 'NO_SUCH_STATE' });
+  }
+  // Values JSON.stringify would make null (the default) are mistakes, said as such.
+  assert.throws(() => run(definition, {}, { maxSteps: NaN }), { code: 'BAD_OPTIONS', message: /maxSteps must be a finite number, not NaN/ });
+  assert.throws(() => run(definition, {}, { startTime: new Date('garbage') }), { code: 'BAD_OPTIONS', message: /startTime is an invalid Date/ });
+  assert.throws(() => run(definition, {}, { startTime: '9999-12-31T00:00:00Z' }), { code: 'BAD_OPTIONS' });
+  assert.throws(() => run(definition, {}, { mockTestCase: 'x' }), { code: 'BAD_OPTIONS', message: /mockTestCase applies to a MockConfigFile/ });
+  assert.throws(() => run(definition, {}, { stubs: { HelloWorld: { Return: 10n } } }), { code: 'BAD_STUBS', message: /BigInt/ });
 });
