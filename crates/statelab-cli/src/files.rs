@@ -38,10 +38,12 @@ pub fn read(path: &str) -> Result<Source, Failure> {
 }
 
 /// `file:line:column` (or just `file` when the place is unknown).
+/// The name is the user's file name, which may hold control characters: written escaped.
 fn place(name: &str, pos: Option<Pos>) -> String {
+    let name = terminal_safe(name);
     match pos {
         Some(p) => format!("{name}:{}:{}", p.line, p.column),
-        None => name.to_string(),
+        None => name.into_owned(),
     }
 }
 
@@ -194,4 +196,17 @@ pub fn stubs(
         eprintln!("{line}");
     }
     Ok(stubs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_with_control_characters_is_written_escaped() {
+        // A name that would clear the screen when printed as it is.
+        let name = "z\u{1b}[2J.json";
+        assert_eq!(place(name, Some(Pos { offset: 1, line: 1, column: 2 })), "z\\u{1b}[2J.json:1:2");
+        assert_eq!(place(name, None), "z\\u{1b}[2J.json");
+    }
 }

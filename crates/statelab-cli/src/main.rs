@@ -99,6 +99,26 @@ struct SessionArgs {
 }
 
 impl SessionArgs {
+    /// Standard input can be read once: at most one of the files may be `-`.
+    fn check_stdin(&self) -> Result<(), Failure> {
+        let from_stdin: Vec<&str> = [
+            ("the definition", Some(self.definition.as_str())),
+            ("the input", self.input.as_deref()),
+            ("the stubs", self.stubs.as_deref()),
+            ("the mock config", self.mock_config.as_deref()),
+        ]
+        .into_iter()
+        .filter(|(_, path)| *path == Some("-"))
+        .map(|(what, _)| what)
+        .collect();
+        match from_stdin.as_slice() {
+            [first, second, ..] => {
+                Err(Failure::Usage(format!("{first} and {second} cannot both be read from stdin")))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The options as a share link carries them; `run` turns them into run options the same
     /// way, so a run and its link agree.
     fn options(&self) -> statelab::share::SessionOptions {

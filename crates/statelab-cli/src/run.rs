@@ -13,9 +13,7 @@ use crate::{bench, exit, files, Failure, Format, RunArgs, TimeFormat};
 
 pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
     let s = &args.session;
-    if s.definition == "-" && s.input.as_deref() == Some("-") {
-        return Err(Failure::Usage("the definition and the input cannot both be read from stdin".into()));
-    }
+    s.check_stdin()?;
     let started = std::time::Instant::now();
     let source = files::read(&s.definition)?;
     let checked = files::check(&source, s.state_machine.as_deref());

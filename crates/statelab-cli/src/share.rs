@@ -8,9 +8,7 @@ use crate::{exit, files, Failure, ShareArgs};
 
 pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
     let s = &args.session;
-    if s.definition == "-" && s.input.as_deref() == Some("-") {
-        return Err(Failure::Usage("the definition and the input cannot both be read from stdin".into()));
-    }
+    s.check_stdin()?;
     // The texts go in as they are, valid or not: a link is how a broken machine gets shown to
     // someone who can help.
     let text = |path: Option<&str>| -> Result<String, Failure> {
