@@ -502,7 +502,7 @@ pub struct Catcher {
 
 /// The name closest to `key` when it is a likely typo of it (a few edits apart, and closer than
 /// any other name).
-fn closest_name<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest_name<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let key_lower = key.to_lowercase();
     let scored: Vec<(usize, &str)> =
         names.map(|n| (edit_distance(&key_lower, &n.to_lowercase()), n)).collect();

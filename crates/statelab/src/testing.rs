@@ -150,6 +150,28 @@ const CASE_FIELDS: [&str; 15] = [
     "unstubbed",
 ];
 
+/// Fields of a test file besides a case's: what it runs, and words for people.
+const FILE_FIELDS: [&str; 5] = ["definition", "state_machine", "cases", "title", "summary"];
+
+/// Refuses a field that is not in `known` (nor `notes`, free text anywhere): a misspelt field
+/// would otherwise be ignored, and a case would quietly test less than it says.
+fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), String> {
+    for key in v.as_object().into_iter().flat_map(|m| m.keys()) {
+        if key.as_ref() == "notes" || known.contains(&key.as_ref()) {
+            continue;
+        }
+        let hint = if key.as_ref() == "strict_stubs" {
+            " (for a Task without a stub to fail, write \"unstubbed\": \"fail\")".to_string()
+        } else {
+            crate::machine::closest_name(key, known.iter().copied())
+                .map(|k| format!(" (did you mean '{k}'?)"))
+                .unwrap_or_default()
+        };
+        return Err(format!("unknown field '{key}' in {what}{hint}"));
+    }
+    Ok(())
+}
+
 fn expect(v: Option<&Value>) -> Result<Expect, String> {
     let Some(v) = v else { return Ok(Expect::default()) };
     if v.as_object().is_none() {
@@ -250,14 +272,21 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, String> {
             if items.is_empty() {
                 return Err("'cases' is empty: a test file needs at least one case".into());
             }
+            known_fields(v, &FILE_FIELDS, "the test file")?;
             let mut out = Vec::new();
             for (i, c) in items.iter().enumerate() {
                 let name = opt_str(c, "name")?.unwrap_or_else(|| format!("case {}", i + 1));
+                let fields: Vec<&str> = CASE_FIELDS.iter().copied().chain(["name"]).collect();
+                known_fields(c, &fields, "the case").map_err(|e| format!("{name}: {e}"))?;
                 out.push(case(c, name.clone(), &base).map_err(|e| format!("{name}: {e}"))?);
             }
             out
         }
-        None => vec![case(v, "default".into(), &base)?],
+        None => {
+            let fields: Vec<&str> = FILE_FIELDS.iter().chain(CASE_FIELDS.iter()).copied().collect();
+            known_fields(v, &fields, "the test file")?;
+            vec![case(v, "default".into(), &base)?]
+        }
     };
     Ok(TestFile {
         title: opt_str(v, "title")?,
