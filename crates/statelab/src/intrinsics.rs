@@ -1154,12 +1154,20 @@ fn math_add((a, b): (&Value, &Value)) -> Result<Value, StatesError> {
     let range = i64::from(i32::MIN)..=i64::from(i32::MAX);
     let x = rounded_arg(f, 1, a)?;
     let y = rounded_arg(f, 2, b)?;
-    // AWS documents both arguments as limited to the int32 range.
-    for (n, v) in [(1, x), (2, y)] {
+    // AWS documents both arguments as limited to the int32 range. The message quotes the
+    // argument as given, and what it rounds to when that differs (rounding saturates at i64's
+    // ends, a number nobody wrote, which is then left out).
+    for (n, v, given) in [(1, x, a), (2, y, b)] {
         if !range.contains(&v) {
+            let written = given.to_json();
+            let rounded = if written == v.to_string() || v == i64::MAX || v == i64::MIN {
+                String::new()
+            } else {
+                format!(", which rounds to {v}")
+            };
             return Err(fail(
                 f,
-                format!("argument {n} ({v}) is outside the range {}..{}", i32::MIN, i32::MAX),
+                format!("argument {n} ({written}{rounded}) is outside the range {}..{}", i32::MIN, i32::MAX),
             ));
         }
     }
