@@ -2369,6 +2369,17 @@ impl Execution {
                 )
             })?;
             let data = read_items(data, &reader.reader_config)?;
+            if !matches!(data, Value::Array(_) | Value::Object(_)) {
+                // Said as an ItemReader failure: the ItemsPath below names the state's input.
+                return Err(StatesError::new(
+                    names::ITEM_READER_FAILED,
+                    format!(
+                        "The items Map state '{}' reads through its ItemReader must be an array (or an object, or CSV or JSONL text), not {}",
+                        st.name,
+                        data.type_name()
+                    ),
+                ));
+            }
             match &reader.max_items {
                 Some(src) => {
                     let max = self.number(fiber, state, src, &after_ip, "MaxItemsPath")? as usize;
