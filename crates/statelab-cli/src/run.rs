@@ -105,13 +105,19 @@ fn trace(exec: &mut Execution, time: TimeFormat, style: Style, out: &mut impl Wr
         }
     }
     let c = &report.cost;
-    writeln!(
-        out,
-        "cost: ${} as Standard, ${} as Express ({})",
-        usd(c.standard_usd),
-        usd(c.express_usd),
-        c.region
-    )
+    // As the playground: no Express price for what could not run as Express, and a region
+    // missing from the price table says whose prices were used.
+    let express = if statelab::cost::beyond_express((report.virtual_seconds * 1000.0).round() as i64) {
+        "n/a as Express (it runs longer than Express's 5 minutes)".to_string()
+    } else {
+        format!("${} as Express", usd(c.express_usd))
+    };
+    let region = if c.region_priced {
+        c.region.clone()
+    } else {
+        format!("{}: not in the price table, us-east-1's prices", terminal_safe(&c.region))
+    };
+    writeln!(out, "cost: ${} as Standard, {express} ({region})", usd(c.standard_usd))
 }
 
 /// What a step did, in words, for a step that recorded no event (see [`statelab::exec::Step`]).

@@ -51,6 +51,12 @@ pub fn standard_price(region: &str) -> (f64, bool) {
     }
 }
 
+/// `true` when an execution that took `elapsed_ms` of virtual time could not be an Express
+/// workflow (which stops after five minutes), so it has no Express price.
+pub fn beyond_express(elapsed_ms: i64) -> bool {
+    elapsed_ms as f64 > crate::exec::EXPRESS_MAX_SECONDS * 1000.0
+}
+
 /// USD for a number of GB-seconds in one month, across the hourly tiers.
 pub fn express_duration_usd(gb_seconds: f64) -> f64 {
     let mut left = gb_seconds.max(0.0) / 3600.0;

@@ -9,7 +9,7 @@ use crate::format;
 /// `true` when an execution that took `elapsed_ms` could not have run as an Express workflow (the
 /// library times one out after `EXPRESS_MAX_SECONDS`), so its Express price means nothing.
 pub fn beyond_express(elapsed_ms: i64) -> bool {
-    elapsed_ms as f64 > statelab::exec::EXPRESS_MAX_SECONDS * 1000.0
+    statelab::cost::beyond_express(elapsed_ms)
 }
 
 /// Why the Express figures are not shown for an execution that took `elapsed_ms`.
