@@ -479,3 +479,15 @@ test('outside us-east-1 the cost panel says its Express prices are us-east-1\'s'
   await expect(page.getByTestId('express-region-note')).toContainText("us-east-1's Express prices");
   expect(errors).toEqual([]);
 });
+
+test('a Distributed Map\'s Express children are priced at Express rates, apart from the transitions', async ({ page }) => {
+  const errors = await open(page);
+  await openExample(page, 'distributed-map');
+  await runToEnd(page);
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await page.getByTestId('tab-cost').click();
+  // Three batches, three Express child executions: their states are not in the per-state rows.
+  await expect(page.getByTestId('express-children')).toContainText('for 3 Express child executions, at Express rates');
+  await expect(page.getByTestId('cost').getByTestId('cost-row')).toHaveCount(1);
+  expect(errors).toEqual([]);
+});

@@ -47,12 +47,12 @@ export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" |
 export interface Cost {
   /** State transitions as billed for a Standard workflow: states entered plus retries. */
   billable_transitions: number;
-  /** The Standard cost of this execution, before the free tier. */
+  /** The Standard cost of this execution, before the free tier (with `express_children_usd`). */
   standard_usd: number;
   standard_price_per_transition: number;
   /** Free Standard transitions a month (shown apart, not subtracted). */
   free_tier_transitions_per_month: number;
-  /** The Express cost: `express_request_usd + express_duration_usd`. */
+  /** The Express cost: `express_request_usd + express_duration_usd` (+ `express_children_usd`). */
   express_usd: number;
   express_request_usd: number;
   express_duration_usd: number;
@@ -67,6 +67,10 @@ export interface Cost {
   region_priced: boolean;
   /** Where the prices come from, and when they were read. */
   prices_source: string;
+  /** Express child executions a Distributed Map started. */
+  express_children: number;
+  /** What they cost at Express rates (requests and duration), in both totals above. */
+  express_children_usd: number;
 }
 
 /** `run`'s result: the object `statelab run --format json` prints (the CLI's contract). */

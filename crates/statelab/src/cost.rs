@@ -51,6 +51,11 @@ pub fn standard_price(region: &str) -> (f64, bool) {
     }
 }
 
+/// An Express execution's billed duration: rounded up to the billing increment, at least one.
+pub fn express_billed_ms(duration_ms: i64) -> i64 {
+    round_up(duration_ms.max(0), EXPRESS_BILLING_INCREMENT_MS).max(EXPRESS_BILLING_INCREMENT_MS)
+}
+
 /// `true` when an execution that took `elapsed_ms` of virtual time could not be an Express
 /// workflow (which stops after five minutes), so it has no Express price.
 pub fn beyond_express(elapsed_ms: i64) -> bool {
@@ -101,6 +106,11 @@ pub struct Cost {
     pub region_priced: bool,
     /// Where the prices come from.
     pub prices_source: &'static str,
+    /// Express child executions of Distributed Maps.
+    pub express_children: u64,
+    /// What they cost at Express rates (requests and duration), whatever this execution's own
+    /// type; included in `standard_usd` and `express_usd`.
+    pub express_children_usd: f64,
 }
 
 /// What drives the cost of an execution.
@@ -116,6 +126,10 @@ pub struct Usage {
     pub max_payload_bytes: usize,
     /// Map iterations and Parallel branches started.
     pub map_parallel_steps: u64,
+    /// Express child executions a Distributed Map started (each one Express request).
+    pub express_children: u64,
+    /// Their billed durations added up (each rounded up to 100 ms, as one Express execution).
+    pub express_children_billed_ms: i64,
 }
 
 impl Usage {
@@ -131,18 +145,18 @@ impl Usage {
         let (price, priced) = standard_price(region);
         // An execution that takes no virtual time still ran: it is billed the smallest increment.
         // [?] AWS does not say what a zero-length run costs; real ones never are.
-        let billed_ms =
-            round_up(self.duration_ms.max(0), EXPRESS_BILLING_INCREMENT_MS).max(EXPRESS_BILLING_INCREMENT_MS);
+        let billed_ms = express_billed_ms(self.duration_ms);
         let mem = self.express_memory_mb();
         let billed_mem = (mem / EXPRESS_MEMORY_CHUNK_MB).ceil().max(1.0) * EXPRESS_MEMORY_CHUNK_MB;
         let gb_s = billed_mem / 1024.0 * billed_ms as f64 / 1000.0;
         let duration_usd = express_duration_usd(gb_s);
+        let children_usd = self.express_children_usd();
         Cost {
             billable_transitions: self.transitions,
-            standard_usd: self.transitions as f64 * price,
+            standard_usd: self.transitions as f64 * price + children_usd,
             standard_price_per_transition: price,
             free_tier_transitions_per_month: FREE_TIER_TRANSITIONS,
-            express_usd: EXPRESS_PER_REQUEST + duration_usd,
+            express_usd: EXPRESS_PER_REQUEST + duration_usd + children_usd,
             express_request_usd: EXPRESS_PER_REQUEST,
             express_duration_usd: duration_usd,
             express_billed_ms: billed_ms,
@@ -151,7 +165,22 @@ impl Usage {
             region: region.to_string(),
             region_priced: priced,
             prices_source: PRICES_SOURCE,
+            express_children: self.express_children,
+            express_children_usd: children_usd,
         }
+    }
+
+    /// The Express child executions at Express rates: one request each, and their billed time
+    /// at the memory of the smallest execution that holds the definition. [?] AWS does not say
+    /// how it estimates a child's memory; a child sees one item batch, not the whole Map.
+    fn express_children_usd(&self) -> f64 {
+        if self.express_children == 0 {
+            return 0.0;
+        }
+        let mem = 50.0 + self.definition_bytes as f64 / 1e6;
+        let billed_mem = (mem / EXPRESS_MEMORY_CHUNK_MB).ceil().max(1.0) * EXPRESS_MEMORY_CHUNK_MB;
+        let gb_s = billed_mem / 1024.0 * self.express_children_billed_ms as f64 / 1000.0;
+        self.express_children as f64 * EXPRESS_PER_REQUEST + express_duration_usd(gb_s)
     }
 
     /// The monthly cost of running this execution `n` times a month: Standard after the free
@@ -159,13 +188,14 @@ impl Usage {
     pub fn monthly(&self, region: &str, n: u64) -> Projection {
         let one = self.cost(region);
         let transitions = self.transitions.saturating_mul(n);
+        let children = n as f64 * one.express_children_usd;
         let standard =
             transitions.saturating_sub(FREE_TIER_TRANSITIONS) as f64 * one.standard_price_per_transition;
         let gb_s = one.express_billed_memory_mb / 1024.0 * one.express_billed_ms as f64 / 1000.0 * n as f64;
         Projection {
             executions: n,
-            standard_usd: standard,
-            express_usd: n as f64 * EXPRESS_PER_REQUEST + express_duration_usd(gb_s),
+            standard_usd: standard + children,
+            express_usd: n as f64 * EXPRESS_PER_REQUEST + express_duration_usd(gb_s) + children,
         }
     }
 }
@@ -220,6 +250,7 @@ mod tests {
             definition_bytes: 0,
             max_payload_bytes: 0,
             map_parallel_steps: 0,
+            ..Usage::default()
         };
         let p = u.monthly("us-east-1", 100_000_000);
         let duration = p.express_usd - 100.0;
@@ -235,6 +266,7 @@ mod tests {
             definition_bytes: 50_000,
             max_payload_bytes: 32_000,
             map_parallel_steps: 400,
+            ..Usage::default()
         };
         assert!((u.express_memory_mb() - 62.85).abs() < 1e-9);
         assert_eq!(u.cost("us-east-1").express_billed_memory_mb, 64.0);
@@ -250,6 +282,23 @@ mod tests {
         assert_eq!(format_usd(0.0000013125), "0.00000131");
         assert_eq!(format_usd(0.0125), "0.0125");
         assert_eq!(format_usd(149.9), "149.90");
+    }
+
+    /// Three Express children of 1.05 s each: three requests and 3 × 1.1 s at 64 MB, on top of
+    /// the parent's own cost, whichever type the parent is.
+    #[test]
+    fn express_children_are_billed_at_express_rates() {
+        let parent = Usage { transitions: 4, duration_ms: 2_000, ..Usage::default() };
+        let u = Usage { express_children: 3, express_children_billed_ms: 3 * 1_100, ..parent };
+        let children = 3.0 * EXPRESS_PER_REQUEST + express_duration_usd(64.0 / 1024.0 * 3.3);
+        let (with, without) = (u.cost("us-east-1"), parent.cost("us-east-1"));
+        assert!((with.express_children_usd - children).abs() < 1e-12, "{}", with.express_children_usd);
+        assert!((with.standard_usd - without.standard_usd - children).abs() < 1e-12);
+        assert!((with.express_usd - without.express_usd - children).abs() < 1e-12);
+        assert_eq!(with.billable_transitions, 4);
+        assert_eq!(parent.cost("us-east-1").express_children_usd, 0.0);
+        let month = u.monthly("us-east-1", 1000);
+        assert!((month.standard_usd - 1000.0 * children).abs() < 1e-9, "the transitions are free-tier");
     }
 
     #[test]

@@ -482,6 +482,12 @@ struct Fiber {
     assigned: Vec<(Rc<str>, Value)>,
     /// The current state's input after `InputPath` (what a Task's `TimeoutSecondsPath` reads).
     after_input_path: Value,
+    /// Inside an Express child execution of a Distributed Map: its states are billed at Express
+    /// rates as part of the child, not as transitions of this execution.
+    express: bool,
+    /// The Express child execution this fiber is the top of (index into
+    /// `Execution::express_children`).
+    express_child: Option<usize>,
 }
 
 /// A running (or finished) execution.
@@ -512,6 +518,9 @@ pub struct Execution {
     ended_at: Option<i64>,
     /// The history reached its quota during this step.
     history_full: bool,
+    /// Express child executions of Distributed Maps: when each started and ended (billed per
+    /// request and duration, as Express workflows).
+    express_children: Vec<(i64, Option<i64>)>,
 }
 
 /// Appends to one of the execution's logs (history, visits, steps), which grow by one or more
@@ -651,6 +660,7 @@ impl Execution {
             sm_ctx,
             ended_at: None,
             history_full: false,
+            express_children: Vec::new(),
             machine,
             stubs,
             options: Rc::new(options),
@@ -678,6 +688,8 @@ impl Execution {
             entered_event: 0,
             assigned: Vec::new(),
             after_input_path: Value::Null,
+            express: false,
+            express_child: None,
         });
         let role = Rc::from(exec.options.role_arn.as_str());
         exec.emit(0, None, Details::ExecutionStarted { input: input.clone(), role_arn: role });
@@ -782,6 +794,15 @@ impl Execution {
             definition_bytes: self.machine.definition_size,
             max_payload_bytes: self.max_payload,
             map_parallel_steps: self.map_parallel_steps,
+            express_children: self.express_children.len() as u64,
+            // A child still running when the execution stopped is billed until then.
+            express_children_billed_ms: self
+                .express_children
+                .iter()
+                .map(|&(start, end)| {
+                    crate::cost::express_billed_ms(end.unwrap_or(self.now).saturating_sub(start))
+                })
+                .fold(0i64, i64::saturating_add),
         }
     }
 
@@ -950,6 +971,31 @@ impl Execution {
             Ev::Retry { fiber, .. } => ("retry", *fiber, st(fiber)),
             Ev::JoinDone { fiber, .. } => ("join", *fiber, st(fiber)),
             Ev::ExecTimeout { .. } => ("timeout", 0, None),
+        }
+    }
+
+    /// A state entered or retried: a billed transition, unless it is inside an Express child
+    /// execution (billed as that child's duration).
+    fn count_transition(&mut self, fiber: usize, state: StateId) {
+        if self.fiber(fiber).express {
+            return;
+        }
+        self.transitions += 1;
+        if let Some(c) = self.state_transitions.get_mut(state) {
+            *c += 1;
+        }
+    }
+
+    /// A thread is done (succeeded, failed or cancelled); the top of an Express child execution
+    /// records when the child ended.
+    fn thread_ended(&mut self, fiber: usize) {
+        let now = self.now;
+        let f = self.fiber_mut(fiber);
+        f.alive = false;
+        if let Some(i) = f.express_child {
+            if let Some((_, end @ None)) = self.express_children.get_mut(i) {
+                *end = Some(now);
+            }
         }
     }
 
@@ -1124,10 +1170,7 @@ impl Execution {
             f.assigned = Vec::new();
             f.after_input_path = Value::Null;
         }
-        self.transitions += 1;
-        if let Some(c) = self.state_transitions.get_mut(state) {
-            *c += 1;
-        }
+        self.count_transition(fiber, state);
         self.max_payload = self.max_payload.max(input.json_len());
         let id = self.emit(
             fiber,
@@ -1862,10 +1905,7 @@ impl Execution {
     }
 
     fn thread_succeeded(&mut self, fiber: usize, output: Value) {
-        {
-            let f = self.fiber_mut(fiber);
-            f.alive = false;
-        }
+        self.thread_ended(fiber);
         let Some((parent, slot)) = self.fiber(fiber).parent else {
             self.emit(0, None, Details::ExecutionSucceeded { output: output.clone() });
             self.end(0, Status::Succeeded(output));
@@ -1976,10 +2016,7 @@ impl Execution {
                     f.retry_count += 1;
                     f.gen = f.gen.wrapping_add(1);
                 }
-                self.transitions += 1;
-                if let Some(c) = self.state_transitions.get_mut(state) {
-                    *c += 1;
-                }
+                self.count_transition(fiber, state);
                 let now = self.now;
                 if let Some(v) = self.visit_mut(fiber) {
                     v.retries.push(RetryRecord { retrier: i, attempt, error: e, delay_ms, at: now });
@@ -2090,8 +2127,8 @@ impl Execution {
             }
         }
         let now = self.now;
+        self.thread_ended(fiber);
         let f = self.fiber_mut(fiber);
-        f.alive = false;
         f.gen = f.gen.wrapping_add(1);
         f.waiting = None;
         f.join = None;
@@ -2113,7 +2150,7 @@ impl Execution {
         if e.is_terminal() {
             return self.terminal_failure(fiber, e);
         }
-        self.fiber_mut(fiber).alive = false;
+        self.thread_ended(fiber);
         if self.fiber(fiber).parent.is_none() {
             self.emit(0, None, Details::ExecutionFailed(err_details(&e)));
             self.end(0, Status::Failed(e));
@@ -2238,9 +2275,9 @@ impl Execution {
         let state = self.current(fiber);
         // A container's own abort comes after its children's.
         self.cancel_children(fiber, cause);
+        self.thread_ended(fiber);
         {
             let f = self.fiber_mut(fiber);
-            f.alive = false;
             f.gen = f.gen.wrapping_add(1);
             f.waiting = None;
         }
@@ -2276,6 +2313,7 @@ impl Execution {
         let id = self.fibers.len();
         let last = self.fiber(parent).last_event;
         let silent = silent || self.fiber(parent).silent;
+        let express = self.fiber(parent).express;
         self.fibers.push(Fiber {
             parent: Some((parent, slot)),
             thread: Rc::from(thread),
@@ -2298,6 +2336,8 @@ impl Execution {
             entered_event: 0,
             assigned: Vec::new(),
             after_input_path: Value::Null,
+            express,
+            express_child: None,
         });
         id
     }
@@ -2594,6 +2634,13 @@ impl Execution {
                 Rc::new(VarFrame { vars: Map::default(), parent: Some(self.fiber(fiber).vars.clone()) })
             };
             let child = self.spawn(fiber, i, thread, vars, distributed);
+            if let MapMode::Distributed { express: true } = spec.mode {
+                let index = self.express_children.len();
+                self.express_children.push((self.now, None));
+                let f = self.fiber_mut(child);
+                f.express = true;
+                f.express_child = Some(index);
+            }
             if let Some(j) = self.fiber_mut(fiber).join.as_mut() {
                 j.children.push(child);
             }

@@ -65,6 +65,13 @@ pub fn CostPanel() -> impl IntoView {
                             c.free_tier_transitions_per_month
                         )}</p>
                         {(!c.region_priced).then(|| view! { <p class="warn">"This region is not in the price table: us-east-1 prices are used."</p> })}
+                        {(c.express_children > 0).then(|| view! {
+                            <p data-testid="express-children">{format!(
+                                "+ {} for {}, at Express rates (a request each, and their time at 64 MB): their states are not transitions of this execution.",
+                                format::usd(c.express_children_usd),
+                                crate::format::count(c.express_children, "Express child execution")
+                            )}</p>
+                        })}
                     </section>
                     <section class="card">
                         <h4>"Express"</h4>
@@ -77,10 +84,15 @@ pub fn CostPanel() -> impl IntoView {
                             view! { <p class="big mono">{format::usd(c.express_usd)}</p> }.into_any()
                         }}
                         <p>{format!(
-                            "{} request + {} ms billed × {} MB billed",
+                            "{} request + {} ms billed × {} MB billed{}",
                             format::usd(c.express_request_usd),
                             c.express_billed_ms,
-                            c.express_billed_memory_mb
+                            c.express_billed_memory_mb,
+                            if c.express_children > 0 {
+                                format!(" + {} for the Express child executions", format::usd(c.express_children_usd))
+                            } else {
+                                String::new()
+                            }
                         )}</p>
                         <p class="muted">{format!(
                             "Duration rounds up to 100 ms; memory is estimated as 50 MB + definition + payload × Map/Parallel steps = {:.2} MB, billed in 64 MB chunks.",
