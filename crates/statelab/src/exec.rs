@@ -2622,8 +2622,9 @@ impl Execution {
                     Some(state),
                     Details::MapIterationStarted(MapIteration { name: st.name.clone(), index: i }),
                 );
-            } else {
-                // A child execution started is a billed transition of the parent.
+            } else if !self.fiber(fiber).express {
+                // A child execution started is a billed transition of the parent (unless the
+                // parent is itself an Express child, billed by its duration).
                 self.transitions += 1;
             }
             let thread = self.child_thread(fiber, state, &format!("#{i}"));
