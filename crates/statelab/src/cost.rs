@@ -56,6 +56,16 @@ pub fn express_billed_ms(duration_ms: i64) -> i64 {
     round_up(duration_ms.max(0), EXPRESS_BILLING_INCREMENT_MS).max(EXPRESS_BILLING_INCREMENT_MS)
 }
 
+/// Memory as Express bills it: in whole chunks, at least one.
+fn billed_memory_mb(mb: f64) -> f64 {
+    (mb / EXPRESS_MEMORY_CHUNK_MB).ceil().max(1.0) * EXPRESS_MEMORY_CHUNK_MB
+}
+
+/// GB-seconds of billed memory (MB) held for billed time (ms).
+fn gb_seconds(billed_mb: f64, billed_ms: i64) -> f64 {
+    billed_mb / 1024.0 * billed_ms as f64 / 1000.0
+}
+
 /// `true` when an execution that took `elapsed_ms` of virtual time could not be an Express
 /// workflow (which stops after five minutes), so it has no Express price.
 pub fn beyond_express(elapsed_ms: i64) -> bool {
@@ -136,8 +146,7 @@ impl Usage {
     /// AWS's Express memory estimate: 50 MB + definition + payload × Map/Parallel steps, in
     /// decimal MB as the pricing page's worked example computes it.
     pub fn express_memory_mb(&self) -> f64 {
-        50.0 + self.definition_bytes as f64 / 1e6
-            + self.max_payload_bytes as f64 * self.map_parallel_steps as f64 / 1e6
+        self.definition_memory_mb() + self.max_payload_bytes as f64 * self.map_parallel_steps as f64 / 1e6
     }
 
     /// The cost of this usage, once, in `region`.
@@ -147,9 +156,8 @@ impl Usage {
         // [?] AWS does not say what a zero-length run costs; real ones never are.
         let billed_ms = express_billed_ms(self.duration_ms);
         let mem = self.express_memory_mb();
-        let billed_mem = (mem / EXPRESS_MEMORY_CHUNK_MB).ceil().max(1.0) * EXPRESS_MEMORY_CHUNK_MB;
-        let gb_s = billed_mem / 1024.0 * billed_ms as f64 / 1000.0;
-        let duration_usd = express_duration_usd(gb_s);
+        let billed_mem = billed_memory_mb(mem);
+        let duration_usd = express_duration_usd(gb_seconds(billed_mem, billed_ms));
         let children_usd = self.express_children_usd();
         Cost {
             billable_transitions: self.transitions,
@@ -170,6 +178,12 @@ impl Usage {
         }
     }
 
+    /// The part of the memory estimate every execution of this machine has: 50 MB and the
+    /// definition, in decimal MB.
+    fn definition_memory_mb(&self) -> f64 {
+        50.0 + self.definition_bytes as f64 / 1e6
+    }
+
     /// The Express child executions at Express rates: one request each, and their billed time
     /// at the memory of the smallest execution that holds the definition. [?] AWS does not say
     /// how it estimates a child's memory; a child sees one item batch, not the whole Map.
@@ -177,10 +191,9 @@ impl Usage {
         if self.express_children == 0 {
             return 0.0;
         }
-        let mem = 50.0 + self.definition_bytes as f64 / 1e6;
-        let billed_mem = (mem / EXPRESS_MEMORY_CHUNK_MB).ceil().max(1.0) * EXPRESS_MEMORY_CHUNK_MB;
-        let gb_s = billed_mem / 1024.0 * self.express_children_billed_ms as f64 / 1000.0;
-        self.express_children as f64 * EXPRESS_PER_REQUEST + express_duration_usd(gb_s)
+        let mem = billed_memory_mb(self.definition_memory_mb());
+        self.express_children as f64 * EXPRESS_PER_REQUEST
+            + express_duration_usd(gb_seconds(mem, self.express_children_billed_ms))
     }
 
     /// The monthly cost of running this execution `n` times a month: Standard after the free
@@ -191,7 +204,7 @@ impl Usage {
         let children = n as f64 * one.express_children_usd;
         let standard =
             transitions.saturating_sub(FREE_TIER_TRANSITIONS) as f64 * one.standard_price_per_transition;
-        let gb_s = one.express_billed_memory_mb / 1024.0 * one.express_billed_ms as f64 / 1000.0 * n as f64;
+        let gb_s = gb_seconds(one.express_billed_memory_mb, one.express_billed_ms) * n as f64;
         Projection {
             executions: n,
             standard_usd: standard + children,
@@ -299,6 +312,12 @@ mod tests {
         assert_eq!(parent.cost("us-east-1").express_children_usd, 0.0);
         let month = u.monthly("us-east-1", 1000);
         assert!((month.standard_usd - 1000.0 * children).abs() < 1e-9, "the transitions are free-tier");
+    }
+
+    #[test]
+    fn express_runs_for_five_minutes_at_most() {
+        assert!(!beyond_express(300_000));
+        assert!(beyond_express(300_001));
     }
 
     #[test]

@@ -2,15 +2,10 @@
 //! monthly volume. Prices come from the one table in the library, with their source and date.
 
 use leptos::prelude::*;
+use statelab::cost::beyond_express;
 
 use crate::app::Ctx;
 use crate::format;
-
-/// `true` when an execution that took `elapsed_ms` could not have run as an Express workflow (the
-/// library times one out after `EXPRESS_MAX_SECONDS`), so its Express price means nothing.
-pub fn beyond_express(elapsed_ms: i64) -> bool {
-    statelab::cost::beyond_express(elapsed_ms)
-}
 
 /// Why the Express figures are not shown for an execution that took `elapsed_ms`.
 pub fn beyond_express_note(elapsed_ms: i64) -> String {
@@ -147,9 +142,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn express_runs_for_five_minutes_at_most() {
-        assert!(!beyond_express(300_000));
-        assert!(beyond_express(300_001));
+    fn beyond_express_says_how_long_it_runs() {
         assert!(beyond_express_note(1_209_600_000).contains("14d 0h 0m 0s"));
     }
 }

@@ -1,9 +1,10 @@
 //! The always-visible strip: status, the virtual clock, transitions and what the run costs.
 
 use leptos::prelude::*;
+use statelab::cost::beyond_express;
 
 use crate::app::Ctx;
-use crate::components::cost::{beyond_express, beyond_express_note};
+use crate::components::cost::beyond_express_note;
 use crate::format;
 
 /// The summary strip.
