@@ -139,30 +139,35 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
     if !options.is_object() || js_sys::Array::is_array(&options) {
         return Err(Failure::BadOptions("the options must be an object".into()));
     }
+    let text = match stringify(&options, 0) {
+        Ok(text) => text.unwrap_or_default(),
+        Err(why) => return Err(stubs_without_json(&options).unwrap_or(Failure::BadOptions(why))),
+    };
     check_values(&options)?;
-    let text = stringify(&options, 0).map_err(Failure::BadOptions)?.unwrap_or_default();
     // Through serde_json's own Value so that errors carry no position in text nobody wrote.
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Failure::BadOptions(e.to_string()))?;
     serde_json::from_value(json).map_err(|e| Failure::BadOptions(e.to_string()))
 }
 
-/// Refuses option values that `JSON.stringify` would quietly turn into `null`, which reads as
-/// "the default" (as `null` and `undefined` themselves do, on purpose): `NaN`, the infinities and
-/// an invalid `Date` are mistakes. The stubs, which are data, are checked as data (a value with no
-/// JSON form in them is a stubs problem).
+/// When the options have no JSON form because of their stubs (a `BigInt` in a response), that is
+/// a stubs problem, said as one; asked only once writing the whole options has failed, so the
+/// stubs, which can be large, are not written twice.
+fn stubs_without_json(options: &JsValue) -> Option<Failure> {
+    let stubs = js_sys::Reflect::get(options, &JsValue::from_str("stubs")).ok()?;
+    let why = stringify(&stubs, 0).err()?;
+    let message = format!("the stubs cannot be written as JSON: {why}");
+    Some(Failure::BadStubs(statelab::stubs::StubError { message, pointer: String::new() }))
+}
+
+/// Refuses option values that `JSON.stringify` turned into `null`, which reads as "the default"
+/// (as `null` and `undefined` themselves do, on purpose): `NaN`, the infinities and an invalid
+/// `Date` are mistakes. The stubs are data, where JSON's own rules apply.
 fn check_values(options: &JsValue) -> Result<(), Failure> {
     for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
         let pair: js_sys::Array = entry.unchecked_into();
         let (key, value) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1));
         if key == "stubs" {
-            if let Err(why) = stringify(&value, 0) {
-                let message = format!("the stubs cannot be written as JSON: {why}");
-                return Err(Failure::BadStubs(statelab::stubs::StubError {
-                    message,
-                    pointer: String::new(),
-                }));
-            }
             continue;
         }
         let why = if let Some(n) = value.as_f64().filter(|n| !n.is_finite()) {
