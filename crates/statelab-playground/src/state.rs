@@ -144,13 +144,9 @@ pub struct TextProblem {
     pub span: Option<Span>,
 }
 
-/// The name of the format [`statelab::document::load`] reads `text` as (for messages): JSON when
-/// it starts with `{` or `[`, else YAML (a JSON scalar is also YAML).
+/// The name of the syntax [`statelab::document::load`] reads `text` in (for messages).
 fn format_name(text: &str) -> &'static str {
-    match text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).chars().next() {
-        Some('{' | '[') => "JSON",
-        _ => "YAML",
-    }
+    statelab::document::syntax_of(text).name()
 }
 
 /// The stubs text as a value (JSON or YAML), for what reads it without running it (the node

@@ -45,6 +45,32 @@ pub enum Format {
     Yaml,
 }
 
+impl Format {
+    /// `JSON` or `YAML`, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        }
+    }
+}
+
+/// The syntax [`load`] holds `text` to: JSON when its first non-blank character (after a byte
+/// order mark) is `{` or `[`, YAML otherwise. (A JSON scalar is read as JSON when it is one; it is
+/// YAML too, so when it is not, YAML's error is the one given.)
+pub fn syntax_of(text: &str) -> Format {
+    match first_char(text) {
+        Some('{' | '[') => Format::Json,
+        _ => Format::Yaml,
+    }
+}
+
+/// The first character that is not blank, after a byte order mark.
+fn first_char(text: &str) -> Option<char> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    body.trim_start_matches([' ', '\t', '\r', '\n']).chars().next()
+}
+
 /// A parsed document, with the position of every node.
 #[derive(Clone, Debug)]
 pub struct Document {
@@ -127,14 +153,13 @@ impl EmbeddedMachine {
 /// is skipped for JSON, whose positions then count from after it.
 pub fn load(text: &str) -> Result<Document, SyntaxError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = body.trim_start_matches([' ', '\t', '\r', '\n']).chars().next();
-    if matches!(first, Some('{' | '[')) {
+    if syntax_of(text) == Format::Json {
         let (value, map) = json::parse_with_map(body)?;
         return Ok(Document { value, map, format: Format::Json });
     }
     // A JSON scalar is read as JSON even though YAML would take most of them alike: YAML refuses
     // escapes JSON allows, such as a surrogate pair (`"\ud83d\ude00"`).
-    if matches!(first, Some('"' | '-' | '0'..='9' | 't' | 'f' | 'n')) {
+    if matches!(first_char(text), Some('"' | '-' | '0'..='9' | 't' | 'f' | 'n')) {
         if let Ok((value, map)) = json::parse_with_map(body) {
             return Ok(Document { value, map, format: Format::Json });
         }

@@ -266,10 +266,7 @@ fn MachinePicker() -> impl IntoView {
                 statelab::document::Kind::Serverless => "serverless.yml",
                 statelab::document::Kind::CloudFormation => "CloudFormation",
             };
-            let fmt = match c.format {
-                Some(statelab::document::Format::Yaml) => "YAML",
-                _ => "JSON",
-            };
+            let fmt = c.format.unwrap_or(statelab::document::Format::Json).name();
             view! { <span class="doc-kind" data-testid="doc-kind">{format!("{label} · {fmt}")}</span> }
         })))}
     }
