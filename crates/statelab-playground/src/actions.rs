@@ -151,13 +151,22 @@ pub fn open_session(ctx: Ctx, session: Session, what: &str) {
     start_fresh(ctx);
     ctx.dbg.set(None);
     ctx.run_error.set(None);
+    ctx.notice.set(Some(opened_notice(what, same)));
+    ctx.show_undo.set(!same);
+}
+
+/// What a share link opens, in [`opened_notice`]'s words.
+pub const SHARED_SESSION: &str = "the shared session";
+
+/// What opening `what` in place of the session says: whether Undo can bring the one before back
+/// (it cannot differ when `same`).
+pub fn opened_notice(what: &str, same: bool) -> Notice {
     let text = if same {
         format!("Opened {what}: it is the session you had.")
     } else {
         format!("Opened {what}. Your previous session can be restored with Undo.")
     };
-    ctx.notice.set(Some(Notice { level: "info", text }));
-    ctx.show_undo.set(!same);
+    Notice { level: "info", text }
 }
 
 /// A share link pasted into the address bar of a page already open (a same-document navigation,
@@ -166,7 +175,7 @@ pub fn follow_links(ctx: Ctx) {
     use wasm_bindgen::prelude::*;
     let Some(window) = web_sys::window() else { return };
     let cb = Closure::<dyn Fn()>::new(move || match crate::links::from_fragment() {
-        Some(Ok(session)) => open_session(ctx, session, "the shared session"),
+        Some(Ok(session)) => open_session(ctx, session, SHARED_SESSION),
         Some(Err(e)) => ctx.notice.set(Some(Notice {
             level: "error",
             text: format!("This link could not be opened: {e} Your session was kept."),

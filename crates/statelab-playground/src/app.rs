@@ -134,11 +134,7 @@ pub fn App() -> impl IntoView {
             let notice = match saved {
                 Some(saved) if saved != s => {
                     replaced = Some(saved);
-                    Some(Notice {
-                        level: "info",
-                        text: "Opened the shared session. Your previous session can be restored with Undo."
-                            .into(),
-                    })
+                    Some(crate::actions::opened_notice(crate::actions::SHARED_SESSION, false))
                 }
                 _ => None,
             };

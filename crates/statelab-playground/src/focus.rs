@@ -31,10 +31,23 @@ pub fn commit_field() {
     }
 }
 
+/// After a redraw that replaces the element with the focus: runs `restore` once the redraw is
+/// done, if the focus was lost with the element (never when the user has moved it since).
+pub fn restore_after_redraw(restore: impl FnOnce() + 'static) {
+    leptos::prelude::set_timeout(
+        move || {
+            if lost() {
+                restore();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 /// Whether the focus is nowhere in particular (on the page itself): what a redraw that removed
 /// the focused element leaves. A restore checks it first, so it never takes the focus back
 /// from where the user has moved it since.
-pub fn lost() -> bool {
+fn lost() -> bool {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
     match (doc.active_element(), doc.body()) {
         (None, _) => true,

@@ -258,19 +258,14 @@ pub fn Graph() -> impl IntoView {
         // Any redraw (a step, a new layout, a selection) replaces the node that has the focus:
         // the new one for the same state takes it.
         if let Some(name) = crate::focus::focused_graph_node() {
-            set_timeout(
-                move || {
-                    if crate::focus::lost() {
-                        crate::focus::graph_node(&name);
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+            crate::focus::restore_after_redraw(move || crate::focus::graph_node(&name));
         }
         let ov = overlay.get();
         let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
         let breakpoints = ctx.session.with(|s| s.breakpoints.clone());
         let selected = ctx.selected_state.get();
+        // The branch or iteration shown, if not all.
+        let shown_thread = thread.with(|t| (!t.is_empty()).then(|| t.clone()));
         // Each node with its state's name. The layout may belong to the previous machine for a
         // frame: never index by id.
         let named: Vec<(&layout::NodeBox, String)> = ctx.checked.with(|c| {
@@ -313,18 +308,13 @@ pub fn Graph() -> impl IntoView {
                 );
                 // Visits follow the branch or iteration shown; transitions (what is billed) are
                 // the whole execution's, and say so when the two differ.
-                let title = match thread.with(|t| (!t.is_empty()).then(|| t.clone())) {
-                    None => format!(
-                        "{name} ({}): {}, {}",
-                        n.type_name,
-                        crate::format::count(visits as u64, "visit"),
-                        crate::format::count(cost, "transition")
-                    ),
+                let visits_text = crate::format::count(visits as u64, "visit");
+                let transitions_text = crate::format::count(cost, "transition");
+                let title = match &shown_thread {
+                    None => format!("{name} ({}): {visits_text}, {transitions_text}", n.type_name),
                     Some(t) => format!(
-                        "{name} ({}): {} in {t}; {} in the whole execution",
-                        n.type_name,
-                        crate::format::count(visits as u64, "visit"),
-                        crate::format::count(cost, "transition")
+                        "{name} ({}): {visits_text} in {t}; {transitions_text} in the whole execution",
+                        n.type_name
                     ),
                 };
                 let aria = title.clone();

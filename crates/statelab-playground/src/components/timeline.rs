@@ -23,14 +23,7 @@ pub fn Timeline() -> impl IntoView {
         // Any redraw (a step, going to a visit) replaces the bar that has the focus: the new one
         // for the same visit takes it.
         if let Some(id) = crate::focus::focused_id().filter(|id| id.starts_with(BAR_ID)) {
-            set_timeout(
-                move || {
-                    if crate::focus::lost() {
-                        crate::focus::by_id(&id);
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+            crate::focus::restore_after_redraw(move || crate::focus::by_id(&id));
         }
         ctx.dbg.with(|d| {
             let Some(d) = d.as_ref() else {
