@@ -10,6 +10,7 @@ use crate::app::{Ctx, Notice};
 use crate::run::Debugger;
 use crate::state::{self, Session};
 use crate::storage;
+use statelab::Checked;
 
 /// Milliseconds of stepping between two frames.
 const SLICE_MS: f64 = 12.0;
@@ -73,7 +74,7 @@ pub fn install(ctx: Ctx) {
             set_timeout(
                 move || {
                     if generation.get_value() == mine {
-                        ctx.checked.set(Rc::new(state::check(&text, name.as_deref())));
+                        check(ctx, &text, name.as_deref());
                     }
                 },
                 std::time::Duration::from_millis(150),
@@ -110,13 +111,27 @@ fn install_shortcuts(ctx: Ctx) {
     std::mem::forget(handle);
 }
 
+/// The check of `text` (for the machine `name`), which becomes the current one. Checking the text
+/// already checked gives the same check back, so a check after a run's (which checks at once,
+/// not waiting for the debounce after the edit) does not redraw the graph for nothing, taking the
+/// focus from one of its nodes for that moment.
+fn check(ctx: Ctx, text: &str, name: Option<&str>) -> Rc<Checked> {
+    let same = ctx.checked_source.with_value(|(t, n)| t == text && n.as_deref() == name);
+    if same {
+        return ctx.checked.get_untracked();
+    }
+    let checked = Rc::new(state::check(text, name));
+    ctx.checked_source.set_value((text.to_string(), name.map(str::to_string)));
+    ctx.checked.set(checked.clone());
+    checked
+}
+
 /// Starts a new execution from the session. `false` (with the reason shown) when it cannot.
 pub fn start_fresh(ctx: Ctx) -> bool {
     stop_play(ctx);
     let session = ctx.session.get_untracked();
     // Check now rather than wait for the debounce: the run must use what is in the editor.
-    let checked = Rc::new(state::check(&session.definition, session.settings.state_machine.as_deref()));
-    ctx.checked.set(checked.clone());
+    let checked = check(ctx, &session.definition, session.settings.state_machine.as_deref());
     let prepared = state::prepare(&session, &checked).and_then(Debugger::start);
     ctx.selected_event.set(None);
     ctx.selected_visit.set(None);

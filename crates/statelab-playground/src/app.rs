@@ -70,6 +70,8 @@ pub struct Ctx {
     pub session: RwSignal<Session>,
     /// The definition, checked (re-checked shortly after each edit).
     pub checked: RwSignal<Rc<Checked>, LocalStorage>,
+    /// The text and machine name `checked` is the check of.
+    pub checked_source: StoredValue<(String, Option<String>)>,
     /// The current execution, if any.
     pub dbg: RwSignal<Option<Debugger>, LocalStorage>,
     /// The session the current execution was started from (to notice edits since), and its
@@ -150,9 +152,11 @@ pub fn App() -> impl IntoView {
         None => (saved.unwrap_or_default(), None),
     };
     let checked = Rc::new(state::check(&session.definition, session.settings.state_machine.as_deref()));
+    let checked_source = (session.definition.clone(), session.settings.state_machine.clone());
     let ctx = Ctx {
         session: RwSignal::new(session),
         checked: RwSignal::new_local(checked),
+        checked_source: StoredValue::new(checked_source),
         dbg: RwSignal::new_local(None),
         dbg_source: StoredValue::new(None),
         running: RwSignal::new(false),

@@ -31,17 +31,20 @@ pub fn commit_field() {
     }
 }
 
-/// After a redraw that replaces the element with the focus: runs `restore` once the redraw is
-/// done, if the focus was lost with the element (never when the user has moved it since).
+/// After a redraw that replaces the element with the focus (or rebuilds it: removing its
+/// `tabindex` to set it again blurs it): runs `restore` once the redraw is done, if the focus was
+/// lost with the element (never when the user has moved it since).
+///
+/// A microtask, not a zero-delay timeout: it runs as soon as the redraw's own task is done,
+/// before the browser handles the next key press. With a timeout, a key pressed in between went
+/// to the page instead of the node and was lost (the browser suite caught an arrow key lost so,
+/// when a debounced check redrew the graph just as the key was pressed).
 pub fn restore_after_redraw(restore: impl FnOnce() + 'static) {
-    leptos::prelude::set_timeout(
-        move || {
-            if lost() {
-                restore();
-            }
-        },
-        std::time::Duration::ZERO,
-    );
+    leptos::prelude::queue_microtask(move || {
+        if lost() {
+            restore();
+        }
+    });
 }
 
 /// Whether the focus is nowhere in particular (on the page itself): what a redraw that removed
