@@ -437,6 +437,33 @@ test('a narrow window (down to 320 px) stacks the editors above the execution an
   expect(errors).toEqual([]);
 });
 
+test('on a phone the Examples, Share and Export boxes stay on the screen, and the history keeps state names readable', async ({ page }) => {
+  const errors = await open(page);
+  for (const width of [320, 390, 720]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const [button, box] of [['open-examples', '.gallery'], ['share', '.popover'], ['export', '.menu-list']]) {
+      await page.getByTestId(button).click();
+      const b = await page.locator(box).boundingBox();
+      expect(b.x, `${box} at ${width} px`).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width, `${box} at ${width} px`).toBeLessThanOrEqual(width);
+      await page.keyboard.press('Escape');
+      await expect(page.locator(box)).toHaveCount(0);
+    }
+  }
+  // A Map's events name the state and the iteration: the name comes first and keeps its room.
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId('examples').locator('[data-example="map-concurrency"]').click();
+  await runToEnd(page);
+  await page.getByTestId('tab-history').click();
+  for (const width of [390, 960, 1024]) {
+    await page.setViewportSize({ width, height: 800 });
+    const cell = page.getByTestId('history-row').nth(5).locator('.h-state');
+    expect((await cell.boundingBox()).width, `the state column at ${width} px`).toBeGreaterThanOrEqual(80);
+    await expect(cell).toHaveAttribute('title', /^\S+ in /);
+  }
+  expect(errors).toEqual([]);
+});
+
 test('a template with several machines asks which to use, and the graph says when it is not of the definition as it is', async ({ page }) => {
   const errors = await open(page);
   const cfn = `Resources:

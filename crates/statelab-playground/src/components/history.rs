@@ -131,8 +131,10 @@ pub fn HistoryPanel() -> impl IntoView {
     let row_view = move |r: Row| {
         let i = r.index;
         let failed = r.error.is_some();
-        // The whole name on hover: the column cuts long ones short.
-        let title = if r.thread.is_empty() { r.state.clone() } else { format!("{} {}", r.thread, r.state) };
+        // The whole name on hover: the column cuts long ones short. The state first, then the
+        // branch or iteration: in a narrow column the name is what must stay readable.
+        let title =
+            if r.thread.is_empty() { r.state.clone() } else { format!("{} in {}", r.state, r.thread) };
         view! {
             // Only the rows in view exist: their index tells assistive technology where they are.
             <div class="h-row" class:selected=r.selected class:h-fail=failed
@@ -143,8 +145,8 @@ pub fn HistoryPanel() -> impl IntoView {
                 <span class="h-time mono" role="gridcell">{r.time}</span>
                 <span class="h-type" role="gridcell">{r.type_name}</span>
                 <span class="h-state" role="gridcell" title=title>
-                    {(!r.thread.is_empty()).then(|| view! { <span class="thread">{r.thread}</span> })}
                     {r.state}
+                    {(!r.thread.is_empty()).then(|| view! { <span class="thread thread-after">{r.thread}</span> })}
                 </span>
                 <span class="h-flags" role="gridcell">
                     {r.error.map(|e| view! { <span class="badge badge-error">{e}</span> })}
