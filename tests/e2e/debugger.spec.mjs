@@ -491,3 +491,31 @@ test('a Distributed Map\'s Express children are priced at Express rates, apart f
   await expect(page.getByTestId('cost').getByTestId('cost-row')).toHaveCount(1);
   expect(errors).toEqual([]);
 });
+
+test('Step past the end keeps the finished execution; edits that do not check are not said to have started', async ({ page }) => {
+  const errors = await open(page);
+  await runToEnd(page);
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await page.getByTestId('tab-history').click();
+  const count = await page.getByTestId('history').getAttribute('data-count');
+  // One press too many: the execution stays, and the page says why nothing moved.
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('notice')).toContainText('The execution has ended');
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await expect(page.getByTestId('history')).toHaveAttribute('data-count', count);
+  // Back still goes through it.
+  await page.getByTestId('back').click();
+  await expect(page.getByTestId('status')).toHaveText('PAUSED');
+  // A definition broken while paused: Step shows why it cannot start, and claims no new start.
+  await page.getByTestId('tab-definition').click();
+  await page.getByTestId('definition-editor').locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.insertText('x');
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('status')).toHaveText('NOT STARTED');
+  await page.getByTestId('tab-output').click();
+  await expect(page.getByTestId('run-error')).toContainText('The definition has 1 error');
+  await expect(page.getByTestId('notice')).not.toContainText('started a new execution');
+  expect(errors).toEqual([]);
+});

@@ -224,21 +224,42 @@ pub fn is_stale(ctx: Ctx, session: &Session) -> bool {
     ctx.dbg_source.with_value(|s| !s.as_ref().is_some_and(|(s, _)| s.runs_like(session)))
 }
 
-/// An execution to step: the current one, or a fresh one when there is none, it has ended and
-/// the user steps again, or the session changed since it started.
+/// An execution to go on with: the current one, or a fresh one when there is none, it has ended
+/// (Play and Run to breakpoint start it again) or the session changed since it started.
 fn ensure_started(ctx: Ctx) -> bool {
     let stale = is_stale(ctx, &ctx.session.get_untracked());
     let have = ctx.dbg.with_untracked(|d| d.as_ref().is_some_and(|d| !d.exec.is_done()));
     if have && !stale {
         return true;
     }
-    if stale && ctx.dbg.with_untracked(Option::is_some) {
+    let replaced = stale && ctx.dbg.with_untracked(Option::is_some);
+    let started = start_fresh(ctx);
+    // When the edits do not start (a definition that does not check), the reason is shown in
+    // the execution's place instead.
+    if started && replaced {
         ctx.notice.set(Some(Notice {
             level: "info",
             text: "The session changed: started a new execution with your edits.".into(),
         }));
     }
-    start_fresh(ctx)
+    started
+}
+
+/// Whether the execution shown has ended, with nothing edited since; then says so. Step and Next
+/// state stop there instead of starting again: one press too many would otherwise throw the
+/// finished execution away.
+fn at_end(ctx: Ctx) -> bool {
+    let ended = ctx.dbg.with_untracked(|d| d.as_ref().is_some_and(|d| d.exec.is_done()))
+        && !is_stale(ctx, &ctx.session.get_untracked());
+    if ended {
+        ctx.notice.set(Some(Notice {
+            level: "info",
+            text:
+                "The execution has ended. Back and the timeline go through it; Reset or Run starts a new one."
+                    .into(),
+        }));
+    }
+    ended
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -347,6 +368,9 @@ fn with_debugger(ctx: Ctx, start: bool, f: impl FnOnce(&mut Debugger)) {
 
 /// One scheduler event.
 pub fn step(ctx: Ctx) {
+    if at_end(ctx) {
+        return;
+    }
     with_debugger(ctx, true, |d| {
         d.step();
     });
@@ -354,6 +378,9 @@ pub fn step(ctx: Ctx) {
 
 /// Steps until the next state is entered.
 pub fn step_over(ctx: Ctx) {
+    if at_end(ctx) {
+        return;
+    }
     with_debugger(ctx, true, |d| {
         d.step_over();
     });
