@@ -107,14 +107,14 @@ pub fn CostPanel() -> impl IntoView {
                             <input type="number" min="0" data-testid="projection-executions" prop:value=move || volume.get().to_string()
                                 on:input=move |ev| {
                                     let typed = event_target_value(&ev);
-                                    match typed.trim().parse::<u64>() {
-                                        Ok(v) => {
+                                    match executions(&typed) {
+                                        Some(v) => {
                                             volume_note.set(None);
                                             volume.set(v);
                                         }
                                         // Cleared to type another number: nothing to say yet.
-                                        Err(_) if typed.trim().is_empty() => {}
-                                        Err(_) => volume_note.set(Some(format!(
+                                        None if typed.trim().is_empty() => {}
+                                        None => volume_note.set(Some(format!(
                                             "Not a whole number of executions: the projection is for {}.",
                                             volume.get_untracked()
                                         ))),
@@ -137,9 +137,34 @@ pub fn CostPanel() -> impl IntoView {
     view! { <div class="cost-panel" data-testid="cost">{body}</div> }
 }
 
+/// A number of executions as typed: a whole number, also in a number field's other spellings
+/// (`1e6`, `2000.0`). `None` for anything else (a fraction, a negative, text).
+fn executions(typed: &str) -> Option<u64> {
+    let typed = typed.trim();
+    if let Ok(n) = typed.parse::<u64>() {
+        return Some(n);
+    }
+    let f = typed.parse::<f64>().ok()?;
+    // Below 2^64 (u64::MAX as f64 rounds up to 2^64, so `<` keeps the cast exact).
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < u64::MAX as f64).then_some(f as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn executions_are_whole_numbers_however_written() {
+        assert_eq!(executions("4000"), Some(4000));
+        assert_eq!(executions(" 1e6 "), Some(1_000_000));
+        assert_eq!(executions("2000.0"), Some(2000));
+        assert_eq!(executions("2.5"), None);
+        assert_eq!(executions("-3"), None);
+        assert_eq!(executions("1e30"), None);
+        assert_eq!(executions("NaN"), None);
+        assert_eq!(executions("inf"), None);
+        assert_eq!(executions(""), None);
+    }
 
     #[test]
     fn beyond_express_says_how_long_it_runs() {
