@@ -519,3 +519,38 @@ test('Step past the end keeps the finished execution; edits that do not check ar
   await expect(page.getByTestId('notice')).not.toContainText('started a new execution');
   expect(errors).toEqual([]);
 });
+
+test('keyboard: a control that goes away with its action hands the focus on', async ({ page }) => {
+  const errors = await open(page);
+  const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+  // "+ all" stubs the Tasks: the bar goes, the Stubs tab (now shown) takes the focus.
+  await load(page, {
+    definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', End: true } } },
+  });
+  await page.getByTestId('add-all-stubs').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('stub-helper')).toHaveCount(0);
+  await expect.poll(focused).toBe('tab-stubs');
+  // An Export item chosen from the keyboard: the menu goes, its button takes the focus back.
+  await page.getByTestId('export').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(focused).toBe('export-history');
+  await page.keyboard.press('End');
+  await expect.poll(focused).toBe('export-yaml');
+  await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  await expect.poll(focused).toBe('export');
+  // Back at the first step disables itself: Step takes the focus.
+  await page.getByTestId('step').click();
+  await page.getByTestId('back').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('back')).toBeDisabled();
+  await expect.poll(focused).toBe('step');
+  // A notice dismissed: the toolbar above it takes the focus.
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId('examples').locator('[data-example="report-runner"]').click();
+  await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  await expect.poll(focused).toBe('run');
+  expect(errors).toEqual([]);
+});

@@ -488,6 +488,9 @@ test('a template with several machines asks which to use, and the graph says whe
   // definition's) says it is an older one.
   await expect(picker).toHaveValue('');
   await expect(picker.locator('option:checked')).toHaveText('Choose one…');
+  // The problem points at the picker (the command line names its --state-machine option).
+  await expect(page.locator('[data-testid="diagnostic"][data-code="STATELAB_NO_STATE_MACHINE"]'))
+    .toContainText('choose one in the Machine list above the editor');
   await expect(page.getByTestId('graph-stale')).toBeVisible();
   await picker.selectOption('First');
   await expect(page.getByTestId('graph-stale')).toHaveCount(0);

@@ -59,7 +59,7 @@ pub fn diagnostic_line(name: &str, d: &Diagnostic, style: Style) -> String {
         line.push_str(&format!(" (at {})", if at.is_empty() { "/".into() } else { terminal_safe(at) }));
     }
     if d.code == "STATELAB_NO_STATE_MACHINE" && d.message.contains("choose one") {
-        line.push_str(" (use --state-machine NAME)");
+        line.push_str(" by name (use --state-machine NAME)");
     }
     line
 }

@@ -207,9 +207,15 @@ pub fn App() -> impl IntoView {
                                 }
                                 ctx.show_undo.set(false);
                                 ctx.notice.set(None);
+                                // The notice goes: the focus goes to the toolbar just above it.
+                                crate::focus::restore_after_action(|| crate::focus::by_id("run"));
                             }>"Undo"</button>
                         </Show>
-                        <button class="link" on:click=move |_| { ctx.notice.set(None); ctx.show_undo.set(false); } aria-label="Dismiss">"×"</button>
+                        <button class="link" aria-label="Dismiss" on:click=move |_| {
+                            ctx.notice.set(None);
+                            ctx.show_undo.set(false);
+                            crate::focus::restore_after_action(|| crate::focus::by_id("run"));
+                        }>"×"</button>
                     </span>
                 </div>
             }

@@ -47,6 +47,21 @@ pub fn restore_after_redraw(restore: impl FnOnce() + 'static) {
     });
 }
 
+/// After an action whose control goes away with it (a chip for the stub just added, a notice
+/// dismissed, a menu item chosen, Back disabled at the first step): once the page has redrawn,
+/// runs `restore` if the focus went with the control, so the keyboard is not sent back to the
+/// top of the page.
+pub fn restore_after_action(restore: impl FnOnce() + 'static) {
+    leptos::prelude::set_timeout(
+        move || {
+            if lost() {
+                restore();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 /// Whether the focus is nowhere in particular (on the page itself): what a redraw that removed
 /// the focused element leaves. A restore checks it first, so it never takes the focus back
 /// from where the user has moved it since.

@@ -202,10 +202,7 @@ pub fn select(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, Str
     let chosen = match name {
         None if all.len() == 1 => all.into_iter().next(),
         None => {
-            return Err(format!(
-                "the document has {} state machines: {names}; choose one by name",
-                all.len()
-            ));
+            return Err(format!("the document has {} state machines: {names}; choose one", all.len()));
         }
         Some(wanted) => {
             let by_name: Vec<usize> =

@@ -76,6 +76,13 @@ pub fn ShareButton() -> impl IntoView {
     }
 }
 
+/// Closes the Export menu after an item was chosen, giving the focus back to its button (the
+/// item had it and goes with the menu).
+fn close(open: RwSignal<bool>) {
+    open.set(false);
+    crate::focus::restore_after_action(|| crate::focus::by_id("export"));
+}
+
 /// Export menu: history, stubs as a mock config, the definition as JSON or YAML.
 #[component]
 pub fn ExportMenu() -> impl IntoView {
@@ -91,7 +98,7 @@ pub fn ExportMenu() -> impl IntoView {
                 text: "Run or step first: there is no history yet.".into(),
             })),
         }
-        open.set(false);
+        close(open);
     };
     let mock = move |_| {
         let s = ctx.session.get_untracked();
@@ -105,7 +112,7 @@ pub fn ExportMenu() -> impl IntoView {
                 ctx.notice.set(Some(Notice { level: "error", text: format!("Cannot export the stubs: {e}") }))
             }
         }
-        open.set(false);
+        close(open);
     };
     let definition = move |yaml: bool| {
         let def = ctx.checked.with_untracked(|c| c.definition.clone());
@@ -119,7 +126,7 @@ pub fn ExportMenu() -> impl IntoView {
                 text: "Fix the definition first: it could not be read.".into(),
             })),
         }
-        open.set(false);
+        close(open);
     };
     dismissable(move || open.get_untracked(), move || open.set(false), "export", ".menu-list");
     // Opened, the menu takes the focus; the arrows, Home and End move through its items.

@@ -27,17 +27,21 @@ pub fn Toolbar() -> impl IntoView {
                 <span class="brand-sub">"Amazon States Language lab"</span>
             </div>
             <div class="controls" role="toolbar" aria-label="Run and debug">
-                <button class="primary" data-testid="run" title="Run to the end (Ctrl+Enter)" disabled=busy
+                <button class="primary" id="run" data-testid="run" title="Run to the end (Ctrl+Enter)" disabled=busy
                     on:click=move |_| actions::run(ctx)>"▶ Run"</button>
                 <button data-testid="stop" title="Stop (Esc)" disabled=move || !can_stop()
                     on:click=move |_| actions::stop(ctx)>"■ Stop"</button>
                 <span class="sep"></span>
-                <button data-testid="step" title="Step: one event (F10)" disabled=busy
+                <button id="step" data-testid="step" title="Step: one event (F10)" disabled=busy
                     on:click=move |_| actions::step(ctx)>"Step"</button>
                 <button data-testid="step-over" title="Step to the next state (Ctrl+F10)" disabled=busy
                     on:click=move |_| actions::step_over(ctx)>"Next state"</button>
                 <button data-testid="back" title="Back one step (Shift+F10)" disabled=move || !can_back()
-                    on:click=move |_| actions::back(ctx)>"◀ Back"</button>
+                    on:click=move |_| {
+                        actions::back(ctx);
+                        // Back at the first step disables itself: the focus goes on to Step.
+                        crate::focus::restore_after_action(|| crate::focus::by_id("step"));
+                    }>"◀ Back"</button>
                 <button data-testid="run-to-breakpoint" title="Run to the next breakpoint (F8)" disabled=busy
                     on:click=move |_| actions::run_to_breakpoint(ctx)>"Run to breakpoint"</button>
                 <button data-testid="play" title="Play or pause, one step at a time (F9)" disabled=busy
