@@ -10,9 +10,12 @@
 //!   `AWS::Serverless::StateMachine` resource under `Resources` (or, in a serverless.yml,
 //!   `resources.Resources`), named by its logical ID. `Definition` is used directly;
 //!   `DefinitionString` is rendered to text (a plain string, `Fn::Sub` with its variables
-//!   substituted, or `Fn::Join`) and parsed as JSON with its own [`SourceMap`], whose positions
-//!   are in that text, not in the document. `DefinitionUri` and `DefinitionS3Location` name
-//!   files Statelab cannot fetch: such machines are listed with an [`EmbeddedMachine::error`].
+//!   substituted, or `Fn::Join`) and parsed as JSON. Its [`SourceMap`] is then carried back into
+//!   the document (see [`crate::origins`]), through the string's escapes or block indentation:
+//!   a problem is reported where it is in the template. A substituted value is located at its
+//!   `${...}` placeholder; a string whose text cannot be read back (an alias) as a whole.
+//!   `DefinitionUri` and `DefinitionS3Location` name files Statelab cannot fetch: such machines
+//!   are listed with an [`EmbeddedMachine::error`].
 //!
 //! In Serverless and CloudFormation definitions, intrinsic functions are deploy-time values, so
 //! they become opaque strings that keep the ASL well-formed: `{"Fn::GetAtt": ["F", "Arn"]}` →
@@ -22,9 +25,10 @@
 //! map still locates it. `${...}`, `#{...}` and `${opt:stage}` placeholders in strings are kept
 //! verbatim, except that `DefinitionSubstitutions` are applied to `${Name}` placeholders.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 
+use crate::origins::{self, Located};
 use crate::source::{pointer as make_pointer, push_token, NodeSpan, SourceMap, SyntaxError};
 use crate::value::{Map, Value};
 use crate::{json, yaml};
@@ -106,9 +110,9 @@ pub struct EmbeddedMachine {
     pub pointer: String,
     /// The ASL definition, with intrinsic functions made opaque strings.
     pub definition: Value,
-    /// Positions within the definition's own text, when it came from a string
-    /// (`DefinitionString`); `None` when the definition is part of the document, whose map then
-    /// locates it at [`pointer`](Self::pointer) + the definition pointer.
+    /// Where the definition's nodes sit in the document, when it came from a string
+    /// (`DefinitionString`) and was parsed on its own; `None` when the definition is part of the
+    /// document, whose map then locates it at [`pointer`](Self::pointer) + the definition pointer.
     pub map: Option<SourceMap>,
     /// Why the definition could not be read (a `DefinitionString` that is not JSON, a
     /// `DefinitionUri`); `definition` is then the raw string or `null`.
@@ -128,8 +132,8 @@ impl EmbeddedMachine {
         }
     }
 
-    /// Where the node at `pointer` (a JSON Pointer into the definition) sits: in the definition's
-    /// own text when [`map`](Self::map) is set, else in the document's text.
+    /// Where the node at `pointer` (a JSON Pointer into the definition) sits in the document's
+    /// text.
     pub fn locate(&self, doc: &Document, pointer: &str) -> Option<NodeSpan> {
         match &self.map {
             Some(map) => map.locate(pointer),
@@ -178,11 +182,11 @@ pub fn machines(doc: &Document) -> Vec<EmbeddedMachine> {
     }
     for (key, v) in top {
         match &**key {
-            "stepFunctions" => serverless(v, &mut out),
-            "Resources" => cloudformation(v, &["Resources"], &mut out),
+            "stepFunctions" => serverless(doc, v, &mut out),
+            "Resources" => cloudformation(doc, v, &["Resources"], &mut out),
             "resources" => {
                 if let Some(r) = v.get("Resources") {
-                    cloudformation(r, &["resources", "Resources"], &mut out);
+                    cloudformation(doc, r, &["resources", "Resources"], &mut out);
                 }
             }
             _ => {}
@@ -225,17 +229,17 @@ pub fn select(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, Str
     Ok(machine)
 }
 
-fn serverless(step_functions: &Value, out: &mut Vec<EmbeddedMachine>) {
+fn serverless(doc: &Document, step_functions: &Value, out: &mut Vec<EmbeddedMachine>) {
     let Some(machines) = step_functions.get("stateMachines").and_then(Value::as_object) else { return };
     for (key, entry) in machines {
         let Some(definition) = entry.get("definition") else { continue };
         let name = entry.get("name").and_then(Value::as_str).unwrap_or(key).to_string();
         let pointer = make_pointer(&["stepFunctions", "stateMachines", key, "definition"]);
-        out.push(extract(name, Kind::Serverless, pointer, definition, &HashMap::new()));
+        out.push(extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new()));
     }
 }
 
-fn cloudformation(resources: &Value, prefix: &[&str], out: &mut Vec<EmbeddedMachine>) {
+fn cloudformation(doc: &Document, resources: &Value, prefix: &[&str], out: &mut Vec<EmbeddedMachine>) {
     let Some(resources) = resources.as_object() else { return };
     for (id, resource) in resources {
         let kind = resource.get("Type").and_then(Value::as_str);
@@ -256,9 +260,9 @@ fn cloudformation(resources: &Value, prefix: &[&str], out: &mut Vec<EmbeddedMach
         let field = |f: &str| props.and_then(|p| p.get(f));
         let name = id.to_string();
         if let Some(def) = field("Definition") {
-            out.push(extract(name, Kind::CloudFormation, at("Definition"), def, &subs));
+            out.push(extract(doc, name, Kind::CloudFormation, at("Definition"), def, &subs));
         } else if let Some(def) = field("DefinitionString") {
-            out.push(extract(name, Kind::CloudFormation, at("DefinitionString"), def, &subs));
+            out.push(extract(doc, name, Kind::CloudFormation, at("DefinitionString"), def, &subs));
         } else {
             let file_field =
                 ["DefinitionUri", "DefinitionS3Location"].into_iter().find(|f| field(f).is_some());
@@ -283,8 +287,9 @@ fn failed(name: String, pointer: String, definition: Value, error: String) -> Em
 }
 
 /// Builds the machine for a definition found at `pointer`: an object is used in place, a string
-/// (or an `Fn::Sub`/`Fn::Join` that renders to one) is parsed as JSON.
+/// (or an `Fn::Sub`/`Fn::Join` that renders to one) is parsed as JSON and located in `doc`.
 fn extract(
+    doc: &Document,
     name: String,
     kind: Kind,
     pointer: String,
@@ -292,9 +297,14 @@ fn extract(
     subs: &HashMap<String, String>,
 ) -> EmbeddedMachine {
     let text = match definition {
-        Value::String(s) => Some(Cow::Borrowed(&**s)),
+        Value::String(s) => Some(string_text(doc, &pointer, s)),
         Value::Object(_) => match intrinsic(definition) {
-            Some(("Fn::Sub" | "Fn::Join", _)) => render_intrinsic(definition).map(Cow::Owned),
+            Some(("Fn::Sub", arg)) => {
+                sub_text(doc, &pointer, arg).or_else(|| malformed(doc, &pointer, definition))
+            }
+            Some(("Fn::Join", arg)) => {
+                join_text(doc, &pointer, arg).or_else(|| malformed(doc, &pointer, definition))
+            }
             Some((f, _)) => {
                 let error = format!(
                     "the definition is computed by {f} when the stack deploys, so it cannot be read here"
@@ -312,22 +322,71 @@ fn extract(
         }
         return EmbeddedMachine { name, kind, pointer, definition, map: None, error: None };
     };
-    if let Some(include) = text.trim().strip_prefix("${file(") {
+    if let Some(include) = text.text.trim().strip_prefix("${file(") {
         let file = include.split(')').next().unwrap_or_default();
         let error = separate_file(file);
         return EmbeddedMachine { kind, ..failed(name, pointer, definition.clone(), error) };
     }
-    let text =
-        if subs.is_empty() { text } else { Cow::Owned(substitute(&text, false, &|n| subs.get(n).cloned())) };
-    match json::parse_with_map(&text) {
+    let text = if subs.is_empty() { text } else { substitute(&text, false, &|n| subs.get(n).cloned()) };
+    match json::parse_with_map(&text.text) {
         Ok((definition, map)) => {
+            let place = |start, end| {
+                let range = text.origins.range(start, end);
+                (range.start, range.end)
+            };
+            let map = map.relocated(doc.map.lines(), &place);
             EmbeddedMachine { name, kind, pointer, definition, map: Some(map), error: None }
         }
         Err(e) => {
             let error = format!("the definition string is not valid JSON: {e} (counted within the string)");
-            EmbeddedMachine { kind, ..failed(name, pointer, Value::string(&*text), error) }
+            EmbeddedMachine { kind, ..failed(name, pointer, Value::string(&*text.text), error) }
         }
     }
+}
+
+/// The bytes of the document the node at `pointer` (or its nearest ancestor that is there)
+/// spans.
+fn span_of(doc: &Document, pointer: &str) -> Range<usize> {
+    doc.map.locate(pointer).map_or(0..0, |n| n.value.start.offset..n.value.end.offset)
+}
+
+/// The string `s` found at `pointer`, located byte by byte when its token reads back to it, else
+/// as a whole at the token.
+fn string_text(doc: &Document, pointer: &str, s: &str) -> Located {
+    let span = span_of(doc, pointer);
+    let raw = doc.map.lines().text().get(span.clone()).unwrap_or_default();
+    origins::scalar(raw, span.start, s).unwrap_or_else(|| Located::produced(s, span))
+}
+
+/// The text of a malformed `Fn::Sub` or `Fn::Join` (an opaque `${Fn::Sub}`), located at it.
+fn malformed(doc: &Document, pointer: &str, intrinsic: &Value) -> Option<Located> {
+    Some(Located::produced(&render_intrinsic(intrinsic)?, span_of(doc, pointer)))
+}
+
+/// The text an `Fn::Sub` at `pointer` renders to, its template located in the document.
+fn sub_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
+    let (template, vars) = sub_args(arg)?;
+    let at = if arg.as_str().is_some() { "Fn::Sub" } else { "Fn::Sub/0" };
+    let template = string_text(doc, &format!("{pointer}/{at}"), template);
+    Some(substitute(&template, true, &|n| vars.and_then(|v| v.get(n)).map(opaque)))
+}
+
+/// The text an `Fn::Join` at `pointer` renders to, each part located in the document.
+fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
+    let (separator, parts) = join_args(arg)?;
+    let separator = string_text(doc, &format!("{pointer}/Fn::Join/0"), separator);
+    let mut out = Located::default();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(&separator);
+        }
+        let at = format!("{pointer}/Fn::Join/1/{i}");
+        match part.as_str() {
+            Some(s) => out.push(&string_text(doc, &at, s)),
+            None => out.push_produced(&opaque(part), span_of(doc, &at)),
+        }
+    }
+    Some(out)
 }
 
 /// The DefinitionSubstitutions, rendered to text.
@@ -361,20 +420,16 @@ fn render_intrinsic(v: &Value) -> Option<String> {
             }
             _ => generic(),
         },
-        "Fn::Sub" => match arg {
-            Value::String(template) => substitute(template, true, &|_| None),
-            Value::Array(_) => {
-                match (arg.index(0).and_then(Value::as_str), arg.index(1).and_then(Value::as_object)) {
-                    (Some(template), Some(vars)) => substitute(template, true, &|n| vars.get(n).map(opaque)),
-                    (Some(template), None) => substitute(template, true, &|_| None),
-                    _ => generic(),
-                }
+        "Fn::Sub" => match sub_args(arg) {
+            Some((template, vars)) => {
+                let template = Located::produced(template, 0..0);
+                substitute(&template, true, &|n| vars.and_then(|v| v.get(n)).map(opaque)).text
             }
-            _ => generic(),
+            None => generic(),
         },
-        "Fn::Join" => match (arg.index(0).and_then(Value::as_str), arg.index(1).and_then(Value::as_array)) {
-            (Some(sep), Some(parts)) => parts.iter().map(opaque).collect::<Vec<_>>().join(sep),
-            _ => generic(),
+        "Fn::Join" => match join_args(arg) {
+            Some((sep, parts)) => parts.iter().map(opaque).collect::<Vec<_>>().join(sep),
+            None => generic(),
         },
         "Fn::Select" => {
             let index =
@@ -389,6 +444,20 @@ fn render_intrinsic(v: &Value) -> Option<String> {
     })
 }
 
+/// An `Fn::Sub`'s template and variables: `"template"` or `["template", {variables}]`.
+fn sub_args(arg: &Value) -> Option<(&str, Option<&Map>)> {
+    match arg {
+        Value::String(template) => Some((template, None)),
+        Value::Array(_) => Some((arg.index(0)?.as_str()?, arg.index(1).and_then(Value::as_object))),
+        _ => None,
+    }
+}
+
+/// An `Fn::Join`'s separator and parts: `["separator", [parts]]`.
+fn join_args(arg: &Value) -> Option<(&str, &[Value])> {
+    Some((arg.index(0)?.as_str()?, arg.index(1)?.as_array()?))
+}
+
 /// Any value as text: strings as they are, intrinsic functions rendered, other scalars as JSON,
 /// and collections as an opaque `${?}`.
 fn opaque(v: &Value) -> String {
@@ -400,36 +469,29 @@ fn opaque(v: &Value) -> String {
 }
 
 /// Replaces `${Name}` placeholders that `lookup` knows, leaving the others verbatim. With
-/// `sub_escapes`, `${!Name}` becomes the literal `${Name}`, as `Fn::Sub` does.
-fn substitute(s: &str, sub_escapes: bool, lookup: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find("${") {
-        out.push_str(rest.get(..i).unwrap_or_default());
-        let after = rest.get(i + 2..).unwrap_or_default();
-        let Some(close) = after.find('}') else {
-            out.push_str(rest.get(i..).unwrap_or_default());
-            return out;
-        };
-        let name = after.get(..close).unwrap_or_default();
-        match (sub_escapes, name.strip_prefix('!')) {
-            (true, Some(literal)) => {
-                out.push_str("${");
-                out.push_str(literal);
-                out.push('}');
+/// `sub_escapes`, `${!Name}` becomes the literal `${Name}`, as `Fn::Sub` does. Text kept keeps its
+/// origin; a substituted value is located at its placeholder.
+fn substitute(s: &Located, sub_escapes: bool, lookup: &dyn Fn(&str) -> Option<String>) -> Located {
+    let text = s.text.as_str();
+    let mut out = Located::default();
+    let mut done = 0;
+    while let Some(open) = text.get(done..).and_then(|rest| rest.find("${")).map(|i| done + i) {
+        let Some(close) = text.get(open..).and_then(|rest| rest.find('}')).map(|i| open + i) else { break };
+        out.push_slice(s, done..open);
+        let name = text.get(open + 2..close).unwrap_or_default();
+        match (sub_escapes, name.starts_with('!')) {
+            (true, true) => {
+                out.push_slice(s, open..open + 2);
+                out.push_slice(s, open + 3..close + 1);
             }
             _ => match lookup(name.trim()) {
-                Some(value) => out.push_str(&value),
-                None => {
-                    out.push_str("${");
-                    out.push_str(name);
-                    out.push('}');
-                }
+                Some(value) => out.push_produced(&value, s.origins.range(open, close + 1)),
+                None => out.push_slice(s, open..close + 1),
             },
         }
-        rest = after.get(close + 1..).unwrap_or_default();
+        done = close + 1;
     }
-    out.push_str(rest);
+    out.push_slice(s, done..text.len());
     out
 }
 
@@ -476,7 +538,7 @@ fn resolve_intrinsics(v: &Value) -> Option<Value> {
 fn substitute_strings(v: &Value, subs: &HashMap<String, String>) -> Option<Value> {
     rewrite(v, &|node| {
         let s = node.as_str().filter(|s| s.contains("${"))?;
-        let new = substitute(s, false, &|n| subs.get(n).cloned());
+        let new = substitute(&Located::produced(s, 0..0), false, &|n| subs.get(n).cloned()).text;
         (new != s).then(|| Value::string(new))
     })
 }
@@ -559,8 +621,9 @@ mod tests {
     #[test]
     fn placeholders_substitute() {
         let lookup = |n: &str| (n == "A").then(|| "1".to_string());
-        assert_eq!(substitute("${A}${B}${ A }${!A}${unclosed", true, &lookup), "1${B}1${A}${unclosed");
-        assert_eq!(substitute("${!A}", false, &lookup), "${!A}");
+        let sub = |s: &str, escapes| substitute(&Located::produced(s, 0..0), escapes, &lookup).text;
+        assert_eq!(sub("${A}${B}${ A }${!A}${unclosed", true), "1${B}1${A}${unclosed");
+        assert_eq!(sub("${!A}", false), "${!A}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod intrinsics;
 pub mod json;
 pub mod jsonata;
 pub mod machine;
+pub mod origins;
 pub mod path;
 pub mod report;
 pub mod rng;
@@ -250,6 +251,81 @@ mod tests {
         );
         assert!(c.diagnostics.iter().any(|d| d.code == "DUPLICATE_STATE_NAME"), "{:?}", c.diagnostics);
         assert!(check("", None).diagnostics[0].code == "MISSING_DESCRIPTION");
+    }
+
+    /// The first diagnostic with `code`: its line, column and the text of `doc` it underlines.
+    fn placed<'t>(doc: &'t str, name: Option<&str>, code: &str) -> (u32, u32, &'t str) {
+        let c = check(doc, name);
+        let d =
+            c.diagnostics.iter().find(|d| d.code == code).unwrap_or_else(|| panic!("{:?}", c.diagnostics));
+        let span = d.span.unwrap_or_else(|| panic!("not located: {d:?}"));
+        (span.start.line, span.start.column, &doc[span.start.offset..span.end.offset])
+    }
+
+    const CFN: &str = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n";
+
+    /// A definition in a string is parsed on its own, but its problems are reported where they
+    /// are in the template, not at the line and column they have in the string.
+    #[test]
+    fn definition_strings_are_located_in_a_yaml_block_scalar() {
+        let doc = format!(
+            "{CFN}      DefinitionString: |\n        {{\n          \"StartAt\": \"A\", \"StartAt\": \"A\",\n          \"States\": {{\n            \
+             \"A\": {{\"Type\": \"Pass\", \"Next\": \"Z\"}}\n          }}\n        }}\n"
+        );
+        assert_eq!(placed(&doc, None, "MISSING_TRANSITION_TARGET"), (9, 43, "\"Z\""));
+        assert_eq!(placed(&doc, None, "MISSING_END_STATE"), (8, 11, "\"States\""));
+        // Duplicate keys are found by the parser of the string, and located alike.
+        assert_eq!(placed(&doc, None, "SCHEMA_VALIDATION_FAILED"), (7, 27, "\"StartAt\""));
+    }
+
+    #[test]
+    fn definition_strings_are_located_in_a_json_string() {
+        // Escaped quotes and a `\n` before the problem: the column counts the template's text.
+        let doc = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+            "DefinitionString": "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Z\"}}}"}}}}"#;
+        assert_eq!(placed(doc, None, "MISSING_TRANSITION_TARGET"), (2, 108, r#"\"Z\""#));
+    }
+
+    #[test]
+    fn definition_strings_are_located_in_yaml_quoted_strings() {
+        let doc = format!(
+            "{CFN}      DefinitionString: '{{\"Comment\": \"it''s\", \"StartAt\": \"A\", \"States\": \
+             {{\"A\": {{\"Type\": \"Pass\", \"Next\": \"Z\"}}}}}}'\n"
+        );
+        assert_eq!(placed(&doc, None, "MISSING_TRANSITION_TARGET"), (5, 104, "\"Z\""));
+        let doc = format!(
+            "{CFN}      DefinitionString: \"{{\\\"StartAt\\\": \\\"A\\\",\\n\\\"States\\\": \
+             {{\\\"A\\\": {{\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"Z\\\"}}}}}}\"\n"
+        );
+        assert_eq!(placed(&doc, None, "MISSING_TRANSITION_TARGET"), (5, 99, "\\\"Z\\\""));
+    }
+
+    #[test]
+    fn substituted_definition_strings_are_located() {
+        let doc = format!(
+            "{CFN}      DefinitionSubstitutions: {{Target: Nowhere}}\n      DefinitionString: !Sub\n        - |\n          \
+             {{\"StartAt\": \"A\", \"States\": {{\n            \
+             \"A\": {{\"Type\": \"Task\", \"Resource\": \"${{Arn}}\", \"Next\": \"B\", \"Bogus\": 1}},\n            \
+             \"B\": {{\"Type\": \"Pass\", \"Next\": \"${{Target}}\"}}}}}}\n        \
+             - {{Arn: \"arn:aws:lambda:us-east-1:123456789012:function:f\"}}\n"
+        );
+        // After a substitution that changed the line's length, exactly.
+        assert_eq!(placed(&doc, None, "SCHEMA_VALIDATION_FAILED"), (9, 70, "\"Bogus\""));
+        // In a substituted value: at its placeholder.
+        assert_eq!(placed(&doc, None, "MISSING_TRANSITION_TARGET"), (10, 43, "\"${Target}\""));
+    }
+
+    #[test]
+    fn definition_strings_that_cannot_be_read_back_are_located_at_their_start() {
+        // The second machine's string is an alias: its text is elsewhere, so its problems are
+        // reported at the alias rather than at a guess.
+        let doc = format!(
+            "{CFN}      DefinitionString: &shared '{{\"StartAt\": \"A\", \"States\": \
+             {{\"A\": {{\"Type\": \"Pass\", \"Next\": \"Z\"}}}}}}'\n  \
+             Second:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: *shared\n"
+        );
+        assert_eq!(placed(&doc, Some("M"), "MISSING_TRANSITION_TARGET"), (5, 92, "\"Z\""));
+        assert_eq!(placed(&doc, Some("Second"), "MISSING_TRANSITION_TARGET"), (9, 25, "*shared"));
     }
 
     /// The ASL spec: state names are unique in the whole machine, branches included.

@@ -135,6 +135,29 @@ impl SourceMap {
     pub fn lines(&self) -> &LineIndex {
         &self.lines
     }
+
+    /// The same nodes placed in another text, `lines`' text: `place` turns a byte range of this
+    /// map's text into one of that text. (A definition parsed from a string inside a template is
+    /// thus located in the template.)
+    pub fn relocated(&self, lines: &LineIndex, place: &dyn Fn(usize, usize) -> (usize, usize)) -> SourceMap {
+        let nodes = self
+            .nodes
+            .iter()
+            .map(|(pointer, &(start, end, key))| {
+                let (start, end) = place(start, end);
+                (pointer.clone(), (start, end, key.map(|(ks, ke)| place(ks, ke))))
+            })
+            .collect();
+        let duplicate_keys = self
+            .duplicate_keys
+            .iter()
+            .map(|(pointer, span)| {
+                let (start, end) = place(span.start.offset, span.end.offset);
+                (pointer.clone(), lines.span(start, end))
+            })
+            .collect();
+        SourceMap { nodes, lines: lines.clone(), duplicate_keys }
+    }
 }
 
 /// Appends one reference token to a JSON Pointer, escaping `~` and `/`.

@@ -100,9 +100,12 @@ fn cloudformation_json_with_join() {
     let doc = check("cfn-join.template.json", Format::Json, &[("HelloStateMachine", Kind::CloudFormation)]);
     let m = machine(&doc, "HelloStateMachine");
     assert_eq!(m.pointer, "/Resources/HelloStateMachine/Properties/DefinitionString");
-    // The definition was a string: its own map, counted in the joined text.
+    // The definition was a string, parsed on its own: its nodes are located in the document, in
+    // the part of the join that holds them, past the escaped quotes before them.
     assert!(m.map.is_some());
-    assert_eq!(place(m.locate(&doc, "/States/Wait/Seconds")), ((10, 41), Some((10, 30))));
+    assert_eq!(place(m.locate(&doc, "/States/Wait/Seconds")), ((28, 62), Some((28, 49))));
+    // A string around an intrinsic part starts at its opening quote, in the part before it.
+    assert_eq!(place(m.locate(&doc, "/States/Greet/Resource")), ((25, 34), Some((25, 20))));
     // The string itself is located in the document.
     assert_eq!(place(doc.map.get(&m.pointer)), ((17, 29), Some((17, 9))));
 }
@@ -122,7 +125,9 @@ fn template_with_two_machines() {
     assert_eq!(place(ingest.locate(&doc, "/States/Store/Resource")), ((18, 23), Some((18, 13))));
     let cleanup = machine(&doc, "CleanupMachine");
     assert_eq!(cleanup.pointer, "/Resources/CleanupMachine/Properties/DefinitionString");
-    assert_eq!(place(cleanup.locate(&doc, "/States/Sweep/TimeoutSeconds")), ((7, 25), Some((7, 7))));
+    // In the block scalar of the `!Sub`; the substituted value is located at its placeholder.
+    assert_eq!(place(cleanup.locate(&doc, "/States/Sweep/TimeoutSeconds")), ((38, 35), Some((38, 17))));
+    assert_eq!(place(cleanup.locate(&doc, "/States/Sweep/End")), ((39, 24), Some((39, 17))));
 }
 
 #[test]
