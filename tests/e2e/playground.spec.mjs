@@ -519,3 +519,26 @@ test('in a 1280 x 800 window a history event\'s details can be read below the ta
   await expect(row).toBeInViewport();
   expect(errors).toEqual([]);
 });
+
+test('a problem inside a template\'s DefinitionString is shown where it is in the template', async ({ page }) => {
+  const errors = await open(page);
+  const yaml = [
+    'Resources:',
+    '  M:',
+    '    Type: AWS::StepFunctions::StateMachine',
+    '    Properties:',
+    '      DefinitionString: |',
+    '        {',
+    '          "StartAt": "A",',
+    '          "States": {',
+    '            "A": {"Type": "Pass", "Next": "Z"}',
+    '          }',
+    '        }',
+    '',
+  ].join('\n');
+  await setEditor(page, 'definition', yaml);
+  // Line 9, at "Z" (it was placed at 4:35, the position within the string, before).
+  const problem = page.locator('[data-testid="diagnostic"][data-code="MISSING_TRANSITION_TARGET"]');
+  await expect(problem).toContainText('definition 9:43');
+  expect(errors).toEqual([]);
+});
