@@ -748,7 +748,7 @@ fn missing_path(path: &JsonPath, f: Function, env: &Env<'_>) -> StatesError {
             None => {
                 return StatesError::runtime(format!(
                     "The JSONPath '{}' specified for an argument of {f} could not be found: \
-                     the variable '${name}' is not defined",
+                     the variable '{name}' is not defined",
                     path.text()
                 ))
             }
@@ -1323,7 +1323,7 @@ mod tests {
         let c = parse("States.MathAdd($v.n, 1)").unwrap();
         assert_eq!(c.eval(&env, &mut Rng::new(0)).unwrap(), json!(42));
         let e = parse("States.Array($w)").unwrap().eval(&env, &mut Rng::new(0)).unwrap_err();
-        assert!(e.cause.contains("variable '$w' is not defined"), "{}", e.cause);
+        assert!(e.cause.contains("variable 'w' is not defined"), "{}", e.cause);
     }
 
     #[test]

@@ -370,6 +370,10 @@ fn response(v: &Value, p: &str, ours: bool) -> Result<Response, StubError> {
                 (Some(error), Some(cause)) => Outcome::Throw { error, cause },
                 // Step Functions Local requires both; our own stubs may leave out the cause.
                 (Some(error), None) if ours => Outcome::Throw { error, cause: Rc::from("") },
+                // Each format's own rule, in its words.
+                _ if ours => {
+                    return Err(err("Throw needs a string \"Error\" (and may have a string \"Cause\")", &tp))
+                }
                 _ => return Err(err("Throw needs a string \"Error\" and a string \"Cause\"", &tp)),
             }
         }
@@ -472,5 +476,13 @@ mod tests {
         assert_eq!(e.pointer, "/A/Throw/Caus");
         let e = Stubs::from_stubs(&json!({"A": {"Return": 1, "Duration": -1}})).unwrap_err();
         assert_eq!(e.pointer, "/A/Duration");
+    }
+
+    #[test]
+    fn a_throw_without_error_says_what_the_format_asks() {
+        // Statelab's stubs may leave the cause out, so the message does not ask for it.
+        let e = Stubs::from_stubs(&json!({"A": {"Throw": {}}})).unwrap_err();
+        assert!(e.message.contains("and may have a string \"Cause\""), "{}", e.message);
+        assert!(Stubs::from_stubs(&json!({"A": {"Throw": {"Error": "E"}}})).is_ok());
     }
 }
