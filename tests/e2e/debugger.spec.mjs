@@ -474,6 +474,10 @@ test('outside us-east-1 the cost panel says its Express prices are us-east-1\'s'
   await expect(page.getByTestId('express-region-note')).toHaveCount(0);
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('region').selectOption('sa-east-1');
+  // Prices do not change what ran: the panel shows the region chosen now, without a new run.
+  await page.getByTestId('tab-cost').click();
+  await expect(page.getByTestId('cost')).toContainText('(sa-east-1)');
+  await expect(page.getByTestId('express-region-note')).toContainText("us-east-1's Express prices");
   await runToEnd(page);
   await page.getByTestId('tab-cost').click();
   await expect(page.getByTestId('express-region-note')).toContainText("us-east-1's Express prices");

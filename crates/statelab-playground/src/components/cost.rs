@@ -29,7 +29,10 @@ pub fn CostPanel() -> impl IntoView {
             };
             let exec = &d.exec;
             let usage = exec.usage();
-            let c = exec.cost();
+            // Priced in the region the settings name now: prices do not change what ran, so a
+            // region chosen after the run shows its prices without running again.
+            let region = ctx.session.with(|s| s.settings.region.clone());
+            let c = usage.cost(&region);
             let price = c.standard_price_per_transition;
             let mut per_state: Vec<(String, u64)> = exec
                 .state_transitions()
@@ -42,7 +45,7 @@ pub fn CostPanel() -> impl IntoView {
             let elapsed = exec.elapsed_ms();
             let no_express = beyond_express(elapsed);
             let n = volume.get();
-            let p = usage.monthly(&exec.options().region, n);
+            let p = usage.monthly(&region, n);
             let rows = per_state
                 .into_iter()
                 .map(|(name, t)| view! {
