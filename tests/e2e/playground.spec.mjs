@@ -175,9 +175,23 @@ test('a reload restores the definition, input, stubs and settings', async ({ pag
   expect(await editorText(page, 'definition')).toBe(before.definition);
   expect(await editorText(page, 'input')).toBe(before.input);
   expect(await editorText(page, 'stubs')).toBe(before.stubs);
-  await page.getByTestId('tab-settings').click();
+  // The settings tab was the one shown: it still is.
+  await expect(page.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('workflow-type')).toHaveValue('EXPRESS');
   await expect(page.getByTestId('seed')).toHaveValue('42');
+});
+
+test('a reload keeps the panel shown, the play speed and the cost heat', async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId('tab-history').click();
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('cost-heat').check();
+  await page.reload();
+  await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+  await expect(page.getByTestId('tab-history')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('speed')).toHaveValue('10');
+  await expect(page.getByTestId('cost-heat')).toBeChecked();
+  expect(errors).toEqual([]);
 });
 
 test('keyboard: the tabs follow the ARIA tabs pattern (arrows, Home, End; only the selected one in the Tab order)', async ({ page }) => {

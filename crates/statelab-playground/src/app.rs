@@ -33,6 +33,9 @@ pub enum Tab {
     Settings,
 }
 
+/// The play speeds offered, steps per second.
+pub const PLAY_SPEEDS: [u32; 4] = [1, 4, 10, 30];
+
 /// The result tabs in order: what each shows, its label, and its element id and test id.
 const TABS: [(Tab, &str, &str); 6] = [
     (Tab::Output, "Output", "tab-output"),
@@ -42,6 +45,18 @@ const TABS: [(Tab, &str, &str); 6] = [
     (Tab::Cost, "Cost", "tab-cost"),
     (Tab::Settings, "Settings", "tab-settings"),
 ];
+
+impl Tab {
+    /// The tab's element id.
+    pub fn id(self) -> &'static str {
+        TABS.iter().find(|t| t.0 == self).map_or("tab-output", |t| t.2)
+    }
+
+    /// The tab whose element id is `id`.
+    pub fn from_id(id: &str) -> Option<Tab> {
+        TABS.iter().find(|t| t.2 == id).map(|t| t.0)
+    }
+}
 
 /// Which editor is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +101,8 @@ pub struct Ctx {
     pub playing: RwSignal<bool>,
     /// Steps per second when playing.
     pub speed: RwSignal<u32>,
+    /// The graph colours states by their share of the cost.
+    pub heat: RwSignal<bool>,
     /// Why the last run could not start.
     pub run_error: RwSignal<Option<String>>,
     /// Banner messages.
@@ -153,6 +170,10 @@ pub fn App() -> impl IntoView {
     };
     let checked = Rc::new(state::check(&session.definition, session.settings.state_machine.as_deref()));
     let checked_source = (session.definition.clone(), session.settings.state_machine.clone());
+    // The panel, play speed and cost heat the page was left with (an embed starts as made).
+    let view = storage::load_view()
+        .filter(|_| !embed)
+        .map(|v| storage::View { speed: if PLAY_SPEEDS.contains(&v.speed) { v.speed } else { 4 }, ..v });
     let ctx = Ctx {
         session: RwSignal::new(session),
         checked: RwSignal::new_local(checked),
@@ -162,7 +183,8 @@ pub fn App() -> impl IntoView {
         running: RwSignal::new(false),
         stop: RwSignal::new(false),
         playing: RwSignal::new(false),
-        speed: RwSignal::new(4),
+        speed: RwSignal::new(view.as_ref().map_or(4, |v| v.speed)),
+        heat: RwSignal::new(view.as_ref().is_some_and(|v| v.heat)),
         run_error: RwSignal::new(None),
         notice: RwSignal::new(link_notice.or_else(|| {
             crashed.then(|| Notice {
@@ -171,7 +193,7 @@ pub fn App() -> impl IntoView {
                     .into(),
             })
         })),
-        tab: RwSignal::new(Tab::Output),
+        tab: RwSignal::new(view.as_ref().and_then(|v| Tab::from_id(&v.tab)).unwrap_or(Tab::Output)),
         editor_tab: RwSignal::new(EditorTab::Definition),
         jump: RwSignal::new(None),
         selected_event: RwSignal::new(None),
@@ -183,6 +205,15 @@ pub fn App() -> impl IntoView {
         embed,
     };
     provide_context(ctx);
+    if !embed {
+        Effect::new(move |_| {
+            storage::save_view(&storage::View {
+                tab: ctx.tab.get().id().to_string(),
+                speed: ctx.speed.get(),
+                heat: ctx.heat.get(),
+            });
+        });
+    }
     crate::actions::install(ctx);
     crate::actions::follow_links(ctx);
     // After the first render, so the page shows at once even if the replay is long.

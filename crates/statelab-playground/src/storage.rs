@@ -9,6 +9,8 @@ pub const SESSION_KEY: &str = "statelab.session.v1";
 pub const GRAPH_SHARE_KEY: &str = "statelab.graph-share";
 /// Where the debugger was: how far into an execution of which session (`fingerprint:steps`).
 pub const POSITION_KEY: &str = "statelab.position";
+/// How the page was left: the panel shown, the play speed, the graph's cost heat.
+pub const VIEW_KEY: &str = "statelab.view";
 /// Set by the panic hook, read on the next start to say what happened.
 pub const CRASH_KEY: &str = "statelab.crashed";
 
@@ -55,6 +57,30 @@ pub fn load_graph_share() -> Option<f64> {
 pub fn save_graph_share(share: f64) {
     if let Some(s) = storage() {
         let _ = s.set_item(GRAPH_SHARE_KEY, &format!("{share:.1}"));
+    }
+}
+
+/// How the page was left (layout preferences, not in the session: a link does not carry them).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct View {
+    /// The execution panel's tab, by its element id (`tab-history`).
+    pub tab: String,
+    /// Play speed, steps per second.
+    pub speed: u32,
+    /// The graph colours states by their share of the cost.
+    pub heat: bool,
+}
+
+/// The view saved last, if any (an unreadable one is ignored).
+pub fn load_view() -> Option<View> {
+    serde_json::from_str(&storage()?.get_item(VIEW_KEY).ok().flatten()?).ok()
+}
+
+/// Remembers the view (silently not, where storage is refused).
+pub fn save_view(view: &View) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(view)) {
+        let _ = s.set_item(VIEW_KEY, &text);
     }
 }
 

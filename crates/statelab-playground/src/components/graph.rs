@@ -170,7 +170,7 @@ pub fn Graph() -> impl IntoView {
             transform.set(t);
         }
     });
-    let heat = RwSignal::new(false);
+    let heat = ctx.heat;
     let thread = RwSignal::new(String::new());
     let dragging = StoredValue::new(None::<(f64, f64, f64, f64)>);
     let overlay = Memo::new(move |_| {

@@ -55,10 +55,11 @@ pub fn Toolbar() -> impl IntoView {
                             ctx.speed.set(v);
                         }
                     }>
-                        <option value="1">"1 step/s"</option>
-                        <option value="4" selected>"4 steps/s"</option>
-                        <option value="10">"10 steps/s"</option>
-                        <option value="30">"30 steps/s"</option>
+                        {crate::app::PLAY_SPEEDS.iter().map(|&v| view! {
+                            <option value=v.to_string() selected=move || ctx.speed.get() == v>
+                                {crate::format::count(u64::from(v), "step") + "/s"}
+                            </option>
+                        }).collect_view()}
                     </select>
                 </label>
                 <button data-testid="reset" title="Reset to before the first step" disabled=busy
