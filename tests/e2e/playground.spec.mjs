@@ -191,6 +191,15 @@ test('a reload keeps the panel shown, the play speed and the cost heat', async (
   await expect(page.getByTestId('tab-history')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('speed')).toHaveValue('10');
   await expect(page.getByTestId('cost-heat')).toBeChecked();
+  // A setting typed, its field not yet left, is kept too.
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('seed').fill('99');
+  await page.getByTestId('max-steps').focus();
+  await page.getByTestId('max-steps').fill('777');
+  await page.reload();
+  await expect(page.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('seed')).toHaveValue('99');
+  await expect(page.getByTestId('max-steps')).toHaveValue('777');
   expect(errors).toEqual([]);
 });
 

@@ -49,6 +49,16 @@ fn seed(typed: &str, current: i64) -> (Option<i64>, Option<String>) {
     }
 }
 
+/// The value a field is being typed to, when the text so far is that value exactly as it would
+/// be shown. Applied as it is typed, so a reload before the field is left keeps it; anything else
+/// waits for the field to be left, where its note is given.
+fn as_typed<T: std::fmt::Display>(typed: &str, parsed: (Option<T>, Option<String>)) -> Option<T> {
+    match parsed {
+        (Some(v), None) if v.to_string() == typed => Some(v),
+        _ => None,
+    }
+}
+
 /// Shows the value kept in the field an `ev` changed, instead of what was typed there.
 fn show_kept(ev: &leptos::ev::Event, kept: impl std::fmt::Display) {
     event_target::<web_sys::HtmlInputElement>(ev).set_value(&kept.to_string());
@@ -103,6 +113,12 @@ pub fn SettingsPanel() -> impl IntoView {
             <label>
                 <span>"Start time"</span>
                 <input type="text" data-testid="start-time" spellcheck="false" prop:value=move || s().start_time
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        if start_time_note(&v).is_none() {
+                            ctx.edit(|s| s.settings.start_time = v);
+                        }
+                    }
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         start_note.set(start_time_note(&v));
@@ -113,6 +129,12 @@ pub fn SettingsPanel() -> impl IntoView {
             <label>
                 <span>"Seed"</span>
                 <input type="number" data-testid="seed" prop:value=move || s().seed.to_string()
+                    on:input=move |ev| {
+                        let typed = event_target_value(&ev);
+                        if let Some(v) = as_typed(&typed, seed(&typed, 0)) {
+                            ctx.edit(|s| s.settings.seed = v);
+                        }
+                    }
                     on:change=move |ev| {
                         let (v, note) = seed(&event_target_value(&ev), s().seed);
                         match v {
@@ -126,6 +148,12 @@ pub fn SettingsPanel() -> impl IntoView {
             <label>
                 <span>"Step budget"</span>
                 <input type="number" min="1" data-testid="max-steps" prop:value=move || s().max_steps.to_string()
+                    on:input=move |ev| {
+                        let typed = event_target_value(&ev);
+                        if let Some(v) = as_typed(&typed, step_budget(&typed, 1)) {
+                            ctx.edit(|s| s.settings.max_steps = v);
+                        }
+                    }
                     on:change=move |ev| {
                         let (v, note) = step_budget(&event_target_value(&ev), s().max_steps);
                         match v {
@@ -185,6 +213,11 @@ mod tests {
         assert_eq!(seed("9223372036854775807", 1), (Some(i64::MAX), None));
         assert!(seed("9223372036854775808", 1).1.is_some_and(|n| n.starts_with("A seed is from")));
         assert_eq!(seed("-7", 1), (Some(-7), None));
+        // As typed: only the text that is the value as shown is applied before the field is left.
+        assert_eq!(as_typed("-7", seed("-7", 1)), Some(-7));
+        assert_eq!(as_typed("007", seed("007", 1)), None);
+        assert_eq!(as_typed("-", seed("-", 1)), None);
+        assert_eq!(as_typed("0", step_budget("0", 5)), None);
         assert!(seed("1.5", 1).1.is_some_and(|n| n.contains("stays 1")));
         assert_eq!(start_time_note(" 2026-01-01T00:00:00Z "), None);
         assert!(start_time_note("2026-13-01T00:00:00Z").is_some());
