@@ -35,6 +35,8 @@ pub enum Tab {
 
 /// The play speeds offered, steps per second.
 pub const PLAY_SPEEDS: [u32; 4] = [1, 4, 10, 30];
+/// The play speed to start with.
+const DEFAULT_PLAY_SPEED: u32 = 4;
 
 /// The result tabs in order: what each shows, its label, and its element id and test id.
 const TABS: [(Tab, &str, &str); 6] = [
@@ -171,9 +173,10 @@ pub fn App() -> impl IntoView {
     let checked = Rc::new(state::check(&session.definition, session.settings.state_machine.as_deref()));
     let checked_source = (session.definition.clone(), session.settings.state_machine.clone());
     // The panel, play speed and cost heat the page was left with (an embed starts as made).
-    let view = storage::load_view()
-        .filter(|_| !embed)
-        .map(|v| storage::View { speed: if PLAY_SPEEDS.contains(&v.speed) { v.speed } else { 4 }, ..v });
+    let view = storage::load_view().filter(|_| !embed).map(|v| storage::View {
+        speed: if PLAY_SPEEDS.contains(&v.speed) { v.speed } else { DEFAULT_PLAY_SPEED },
+        ..v
+    });
     let ctx = Ctx {
         session: RwSignal::new(session),
         checked: RwSignal::new_local(checked),
@@ -183,7 +186,7 @@ pub fn App() -> impl IntoView {
         running: RwSignal::new(false),
         stop: RwSignal::new(false),
         playing: RwSignal::new(false),
-        speed: RwSignal::new(view.as_ref().map_or(4, |v| v.speed)),
+        speed: RwSignal::new(view.as_ref().map_or(DEFAULT_PLAY_SPEED, |v| v.speed)),
         heat: RwSignal::new(view.as_ref().is_some_and(|v| v.heat)),
         run_error: RwSignal::new(None),
         notice: RwSignal::new(link_notice.or_else(|| {
