@@ -43,7 +43,7 @@ pub fn measure(
         _ => (0, 0),
     };
     let times: Vec<String> = exec_ms.iter().map(|t| format!("{t:.4}")).collect();
-    eprintln!(
+    report!(
         "{{\"bench\":{{\"load_ms\":{load_ms:.4},\"exec_ms\":[{}],\"states_entered\":{entered},\"events\":{events}}}}}",
         times.join(",")
     );

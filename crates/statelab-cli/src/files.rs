@@ -83,12 +83,12 @@ pub fn machine(source: &Source, checked: &Checked, style: Style) -> Result<Rc<st
         Some(m) if checked.is_ok() => Ok(m.clone()),
         _ => {
             for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-                eprintln!("{}", diagnostic_line(&source.name, d, style));
+                report!("{}", diagnostic_line(&source.name, d, style));
             }
             let test_file = checked.machines.is_empty()
                 && document::load(&source.text).is_ok_and(|d| d.value.get("definition").is_some());
             if test_file {
-                eprintln!(
+                report!(
                     "{}: {} looks like a test file; run its cases with `statelab test {}`",
                     style.bold("hint"),
                     source.name,
@@ -106,7 +106,7 @@ fn document(source: &Source, style: Style) -> Result<document::Document, Failure
         return Err(Failure::Usage(format!("{} is empty", source.name)));
     }
     document::load(&source.text).map_err(|e| {
-        eprintln!(
+        report!(
             "{}: {}: {}",
             place(&source.name, Some(e.pos)),
             style.error("error"),
@@ -181,7 +181,7 @@ pub fn stubs(
         if !e.pointer.is_empty() {
             line.push_str(&format!(" (at {})", terminal_safe(&e.pointer)));
         }
-        eprintln!("{line}");
+        report!("{line}");
         Failure::Reported(exit::UNUSABLE)
     })?;
     for (at, message) in unused_stubs(machine_def, &stubs) {
@@ -193,7 +193,7 @@ pub fn stubs(
             terminal_safe(&message)
         );
         line.push_str(&format!(" (at {})", terminal_safe(&at)));
-        eprintln!("{line}");
+        report!("{line}");
     }
     Ok(stubs)
 }

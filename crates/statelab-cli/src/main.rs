@@ -2,6 +2,19 @@
 //! command line, on the library's virtual clock. A thin front end: parsing arguments, reading
 //! files and printing; everything else is `statelab`'s.
 
+// `eprintln!` panics when stderr cannot be written (`2>/dev/full`, or `statelab run ... 2>&1 |
+// head` closing the pipe), and a panic exits 101 where the exit code should say what happened.
+#![deny(clippy::print_stderr, clippy::print_stdout)]
+
+/// Writes a line to stderr, as `eprintln!` does, except that a line stderr cannot take is dropped
+/// (the exit code still says what happened).
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod bench;
 mod files;
 mod run;
@@ -257,13 +270,13 @@ fn main() -> ExitCode {
     match result {
         Ok(code) | Err(Failure::Reported(code)) => ExitCode::from(code),
         Err(Failure::Usage(message)) => {
-            eprintln!("{}: {}", colors.err.error("error"), style::terminal_safe(&message));
+            report!("{}: {}", colors.err.error("error"), style::terminal_safe(&message));
             ExitCode::from(exit::UNUSABLE)
         }
         // Output cut short by a closed pipe (`statelab run ... | head`) is not worth a message.
         Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::FAILED),
         Err(Failure::Output(e)) => {
-            eprintln!("{}: cannot write the output: {e}", colors.err.error("error"));
+            report!("{}: cannot write the output: {e}", colors.err.error("error"));
             ExitCode::from(exit::UNUSABLE)
         }
     }
