@@ -882,7 +882,9 @@ impl Execution {
                 "budget"
             } else {
                 self.process(ev);
-                if self.history_full && !self.is_done() {
+                // Also when the step ended the execution: its end was not recorded either (every
+                // event after the first one dropped is), so it did not end that way.
+                if self.history_full {
                     // The event that ends the execution is the last one the quota allows (as
                     // emulators measured on AWS: event 25,000 itself). [?] AWS's error name and
                     // cause are not documented; the first sentence follows floci's.
@@ -893,6 +895,7 @@ impl Execution {
                     ));
                     self.kill(0);
                     let last = self.history.len() as u32;
+                    self.history_full = false;
                     self.emit_after(0, last, None, Details::ExecutionFailed(err_details(&e)));
                     self.end(0, Status::Failed(e));
                     "limit"
@@ -1009,8 +1012,10 @@ impl Execution {
             return 0;
         }
         // The last event the quota allows is kept for the execution's end: once the history is
-        // that full, the step finishes unrecorded and the execution fails after it.
-        if self.history.len() + 1 >= self.options.max_history_events && !details.ends_execution() {
+        // that full, the step finishes unrecorded (its end too, if it ends the execution) and the
+        // execution fails after it.
+        let full = self.history.len() + 1 >= self.options.max_history_events && !details.ends_execution();
+        if self.history_full || full {
             self.history_full = true;
             return 0;
         }
@@ -3072,6 +3077,33 @@ mod tests {
         assert_eq!(e.status().name(), "FAILED");
         assert!(e.status().error().unwrap().cause.contains("maximum number of history events (25000)"));
         // The event that ends the execution is the 25,000th itself.
+        assert_eq!(e.history().len(), 25_000);
+        assert_eq!(e.history().last().map(|ev| ev.details.type_name()), Some("ExecutionFailed"));
+    }
+
+    #[test]
+    fn an_end_that_needs_one_event_more_than_the_limit_fails_too() {
+        // A loop that succeeds at exactly 25,001 events: the Succeed state's exit is the one too
+        // many, so the execution cannot succeed with it missing (QA found SUCCEEDED here).
+        let n = 6248;
+        let def = json!({"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Parameters": {"i": 0}, "Next": "P"},
+            "P": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "C"},
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericLessThan": n, "Next": "P"}], "Default": "Done"},
+            "Done": {"Type": "Succeed"}}});
+        let m = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let run = |max_history_events| {
+            let opts = Options { max_history_events, ..Options::default() };
+            let mut e = Execution::start(m.clone(), json!({}), Rc::new(Stubs::empty()), opts).unwrap();
+            e.run();
+            e
+        };
+        // With room for every event, it succeeds in 25,001.
+        let roomy = run(30_000);
+        assert_eq!(roomy.status().name(), "SUCCEEDED");
+        assert_eq!(roomy.history().len(), 25_001);
+        let e = run(25_000);
+        assert_eq!(e.status().name(), "FAILED");
         assert_eq!(e.history().len(), 25_000);
         assert_eq!(e.history().last().map(|ev| ev.details.type_name()), Some("ExecutionFailed"));
     }
