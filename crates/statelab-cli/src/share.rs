@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use statelab::share::{link, Session, MAX_LINK_BYTES};
+use statelab::share::{checked_link, Session};
 
 use crate::{exit, files, Failure, ShareArgs};
 
@@ -26,14 +26,7 @@ pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
         options: s.options(),
         breakpoints: args.breakpoints.clone(),
     };
-    let url = link(&args.base_url, &session);
-    if url.len() > MAX_LINK_BYTES {
-        return Err(Failure::Usage(format!(
-            "the session is too large for a link: {} bytes, where the playground opens links of up to \
-             {MAX_LINK_BYTES} bytes (a fixed limit); share the files instead",
-            url.len()
-        )));
-    }
+    let url = checked_link(&args.base_url, &session).map_err(|e| Failure::Usage(e.message))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{url}")?;
     out.flush()?;

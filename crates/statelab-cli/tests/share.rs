@@ -95,3 +95,22 @@ fn only_what_was_given_is_shared() {
     assert!(s.options.is_default());
     assert!(s.breakpoints.is_empty());
 }
+
+#[test]
+fn no_link_is_made_that_the_playground_would_refuse() {
+    // 3 MB of one letter packs into a few KB, but unpacks past the 2 MiB a link may hold.
+    let dir = std::env::temp_dir().join(format!("statelab-share-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("big-input.json");
+    std::fs::write(&input, format!("{{\"a\": \"{}\"}}", "x".repeat(3_000_000))).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_statelab"))
+        .current_dir(root())
+        .args(["share", "tests/cases/cli/hello.asl.json", "--input"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 MiB"));
+}

@@ -180,6 +180,11 @@ impl std::error::Error for ShareError {}
 
 /// Packs a session: `1.<base64url of raw DEFLATE of the JSON payload>`.
 pub fn encode(session: &Session) -> String {
+    packed(session).0
+}
+
+/// The packed session, and the length of the JSON payload it unpacks to.
+fn packed(session: &Session) -> (String, usize) {
     let wire = Wire {
         v: VERSION,
         definition: &session.definition,
@@ -192,7 +197,7 @@ pub fn encode(session: &Session) -> String {
     // error rather than to a wrong session.
     let json = serde_json::to_vec(&wire).unwrap_or_default();
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    format!("{VERSION}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+    (format!("{VERSION}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)), json.len())
 }
 
 /// A link that opens the session: `{base_url}#s={encode(session)}` (any fragment already on
@@ -200,6 +205,37 @@ pub fn encode(session: &Session) -> String {
 pub fn link(base_url: &str, session: &Session) -> String {
     let base = base_url.split_once('#').map_or(base_url, |(b, _)| b);
     format!("{base}#s={}", encode(session))
+}
+
+/// [`link`], when [`decode`] will open it: the link within [`MAX_LINK_BYTES`] and its session
+/// within [`MAX_PAYLOAD_BYTES`] unpacked. A long text that compresses well would otherwise make a
+/// short link that no playground opens.
+pub fn checked_link(base_url: &str, session: &Session) -> Result<String, ShareError> {
+    const AS_FILES: &str = "Share a session this large as files instead: the definition, input and stubs, \
+                            which the playground opens by pasting and `statelab run` reads directly";
+    let (packed, unpacked) = packed(session);
+    if unpacked > MAX_PAYLOAD_BYTES {
+        return Err(ShareError::new(
+            ShareErrorKind::TooLarge,
+            format!(
+                "The session is {unpacked} bytes of text; a link holds at most {MAX_PAYLOAD_BYTES} bytes \
+                 (2 MiB), a fixed limit. {AS_FILES}"
+            ),
+        ));
+    }
+    let base = base_url.split_once('#').map_or(base_url, |(b, _)| b);
+    let url = format!("{base}#s={packed}");
+    if url.len() > MAX_LINK_BYTES {
+        return Err(ShareError::new(
+            ShareErrorKind::TooLarge,
+            format!(
+                "The session makes a link of {} bytes; Statelab opens links of up to {MAX_LINK_BYTES} bytes \
+                 (256 KiB), a fixed limit. {AS_FILES}",
+                url.len()
+            ),
+        ));
+    }
+    Ok(url)
 }
 
 /// Unpacks a session from a whole link, a fragment (`#s=...`, `s=...`, also among other
@@ -409,6 +445,31 @@ mod tests {
         let e = decode(link).unwrap_err();
         assert!(!e.message.is_empty());
         e.kind
+    }
+
+    #[test]
+    fn only_links_that_open_are_made() {
+        let session = |input: String| Session { definition: "{}".into(), input, ..Session::default() };
+        // 3 MiB of one letter packs into a short link, which would not open.
+        let e = checked_link("https://x/", &session("a".repeat(3 * 1024 * 1024))).unwrap_err();
+        assert_eq!(e.kind, ShareErrorKind::TooLarge);
+        assert!(e.message.contains("2 MiB"), "{}", e.message);
+        // Text that does not compress makes a link over 256 KiB.
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let noise: String = (0..1_000_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'!' + (x % 90) as u8)
+            })
+            .collect();
+        let e = checked_link("https://x/", &session(noise)).unwrap_err();
+        assert!(e.message.contains("256 KiB"), "{}", e.message);
+        // What it makes opens.
+        let url = checked_link("https://x/#old", &session("1".into())).unwrap();
+        assert_eq!(url, link("https://x/", &session("1".into())));
+        assert_eq!(decode(&url).unwrap().input, "1");
     }
 
     #[test]

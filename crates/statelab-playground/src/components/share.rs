@@ -41,14 +41,13 @@ pub fn ShareButton() -> impl IntoView {
     let make = move |_| {
         let s = ctx.session.get_untracked();
         let shared = state::to_shared(&s);
-        let url = statelab::share::link(&base_url(), &shared);
-        if url.len() > statelab::share::MAX_LINK_BYTES {
-            ctx.notice.set(Some(Notice {
-                level: "error",
-                text: format!("This session makes a {} KB link, more than the {} KB a link may hold. Shorten the definition or stubs.", url.len() / 1024, statelab::share::MAX_LINK_BYTES / 1024),
-            }));
-            return;
-        }
+        let url = match statelab::share::checked_link(&base_url(), &shared) {
+            Ok(url) => url,
+            Err(e) => {
+                ctx.notice.set(Some(Notice { level: "error", text: e.message }));
+                return;
+            }
+        };
         if let Some(clip) = web_sys::window().map(|w| w.navigator().clipboard()) {
             let _ = clip.write_text(&url);
         }
