@@ -315,15 +315,18 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
         }
     }
     if let Some(e) = &expect.error {
-        let got = status.error().map(|e| e.error.as_str()).unwrap_or("(none)");
-        if got != e {
-            out.push(format!("error: expected {e}, got {got}"));
+        match status.error().map(|e| e.error.as_str()) {
+            Some(got) if got == e => {}
+            Some(got) => out.push(format!("error: expected {e}, got {got}")),
+            None => out.push(format!("error: expected {e}, got none (the execution is {})", status.name())),
         }
     }
     if let Some(c) = &expect.cause {
-        let got = status.error().map(|e| e.cause.as_str()).unwrap_or("(none)");
-        if got != c {
-            out.push(format!("cause: expected {c:?}, got {got:?}"));
+        // Causes are quoted (they hold spaces and punctuation); "none" is not one.
+        match status.error().map(|e| e.cause.as_str()) {
+            Some(got) if got == c => {}
+            Some(got) => out.push(format!("cause: expected {c:?}, got {got:?}")),
+            None => out.push(format!("cause: expected {c:?}, got none (the execution is {})", status.name())),
         }
     }
     if let Some(states) = &expect.states {
@@ -355,4 +358,27 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, Stri
         .map_err(|e| format!("the execution could not start: {e}"))?;
     exec.run();
     Ok(exec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    #[test]
+    fn an_expected_error_missing_says_how_the_execution_ended() {
+        let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}});
+        let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let mut exec =
+            Execution::start(machine, json!({}), Rc::new(Stubs::empty()), Default::default()).unwrap();
+        exec.run();
+        let expect = Expect { error: Some("E".into()), cause: Some("a cause".into()), ..Expect::default() };
+        assert_eq!(
+            check(&exec, &expect),
+            [
+                "error: expected E, got none (the execution is SUCCEEDED)",
+                "cause: expected \"a cause\", got none (the execution is SUCCEEDED)",
+            ]
+        );
+    }
 }
