@@ -147,7 +147,21 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
     // Through serde_json's own Value so that errors carry no position in text nobody wrote.
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Failure::BadOptions(e.to_string()))?;
-    serde_json::from_value(json).map_err(|e| Failure::BadOptions(e.to_string()))
+    serde_json::from_value(json).map_err(|e| Failure::BadOptions(in_js_terms(&e.to_string())))
+}
+
+/// serde's message with JavaScript's words for the types it expected (`u64` means nothing to a
+/// caller who wrote `maxSteps: 1.5`).
+fn in_js_terms(message: &str) -> String {
+    [
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (rust, js)| m.replace(rust, js))
 }
 
 /// When the options have no JSON form because of their stubs (a `BigInt` in a response), that is

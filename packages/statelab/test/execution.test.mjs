@@ -126,6 +126,9 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
     assert.throws(() => new Execution(definition).runTo(notAName), { name: 'StatelabError', code: 'NO_SUCH_STATE' });
   }
   // Values JSON.stringify would make null (the default) are mistakes, said as such.
+  // In JavaScript's words, not Rust's type names.
+  assert.throws(() => run(definition, {}, { maxSteps: 1.5 }), { code: 'BAD_OPTIONS', message: /expected a whole number, 0 or more/ });
+  assert.throws(() => run(definition, {}, { seed: 'x' }), (e) => e.code === 'BAD_OPTIONS' && /expected a whole number/.test(e.message) && !/[iu]64/.test(e.message));
   assert.throws(() => run(definition, {}, { maxSteps: NaN }), { code: 'BAD_OPTIONS', message: /maxSteps must be a finite number, not NaN/ });
   assert.throws(() => run(definition, {}, { startTime: new Date('garbage') }), { code: 'BAD_OPTIONS', message: /startTime is an invalid Date/ });
   assert.throws(() => run(definition, {}, { startTime: '9999-12-31T00:00:00Z' }), { code: 'BAD_OPTIONS' });
