@@ -278,6 +278,12 @@ test('parallel branches and map iterations: pending list and one iteration at a 
   await page.getByTestId('thread-filter').selectOption('');
   await expect(node(page, 'Process')).toHaveAttribute('data-visits', '5');
   await expect(node(page, 'Process')).toHaveAttribute('aria-label', 'Process (Task): 5 visits, 5 transitions');
+  // After Reset the iteration shown is gone: picker and graph both go back to all of them.
+  await page.getByTestId('thread-filter').selectOption('ProcessAll#2');
+  await page.getByTestId('reset').click();
+  for (let i = 0; i < 4; i++) await page.getByTestId('step').click();
+  await expect(page.getByTestId('thread-filter')).toHaveValue('');
+  await expect(node(page, 'Process')).not.toHaveAttribute('aria-label', /in ProcessAll#2/);
 });
 
 test('play animates the steps and the inspector highlights what changed', async ({ page }) => {

@@ -387,6 +387,14 @@ pub fn Graph() -> impl IntoView {
     };
     let on_up = move |_| dragging.set_value(None);
     let thread_options = move || ctx.dbg.with(|d| d.as_ref().map(|d| threads(&d.exec)).unwrap_or_default());
+    // A branch or iteration the execution does not have (after Reset, Back, a new run) is not
+    // shown: the graph shows all, as the picker then says.
+    Effect::new(move |_| {
+        let gone = thread.with(|t| !t.is_empty() && !thread_options().contains(t));
+        if gone {
+            thread.set(String::new());
+        }
+    });
     let pending = move || {
         ctx.dbg.with(|d| {
             let d = d.as_ref()?;
@@ -397,7 +405,11 @@ pub fn Graph() -> impl IntoView {
                 .into_iter()
                 .filter(|p| !p.thread.is_empty())
                 .map(|p| {
-                    let st = p.state.map(|s| d.exec.machine().state(s).name.to_string()).unwrap_or_default();
+                    // A thread not yet in its first state is starting.
+                    let st = p.state.map_or_else(
+                        || "starting".to_string(),
+                        |s| d.exec.machine().state(s).name.to_string(),
+                    );
                     let until = p
                         .until
                         .map(|u| format!(" until {}", crate::format::offset_ms(u - start)))
@@ -422,8 +434,11 @@ pub fn Graph() -> impl IntoView {
                     <label class="small">
                         "Show "
                         <select data-testid="thread-filter" on:change=move |ev| thread.set(event_target_value(&ev))>
-                            <option value="">"all branches and iterations"</option>
-                            {move || thread_options().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                            <option value="" selected=move || thread.with(String::is_empty)>"all branches and iterations"</option>
+                            {move || thread_options().into_iter().map(|t| {
+                                let shown = thread.with(|s| *s == t);
+                                view! { <option value=t.clone() selected=shown>{t.clone()}</option> }
+                            }).collect_view()}
                         </select>
                     </label>
                 </Show>
