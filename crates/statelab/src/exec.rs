@@ -3066,6 +3066,23 @@ mod tests {
     }
 
     #[test]
+    fn an_express_wait_of_exactly_five_minutes_times_out() {
+        let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 300, "End": true}}});
+        let m = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let run = |workflow_type| {
+            let opts = Options { workflow_type, ..Options::default() };
+            let mut e = Execution::start(m.clone(), json!({}), Rc::new(Stubs::empty()), opts).unwrap();
+            e.run();
+            e
+        };
+        let standard = run(WorkflowType::Standard);
+        assert_eq!(standard.status().name(), "SUCCEEDED");
+        assert_eq!(standard.elapsed_ms(), 300_000);
+        assert!(crate::cost::beyond_express(standard.elapsed_ms()), "no Express price for it");
+        assert_eq!(run(WorkflowType::Express).status().name(), "TIMED_OUT");
+    }
+
+    #[test]
     fn history_limit_fails_the_execution() {
         let (m, _) = crate::compile::compile(
             &json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$", "IsPresent": true, "Next": "A"}], "Default": "C"}, "C": {"Type": "Succeed"}}}),
