@@ -1130,6 +1130,9 @@ impl Execution {
             }
             Ev::Retry { fiber, .. } => {
                 self.fiber_mut(fiber).waiting = None;
+                if let Some(state) = self.fiber(fiber).state {
+                    self.count_transition(fiber, state);
+                }
                 self.run_state(fiber);
             }
             Ev::JoinDone { fiber, .. } => self.join_done(fiber),
@@ -2021,7 +2024,8 @@ impl Execution {
                     f.retry_count += 1;
                     f.gen = f.gen.wrapping_add(1);
                 }
-                self.count_transition(fiber, state);
+                // The retry's transition is billed when it starts (Ev::Retry): a thread aborted
+                // while it waits (a sibling branch failed) never makes it.
                 let now = self.now;
                 if let Some(v) = self.visit_mut(fiber) {
                     v.retries.push(RetryRecord { retrier: i, attempt, error: e, delay_ms, at: now });
@@ -3063,6 +3067,23 @@ mod tests {
         e.run();
         let cause = &e.status().error().unwrap().cause;
         assert!(cause.starts_with("The execution was stopped after 1 step, its step budget."), "{cause}");
+    }
+
+    #[test]
+    fn a_retry_that_never_starts_is_not_billed() {
+        // Branch 0's Task fails and waits 10 s to retry; branch 1 fails at 1 s, which aborts
+        // branch 0 before its retry: P, T, W, F are the transitions, not the retry (QA found 5).
+        let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3}], "End": true}}},
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "F"}, "F": {"Type": "Fail", "Error": "Stop"}}}
+        ], "End": true}}});
+        let stubs = Stubs::from_stubs(&json!({"T": {"Throw": {"Error": "E", "Cause": "c"}}})).unwrap();
+        let m = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let mut e = Execution::start(m, json!({}), Rc::new(stubs), Options::default()).unwrap();
+        e.run();
+        assert_eq!(e.status().name(), "FAILED");
+        assert_eq!(e.usage().transitions, 4);
     }
 
     #[test]
