@@ -67,11 +67,10 @@ fn gb_seconds(billed_mb: f64, billed_ms: i64) -> f64 {
 }
 
 /// `true` when an execution that took `elapsed_ms` of virtual time could not be an Express
-/// workflow (which stops at five minutes), so it has no Express price. Exactly five minutes is
-/// too long: run as Express, the time limit falls due before whatever else falls due then (it
-/// was scheduled first), and the execution times out.
+/// workflow (which stops at five minutes), so it has no Express price. Exactly five minutes has
+/// one: run as Express it times out then, and AWS bills the five minutes it ran, the same price.
 pub fn beyond_express(elapsed_ms: i64) -> bool {
-    elapsed_ms as f64 >= crate::exec::EXPRESS_MAX_SECONDS * 1000.0
+    elapsed_ms as f64 > crate::exec::EXPRESS_MAX_SECONDS * 1000.0
 }
 
 /// USD for a number of GB-seconds in one month, across the hourly tiers.
@@ -317,12 +316,11 @@ mod tests {
     }
 
     #[test]
-    fn express_runs_for_less_than_five_minutes() {
-        // [?] AWS documents a five-minute limit, not which side of it exactly five minutes falls
-        // on; Statelab's Express run times out then (exec's `an_express_wait_of_exactly_five_minutes_times_out`),
-        // so the price agrees with it.
-        assert!(!beyond_express(299_999));
-        assert!(beyond_express(300_000));
+    fn express_runs_for_five_minutes_at_most() {
+        // An Express run of exactly five minutes times out (exec's
+        // `an_express_wait_of_exactly_five_minutes_times_out`) and is billed for them: priced.
+        assert!(!beyond_express(300_000));
+        assert!(beyond_express(300_001));
     }
 
     #[test]
