@@ -81,8 +81,10 @@ fn expression_sentences(visit: &Visit, out: &mut Vec<String>) {
 }
 
 /// The sentence for one retry of `state`: what failed, which retrier retried it, and the delay
-/// with how it was reckoned.
-fn retry_sentence(st: &State, r: &RetryRecord) -> String {
+/// with how it was reckoned. `ended`: when the visit ended, if it has; a retry due after that
+/// never ran (the state was stopped while it waited: a sibling branch failed, the execution
+/// timed out).
+fn retry_sentence(st: &State, r: &RetryRecord, ended: Option<i64>) -> String {
     let rt = st.retry.get(r.retrier);
     let why = rt.map_or_else(String::new, |rt| {
         let base = format!(
@@ -95,15 +97,18 @@ fn retry_sentence(st: &State, r: &RetryRecord) -> String {
         let jitter = if rt.jitter_full { ", with FULL jitter (a seeded random share of it)" } else { "" };
         format!(" = {base}{cap}{jitter}")
     });
+    let never_ran = ended.is_some_and(|end| end < r.at.saturating_add(r.delay_ms));
     format!(
-        "{} failed with {}; {} retried it (attempt {} of {}) after {}{}.",
+        "{} failed with {}; {} {} it (attempt {} of {}) after {}{}{}.",
         st.name,
         r.error.error,
         retrier_text(st, r.retrier),
+        if never_ran { "was to retry" } else { "retried" },
         r.attempt,
         rt.map_or(0, |rt| rt.max_attempts),
         format::duration_ms(r.delay_ms),
-        why
+        why,
+        if never_ran { ", but the state was stopped before then" } else { "" }
     )
 }
 
@@ -186,7 +191,7 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
                 };
                 out.push(format!("{who}{took} (resource {}).", spec.resource));
                 if let Some(r) = visit.retries.get(i) {
-                    out.push(retry_sentence(st, r));
+                    out.push(retry_sentence(st, r, visit.exited_at));
                 }
             }
         }
@@ -269,7 +274,7 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
     // A Task's retries were told between its invocations, each after the one that failed.
     let told = if matches!(st.kind, Kind::Task(_)) { visit.invocations.len() } else { 0 };
     for r in visit.retries.iter().skip(told) {
-        out.push(retry_sentence(st, r));
+        out.push(retry_sentence(st, r, visit.exited_at));
     }
     if let Some(v) = &st_stages.result {
         if !matches!(st.kind, Kind::Pass { .. }) {
@@ -384,6 +389,23 @@ mod tests {
                 .unwrap();
         e.run();
         e
+    }
+
+    #[test]
+    fn a_retry_the_state_did_not_live_to_make_is_said_so() {
+        // Branch 0's Task waits 10 s to retry; branch 1 fails at 1 s and stops it first.
+        let e = run(
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                    "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3}], "End": true}}},
+                {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "F"}, "F": {"Type": "Fail", "Error": "Stop"}}}]}}}"#,
+            "{}",
+            r#"{"T": {"Throw": {"Error": "E", "Cause": "c"}}}"#,
+        );
+        let t = e.visits().iter().find(|v| e.machine().state(v.state).name.as_ref() == "T").unwrap();
+        let text = explain(&e, t).join("\n");
+        assert!(text.contains("was to retry it (attempt 1 of 3) after 10s"), "{text}");
+        assert!(text.contains("but the state was stopped before then"), "{text}");
     }
 
     #[test]
