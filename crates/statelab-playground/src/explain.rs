@@ -41,12 +41,8 @@ fn rule_sentence(i: usize, comparisons: &[Comparison], matched: bool) -> String 
         .map(|c| {
             let value = c.value.as_ref().map_or_else(|| "(missing)".to_string(), snippet);
             let operand = c.operand.as_ref().map_or_else(|| "(missing)".to_string(), snippet);
-            format!(
-                "{} is {value}, {} {operand} is {}",
-                c.variable,
-                c.comparator,
-                if c.result { "true" } else { "false" }
-            )
+            let not = if c.negated { format!(", so Not makes it {}", !c.result) } else { String::new() };
+            format!("{} is {value}, {} {operand} is {}{not}", c.variable, c.comparator, c.result)
         })
         .collect();
     format!("Rule #{i} {}: {}.", if matched { "matched" } else { "did not match" }, parts.join("; "))
@@ -440,6 +436,27 @@ mod tests {
         let c = explain(&e, &e.visits()[1]).join("\n");
         assert!(c.contains("Rule #0 did not match: $.n is 3, NumericGreaterThan 5.0 is false."), "{c}");
         assert!(c.contains("took the Default, 'Small'"), "{c}");
+    }
+
+    #[test]
+    fn a_not_rule_says_what_not_made_of_it() {
+        let e = run(
+            r#"{"StartAt": "C", "States": {
+                "C": {"Type": "Choice", "Choices": [
+                    {"Not": {"Variable": "$.a", "NumericEquals": 1}, "Next": "X"},
+                    {"Or": [{"Variable": "$.b", "StringEquals": "no"}, {"Not": {"Variable": "$.b", "IsPresent": false}}], "Next": "Y"}],
+                    "Default": "X"},
+                "X": {"Type": "Succeed"}, "Y": {"Type": "Succeed"}}}"#,
+            r#"{"a": 1, "b": "yes"}"#,
+            "{}",
+        );
+        let c = explain(&e, &e.visits()[0]).join("\n");
+        assert!(
+            c.contains("Rule #0 did not match: $.a is 1, NumericEquals 1.0 is true, so Not makes it false."),
+            "{c}"
+        );
+        assert!(c.contains("IsPresent false is false, so Not makes it true."), "{c}");
+        assert!(c.contains("Rule #1 matched: $.b is \"yes\", StringEquals \"no\" is false;"), "{c}");
     }
 
     #[test]

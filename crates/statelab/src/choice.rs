@@ -237,6 +237,8 @@ pub struct Comparison {
     pub operand: Option<Value>,
     /// The outcome.
     pub result: bool,
+    /// Inside an odd number of `Not`s: the rule used the opposite of `result`.
+    pub negated: bool,
 }
 
 type Trace<'a> = Option<&'a mut Vec<Comparison>>;
@@ -265,7 +267,15 @@ impl Rule {
                 }
                 Ok(false)
             }
-            Rule::Not(r) => Ok(!r.eval_traced(env, trace)?),
+            Rule::Not(r) => {
+                let Some(t) = trace else { return Ok(!r.eval(env)?) };
+                let from = t.len();
+                let inner = r.eval_traced(env, Some(&mut *t))?;
+                for c in t.iter_mut().skip(from) {
+                    c.negated = !c.negated;
+                }
+                Ok(!inner)
+            }
             Rule::Compare { variable, test } => compare(variable, test, env, trace),
             Rule::Condition(e) => Err(StatesError::query(format!(
                 "JSONata is not supported yet: cannot evaluate the Condition '{}'",
@@ -323,6 +333,7 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
                     value: None,
                     operand: Some(Value::Bool(*flag)),
                     result,
+                    negated: false,
                 });
             }
             return Ok(result);
@@ -388,6 +399,7 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
             value: Some(v.clone()),
             operand,
             result,
+            negated: false,
         });
     }
     Ok(result)
