@@ -564,3 +564,22 @@ test('keyboard: a control that goes away with its action hands the focus on', as
   await expect.poll(focused).toBe('run');
   expect(errors).toEqual([]);
 });
+
+test('stepping through a long chain of Pass states keeps the state reached in view', async ({ page }) => {
+  const errors = await open(page);
+  const states = {};
+  for (let i = 0; i < 60; i++) {
+    const name = `S${String(i).padStart(3, '0')}`;
+    states[name] = i === 59 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${String(i + 1).padStart(3, '0')}` };
+  }
+  await load(page, { definition: { StartAt: 'S000', States: states } });
+  await expect(node(page, 'S059')).toHaveCount(1);
+  for (let i = 0; i < 40; i++) await page.getByTestId('step-over').click();
+  await expect(node(page, 'S039')).toHaveAttribute('data-status', 'visited');
+  // The graph panned to it: the node is inside the graph's box.
+  await expect.poll(async () => {
+    const [g, n] = [await page.getByTestId('graph').boundingBox(), await node(page, 'S039').boundingBox()];
+    return n.y >= g.y && n.y + n.height <= g.y + g.height;
+  }).toBe(true);
+  expect(errors).toEqual([]);
+});

@@ -152,11 +152,14 @@ pub fn Graph() -> impl IntoView {
         n
     });
     // While stepping or playing, the state being run is kept in view: the view pans to it when
-    // it is outside (not during Run, whose slices would make the view jump about).
+    // it is outside (not during Run, whose slices would make the view jump about). Between
+    // states that take one step each (Pass, Choice) none is running: the last one entered is
+    // where the execution is.
     let current = Memo::new(move |_| {
         ctx.dbg.with(|d| {
             let d = d.as_ref().filter(|d| !d.exec.is_done())?;
-            d.exec.visits().iter().rev().find(|v| v.status == VisitStatus::Running).map(|v| v.state)
+            let visits = d.exec.visits();
+            visits.iter().rev().find(|v| v.status == VisitStatus::Running).or(visits.last()).map(|v| v.state)
         })
     });
     Effect::new(move |_| {
