@@ -583,3 +583,21 @@ test('stepping through a long chain of Pass states keeps the state reached in vi
   }).toBe(true);
   expect(errors).toEqual([]);
 });
+
+test('the cost table adds up: a Distributed Map\'s Standard children started have a row', async ({ page }) => {
+  const errors = await open(page);
+  await load(page, {
+    definition: { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', End: true,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } } } },
+    input: { items: [1, 2, 3] },
+  });
+  await runToEnd(page);
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await page.getByTestId('tab-cost').click();
+  // M and three P states (1 + 3), and the three child executions started: 7 in all.
+  await expect(page.getByTestId('cost-row-children')).toContainText('Child executions started3');
+  const counts = await page.getByTestId('cost-by-state').locator('tbody tr td.num:not(.mono)').allTextContents();
+  expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(7);
+  expect(errors).toEqual([]);
+});
