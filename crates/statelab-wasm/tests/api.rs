@@ -240,11 +240,12 @@ fn bad_options_are_errors_that_say_what_is_wrong() {
     let cases = [
         (r#"{"maxStep": 5}"#, "unknown field `maxStep`, expected one of"),
         (r#"{"type": "express"}"#, "unknown variant `express`, expected `STANDARD` or `EXPRESS`"),
-        (r#"{"seed": 1.5}"#, "expected i64"),
+        // Types in JavaScript's words, not Rust's (`i64`, `u64`).
+        (r#"{"seed": 1.5}"#, "expected a whole number"),
         (r#"{"maxSteps": 0}"#, "The step budget must be at least 1"),
-        (r#"{"maxSteps": -1}"#, "expected u64"),
+        (r#"{"maxSteps": -1}"#, "expected a whole number, 0 or more"),
         (r#"{"startTime": "yesterday"}"#, "not an RFC 3339 timestamp: yesterday"),
-        (r#"{"strictStubs": "yes"}"#, "expected a boolean"),
+        (r#"{"strictStubs": "yes"}"#, "expected true or false"),
         (r#""fast""#, "the options must be an object"),
         (r#"[1]"#, "the options must be an object"),
     ];
