@@ -601,3 +601,20 @@ test('the cost table adds up: a Distributed Map\'s Standard children started hav
   expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(7);
   expect(errors).toEqual([]);
 });
+
+test('the history\'s selected event stays in view when its details open below the table', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const errors = await open(page);
+  await load(page, { definition: countingLoop(100), input: { i: 0 } });
+  await runToEnd(page);
+  await page.getByTestId('tab-history').click();
+  // Scrolled to its end, as it opens: the last row is at the bottom of the table.
+  const last = page.getByTestId('history-row').filter({ hasText: 'ExecutionSucceeded' });
+  await last.click();
+  await expect(page.getByTestId('event-details')).toBeVisible();
+  await expect.poll(async () => {
+    const [box, row] = [await page.getByTestId('history').boundingBox(), await last.boundingBox()];
+    return row !== null && row.y >= box.y - 1 && row.y + row.height <= box.y + box.height + 1;
+  }).toBe(true);
+  expect(errors).toEqual([]);
+});

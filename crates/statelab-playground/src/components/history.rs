@@ -92,6 +92,19 @@ pub fn HistoryPanel() -> impl IntoView {
             });
         }
     });
+    // The selected event stays in view however it was selected (keys, a click, the timeline), also
+    // when selecting it opens its details and the table gets shorter: measured after that redraw.
+    Effect::new(move |_| {
+        let Some(i) = ctx.selected_event.get() else { return };
+        request_animation_frame(move || {
+            if let Some(el) = scroller.get_untracked() {
+                let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+                if let Some(to) = scroll_to_show(i, top, height) {
+                    el.set_scroll_top(to as i32);
+                }
+            }
+        });
+    });
     let rows = move || {
         let first = ((scroll_top.get() / ROW) as usize).saturating_sub(OVERSCAN);
         let count = (view_height.get() / ROW) as usize + 2 * OVERSCAN;
@@ -185,12 +198,6 @@ pub fn HistoryPanel() -> impl IntoView {
                     let Some(i) = moved(&ev.key(), ctx.selected_event.get_untracked(), total(), page) else { return };
                     ev.prevent_default();
                     ctx.selected_event.set(Some(i));
-                    if let Some(el) = scroller.get_untracked() {
-                        let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
-                        if let Some(to) = scroll_to_show(i, top, height) {
-                            el.set_scroll_top(to as i32);
-                        }
-                    }
                 }
                 on:scroll=move |_| {
                     if let Some(el) = scroller.get() {
