@@ -203,8 +203,13 @@ fn packed(session: &Session) -> (String, usize) {
 /// A link that opens the session: `{base_url}#s={encode(session)}` (any fragment already on
 /// `base_url` is replaced).
 pub fn link(base_url: &str, session: &Session) -> String {
+    with_session(base_url, &encode(session))
+}
+
+/// `base_url` with the packed session as its fragment (replacing any fragment it had).
+fn with_session(base_url: &str, packed: &str) -> String {
     let base = base_url.split_once('#').map_or(base_url, |(b, _)| b);
-    format!("{base}#s={}", encode(session))
+    format!("{base}#s={packed}")
 }
 
 /// [`link`], when [`decode`] will open it: the link within [`MAX_LINK_BYTES`] and its session
@@ -223,8 +228,7 @@ pub fn checked_link(base_url: &str, session: &Session) -> Result<String, ShareEr
             ),
         ));
     }
-    let base = base_url.split_once('#').map_or(base_url, |(b, _)| b);
-    let url = format!("{base}#s={packed}");
+    let url = with_session(base_url, &packed);
     if url.len() > MAX_LINK_BYTES {
         return Err(ShareError::new(
             ShareErrorKind::TooLarge,
