@@ -389,11 +389,13 @@ pub fn Graph() -> impl IntoView {
         }
     };
     let on_up = move |_| dragging.set_value(None);
-    let thread_options = move || ctx.dbg.with(|d| d.as_ref().map(|d| threads(&d.exec)).unwrap_or_default());
+    // Read by the picker, its options and the check below: walked once per step, not three times.
+    let thread_options =
+        Memo::new(move |_| ctx.dbg.with(|d| d.as_ref().map(|d| threads(&d.exec)).unwrap_or_default()));
     // A branch or iteration the execution does not have (after Reset, Back, a new run) is not
     // shown: the graph shows all, as the picker then says.
     Effect::new(move |_| {
-        let gone = thread.with(|t| !t.is_empty() && !thread_options().contains(t));
+        let gone = thread.with(|t| !t.is_empty() && !thread_options.with(|o| o.contains(t)));
         if gone {
             thread.set(String::new());
         }
@@ -433,12 +435,12 @@ pub fn Graph() -> impl IntoView {
                     <input type="checkbox" data-testid="cost-heat" prop:checked=move || heat.get() on:change=move |ev| heat.set(event_target_checked(&ev))/>
                     " cost heat"
                 </label>
-                <Show when=move || !thread_options().is_empty()>
+                <Show when=move || thread_options.with(|o| !o.is_empty())>
                     <label class="small">
                         "Show "
                         <select data-testid="thread-filter" on:change=move |ev| thread.set(event_target_value(&ev))>
                             <option value="" selected=move || thread.with(String::is_empty)>"all branches and iterations"</option>
-                            {move || thread_options().into_iter().map(|t| {
+                            {move || thread_options.get().into_iter().map(|t| {
                                 let shown = thread.with(|s| *s == t);
                                 view! { <option value=t.clone() selected=shown>{t.clone()}</option> }
                             }).collect_view()}
