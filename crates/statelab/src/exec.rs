@@ -895,6 +895,7 @@ impl Execution {
                     ));
                     self.kill(0);
                     let last = self.history.len() as u32;
+                    // The slot kept for the execution's end takes this event, not a dropped one.
                     self.history_full = false;
                     self.emit_after(0, last, None, Details::ExecutionFailed(err_details(&e)));
                     self.end(0, Status::Failed(e));
