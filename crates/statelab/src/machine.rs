@@ -513,26 +513,35 @@ pub(crate) fn closest_name<'a>(key: &str, names: impl Iterator<Item = &'a str>) 
     (best <= limit && closest.next().is_none()).then_some(*name)
 }
 
-/// Levenshtein distance, on characters.
+/// Edit distance on characters, where swapping two neighbours is one edit (optimal string
+/// alignment): `inptu` is one typo away from `input`, as a person sees it, not two.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else { break };
-            let cost = usize::from(ca != *cb);
-            let v = (prev + cost).min(left + 1).min(up + 1);
-            prev = up;
-            if let Some(cell) = row.get_mut(j + 1) {
+    let width = b.len() + 1;
+    // d[i * width + j]: the distance between a's first i characters and b's first j.
+    let mut d = vec![0; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            let v = if i == 0 || j == 0 {
+                i + j
+            } else {
+                let at = |i: usize, j: usize| d.get(i * width + j).copied().unwrap_or(usize::MAX / 2);
+                let cost = usize::from(a.get(i - 1) != b.get(j - 1));
+                let v = (at(i - 1, j - 1) + cost).min(at(i - 1, j) + 1).min(at(i, j - 1) + 1);
+                let swapped = i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1);
+                if swapped {
+                    v.min(at(i - 2, j - 2) + 1)
+                } else {
+                    v
+                }
+            };
+            if let Some(cell) = d.get_mut(i * width + j) {
                 *cell = v;
             }
         }
     }
-    row.last().copied().unwrap_or(0)
+    d.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -545,5 +554,10 @@ mod tests {
         assert_eq!(closest_name("Helo", ["Hello", "Help"].into_iter()), None, "a tie suggests nothing");
         assert_eq!(closest_name("Zzz", ["Hello"].into_iter()), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        // A swap of two neighbouring letters is one typo.
+        assert_eq!(edit_distance("inptu", "input"), 1);
+        assert_eq!(closest_name("inptu", ["input", "stubs"].into_iter()), Some("input"));
+        assert_eq!(closest_name("Nxet", ["Next", "End"].into_iter()), Some("Next"));
     }
 }
