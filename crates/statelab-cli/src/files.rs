@@ -39,7 +39,7 @@ pub fn read(path: &str) -> Result<Source, Failure> {
 
 /// `file:line:column` (or just `file` when the place is unknown).
 /// The name is the user's file name, which may hold control characters: written escaped.
-fn place(name: &str, pos: Option<Pos>) -> String {
+pub fn place(name: &str, pos: Option<Pos>) -> String {
     let name = terminal_safe(name);
     match pos {
         Some(p) => format!("{name}:{}:{}", p.line, p.column),

@@ -4,11 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use statelab::source::{Pos, SourceMap};
 use statelab::stubs::unused_stubs;
 use statelab::testing::{self, DefinitionRef, TestFile};
 use statelab::{json, Machine, Value};
 
-use crate::files::{self, diagnostic_line, Source};
+use crate::files::{self, diagnostic_line, place, Source};
 use crate::style::{terminal_safe, Colors, Style};
 use crate::{exit, Failure};
 use statelab::text::count;
@@ -106,12 +107,12 @@ fn is_test_file(name: &str, path: &Path) -> bool {
 /// Runs every case of one test file.
 fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) -> std::io::Result<()> {
     let name = path.display().to_string();
-    let (file, has_cases, machine) = match load(path, &name, style) {
+    let Loaded { file, has_cases, machine, map } = match load(path, &name, style) {
         Ok(loaded) => loaded,
-        Err(lines) => {
+        Err(Unusable { at, lines }) => {
             tally.errors += 1;
             let first = lines.first().map(String::as_str).unwrap_or_default();
-            writeln!(out, "{} {}: {}", style.error("ERROR"), terminal_safe(&name), terminal_safe(first))?;
+            writeln!(out, "{} {}: {}", style.error("ERROR"), place(&name, at), terminal_safe(first))?;
             // The other lines are diagnostics, already made safe (and perhaps coloured).
             for line in lines.iter().skip(1) {
                 writeln!(out, "    {line}")?;
@@ -120,14 +121,22 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
         }
     };
     for case in &file.cases {
-        let label = if has_cases { format!("{name} [{}]", case.name) } else { name.clone() };
-        let label = terminal_safe(&label);
+        let label = |at: Option<Pos>| {
+            let place = place(&name, at);
+            if has_cases {
+                format!("{place} [{}]", terminal_safe(&case.name))
+            } else {
+                place
+            }
+        };
         match testing::run_case(machine.clone(), case) {
             Err(e) => {
                 tally.errors += 1;
-                writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(&e))?;
+                let at = position(&map, &e.pointer);
+                writeln!(out, "{} {}: {}", style.error("ERROR"), label(at), terminal_safe(&e.message))?;
             }
             Ok(exec) => {
+                let label = label(None);
                 let mismatches = testing::check(&exec, &case.expect);
                 if mismatches.is_empty() {
                     tally.passed += 1;
@@ -139,8 +148,15 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
                         writeln!(out, "    {}", terminal_safe(&m))?;
                     }
                 }
-                for (_, message) in unused_stubs(exec.machine(), exec.stubs()) {
-                    writeln!(out, "    {}: stubs: {}", style.warning("warning"), terminal_safe(&message))?;
+                for (pointer, message) in unused_stubs(exec.machine(), exec.stubs()) {
+                    let at = position(&map, &format!("{}/stubs{pointer}", case.at));
+                    writeln!(
+                        out,
+                        "    {}: {}: stubs: {}",
+                        style.warning("warning"),
+                        place(&name, at),
+                        terminal_safe(&message)
+                    )?;
                 }
             }
         }
@@ -148,37 +164,69 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
     Ok(())
 }
 
-/// Reads a test file and compiles its definition. `Err` holds what to report: a summary, then
-/// one line per problem.
-fn load(path: &Path, name: &str, style: Style) -> Result<(TestFile, bool, Rc<Machine>), Vec<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| vec![format!("cannot read it: {e}")])?;
-    let (value, map) = json::parse_with_map(&text).map_err(|e| vec![e.to_string()])?;
-    let file = testing::parse_test_file(&value).map_err(|e| vec![e])?;
+/// Where `pointer` is in a test file: its key for an object member (the field named wrongly, or
+/// whose value is wrong), else its value; the nearest ancestor when it is missing.
+fn position(map: &SourceMap, pointer: &str) -> Option<Pos> {
+    map.locate(pointer).map(|n| n.key.unwrap_or(n.value).start)
+}
+
+/// A test file ready to run.
+struct Loaded {
+    file: TestFile,
+    has_cases: bool,
+    machine: Rc<Machine>,
+    /// Where each of its nodes is, to place the cases' problems.
+    map: SourceMap,
+}
+
+/// A test file that cannot be used: where, when one place is to blame; a summary, then one line
+/// per problem.
+struct Unusable {
+    at: Option<Pos>,
+    lines: Vec<String>,
+}
+
+impl Unusable {
+    fn whole(summary: String) -> Unusable {
+        Unusable { at: None, lines: vec![summary] }
+    }
+}
+
+/// Reads a test file and compiles its definition.
+fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
+    let text = std::fs::read_to_string(path).map_err(|e| Unusable::whole(format!("cannot read it: {e}")))?;
+    let (value, map) = json::parse_with_map(&text).map_err(|e| Unusable::whole(e.to_string()))?;
+    let file = testing::parse_test_file(&value)
+        .map_err(|e| Unusable { at: position(&map, &e.pointer), lines: vec![e.message] })?;
     let has_cases = value.get("cases").is_some();
     let machine = match &file.definition {
-        DefinitionRef::Inline(def) => inline(def, &map, name, style)?,
+        DefinitionRef::Inline(def) => {
+            inline(def, &map, name, style).map_err(|lines| Unusable { at: None, lines })?
+        }
         DefinitionRef::File(rel) => {
             let def_path = path.parent().unwrap_or(Path::new("")).join(rel);
-            let text = std::fs::read_to_string(&def_path)
-                .map_err(|e| vec![format!("cannot read its definition {}: {e}", def_path.display())])?;
+            let text = std::fs::read_to_string(&def_path).map_err(|e| Unusable {
+                at: position(&map, "/definition"),
+                lines: vec![format!("cannot read its definition {}: {e}", def_path.display())],
+            })?;
             let source = Source { name: def_path.display().to_string(), text };
             let checked = files::check(&source, file.state_machine.as_deref());
             match &checked.machine {
                 Some(m) if checked.is_ok() => m.clone(),
-                _ => return Err(invalid(&source.name, &checked.diagnostics, style)),
+                _ => {
+                    return Err(Unusable {
+                        at: None,
+                        lines: invalid(&source.name, &checked.diagnostics, style),
+                    })
+                }
             }
         }
     };
-    Ok((file, has_cases, machine))
+    Ok(Loaded { file, has_cases, machine, map })
 }
 
 /// Compiles a definition written in the test file, locating problems in the test file's text.
-fn inline(
-    def: &Value,
-    map: &statelab::source::SourceMap,
-    name: &str,
-    style: Style,
-) -> Result<Rc<Machine>, Vec<String>> {
+fn inline(def: &Value, map: &SourceMap, name: &str, style: Style) -> Result<Rc<Machine>, Vec<String>> {
     let (machine, mut diagnostics) = statelab::compile::compile(def);
     for d in &mut diagnostics {
         d.locate(map, "/definition", def);

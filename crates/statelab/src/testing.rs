@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use crate::exec::{Execution, Options, Unstubbed, WorkflowType};
 use crate::machine::Machine;
+use crate::source::push_token;
 use crate::stubs::Stubs;
 use crate::time::parse_millis;
 use crate::value::Value;
@@ -52,6 +53,53 @@ pub struct TestCase {
     pub options: Options,
     /// Expectations.
     pub expect: Expect,
+    /// JSON Pointer to the case in its file: `""` for a file's one inline case, `/cases/N` in a list.
+    pub at: String,
+}
+
+/// A test file (or one of its cases) that cannot be used: what is wrong, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    /// What is wrong.
+    pub message: String,
+    /// JSON Pointer into the test file (`""` for the file as a whole), so a front end can give the
+    /// line and column.
+    pub pointer: String,
+}
+
+impl FileError {
+    fn new(pointer: &str, message: impl Into<String>) -> FileError {
+        FileError { message: message.into(), pointer: pointer.to_string() }
+    }
+
+    /// The same error, found inside the value at `prefix` (and, with a case's name, inside that
+    /// case).
+    fn within(self, prefix: &str, case: Option<&str>) -> FileError {
+        FileError {
+            message: match case {
+                Some(name) => format!("{name}: {}", self.message),
+                None => self.message,
+            },
+            pointer: format!("{prefix}{}", self.pointer),
+        }
+    }
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.pointer.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{} at {}", self.message, self.pointer)
+        }
+    }
+}
+
+/// The pointer to `key` in the object at `at`.
+fn key_at(at: &str, key: &str) -> String {
+    let mut p = at.to_string();
+    push_token(&mut p, key);
+    p
 }
 
 /// A parsed test file.
@@ -69,31 +117,32 @@ pub struct TestFile {
     pub cases: Vec<TestCase>,
 }
 
-fn opt_str(v: &Value, key: &str) -> Result<Option<String>, String> {
+fn opt_str(v: &Value, key: &str) -> Result<Option<String>, FileError> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.to_string())),
-        Some(_) => Err(format!("'{key}' must be a string")),
+        Some(_) => Err(FileError::new(&key_at("", key), format!("'{key}' must be a string"))),
     }
 }
 
 /// Reads the run options a case may set: `start_time`, `seed`, `type`, `region`, `account`,
 /// `state_machine_name`, `execution_name`, `role_arn`, `max_steps`, `max_history_events` and
 /// `unstubbed` (`echo` or `fail`).
-pub fn case_options(v: &Value, base: &Options) -> Result<Options, String> {
+pub fn case_options(v: &Value, base: &Options) -> Result<Options, FileError> {
     let mut o = base.clone();
     if let Some(t) = opt_str(v, "start_time")? {
-        o.start_time_ms =
-            parse_millis(&t).ok_or_else(|| format!("'start_time' is not an RFC 3339 timestamp: {t}"))?;
+        o.start_time_ms = parse_millis(&t).ok_or_else(|| {
+            FileError::new("/start_time", format!("'start_time' is not an RFC 3339 timestamp: {t}"))
+        })?;
     }
     if let Some(s) = v.get("seed") {
-        o.seed = s.as_i64().ok_or("'seed' must be an integer")?;
+        o.seed = s.as_i64().ok_or_else(|| FileError::new("/seed", "'seed' must be an integer"))?;
     }
     if let Some(t) = opt_str(v, "type")? {
         o.workflow_type = match t.as_str() {
             "STANDARD" => WorkflowType::Standard,
             "EXPRESS" => WorkflowType::Express,
-            _ => return Err(format!("'type' must be STANDARD or EXPRESS, not {t}")),
+            _ => return Err(FileError::new("/type", format!("'type' must be STANDARD or EXPRESS, not {t}"))),
         };
     }
     if let Some(r) = opt_str(v, "region")? {
@@ -112,17 +161,27 @@ pub fn case_options(v: &Value, base: &Options) -> Result<Options, String> {
         o.role_arn = r;
     }
     if let Some(m) = v.get("max_steps") {
-        o.max_steps = m.as_i64().filter(|m| *m > 0).ok_or("'max_steps' must be a positive integer")? as u64;
+        o.max_steps = m
+            .as_i64()
+            .filter(|m| *m > 0)
+            .ok_or_else(|| FileError::new("/max_steps", "'max_steps' must be a positive integer"))?
+            as u64;
     }
     if let Some(m) = v.get("max_history_events") {
-        o.max_history_events =
-            m.as_i64().filter(|m| *m > 0).ok_or("'max_history_events' must be a positive integer")? as usize;
+        o.max_history_events = m.as_i64().filter(|m| *m > 0).ok_or_else(|| {
+            FileError::new("/max_history_events", "'max_history_events' must be a positive integer")
+        })? as usize;
     }
     if let Some(u) = opt_str(v, "unstubbed")? {
         o.unstubbed = match u.as_str() {
             "echo" => Unstubbed::Echo,
             "fail" => Unstubbed::Fail,
-            _ => return Err(format!("'unstubbed' must be echo or fail, not {u}")),
+            _ => {
+                return Err(FileError::new(
+                    "/unstubbed",
+                    format!("'unstubbed' must be echo or fail, not {u}"),
+                ))
+            }
         };
     }
     Ok(o)
@@ -155,7 +214,7 @@ const FILE_FIELDS: [&str; 5] = ["definition", "state_machine", "cases", "title",
 
 /// Refuses a field that is not in `known` (nor `notes`, free text anywhere): a misspelt field
 /// would otherwise be ignored, and a case would quietly test less than it says.
-fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), String> {
+fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), FileError> {
     for key in v.as_object().into_iter().flat_map(|m| m.keys()) {
         if key.as_ref() == "notes" || known.contains(&key.as_ref()) {
             continue;
@@ -167,15 +226,15 @@ fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), String> {
                 .map(|k| format!(" (did you mean '{k}'?)"))
                 .unwrap_or_default()
         };
-        return Err(format!("unknown field '{key}' in {what}{hint}"));
+        return Err(FileError::new(&key_at("", key), format!("unknown field '{key}' in {what}{hint}")));
     }
     Ok(())
 }
 
-fn expect(v: Option<&Value>) -> Result<Expect, String> {
+fn expect(v: Option<&Value>) -> Result<Expect, FileError> {
     let Some(v) = v else { return Ok(Expect::default()) };
     if v.as_object().is_none() {
-        return Err("'expect' must be an object".into());
+        return Err(FileError::new("", "'expect' must be an object"));
     }
     for key in v.as_object().into_iter().flat_map(|m| m.keys()) {
         if ![
@@ -190,25 +249,28 @@ fn expect(v: Option<&Value>) -> Result<Expect, String> {
         ]
         .contains(&&**key)
         {
-            return Err(format!("unknown expectation '{key}'"));
+            return Err(FileError::new(&key_at("", key), format!("unknown expectation '{key}'")));
         }
     }
+    let not_names = |at: String| FileError::new(&at, "'expect.states' must be an array of state names");
     let states = match v.get("states") {
         None => None,
         Some(s) => Some(
             s.as_array()
-                .ok_or("'expect.states' must be an array of state names")?
+                .ok_or_else(|| not_names("/states".into()))?
                 .iter()
-                .map(|n| {
-                    n.as_str().map(str::to_string).ok_or("'expect.states' must be an array of state names")
-                })
+                .enumerate()
+                .map(|(i, n)| n.as_str().map(str::to_string).ok_or_else(|| not_names(format!("/states/{i}"))))
                 .collect::<Result<Vec<_>, _>>()?,
         ),
     };
     let status = opt_str(v, "status")?;
     if let Some(s) = &status {
         if !STATUSES.contains(&s.as_str()) {
-            return Err(format!("'expect.status' must be SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not {s}"));
+            return Err(FileError::new(
+                "/status",
+                format!("'expect.status' must be SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not {s}"),
+            ));
         }
     }
     Ok(Expect {
@@ -219,73 +281,94 @@ fn expect(v: Option<&Value>) -> Result<Expect, String> {
         states,
         virtual_seconds: match v.get("virtual_seconds") {
             None => None,
-            Some(n) => Some(n.as_f64().ok_or("'expect.virtual_seconds' must be a number")?),
+            Some(n) => Some(n.as_f64().ok_or_else(|| {
+                FileError::new("/virtual_seconds", "'expect.virtual_seconds' must be a number")
+            })?),
         },
         billable_transitions: match v.get("billable_transitions") {
             None => None,
-            Some(n) => Some(
-                n.as_i64()
-                    .filter(|n| *n >= 0)
-                    .ok_or("'expect.billable_transitions' must be a non-negative integer")?
-                    as u64,
-            ),
+            Some(n) => Some(n.as_i64().filter(|n| *n >= 0).ok_or_else(|| {
+                FileError::new(
+                    "/billable_transitions",
+                    "'expect.billable_transitions' must be a non-negative integer",
+                )
+            })? as u64),
         },
     })
 }
 
-fn case(v: &Value, name: String, base: &Options) -> Result<TestCase, String> {
+/// Reads the case `v`, which is at `at` in its file. Errors point into the file.
+fn case(v: &Value, name: String, at: &str, base: &Options) -> Result<TestCase, FileError> {
+    let in_file = |e: FileError| e.within(at, None);
     Ok(TestCase {
-        name,
         input: v.get("input").cloned().unwrap_or_else(Value::empty_object),
         stubs: v.get("stubs").cloned().unwrap_or_else(Value::empty_object),
-        mock_test_case: opt_str(v, "mock_test_case")?,
-        options: case_options(v, base)?,
-        expect: expect(v.get("expect"))?,
+        mock_test_case: opt_str(v, "mock_test_case").map_err(in_file)?,
+        options: case_options(v, base).map_err(in_file)?,
+        expect: expect(v.get("expect")).map_err(|e| e.within(&format!("{at}/expect"), None))?,
+        name,
+        at: at.to_string(),
     })
 }
 
 /// Parses a test file: a definition (inline, or a path to a file) and either one inline case
 /// (`input`, `stubs`, `expect`, ...) or `cases: [...]`.
-pub fn parse_test_file(v: &Value) -> Result<TestFile, String> {
+pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
     if v.as_object().is_none() {
-        return Err("a test file must be a JSON object".into());
+        return Err(FileError::new("", "a test file must be a JSON object"));
     }
     let definition = match v.get("definition") {
         Some(Value::String(s)) => DefinitionRef::File(s.to_string()),
         Some(d @ Value::Object(_)) => DefinitionRef::Inline(d.clone()),
-        Some(_) => return Err("'definition' must be an object (the ASL) or a path to a file".into()),
-        None => return Err("a test file needs a 'definition'".into()),
+        Some(_) => {
+            return Err(FileError::new(
+                "/definition",
+                "'definition' must be an object (the ASL) or a path to a file",
+            ))
+        }
+        None => return Err(FileError::new("", "a test file needs a 'definition'")),
     };
     let base = Options::default();
     let cases = match v.get("cases") {
         Some(list) => {
-            let items = list.as_array().ok_or("'cases' must be an array")?;
+            let items =
+                list.as_array().ok_or_else(|| FileError::new("/cases", "'cases' must be an array"))?;
             // A case's fields at the top level would be silently ignored: the top level is not a
             // default for the cases.
             let stray: Vec<&str> = CASE_FIELDS.iter().copied().filter(|k| v.get(k).is_some()).collect();
-            if !stray.is_empty() {
-                return Err(format!(
-                    "a test file has either one case at its top level or 'cases', not both: move {} into the cases",
-                    stray.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+            if let Some(first) = stray.first() {
+                return Err(FileError::new(
+                    &key_at("", first),
+                    format!(
+                        "a test file has either one case at its top level or 'cases', not both: move {} into the cases",
+                        stray.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+                    ),
                 ));
             }
             if items.is_empty() {
-                return Err("'cases' is empty: a test file needs at least one case".into());
+                return Err(FileError::new(
+                    "/cases",
+                    "'cases' is empty: a test file needs at least one case",
+                ));
             }
             known_fields(v, &FILE_FIELDS, "the test file")?;
             let mut out = Vec::new();
             for (i, c) in items.iter().enumerate() {
-                let name = opt_str(c, "name")?.unwrap_or_else(|| format!("case {}", i + 1));
+                let at = format!("/cases/{i}");
+                let name = opt_str(c, "name")
+                    .map_err(|e| e.within(&at, None))?
+                    .unwrap_or_else(|| format!("case {}", i + 1));
                 let fields: Vec<&str> = CASE_FIELDS.iter().copied().chain(["name"]).collect();
-                known_fields(c, &fields, "the case").map_err(|e| format!("{name}: {e}"))?;
-                out.push(case(c, name.clone(), &base).map_err(|e| format!("{name}: {e}"))?);
+                known_fields(c, &fields, "the case").map_err(|e| e.within(&at, Some(&name)))?;
+                let case = case(c, name.clone(), &at, &base).map_err(|e| e.within("", Some(&name)))?;
+                out.push(case);
             }
             out
         }
         None => {
             let fields: Vec<&str> = FILE_FIELDS.iter().chain(CASE_FIELDS.iter()).copied().collect();
             known_fields(v, &fields, "the test file")?;
-            vec![case(v, "default".into(), &base)?]
+            vec![case(v, "default".into(), "", &base)?]
         }
     };
     Ok(TestFile {
@@ -351,11 +434,13 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
 }
 
 /// Runs one case on a compiled machine. `Err` for a case that cannot start (bad stubs).
-pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, String> {
-    let stubs =
-        Stubs::parse(&case.stubs, None, case.mock_test_case.as_deref()).map_err(|e| format!("stubs: {e}"))?;
+pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, FileError> {
+    let stubs = Stubs::parse(&case.stubs, None, case.mock_test_case.as_deref()).map_err(|e| FileError {
+        message: format!("stubs: {}", e.message),
+        pointer: format!("{}/stubs{}", case.at, e.pointer),
+    })?;
     let mut exec = Execution::start(machine, case.input.clone(), Rc::new(stubs), case.options.clone())
-        .map_err(|e| format!("the execution could not start: {e}"))?;
+        .map_err(|e| FileError::new(&case.at, format!("the execution could not start: {e}")))?;
     exec.run();
     Ok(exec)
 }
@@ -364,6 +449,56 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, Stri
 mod tests {
     use super::*;
     use crate::json;
+
+    /// Where each kind of problem points, so `statelab test` can give its line and column.
+    #[test]
+    fn problems_point_into_the_file() {
+        let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}});
+        let problem = |file: Value| parse_test_file(&file).err().map(|e| (e.pointer, e.message));
+        let one = |case: Value| problem(json!({"definition": def.clone(), "cases": [case]})).map(|(p, _)| p);
+        assert_eq!(problem(json!([])), Some(("".into(), "a test file must be a JSON object".into())));
+        assert_eq!(problem(json!({"definition": 3})).map(|(p, _)| p).as_deref(), Some("/definition"));
+        assert_eq!(
+            problem(json!({"definition": def.clone(), "inptu": {}})),
+            Some(("/inptu".into(), "unknown field 'inptu' in the test file (did you mean 'input'?)".into()))
+        );
+        assert_eq!(
+            problem(json!({"definition": def.clone(), "input": {}, "cases": [{}]}))
+                .map(|(p, _)| p)
+                .as_deref(),
+            Some("/input")
+        );
+        assert_eq!(
+            problem(json!({"definition": def.clone(), "cases": []})).map(|(p, _)| p).as_deref(),
+            Some("/cases")
+        );
+        assert_eq!(one(json!({"name": "x", "inptu": 1})).as_deref(), Some("/cases/0/inptu"));
+        assert_eq!(one(json!({"name": 3})).as_deref(), Some("/cases/0/name"));
+        assert_eq!(one(json!({"seed": "x"})).as_deref(), Some("/cases/0/seed"));
+        assert_eq!(one(json!({"expect": {"status": "SUCCEDED"}})).as_deref(), Some("/cases/0/expect/status"));
+        assert_eq!(one(json!({"expect": {"states": ["A", 2]}})).as_deref(), Some("/cases/0/expect/states/1"));
+        assert_eq!(one(json!({"expect": {"outptu": 1}})).as_deref(), Some("/cases/0/expect/outptu"));
+        assert_eq!(
+            problem(json!({"definition": def.clone(), "expect": {"billable_transitions": -1}}))
+                .map(|(p, _)| p)
+                .as_deref(),
+            Some("/expect/billable_transitions")
+        );
+        // A case's message names the case, so a file of many says which one.
+        let named = problem(json!({"definition": def.clone(), "cases": [{"name": "n", "type": "X"}]}));
+        assert_eq!(
+            named,
+            Some(("/cases/0/type".into(), "n: 'type' must be STANDARD or EXPRESS, not X".into()))
+        );
+
+        // Stubs that cannot be used are found when the case runs, pointed to inside the case.
+        let file = json!({"definition": def.clone(), "cases": [{}, {"stubs": {"A": {"Retrun": 1}}}]});
+        let file = parse_test_file(&file).unwrap();
+        let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let e = run_case(machine, &file.cases[1]).err().unwrap();
+        assert_eq!(e.pointer, "/cases/1/stubs/A/Retrun");
+        assert!(e.message.starts_with("stubs: Unknown field 'Retrun'"), "{}", e.message);
+    }
 
     #[test]
     fn an_expected_error_missing_says_how_the_execution_ended() {

@@ -341,7 +341,7 @@ fn exec_cases() {
         };
         let file = match statelab::json::parse(&text)
             .map_err(|e| e.to_string())
-            .and_then(|v| testing::parse_test_file(&v))
+            .and_then(|v| testing::parse_test_file(&v).map_err(|e| e.to_string()))
         {
             Ok(f) => f,
             Err(e) => return fail(format!("not a test file: {e}")),
