@@ -149,6 +149,7 @@ impl Stubs {
         state_machine: Option<&str>,
         test_case: &str,
     ) -> Result<Stubs, StubError> {
+        known_keys(v, "", &["StateMachines", "MockedResponses"], "a mock config")?;
         let machines = v
             .get("StateMachines")
             .and_then(Value::as_object)
@@ -174,6 +175,7 @@ impl Stubs {
             }
         };
         let sm_ptr = at("/StateMachines", sm_name);
+        known_keys(sm, &sm_ptr, &["TestCases"], "a mock config's state machine")?;
         let cases = sm
             .get("TestCases")
             .and_then(Value::as_object)
@@ -205,12 +207,27 @@ impl Stubs {
                         &kp,
                     )
                 })?;
-                ranges.push((lo, hi, response(r, &kp, false)?));
+                ranges.push((lo, hi, response(r, &kp, false)?, key));
             }
             if ranges.is_empty() {
                 return Err(err(format!("Mocked response '{rname}' has no entries"), &mp));
             }
-            ranges.sort_by_key(|(lo, _, _)| *lo);
+            ranges.sort_by_key(|(lo, _, _, _)| *lo);
+            // [?] Step Functions Local does not say which entry an invocation in two of them
+            // gets: refused, as an ambiguity the user should resolve.
+            for pair in ranges.windows(2) {
+                if let [(_, hi, _, first), (lo, _, _, second)] = pair {
+                    if lo <= hi {
+                        return Err(err(
+                            format!(
+                                "'{second}' and '{first}' both cover invocation {lo}: each invocation has one response"
+                            ),
+                            &at(&mp, second),
+                        ));
+                    }
+                }
+            }
+            let ranges = ranges.into_iter().map(|(lo, hi, r, _)| (lo, hi, r)).collect();
             stubs.states.insert(state.clone(), StateStub::Ranges(ranges));
         }
         Ok(stubs)
@@ -311,6 +328,25 @@ pub fn unused_stubs(machine: &Machine, stubs: &Stubs) -> Vec<(String, String)> {
 
 fn names<'a>(keys: impl Iterator<Item = &'a crate::value::Key>) -> String {
     keys.map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Refuses a member of the object `v` (at `pointer`) that is not one of `known`: a misspelt
+/// field would be ignored, and the run would quietly use other responses than the file says.
+/// [?] Whether Step Functions Local ignores unknown fields is not documented.
+fn known_keys(v: &Value, pointer: &str, known: &[&str], what: &str) -> Result<(), StubError> {
+    for key in v.as_object().into_iter().flat_map(|m| m.keys()) {
+        if known.contains(&key.as_ref()) {
+            continue;
+        }
+        let hint = crate::machine::closest_name(key, known.iter().copied())
+            .map(|k| format!("; did you mean '{k}'?"))
+            .unwrap_or_default();
+        return Err(err(
+            format!("Unknown field '{key}' in {what} (it may have {}{hint})", known.join(" and ")),
+            &at(pointer, key),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_range(key: &str) -> Option<(u32, u32)> {
@@ -418,6 +454,42 @@ mod tests {
         assert_eq!(mock_test_cases(&cfg), vec![("M".to_string(), "Retry".to_string())]);
         let e = Stubs::from_mock_config(&cfg, None, "Nope").unwrap_err();
         assert!(e.message.contains("it has: Retry"), "{e}");
+    }
+
+    /// A misspelt field and an invocation two entries claim are refused where they are, rather
+    /// than the run using other responses than the file seems to say.
+    #[test]
+    fn mock_config_typos_and_overlaps_are_refused() {
+        let with = |responses: Value, top: Option<(&str, Value)>| {
+            let mut cfg = json!({
+                "StateMachines": {"M": {"TestCases": {"C": {"L": "R"}}}},
+                "MockedResponses": {"R": responses}
+            });
+            if let (Some((k, v)), Some(mut m)) = (top, cfg.as_object_mut()) {
+                m.insert(k.into(), v);
+            }
+            Stubs::parse(&cfg, None, None).err().map(|e| (e.pointer, e.message))
+        };
+        let ok = json!({"0": {"Return": 1}, "1-2": {"Return": 2}});
+        assert_eq!(with(ok.clone(), None), None);
+        assert_eq!(
+            with(ok.clone(), Some(("MockResponses", json!({})))),
+            Some((
+                "/MockResponses".into(),
+                "Unknown field 'MockResponses' in a mock config (it may have StateMachines and MockedResponses; did you mean 'MockedResponses'?)".into()
+            ))
+        );
+        let overlap = json!({"0-1": {"Return": 1}, "3": {"Return": 3}, "1-2": {"Return": 2}});
+        assert_eq!(
+            with(overlap, None),
+            Some((
+                "/MockedResponses/R/1-2".into(),
+                "'1-2' and '0-1' both cover invocation 1: each invocation has one response".into()
+            ))
+        );
+        let machine_typo = json!({"StateMachines": {"M": {"TestCase": {}}}, "MockedResponses": {}});
+        let e = Stubs::parse(&machine_typo, None, Some("C")).unwrap_err();
+        assert_eq!(e.pointer, "/StateMachines/M/TestCase");
     }
 
     /// A stub keyed by no state, or by a state that never reads it, is reported (once per key,
