@@ -189,7 +189,7 @@ struct ShareArgs {
     #[arg(long = "breakpoint", value_name = "STATE")]
     breakpoints: Vec<String>,
     /// The playground's address
-    #[arg(long, value_name = "URL", default_value = statelab::share::DEFAULT_BASE_URL)]
+    #[arg(long, value_name = "URL", default_value = statelab::share::DEFAULT_BASE_URL, value_parser = parse_base_url)]
     base_url: String,
 }
 
@@ -228,6 +228,20 @@ fn parse_start_time(s: &str) -> Result<String, String> {
     match statelab::time::parse_millis(s) {
         Some(_) => Ok(s.to_string()),
         None => Err("not an RFC 3339 timestamp such as 2026-01-01T00:00:00Z".into()),
+    }
+}
+
+/// The playground's address: a web address, since a link is opened in a browser (and the
+/// playground, being WebAssembly with a service worker, needs http or https).
+fn parse_base_url(s: &str) -> Result<String, String> {
+    let lower = s.to_ascii_lowercase();
+    let host = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    let well_formed = host.is_some_and(|h| !h.is_empty() && !h.starts_with(['/', '#', '?']))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+    if well_formed {
+        Ok(s.to_string())
+    } else {
+        Err("not the playground's address: expected an http:// or https:// URL with a host, such as https://example.com/statelab/".into())
     }
 }
 
@@ -278,6 +292,34 @@ fn main() -> ExitCode {
         Err(Failure::Output(e)) => {
             report!("{}: cannot write the output: {e}", colors.err.error("error"));
             ExitCode::from(exit::UNUSABLE)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_base_url;
+
+    #[test]
+    fn base_urls_are_web_addresses() {
+        for ok in [
+            statelab::share::DEFAULT_BASE_URL,
+            "https://example.com/statelab/",
+            "HTTPS://Example.com",
+            "http://localhost:8080/?x=1",
+        ] {
+            assert_eq!(parse_base_url(ok).as_deref(), Ok(ok), "{ok}");
+        }
+        for bad in [
+            "statelab.example.com",
+            "",
+            "https://",
+            "http:///path",
+            "ftp://example.com/",
+            "https://a b/",
+            "file:///tmp/x",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
         }
     }
 }
