@@ -443,6 +443,25 @@ test('keyboard: the timeline is one Tab stop; the arrows, Home and End move betw
   expect(errors).toEqual([]);
 });
 
+test('timeline: a long loop of instant states shows its latest visits, not its first', async ({ page }) => {
+  const errors = await open(page);
+  await load(page, { definition: countingLoop(1000), input: { i: 0 } });
+  await runToEnd(page);
+  await page.getByTestId('tab-timeline').click();
+  // 2,001 visits at the same virtual moment: each bar is moved just after the one before, so only
+  // the latest few hundred fit, and those are the ones drawn (ending with Done, at the right).
+  await expect(page.getByTestId('timeline-partial')).toHaveText(/^Showing the latest \d+ of 2001 visits/);
+  const stop = page.getByTestId('timeline').locator('[data-testid="timeline-bar"][tabindex="0"]');
+  await expect(stop).toHaveAttribute('id', 'tl-bar-2000');
+  await expect(stop).toHaveAttribute('data-state', 'Done');
+  const xs = await page.getByTestId('timeline').locator('[data-testid="timeline-bar"] rect').evaluateAll(
+    (rects) => rects.map((r) => Number(r.getAttribute('x')) + Number(r.getAttribute('width'))));
+  expect(xs.length).toBeGreaterThan(100);
+  expect(xs.length).toBeLessThan(400);
+  expect(Math.max(...xs)).toBeLessThanOrEqual(900);
+  expect(errors).toEqual([]);
+});
+
 test('keyboard: the graph is one Tab stop; the arrows, Home and End move between states in reading order', async ({ page }) => {
   const errors = await open(page);
   await openExample(page, 'report-runner');

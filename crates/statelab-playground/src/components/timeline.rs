@@ -11,7 +11,7 @@ use crate::format;
 const LANE_H: f64 = 22.0;
 const LABEL_W: f64 = 150.0;
 const WIDTH: f64 = 900.0;
-/// Beyond this many visits only the latest are drawn.
+/// Beyond this many visits only the latest are laid out (and of those, only the ones that fit).
 const MAX_BARS: usize = 3000;
 const MAX_LANES: usize = 60;
 
@@ -43,46 +43,29 @@ pub fn Timeline() -> impl IntoView {
                 }
             }
             let height = lanes.len() as f64 * LANE_H + 30.0;
-            // Instant visits at the same moment would share one pixel: nudge each one in a lane just
-            // past the previous instant one, so every visit stays visible and clickable.
-            let mut shift = vec![0.0f64; visits.len()];
-            let mut lane_end: Vec<f64> = vec![f64::MIN; lanes.len()];
-            for (i, v) in visits.iter().enumerate().skip(skip) {
-                let Some(lane) = lanes.iter().position(|l| *l == v.thread) else { continue };
-                let x0 = x(v.entered_at);
-                let w = x(v.exited_at.unwrap_or(exec.now())) - x0;
-                if w < 3.0 {
-                    let end = lane_end.get(lane).copied().unwrap_or(f64::MIN);
-                    let placed = x0.max(end + 1.0);
-                    if let Some(s) = shift.get_mut(i) {
-                        *s = placed - x0;
-                    }
-                    if let Some(e) = lane_end.get_mut(lane) {
-                        *e = placed + 3.0;
-                    }
-                }
-            }
+            let spans: Vec<Option<(usize, f64, f64)>> = visits
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let lane = lanes.iter().position(|l| *l == v.thread).filter(|_| i >= skip)?;
+                    Some((lane, x(v.entered_at), x(v.exited_at.unwrap_or(exec.now()))))
+                })
+                .collect();
+            let placed = place_bars(&spans, lanes.len(), LABEL_W, WIDTH - 10.0);
             // One bar is a Tab stop (the selected visit's, else the latest); the arrows, Home and
             // End move between the bars in time order, so a long run is not a thousand Tab presses.
-            let shown: std::rc::Rc<Vec<usize>> = std::rc::Rc::new(
-                (skip..visits.len())
-                    .filter(|&i| visits.get(i).is_some_and(|v| lanes.contains(&v.thread)))
-                    .collect(),
-            );
+            let shown: std::rc::Rc<Vec<usize>> =
+                std::rc::Rc::new((0..visits.len()).filter(|&i| placed.get(i).is_some_and(Option::is_some)).collect());
             let stop = ctx.selected_visit.get_untracked().filter(|i| shown.contains(i)).or(shown.last().copied());
             // Widest bars first, so instant states at a bar's edge stay on top and clickable.
-            let mut order: Vec<usize> = (skip..visits.len()).collect();
+            let mut order: Vec<usize> = shown.to_vec();
             let width_of = |v: &statelab::exec::Visit| v.exited_at.unwrap_or(exec.now()) - v.entered_at;
             order.sort_by_key(|&i| std::cmp::Reverse(visits.get(i).map_or(0, width_of)));
             let bars = order
                 .into_iter()
                 .filter_map(|i| visits.get(i).map(|v| (i, v)))
                 .filter_map(|(i, v)| {
-                    let lane = lanes.iter().position(|l| *l == v.thread)?;
-                    let nudge = shift.get(i).copied().unwrap_or(0.0);
-                    let x0 = x(v.entered_at) + nudge;
-                    let x1 = x(v.exited_at.unwrap_or(exec.now())) + nudge;
-                    let w = (x1 - x0).max(3.0);
+                    let (lane, x0, w) = placed.get(i).copied().flatten()?;
                     let y = lane as f64 * LANE_H + 4.0;
                     let cls = match &v.status {
                         VisitStatus::Running => "bar bar-current",
@@ -111,7 +94,7 @@ pub fn Timeline() -> impl IntoView {
                     };
                     let aria = format!("{title}: go to this visit");
                     let shown = shown.clone();
-                    let at = shown.iter().position(|&s| s == i).unwrap_or(0);
+                    let at = shown.binary_search(&i).unwrap_or(0);
                     Some(view! {
                         <g class="tl-visit" data-testid="timeline-bar" data-state=name.clone() id=bar_id(i)
                             tabindex=crate::keys::tab_index(stop == Some(i)) role="button"
@@ -153,7 +136,9 @@ pub fn Timeline() -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                {(skip > 0).then(|| view! { <p class="muted">{format!("Showing the latest {MAX_BARS} of {} visits.", visits.len())}</p> })}
+                {(shown.len() < visits.len()).then(|| view! {
+                    <p class="muted" data-testid="timeline-partial">{format!("Showing the latest {} of {} visits: the earlier ones do not fit.", shown.len(), visits.len())}</p>
+                })}
                 <svg class="timeline-svg" viewBox=format!("0 0 {WIDTH} {height}") width="100%" height=height preserveAspectRatio="none">
                     {labels}
                     {bars}
@@ -167,10 +152,90 @@ pub fn Timeline() -> impl IntoView {
     view! { <div class="timeline" data-testid="timeline">{body}</div> }
 }
 
+/// Where each visit's bar goes: `spans[i]` is visit `i`'s lane and the x of its start and end
+/// (`None`: not drawn), and the result its lane, x and width, or `None` when it does not fit
+/// between `left` and `right`.
+///
+/// Instant visits would share one pixel, so each is moved just right of the bar before it in its
+/// lane. A lane that then runs past `right` (a loop of instant states) is moved left as a whole,
+/// so that its latest visits are the ones shown, and its earliest, pushed past `left`, are not
+/// drawn.
+fn place_bars(
+    spans: &[Option<(usize, f64, f64)>],
+    lanes: usize,
+    left: f64,
+    right: f64,
+) -> Vec<Option<(usize, f64, f64)>> {
+    const MIN_W: f64 = 3.0;
+    const GAP: f64 = 1.0;
+    let mut lane_end = vec![f64::NEG_INFINITY; lanes];
+    let placed: Vec<Option<(usize, f64, f64)>> = spans
+        .iter()
+        .map(|span| {
+            let (lane, x0, x1) = (*span)?;
+            let end = lane_end.get_mut(lane)?;
+            let (x0, w) = if x1 - x0 < MIN_W { (x0.max(*end + GAP), MIN_W) } else { (x0, x1 - x0) };
+            *end = end.max(x0 + w);
+            Some((lane, x0, w))
+        })
+        .collect();
+    placed
+        .into_iter()
+        .map(|bar| {
+            let (lane, x0, w) = bar?;
+            let over = lane_end.get(lane).map_or(0.0, |end| (end - right).max(0.0));
+            let x0 = x0 - over;
+            (x0 >= left).then_some((lane, x0, w))
+        })
+        .collect()
+}
+
 /// The start of a bar's element id.
 const BAR_ID: &str = "tl-bar-";
 
 /// The element id of visit `i`'s bar.
 fn bar_id(i: usize) -> String {
     format!("{BAR_ID}{i}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_bars;
+
+    #[test]
+    fn instant_visits_line_up_after_the_bar_before() {
+        // Lane 0: a 50-px bar, then three instants at its end; lane 1: one instant.
+        let spans = [
+            Some((0, 100.0, 150.0)),
+            Some((0, 150.0, 150.0)),
+            Some((0, 150.0, 150.0)),
+            Some((0, 150.0, 150.0)),
+            Some((1, 120.0, 120.0)),
+            None,
+        ];
+        let placed = place_bars(&spans, 2, 0.0, 900.0);
+        assert_eq!(
+            placed,
+            [
+                Some((0, 100.0, 50.0)),
+                Some((0, 151.0, 3.0)),
+                Some((0, 155.0, 3.0)),
+                Some((0, 159.0, 3.0)),
+                Some((1, 120.0, 3.0)),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lane_with_more_instants_than_room_shows_the_latest() {
+        // A runaway loop: a thousand instant visits at the same moment, 400 px of room.
+        let spans = vec![Some((0, 500.0, 500.0)); 1000];
+        let placed = place_bars(&spans, 1, 100.0, 900.0);
+        let drawn: Vec<usize> = (0..1000).filter(|&i| placed[i].is_some()).collect();
+        assert_eq!(drawn.len(), 200);
+        assert_eq!(drawn.first(), Some(&800));
+        assert_eq!(placed[999], Some((0, 897.0, 3.0)), "the latest ends at the right edge");
+        assert!(placed.iter().flatten().all(|&(_, x, w)| x >= 100.0 && x + w <= 900.0));
+    }
 }
