@@ -161,9 +161,10 @@ impl Stubs {
                     "/StateMachines",
                 )
             })?,
-            None if machines.len() == 1 => {
-                machines.iter().next().ok_or_else(|| err("No state machines", "/StateMachines"))?
-            }
+            None if machines.len() <= 1 => machines
+                .iter()
+                .next()
+                .ok_or_else(|| err("The mock config has no state machines", "/StateMachines"))?,
             None => {
                 return Err(err(
                     format!(
@@ -187,6 +188,12 @@ impl Stubs {
             )
         })?;
         let case_ptr = at(&at(&sm_ptr, "TestCases"), test_case);
+        if case.as_object().is_none() {
+            return Err(err(
+                "A test case maps state names to mocked response names: it must be an object",
+                &case_ptr,
+            ));
+        }
         let responses = v.get("MockedResponses").and_then(Value::as_object);
         let mut stubs = Stubs { keys_at: case_ptr.clone(), ..Stubs::default() };
         for (state, response_name) in case.as_object().into_iter().flatten() {
@@ -487,6 +494,12 @@ mod tests {
                 "'1-2' and '0-1' both cover invocation 1: each invocation has one response".into()
             ))
         );
+        let not_a_case = json!({"StateMachines": {"M": {"TestCases": {"C": "oops"}}}, "MockedResponses": {}});
+        let e = Stubs::parse(&not_a_case, None, None).unwrap_err();
+        assert_eq!(e.pointer, "/StateMachines/M/TestCases/C");
+        let no_machines = json!({"StateMachines": {}, "MockedResponses": {}});
+        let e = Stubs::from_mock_config(&no_machines, None, "C").unwrap_err();
+        assert_eq!(e.message, "The mock config has no state machines");
         let machine_typo = json!({"StateMachines": {"M": {"TestCase": {}}}, "MockedResponses": {}});
         let e = Stubs::parse(&machine_typo, None, Some("C")).unwrap_err();
         assert_eq!(e.pointer, "/StateMachines/M/TestCase");
