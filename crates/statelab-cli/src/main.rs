@@ -232,17 +232,46 @@ fn parse_start_time(s: &str) -> Result<String, String> {
 }
 
 /// The playground's address: a web address, since a link is opened in a browser (and the
-/// playground, being WebAssembly with a service worker, needs http or https).
+/// playground, being WebAssembly with a service worker, needs http or https): a scheme, a host
+/// (a name, an IPv4 address or a bracketed IPv6 one) and perhaps a port, a path and a query.
 fn parse_base_url(s: &str) -> Result<String, String> {
+    const EXPECTED: &str =
+        "expected an http:// or https:// URL with a host, such as https://example.com/statelab/";
     let lower = s.to_ascii_lowercase();
-    let host = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
-    let well_formed = host.is_some_and(|h| !h.is_empty() && !h.starts_with(['/', '#', '?']))
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
-    if well_formed {
-        Ok(s.to_string())
-    } else {
-        Err("not the playground's address: expected an http:// or https:// URL with a host, such as https://example.com/statelab/".into())
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or_else(|| format!("not a web address: {EXPECTED}"))?;
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("a URL has no spaces or control characters: {EXPECTED}"));
     }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // user:password@ is allowed in a URL, though browsers warn about it.
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        let (addr, after) =
+            v6.split_once(']').ok_or_else(|| format!("an IPv6 host needs its closing ']': {EXPECTED}"))?;
+        if addr.is_empty() || !addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+            return Err(format!("'[{addr}]' is not an IPv6 address: {EXPECTED}"));
+        }
+        (addr, after.strip_prefix(':').map(Some).unwrap_or_else(|| (!after.is_empty()).then_some(after)))
+    } else {
+        match host_port.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        }
+    };
+    let name_ok =
+        |h: &str| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '%'));
+    if host.is_empty() || !(host_port.starts_with('[') || name_ok(host)) {
+        return Err(format!("the URL has no host: {EXPECTED}"));
+    }
+    if let Some(p) = port {
+        if p.parse::<u16>().is_err() {
+            return Err(format!("'{p}' is not a port (a number up to 65535): {EXPECTED}"));
+        }
+    }
+    Ok(s.to_string())
 }
 
 /// Exit codes.
