@@ -109,10 +109,14 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
     let name = path.display().to_string();
     let Loaded { file, has_cases, machine, map } = match load(path, &name, style) {
         Ok(loaded) => loaded,
-        Err(Unusable { at, lines }) => {
+        Err(Unusable { at, case, lines }) => {
             tally.errors += 1;
             let first = lines.first().map(String::as_str).unwrap_or_default();
-            writeln!(out, "{} {}: {}", style.error("ERROR"), place(&name, at), terminal_safe(first))?;
+            let mut label = place(&name, at);
+            if let Some(case) = case {
+                label.push_str(&format!(" [{}]", terminal_safe(&case)));
+            }
+            writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(first))?;
             // The other lines are diagnostics, already made safe (and perhaps coloured).
             for line in lines.iter().skip(1) {
                 writeln!(out, "    {line}")?;
@@ -179,45 +183,80 @@ struct Loaded {
     map: SourceMap,
 }
 
-/// A test file that cannot be used: where, when one place is to blame; a summary, then one line
-/// per problem.
+/// A test file that cannot be used: where, when one place is to blame, and in which case; a
+/// summary, then one line per problem.
 struct Unusable {
     at: Option<Pos>,
+    case: Option<String>,
     lines: Vec<String>,
 }
 
 impl Unusable {
     fn whole(summary: String) -> Unusable {
-        Unusable { at: None, lines: vec![summary] }
+        Unusable { at: None, case: None, lines: vec![summary] }
+    }
+
+    fn at(at: Option<Pos>, summary: String) -> Unusable {
+        Unusable { at, case: None, lines: vec![summary] }
     }
 }
 
 /// Reads a test file and compiles its definition.
 fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
     let text = std::fs::read_to_string(path).map_err(|e| Unusable::whole(format!("cannot read it: {e}")))?;
-    let (value, map) = json::parse_with_map(&text).map_err(|e| Unusable::whole(e.to_string()))?;
-    let file = testing::parse_test_file(&value)
-        .map_err(|e| Unusable { at: position(&map, &e.pointer), lines: vec![e.message] })?;
+    // A byte order mark is invisible in editors, and columns are counted as they show them.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let (value, map) = json::parse_with_map(text).map_err(|e| Unusable::at(Some(e.pos), e.message))?;
+    // The parser keeps the last of two members with one key: the first would be silently lost
+    // (an expectation never checked).
+    if let Some((pointer, span)) = map.duplicate_keys.first() {
+        let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        return Err(Unusable::at(
+            Some(span.start),
+            format!("'{key}' appears twice in one object: keep one (the first would be ignored)"),
+        ));
+    }
+    let mut file = testing::parse_test_file(&value).map_err(|e| Unusable {
+        at: position(&map, &e.pointer),
+        case: e.case,
+        lines: vec![e.message],
+    })?;
     let has_cases = value.get("cases").is_some();
     let machine = match &file.definition {
         DefinitionRef::Inline(def) => {
-            inline(def, &map, name, style).map_err(|lines| Unusable { at: None, lines })?
+            inline(def, &map, name, style).map_err(|lines| Unusable { at: None, case: None, lines })?
         }
         DefinitionRef::File(rel) => {
             let def_path = path.parent().unwrap_or(Path::new("")).join(rel);
-            let text = std::fs::read_to_string(&def_path).map_err(|e| Unusable {
-                at: position(&map, "/definition"),
-                lines: vec![format!("cannot read its definition {}: {e}", def_path.display())],
+            let text = std::fs::read_to_string(&def_path).map_err(|e| {
+                let why = format!("cannot read its definition {}: {e}", def_path.display());
+                Unusable::at(position(&map, "/definition"), why)
             })?;
             let source = Source { name: def_path.display().to_string(), text };
             let checked = files::check(&source, file.state_machine.as_deref());
             match &checked.machine {
-                Some(m) if checked.is_ok() => m.clone(),
+                Some(m) if checked.is_ok() => {
+                    // The name the definition gives its machine picks it in a MockConfigFile.
+                    if let Some(selected) = &checked.selected {
+                        for case in &mut file.cases {
+                            case.state_machine = Some(selected.clone());
+                        }
+                    }
+                    m.clone()
+                }
                 _ => {
-                    return Err(Unusable {
-                        at: None,
-                        lines: invalid(&source.name, &checked.diagnostics, style),
-                    })
+                    // In a test file the machine is chosen by its field, not an option.
+                    let lines = invalid(&source.name, &checked.diagnostics, style)
+                        .into_iter()
+                        .map(|l| {
+                            l.replace("(use --state-machine NAME)", "(with the test file's 'state_machine')")
+                        })
+                        .collect();
+                    // A machine the document does not have is that field's problem.
+                    let unnamed = checked.diagnostics.iter().any(|d| d.code == "STATELAB_NO_STATE_MACHINE");
+                    let at =
+                        map.get("/state_machine").filter(|_| unnamed).map(|n| n.key.unwrap_or(n.value).start);
+                    return Err(Unusable { at, case: None, lines });
                 }
             }
         }

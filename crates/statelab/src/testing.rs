@@ -55,6 +55,10 @@ pub struct TestCase {
     pub expect: Expect,
     /// JSON Pointer to the case in its file: `""` for a file's one inline case, `/cases/N` in a list.
     pub at: String,
+    /// The state machine's name, which picks its test cases when `stubs` is a MockConfigFile
+    /// holding several machines (the file's `state_machine`; a front end that reads the
+    /// definition may set the name the definition gives).
+    pub state_machine: Option<String>,
 }
 
 /// A test file (or one of its cases) that cannot be used: what is wrong, and where.
@@ -65,28 +69,31 @@ pub struct FileError {
     /// JSON Pointer into the test file (`""` for the file as a whole), so a front end can give the
     /// line and column.
     pub pointer: String,
+    /// The case's name, when the problem is in one case of a file with `cases`.
+    pub case: Option<String>,
 }
 
 impl FileError {
     fn new(pointer: &str, message: impl Into<String>) -> FileError {
-        FileError { message: message.into(), pointer: pointer.to_string() }
+        FileError { message: message.into(), pointer: pointer.to_string(), case: None }
     }
 
     /// The same error, found inside the value at `prefix` (and, with a case's name, inside that
     /// case).
     fn within(self, prefix: &str, case: Option<&str>) -> FileError {
         FileError {
-            message: match case {
-                Some(name) => format!("{name}: {}", self.message),
-                None => self.message,
-            },
+            message: self.message,
             pointer: format!("{prefix}{}", self.pointer),
+            case: case.map(str::to_string).or(self.case),
         }
     }
 }
 
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(case) = &self.case {
+            write!(f, "{case}: ")?;
+        }
         if self.pointer.is_empty() {
             f.write_str(&self.message)
         } else {
@@ -298,12 +305,28 @@ fn expect(v: Option<&Value>) -> Result<Expect, FileError> {
 }
 
 /// Reads the case `v`, which is at `at` in its file. Errors point into the file.
-fn case(v: &Value, name: String, at: &str, base: &Options) -> Result<TestCase, FileError> {
+fn case(
+    v: &Value,
+    name: String,
+    at: &str,
+    base: &Options,
+    state_machine: Option<String>,
+) -> Result<TestCase, FileError> {
     let in_file = |e: FileError| e.within(at, None);
+    let stubs = v.get("stubs").cloned().unwrap_or_else(Value::empty_object);
+    let mock_test_case = opt_str(v, "mock_test_case").map_err(in_file)?;
+    if mock_test_case.is_some() && !crate::stubs::is_mock_config(&stubs) {
+        // Otherwise ignored: the case would quietly run other responses than it names.
+        return Err(FileError::new(
+            &key_at(at, "mock_test_case"),
+            "'mock_test_case' names a test case of a MockConfigFile, and 'stubs' is not one (it has no \"StateMachines\")",
+        ));
+    }
     Ok(TestCase {
         input: v.get("input").cloned().unwrap_or_else(Value::empty_object),
-        stubs: v.get("stubs").cloned().unwrap_or_else(Value::empty_object),
-        mock_test_case: opt_str(v, "mock_test_case").map_err(in_file)?,
+        stubs,
+        mock_test_case,
+        state_machine,
         options: case_options(v, base).map_err(in_file)?,
         expect: expect(v.get("expect")).map_err(|e| e.within(&format!("{at}/expect"), None))?,
         name,
@@ -329,6 +352,7 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
         None => return Err(FileError::new("", "a test file needs a 'definition'")),
     };
     let base = Options::default();
+    let state_machine = opt_str(v, "state_machine")?;
     let cases = match v.get("cases") {
         Some(list) => {
             let items =
@@ -355,12 +379,19 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
             let mut out = Vec::new();
             for (i, c) in items.iter().enumerate() {
                 let at = format!("/cases/{i}");
+                if c.as_object().is_none() {
+                    return Err(FileError::new(
+                        &at,
+                        "a case must be an object: its 'name', 'input', 'stubs' and 'expect'",
+                    ));
+                }
                 let name = opt_str(c, "name")
                     .map_err(|e| e.within(&at, None))?
                     .unwrap_or_else(|| format!("case {}", i + 1));
                 let fields: Vec<&str> = CASE_FIELDS.iter().copied().chain(["name"]).collect();
                 known_fields(c, &fields, "the case").map_err(|e| e.within(&at, Some(&name)))?;
-                let case = case(c, name.clone(), &at, &base).map_err(|e| e.within("", Some(&name)))?;
+                let case = case(c, name.clone(), &at, &base, state_machine.clone())
+                    .map_err(|e| e.within("", Some(&name)))?;
                 out.push(case);
             }
             out
@@ -368,14 +399,14 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
         None => {
             let fields: Vec<&str> = FILE_FIELDS.iter().chain(CASE_FIELDS.iter()).copied().collect();
             known_fields(v, &fields, "the test file")?;
-            vec![case(v, "default".into(), "", &base)?]
+            vec![case(v, "default".into(), "", &base, state_machine.clone())?]
         }
     };
     Ok(TestFile {
         title: opt_str(v, "title")?,
         summary: opt_str(v, "summary")?,
         definition,
-        state_machine: opt_str(v, "state_machine")?,
+        state_machine,
         cases,
     })
 }
@@ -435,12 +466,28 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
 
 /// Runs one case on a compiled machine. `Err` for a case that cannot start (bad stubs).
 pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, FileError> {
-    let stubs = Stubs::parse(&case.stubs, None, case.mock_test_case.as_deref()).map_err(|e| FileError {
-        message: format!("stubs: {}", e.message),
-        pointer: format!("{}/stubs{}", case.at, e.pointer),
-    })?;
+    // The machine's own name picks it in a MockConfigFile that has it (as `statelab run` does).
+    let machines = crate::stubs::mock_test_cases(&case.stubs);
+    let state_machine = case.state_machine.as_deref().filter(|n| machines.iter().any(|(m, _)| m == n));
+    let stubs =
+        Stubs::parse(&case.stubs, state_machine, case.mock_test_case.as_deref()).map_err(|e| FileError {
+            message: format!("stubs: {}", e.message),
+            pointer: format!("{}/stubs{}", case.at, e.pointer),
+            case: None,
+        })?;
     let mut exec = Execution::start(machine, case.input.clone(), Rc::new(stubs), case.options.clone())
-        .map_err(|e| FileError::new(&case.at, format!("the execution could not start: {e}")))?;
+        .map_err(|e| {
+            // Which field of the case the run could not start with.
+            let field = match e.error.as_str() {
+                "Statelab.InvalidStartTime" => Some("start_time"),
+                "InvalidDefinition" => Some("type"),
+                "States.DataLimitExceeded" => Some("input"),
+                _ => None,
+            };
+            // (A front end places a missing field at the case that lacks it.)
+            let at = field.map_or_else(|| case.at.clone(), |f| key_at(&case.at, f));
+            FileError::new(&at, format!("the execution could not start: {e}"))
+        })?;
     exec.run();
     Ok(exec)
 }
@@ -484,11 +531,19 @@ mod tests {
                 .as_deref(),
             Some("/expect/billable_transitions")
         );
-        // A case's message names the case, so a file of many says which one.
-        let named = problem(json!({"definition": def.clone(), "cases": [{"name": "n", "type": "X"}]}));
+        // A case's problem names the case, so a file of many says which one.
+        let named =
+            parse_test_file(&json!({"definition": def.clone(), "cases": [{"name": "n", "type": "X"}]}));
+        let named = named.err().unwrap();
+        assert_eq!((named.pointer.as_str(), named.case.as_deref()), ("/cases/0/type", Some("n")));
+        assert_eq!(named.to_string(), "n: 'type' must be STANDARD or EXPRESS, not X at /cases/0/type");
+        // A case that is not an object would otherwise run as an empty case and pass.
+        assert_eq!(one(json!("a case")).as_deref(), Some("/cases/0"));
+        assert_eq!(one(json!(null)).as_deref(), Some("/cases/0"));
+        // A MockConfigFile test case named for stubs that are not a MockConfigFile.
         assert_eq!(
-            named,
-            Some(("/cases/0/type".into(), "n: 'type' must be STANDARD or EXPRESS, not X".into()))
+            one(json!({"stubs": {"A": {"Return": 1}}, "mock_test_case": "C"})).as_deref(),
+            Some("/cases/0/mock_test_case")
         );
 
         // Stubs that cannot be used are found when the case runs, pointed to inside the case.
@@ -498,6 +553,42 @@ mod tests {
         let e = run_case(machine, &file.cases[1]).err().unwrap();
         assert_eq!(e.pointer, "/cases/1/stubs/A/Retrun");
         assert!(e.message.starts_with("stubs: Unknown field 'Retrun'"), "{}", e.message);
+
+        // A start time the run cannot have is placed at start_time.
+        let late = json!({"definition": def.clone(), "start_time": "9999-12-31T00:00:00Z"});
+        let late = parse_test_file(&late).unwrap();
+        let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
+        assert_eq!(
+            run_case(machine, &late.cases[0]).err().map(|e| e.pointer).as_deref(),
+            Some("/start_time")
+        );
+    }
+
+    /// A MockConfigFile with several machines: the file's `state_machine` picks one.
+    #[test]
+    fn a_mock_config_with_several_machines_uses_the_named_one() {
+        let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}});
+        let mock = json!({
+            "StateMachines": {
+                "Orders": {"TestCases": {"Shipped": {"T": "One"}}},
+                "Refunds": {"TestCases": {"Shipped": {"T": "Two"}}}
+            },
+            "MockedResponses": {"One": {"0": {"Return": 1}}, "Two": {"0": {"Return": 2}}}
+        });
+        let file = |sm: Option<&str>| {
+            let mut f =
+                json!({"definition": def.clone(), "stubs": mock.clone(), "mock_test_case": "Shipped"});
+            if let (Some(sm), Some(mut o)) = (sm, f.as_object_mut()) {
+                o.insert("state_machine".into(), Value::string(sm));
+            }
+            parse_test_file(&f).unwrap()
+        };
+        let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let run = |f: TestFile| run_case(machine.clone(), &f.cases[0]).map(|e| e.status().clone());
+        assert_eq!(run(file(Some("Refunds"))), Ok(crate::Status::Succeeded(json!(2))));
+        assert_eq!(run(file(Some("Orders"))), Ok(crate::Status::Succeeded(json!(1))));
+        let unnamed = run(file(None)).unwrap_err();
+        assert!(unnamed.message.contains("several state machines (Orders, Refunds)"), "{unnamed}");
     }
 
     #[test]
