@@ -156,9 +156,10 @@ pub fn Timeline() -> impl IntoView {
 /// (`None`: not drawn), and the result its lane, x and width, or `None` when it does not fit
 /// between `left` and `right`.
 ///
-/// Instant visits would share one pixel, so each is moved just right of the bar before it in its
-/// lane. A lane that then runs past `right` (a loop of instant states) is moved left as a whole,
-/// so that its latest visits are the ones shown, and its earliest, pushed past `left`, are not
+/// Instant visits would share one pixel, so each starts just right of the bar before it in its
+/// lane (a longer bar gives up its first pixels). A lane that then runs past `right` (a loop of
+/// instant states) is packed back from `right`, newest first, longer bars giving up their last
+/// pixels: its latest visits are the ones shown, and the earliest, pushed past `left`, are not
 /// drawn.
 fn place_bars(
     spans: &[Option<(usize, f64, f64)>],
@@ -169,25 +170,27 @@ fn place_bars(
     const MIN_W: f64 = 3.0;
     const GAP: f64 = 1.0;
     let mut lane_end = vec![f64::NEG_INFINITY; lanes];
-    let placed: Vec<Option<(usize, f64, f64)>> = spans
+    let mut placed: Vec<Option<(usize, f64, f64)>> = spans
         .iter()
         .map(|span| {
             let (lane, x0, x1) = (*span)?;
             let end = lane_end.get_mut(lane)?;
-            let (x0, w) = if x1 - x0 < MIN_W { (x0.max(*end + GAP), MIN_W) } else { (x0, x1 - x0) };
-            *end = end.max(x0 + w);
-            Some((lane, x0, w))
+            let x0 = x0.max(*end + GAP);
+            let x1 = x1.max(x0 + MIN_W);
+            *end = x1;
+            Some((lane, x0, x1))
         })
         .collect();
+    let mut lane_start = vec![right + GAP; lanes];
+    for bar in placed.iter_mut().rev() {
+        let Some((lane, x0, x1)) = *bar else { continue };
+        let Some(start) = lane_start.get_mut(lane) else { continue };
+        let x1 = x1.min(*start - GAP);
+        let x0 = x0.min(x1 - MIN_W);
+        *start = x0;
+        *bar = (x0 >= left).then_some((lane, x0, x1 - x0));
+    }
     placed
-        .into_iter()
-        .map(|bar| {
-            let (lane, x0, w) = bar?;
-            let over = lane_end.get(lane).map_or(0.0, |end| (end - right).max(0.0));
-            let x0 = x0 - over;
-            (x0 >= left).then_some((lane, x0, w))
-        })
-        .collect()
 }
 
 /// The start of a bar's element id.
@@ -237,5 +240,25 @@ mod tests {
         assert_eq!(drawn.first(), Some(&800));
         assert_eq!(placed[999], Some((0, 897.0, 3.0)), "the latest ends at the right edge");
         assert!(placed.iter().flatten().all(|&(_, x, w)| x >= 100.0 && x + w <= 900.0));
+    }
+
+    #[test]
+    fn a_lane_just_past_the_edge_gives_up_pixels_of_its_long_bars_and_keeps_every_visit() {
+        // Instants at the start and at the end of a run whose long bars fill the width.
+        let spans = [
+            Some((0, 100.0, 100.0)),
+            Some((0, 100.0, 100.0)),
+            Some((0, 100.0, 500.0)),
+            Some((0, 500.0, 500.0)),
+            Some((0, 500.0, 900.0)),
+            Some((0, 900.0, 900.0)),
+            Some((0, 900.0, 900.0)),
+        ];
+        let placed = place_bars(&spans, 1, 100.0, 900.0);
+        assert!(placed.iter().all(Option::is_some), "{placed:?}");
+        assert_eq!(placed[0], Some((0, 100.0, 3.0)));
+        assert_eq!(placed[6], Some((0, 897.0, 3.0)));
+        let bars: Vec<(f64, f64)> = placed.iter().flatten().map(|&(_, x, w)| (x, x + w)).collect();
+        assert!(bars.windows(2).all(|w| w[0].1 < w[1].0), "no overlaps: {bars:?}");
     }
 }
