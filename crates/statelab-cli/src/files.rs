@@ -176,8 +176,8 @@ pub fn stubs(
         )));
     }
     let stubs = Stubs::parse(v, machine, args.test_case.as_deref()).map_err(|e| {
-        // An unknown field is located at its key, other problems at their value.
-        let pos = doc.map.locate(&e.pointer).map(|n| n.key.unwrap_or(n.value).start);
+        // A member's problem is located at its key (NodeSpan::place).
+        let pos = doc.map.locate(&e.pointer).map(|n| n.place().start);
         let mut line =
             format!("{}: {}: {}", place(&source.name, pos), style.error("error"), terminal_safe(&e.message));
         if !e.pointer.is_empty() {
@@ -187,7 +187,7 @@ pub fn stubs(
         Failure::Reported(exit::UNUSABLE)
     })?;
     for (at, message) in unused_stubs(machine_def, &stubs) {
-        let pos = doc.map.locate(&at).map(|n| n.key.unwrap_or(n.value).start);
+        let pos = doc.map.locate(&at).map(|n| n.place().start);
         let mut line = format!(
             "{}: {}: {}",
             place(&source.name, pos),

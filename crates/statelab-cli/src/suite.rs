@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use statelab::source::{Pos, SourceMap};
+use statelab::source::{unescape_token, Pos, SourceMap};
 use statelab::stubs::unused_stubs;
 use statelab::testing::{self, DefinitionRef, TestFile};
 use statelab::{json, Machine, Value};
@@ -112,10 +112,7 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
         Err(Unusable { at, case, lines }) => {
             tally.errors += 1;
             let first = lines.first().map(String::as_str).unwrap_or_default();
-            let mut label = place(&name, at);
-            if let Some(case) = case {
-                label.push_str(&format!(" [{}]", terminal_safe(&case)));
-            }
+            let label = label(&name, at, case.as_deref());
             writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(first))?;
             // The other lines are diagnostics, already made safe (and perhaps coloured).
             for line in lines.iter().skip(1) {
@@ -125,22 +122,15 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
         }
     };
     for case in &file.cases {
-        let label = |at: Option<Pos>| {
-            let place = place(&name, at);
-            if has_cases {
-                format!("{place} [{}]", terminal_safe(&case.name))
-            } else {
-                place
-            }
-        };
+        let case_label = |at: Option<Pos>| label(&name, at, has_cases.then_some(case.name.as_str()));
         match testing::run_case(machine.clone(), case) {
             Err(e) => {
                 tally.errors += 1;
                 let at = position(&map, &e.pointer);
-                writeln!(out, "{} {}: {}", style.error("ERROR"), label(at), terminal_safe(&e.message))?;
+                writeln!(out, "{} {}: {}", style.error("ERROR"), case_label(at), terminal_safe(&e.message))?;
             }
             Ok(exec) => {
-                let label = label(None);
+                let label = case_label(None);
                 let mismatches = testing::check(&exec, &case.expect);
                 if mismatches.is_empty() {
                     tally.passed += 1;
@@ -168,10 +158,19 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
     Ok(())
 }
 
-/// Where `pointer` is in a test file: its key for an object member (the field named wrongly, or
-/// whose value is wrong), else its value; the nearest ancestor when it is missing.
+/// What a result line names: `file:line:column [case]`, each part when known (the case in a
+/// file with `cases`).
+fn label(name: &str, at: Option<Pos>, case: Option<&str>) -> String {
+    let place = place(name, at);
+    match case {
+        Some(case) => format!("{place} [{}]", terminal_safe(case)),
+        None => place,
+    }
+}
+
+/// Where `pointer` is in a test file (the nearest ancestor when it is missing).
 fn position(map: &SourceMap, pointer: &str) -> Option<Pos> {
-    map.locate(pointer).map(|n| n.key.unwrap_or(n.value).start)
+    map.locate(pointer).map(|n| n.place().start)
 }
 
 /// A test file ready to run.
@@ -210,7 +209,7 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
     // The parser keeps the last of two members with one key: the first would be silently lost
     // (an expectation never checked).
     if let Some((pointer, span)) = map.duplicate_keys.first() {
-        let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        let key = unescape_token(pointer.rsplit('/').next().unwrap_or_default());
         return Err(Unusable::at(
             Some(span.start),
             format!("'{key}' appears twice in one object: keep one (the first would be ignored)"),
@@ -254,8 +253,7 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
                         .collect();
                     // A machine the document does not have is that field's problem.
                     let unnamed = checked.diagnostics.iter().any(|d| d.code == "STATELAB_NO_STATE_MACHINE");
-                    let at =
-                        map.get("/state_machine").filter(|_| unnamed).map(|n| n.key.unwrap_or(n.value).start);
+                    let at = map.get("/state_machine").filter(|_| unnamed).map(|n| n.place().start);
                     return Err(Unusable { at, case: None, lines });
                 }
             }

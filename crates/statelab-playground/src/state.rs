@@ -185,7 +185,7 @@ fn parse_stubs_located(text: &str, settings: &Settings) -> Result<(Stubs, Option
         Stubs::parse(&doc.value, settings.state_machine.as_deref(), settings.mock_test_case.as_deref())
             .map_err(|e| TextProblem {
                 message: format!("Stubs: {}", e.message),
-                span: map.locate(&e.pointer).map(|n| n.key.unwrap_or(n.value)),
+                span: map.locate(&e.pointer).map(|n| n.place()),
             })?;
     Ok((stubs, Some(map)))
 }
@@ -203,7 +203,7 @@ pub fn stub_problems(
     Ok(statelab::stubs::unused_stubs(machine, &stubs)
         .into_iter()
         .map(|(pointer, message)| {
-            let span = map.as_ref().and_then(|m| m.locate(&pointer)).map(|n| n.key.unwrap_or(n.value));
+            let span = map.as_ref().and_then(|m| m.locate(&pointer)).map(|n| n.place());
             TextProblem { message, span }
         })
         .collect())

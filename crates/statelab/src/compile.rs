@@ -18,7 +18,7 @@ use crate::error::names;
 use crate::intrinsics::{self, Arg, Call, Function};
 use crate::machine::*;
 use crate::path::{JsonPath, Root};
-use crate::source::push_token;
+use crate::source::{child as at, push_token};
 use crate::template::{Template, Uses};
 use crate::time::parse_millis;
 use crate::value::{Map, Value};
@@ -272,13 +272,6 @@ fn forbidden_name_char(c: char) -> bool {
     c.is_whitespace()
         || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
         || matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
-}
-
-/// A pointer with one more token.
-fn at(pointer: &str, token: &str) -> String {
-    let mut p = pointer.to_string();
-    push_token(&mut p, token);
-    p
 }
 
 /// Where AWS reports a problem of an object: its pointer, or `/` for the definition itself.

@@ -122,7 +122,7 @@ fn resolve<'a>(v: &'a Value, pointer: &str) -> Option<&'a Value> {
         return Some(cur);
     }
     for token in pointer.strip_prefix('/')?.split('/') {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = crate::source::unescape_token(token);
         cur = match cur {
             Value::Object(_) => cur.get(&token)?,
             Value::Array(_) => cur.index(token.parse().ok()?)?,

@@ -147,7 +147,7 @@ impl EmbeddedMachine {
             return None;
         }
         let token = self.pointer.split('/').nth(3)?;
-        Some(token.replace("~1", "/").replace("~0", "~"))
+        Some(crate::source::unescape_token(token))
     }
 }
 

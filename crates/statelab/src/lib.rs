@@ -168,7 +168,7 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
     for (ptr, span) in &dup_map.duplicate_keys {
         let Some(rel) = ptr.strip_prefix(prefix) else { continue };
         let (parent, key) = rel.rsplit_once('/').unwrap_or(("", rel));
-        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = source::unescape_token(key);
         let mut d = if parent.ends_with("/States") || parent == "/States" {
             Diagnostic::error(
                 compile::codes::DUPLICATE_STATE_NAME,

@@ -33,6 +33,14 @@ pub struct NodeSpan {
     pub key: Option<Span>,
 }
 
+impl NodeSpan {
+    /// Where to point at the node: its key for an object member (a field named wrongly, or
+    /// whose value is wrong), else its value.
+    pub fn place(&self) -> Span {
+        self.key.unwrap_or(self.value)
+    }
+}
+
 /// Line starts of a text, to turn byte offsets into line/column.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
@@ -172,6 +180,18 @@ pub fn push_token(pointer: &mut String, token: &str) {
     }
 }
 
+/// `pointer` with one more token.
+pub fn child(pointer: &str, token: &str) -> String {
+    let mut p = pointer.to_string();
+    push_token(&mut p, token);
+    p
+}
+
+/// A reference token as written in a JSON Pointer, unescaped (`a~1b` is the key `a/b`).
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// A JSON Pointer built from tokens.
 pub fn pointer(tokens: &[&str]) -> String {
     let mut p = String::new();
@@ -216,5 +236,8 @@ mod tests {
     #[test]
     fn pointers_escape() {
         assert_eq!(pointer(&["States", "a/b~c"]), "/States/a~1b~0c");
+        assert_eq!(child("/States", "a/b~c"), "/States/a~1b~0c");
+        assert_eq!(unescape_token("a~1b~0c"), "a/b~c");
+        assert_eq!(unescape_token("~01"), "~1", "~0 is unescaped last");
     }
 }

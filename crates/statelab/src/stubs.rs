@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::machine::{Kind, Machine};
-use crate::source::push_token;
+use crate::source::child as at;
 use crate::value::Value;
 
 /// One stubbed response.
@@ -77,12 +77,6 @@ impl std::fmt::Display for StubError {
 
 fn err(message: impl Into<String>, pointer: &str) -> StubError {
     StubError { message: message.into(), pointer: pointer.to_string() }
-}
-
-fn at(pointer: &str, token: &str) -> String {
-    let mut p = pointer.to_string();
-    push_token(&mut p, token);
-    p
 }
 
 /// `true` when a JSON document looks like a Step Functions Local MockConfigFile.

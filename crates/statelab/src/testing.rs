@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use crate::exec::{Execution, Options, Unstubbed, WorkflowType};
 use crate::machine::Machine;
-use crate::source::push_token;
+use crate::source::child;
 use crate::stubs::Stubs;
 use crate::time::parse_millis;
 use crate::value::Value;
@@ -102,13 +102,6 @@ impl std::fmt::Display for FileError {
     }
 }
 
-/// The pointer to `key` in the object at `at`.
-fn key_at(at: &str, key: &str) -> String {
-    let mut p = at.to_string();
-    push_token(&mut p, key);
-    p
-}
-
 /// A parsed test file.
 #[derive(Clone, Debug)]
 pub struct TestFile {
@@ -128,7 +121,7 @@ fn opt_str(v: &Value, key: &str) -> Result<Option<String>, FileError> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.to_string())),
-        Some(_) => Err(FileError::new(&key_at("", key), format!("'{key}' must be a string"))),
+        Some(_) => Err(FileError::new(&child("", key), format!("'{key}' must be a string"))),
     }
 }
 
@@ -233,7 +226,7 @@ fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), FileError> 
                 .map(|k| format!(" (did you mean '{k}'?)"))
                 .unwrap_or_default()
         };
-        return Err(FileError::new(&key_at("", key), format!("unknown field '{key}' in {what}{hint}")));
+        return Err(FileError::new(&child("", key), format!("unknown field '{key}' in {what}{hint}")));
     }
     Ok(())
 }
@@ -256,7 +249,7 @@ fn expect(v: Option<&Value>) -> Result<Expect, FileError> {
         ]
         .contains(&&**key)
         {
-            return Err(FileError::new(&key_at("", key), format!("unknown expectation '{key}'")));
+            return Err(FileError::new(&child("", key), format!("unknown expectation '{key}'")));
         }
     }
     let not_names = |at: String| FileError::new(&at, "'expect.states' must be an array of state names");
@@ -318,7 +311,7 @@ fn case(
     if mock_test_case.is_some() && !crate::stubs::is_mock_config(&stubs) {
         // Otherwise ignored: the case would quietly run other responses than it names.
         return Err(FileError::new(
-            &key_at(at, "mock_test_case"),
+            &child(at, "mock_test_case"),
             "'mock_test_case' names a test case of a MockConfigFile, and 'stubs' is not one (it has no \"StateMachines\")",
         ));
     }
@@ -362,7 +355,7 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
             let stray: Vec<&str> = CASE_FIELDS.iter().copied().filter(|k| v.get(k).is_some()).collect();
             if let Some(first) = stray.first() {
                 return Err(FileError::new(
-                    &key_at("", first),
+                    &child("", first),
                     format!(
                         "a test file has either one case at its top level or 'cases', not both: move {} into the cases",
                         stray.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
@@ -485,7 +478,7 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, File
                 _ => None,
             };
             // (A front end places a missing field at the case that lacks it.)
-            let at = field.map_or_else(|| case.at.clone(), |f| key_at(&case.at, f));
+            let at = field.map_or_else(|| case.at.clone(), |f| child(&case.at, f));
             FileError::new(&at, format!("the execution could not start: {e}"))
         })?;
     exec.run();
