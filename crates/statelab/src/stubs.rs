@@ -38,8 +38,12 @@ enum StateStub {
     /// Used in invocation order; the last one repeats.
     List(Vec<Response>),
     /// MockConfigFile: inclusive invocation ranges.
-    Ranges(Vec<(u32, u32, Response)>),
+    Ranges(Ranges),
 }
+
+/// A MockConfigFile's mocked response: `(first, last, response)` for each inclusive range of
+/// invocations, sorted.
+type Ranges = Vec<(u32, u32, Response)>;
 
 /// A state's stubs are looked up by name at every invocation of a Task: hashed with foldhash, not
 /// std's SipHash, which took about 250 instructions per lookup (callgrind). The names are the
@@ -136,18 +140,24 @@ impl Stubs {
         Ok(stubs)
     }
 
-    /// Reads one test case of a Step Functions Local MockConfigFile. `state_machine` may be
-    /// omitted when the file has only one state machine.
+    /// Reads one test case of a Step Functions Local MockConfigFile: `test_case`, or the state
+    /// machine's first one when `None`. `state_machine` may be omitted when the file has only one
+    /// state machine. The whole file is checked, not only the test case read: a mistake in another
+    /// machine or case is refused where it is rather than surprising a later run.
     pub fn from_mock_config(
         v: &Value,
         state_machine: Option<&str>,
-        test_case: &str,
+        test_case: Option<&str>,
     ) -> Result<Stubs, StubError> {
         known_keys(v, "", &["StateMachines", "MockedResponses"], "a mock config")?;
         let machines = v
             .get("StateMachines")
             .and_then(Value::as_object)
             .ok_or_else(|| err("A mock config needs a \"StateMachines\" object", ""))?;
+        let responses = mocked_responses(v)?;
+        for (name, sm) in machines {
+            check_machine(sm, &at("/StateMachines", name), &responses)?;
+        }
         let (sm_name, sm) = match state_machine {
             Some(n) => machines.get_key_value(n).ok_or_else(|| {
                 err(
@@ -169,66 +179,27 @@ impl Stubs {
                 ))
             }
         };
-        let sm_ptr = at("/StateMachines", sm_name);
-        known_keys(sm, &sm_ptr, &["TestCases"], "a mock config's state machine")?;
+        let cases_ptr = at(&at("/StateMachines", sm_name), "TestCases");
         let cases = sm
             .get("TestCases")
             .and_then(Value::as_object)
-            .ok_or_else(|| err("A state machine needs a \"TestCases\" object", &sm_ptr))?;
-        let case = cases.get(test_case).ok_or_else(|| {
-            err(
-                format!("No test case '{test_case}' for '{sm_name}' (it has: {})", names(cases.keys())),
-                &at(&sm_ptr, "TestCases"),
-            )
-        })?;
-        let case_ptr = at(&at(&sm_ptr, "TestCases"), test_case);
-        if case.as_object().is_none() {
-            return Err(err(
-                "A test case maps state names to mocked response names: it must be an object",
-                &case_ptr,
-            ));
-        }
-        let responses = v.get("MockedResponses").and_then(Value::as_object);
-        let mut stubs = Stubs { keys_at: case_ptr.clone(), ..Stubs::default() };
-        for (state, response_name) in case.as_object().into_iter().flatten() {
-            let sp = at(&case_ptr, state);
-            let rname = response_name
-                .as_str()
-                .ok_or_else(|| err("A test case maps state names to mocked response names", &sp))?;
-            let mocked = responses
-                .and_then(|r| r.get(rname))
-                .ok_or_else(|| err(format!("No mocked response named '{rname}' in MockedResponses"), &sp))?;
-            let mp = at("/MockedResponses", rname);
-            let mut ranges = Vec::new();
-            for (key, r) in mocked.as_object().into_iter().flatten() {
-                let kp = at(&mp, key);
-                let (lo, hi) = parse_range(key).ok_or_else(|| {
-                    err(
-                        format!("'{key}' is not an invocation index (\"0\") or an inclusive range (\"1-2\")"),
-                        &kp,
-                    )
-                })?;
-                ranges.push((lo, hi, response(r, &kp, false)?, key));
-            }
-            if ranges.is_empty() {
-                return Err(err(format!("Mocked response '{rname}' has no entries"), &mp));
-            }
-            ranges.sort_by_key(|(lo, _, _, _)| *lo);
-            // [?] Step Functions Local does not say which entry an invocation in two of them
-            // gets: refused, as an ambiguity the user should resolve.
-            for pair in ranges.windows(2) {
-                if let [(_, hi, _, first), (lo, _, _, second)] = pair {
-                    if lo <= hi {
-                        return Err(err(
-                            format!(
-                                "'{second}' and '{first}' both cover invocation {lo}: each invocation has one response"
-                            ),
-                            &at(&mp, second),
-                        ));
-                    }
-                }
-            }
-            let ranges = ranges.into_iter().map(|(lo, hi, r, _)| (lo, hi, r)).collect();
+            .ok_or_else(|| err("A state machine needs a \"TestCases\" object", &cases_ptr))?;
+        let (case_name, case) = match test_case {
+            Some(c) => cases.get_key_value(c).ok_or_else(|| {
+                err(
+                    format!("No test case '{c}' for '{sm_name}' (it has: {})", names(cases.keys())),
+                    &cases_ptr,
+                )
+            })?,
+            None => cases
+                .iter()
+                .next()
+                .ok_or_else(|| err(format!("'{sm_name}' has no test cases"), &cases_ptr))?,
+        };
+        let mut stubs = Stubs { keys_at: at(&cases_ptr, case_name), ..Stubs::default() };
+        for (state, name) in case.as_object().into_iter().flatten() {
+            // check_machine has made sure each name is a string naming a mocked response.
+            let ranges = name.as_str().and_then(|n| responses.get(n)).cloned().unwrap_or_default();
             stubs.states.insert(state.clone(), StateStub::Ranges(ranges));
         }
         Ok(stubs)
@@ -241,15 +212,7 @@ impl Stubs {
         test_case: Option<&str>,
     ) -> Result<Stubs, StubError> {
         if is_mock_config(v) {
-            let case = match test_case {
-                Some(c) => c.to_string(),
-                None => mock_test_cases(v)
-                    .into_iter()
-                    .find(|(sm, _)| state_machine.is_none_or(|n| n == sm))
-                    .map(|(_, c)| c)
-                    .ok_or_else(|| err("The mock config has no test cases", "/StateMachines"))?,
-            };
-            Stubs::from_mock_config(v, state_machine, &case)
+            Stubs::from_mock_config(v, state_machine, test_case)
         } else {
             Stubs::from_stubs(v)
         }
@@ -350,16 +313,90 @@ fn known_keys(v: &Value, pointer: &str, known: &[&str], what: &str) -> Result<()
     Ok(())
 }
 
+/// Every entry of a MockConfigFile's `MockedResponses`, checked and keyed by name.
+fn mocked_responses(v: &Value) -> Result<HashMap<&str, Ranges>, StubError> {
+    let mut out = HashMap::new();
+    let Some(all) = v.get("MockedResponses") else { return Ok(out) };
+    let all = all
+        .as_object()
+        .ok_or_else(|| err("MockedResponses must be an object of named responses", "/MockedResponses"))?;
+    for (name, mocked) in all {
+        let mp = at("/MockedResponses", name);
+        let entries = mocked.as_object().ok_or_else(|| {
+            err("A mocked response maps invocation indexes (\"0\", \"1-2\") to responses", &mp)
+        })?;
+        let mut ranges = Vec::new();
+        for (key, r) in entries {
+            let kp = at(&mp, key);
+            let (lo, hi) = parse_range(key).ok_or_else(|| {
+                err(
+                    format!("'{key}' is not an invocation index (\"0\") or an inclusive range (\"1-2\")"),
+                    &kp,
+                )
+            })?;
+            ranges.push((lo, hi, response(r, &kp, false)?, key));
+        }
+        if ranges.is_empty() {
+            return Err(err(format!("Mocked response '{name}' has no entries"), &mp));
+        }
+        ranges.sort_by_key(|(lo, _, _, _)| *lo);
+        // [?] Step Functions Local does not say which entry an invocation in two of them gets:
+        // refused, as an ambiguity the user should resolve.
+        for pair in ranges.windows(2) {
+            if let [(_, hi, _, first), (lo, _, _, second)] = pair {
+                if lo <= hi {
+                    return Err(err(
+                        format!("'{second}' and '{first}' both cover invocation {lo}: each invocation has one response"),
+                        &at(&mp, second),
+                    ));
+                }
+            }
+        }
+        out.insert(&**name, ranges.into_iter().map(|(lo, hi, r, _)| (lo, hi, r)).collect());
+    }
+    Ok(out)
+}
+
+/// Checks one state machine of a MockConfigFile: only `TestCases`, each test case an object
+/// mapping state names to the names of mocked responses the file has.
+fn check_machine<T>(sm: &Value, sm_ptr: &str, responses: &HashMap<&str, T>) -> Result<(), StubError> {
+    known_keys(sm, sm_ptr, &["TestCases"], "a mock config's state machine")?;
+    let cases = sm
+        .get("TestCases")
+        .and_then(Value::as_object)
+        .ok_or_else(|| err("A state machine needs a \"TestCases\" object", sm_ptr))?;
+    for (case_name, case) in cases {
+        let case_ptr = at(&at(sm_ptr, "TestCases"), case_name);
+        let case = case.as_object().ok_or_else(|| {
+            err("A test case maps state names to mocked response names: it must be an object", &case_ptr)
+        })?;
+        for (state, name) in case {
+            let sp = at(&case_ptr, state);
+            let name = name
+                .as_str()
+                .ok_or_else(|| err("A test case maps state names to mocked response names", &sp))?;
+            if !responses.contains_key(name) {
+                let hint = crate::machine::closest_name(name, responses.keys().copied())
+                    .map(|k| format!(" (did you mean '{k}'?)"))
+                    .unwrap_or_default();
+                return Err(err(format!("No mocked response named '{name}' in MockedResponses{hint}"), &sp));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An invocation index ("0") or an inclusive range ("1-2"): digits only, as Step Functions
+/// Local's documentation writes them; " 1" or "+1" are more likely slips than intent.
 fn parse_range(key: &str) -> Option<(u32, u32)> {
+    let index =
+        |s: &str| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None };
     match key.split_once('-') {
         Some((a, b)) => {
-            let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            let (a, b) = (index(a)?, index(b)?);
             (a <= b).then_some((a, b))
         }
-        None => {
-            let n = key.trim().parse().ok()?;
-            Some((n, n))
-        }
+        None => index(key).map(|n| (n, n)),
     }
 }
 
@@ -453,7 +490,7 @@ mod tests {
         };
         assert_eq!([err_of(0), err_of(1), err_of(2), err_of(3), err_of(9)], ["A", "B", "B", "ok", "ok"]);
         assert_eq!(mock_test_cases(&cfg), vec![("M".to_string(), "Retry".to_string())]);
-        let e = Stubs::from_mock_config(&cfg, None, "Nope").unwrap_err();
+        let e = Stubs::from_mock_config(&cfg, None, Some("Nope")).unwrap_err();
         assert!(e.message.contains("it has: Retry"), "{e}");
     }
 
@@ -492,11 +529,64 @@ mod tests {
         let e = Stubs::parse(&not_a_case, None, None).unwrap_err();
         assert_eq!(e.pointer, "/StateMachines/M/TestCases/C");
         let no_machines = json!({"StateMachines": {}, "MockedResponses": {}});
-        let e = Stubs::from_mock_config(&no_machines, None, "C").unwrap_err();
+        let e = Stubs::from_mock_config(&no_machines, None, Some("C")).unwrap_err();
         assert_eq!(e.message, "The mock config has no state machines");
         let machine_typo = json!({"StateMachines": {"M": {"TestCase": {}}}, "MockedResponses": {}});
         let e = Stubs::parse(&machine_typo, None, Some("C")).unwrap_err();
         assert_eq!(e.pointer, "/StateMachines/M/TestCase");
+    }
+
+    /// A misspelt `TestCases` is named as such even when no test case is asked for (it said "no
+    /// test cases" before), and a mistake anywhere in the file is refused, not only in the test
+    /// case read.
+    #[test]
+    fn the_whole_mock_config_is_checked() {
+        let refused = |cfg: Value| Stubs::parse(&cfg, Some("A"), None).err().map(|e| (e.pointer, e.message));
+        let ok = json!({"0": {"Return": 1}});
+        assert_eq!(
+            refused(
+                json!({"StateMachines": {"A": {"TestCases": {"C": {"T": "R"}}}}, "MockedResponses": {"R": ok}})
+            ),
+            None
+        );
+        let (ptr, msg) = refused(
+            json!({"StateMachines": {"A": {"TestCase": {"C": {"T": "R"}}}}, "MockedResponses": {"R": ok}}),
+        )
+        .unwrap();
+        assert_eq!(ptr, "/StateMachines/A/TestCase");
+        assert!(msg.contains("did you mean 'TestCases'?"), "{msg}");
+        let other_machine = json!({"StateMachines": {
+                "A": {"TestCases": {"C": {"T": "R"}}},
+                "B": {"TestCases": {"D": {"T": "Rr"}}}},
+            "MockedResponses": {"R": ok}});
+        assert_eq!(
+            refused(other_machine),
+            Some((
+                "/StateMachines/B/TestCases/D/T".into(),
+                "No mocked response named 'Rr' in MockedResponses (did you mean 'R'?)".into()
+            ))
+        );
+        let unused_response = json!({"StateMachines": {"A": {"TestCases": {"C": {"T": "R"}}}},
+            "MockedResponses": {"R": ok, "Other": {"0": {"Retrun": 1}}}});
+        assert_eq!(refused(unused_response).unwrap().0, "/MockedResponses/Other/0/Retrun");
+        let not_an_object = json!({"StateMachines": {"A": {"TestCases": {"C": {}}}}, "MockedResponses": []});
+        assert_eq!(refused(not_an_object).unwrap().0, "/MockedResponses");
+        let no_cases = json!({"StateMachines": {"A": {"TestCases": {}}}});
+        assert_eq!(
+            refused(no_cases),
+            Some(("/StateMachines/A/TestCases".into(), "'A' has no test cases".into()))
+        );
+    }
+
+    /// Invocation keys are digits as Step Functions Local writes them: a space or a sign is more
+    /// likely a slip than a meaning ([?] SFN Local's own parsing is not documented).
+    #[test]
+    fn invocation_keys_are_digits() {
+        assert_eq!(parse_range("0"), Some((0, 0)));
+        assert_eq!(parse_range("1-12"), Some((1, 12)));
+        for bad in [" 1", "+1", "1 - 2", "-1", "1-", "2-1", "", "1.0", "99999999999"] {
+            assert_eq!(parse_range(bad), None, "{bad:?}");
+        }
     }
 
     /// A stub keyed by no state, or by a state that never reads it, is reported (once per key,
