@@ -528,6 +528,40 @@ test('a template with several machines asks which to use, and the graph says whe
   expect(errors).toEqual([]);
 });
 
+test('a MockConfigFile with two machines asks for a test case, lists each machine\'s, and runs the one picked', async ({ page }) => {
+  const errors = await open(page);
+  const definition = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } };
+  const mock = (a, b) => ({
+    StateMachines: { A: { TestCases: { Happy: { T: 'One' }, Sad: { T: 'Two' } } }, [b]: { TestCases: { Only: { T: 'Three' } } } },
+    MockedResponses: { One: { 0: { Return: 1 } }, Two: { 0: { Return: 2 } }, Three: { 0: { Return: a } } },
+  });
+  await load(page, { definition, stubs: mock(3, 'B') });
+  await page.getByTestId('tab-settings').click();
+  const picker = page.getByTestId('mock-test-case');
+  // No machine is settled, so no case looks chosen and the run cannot read one.
+  await expect(picker.locator('option:checked')).toHaveText('Choose one…');
+  await expect(picker.locator('option:not([disabled])')).toHaveText(['A / Happy', 'A / Sad', 'B / Only']);
+  await expect(page.getByTestId('diagnostics')).toContainText('several state machines');
+  await picker.selectOption({ label: 'B / Only' });
+  await page.getByTestId('tab-output').click();
+  await runToEnd(page);
+  expect(await output(page)).toBe(3);
+  // B's cases only, now B is the machine.
+  await page.getByTestId('tab-settings').click();
+  await expect(picker.locator('option')).toHaveText(['B / Only']);
+  await picker.selectOption({ label: 'B / Only' });
+  // The machine B is renamed: the stale choice is not shown as chosen, and the one option left
+  // for it can be picked.
+  await setEditor(page, 'stubs', JSON.stringify(mock(4, 'C')));
+  await page.getByTestId('tab-settings').click();
+  await expect(picker.locator('option:checked')).toHaveText('Choose one…');
+  await picker.selectOption({ label: 'C / Only' });
+  await page.getByTestId('tab-output').click();
+  await runToEnd(page);
+  expect(await output(page)).toBe(4);
+  expect(errors).toEqual([]);
+});
+
 test('in a 1280 x 800 window a history event\'s details can be read below the table', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   const errors = await open(page);

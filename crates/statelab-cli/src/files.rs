@@ -158,10 +158,7 @@ pub fn stubs(
         )));
     }
     let cases = mock_test_cases(v);
-    // The machine the document gave, by its name, when the config has it: `--state-machine` may
-    // have picked it by its key (`orders` for the machine named `Orders`). Otherwise the option
-    // as given (a bare definition is named only there).
-    let machine = selected.filter(|s| cases.iter().any(|(m, _)| m == s)).or(args.state_machine.as_deref());
+    let machine = statelab::stubs::mock_machine(v, selected, args.state_machine.as_deref());
     if mock && must_be_mock && args.test_case.is_none() {
         let list = cases
             .iter()

@@ -167,12 +167,18 @@ pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
 }
 
 /// The stubs parsed (either format, JSON or YAML), or why not, located in the stubs text.
-pub fn parse_stubs(text: &str, settings: &Settings) -> Result<Stubs, TextProblem> {
-    parse_stubs_located(text, settings).map(|(stubs, _)| stubs)
+/// `selected` is the definition's machine, by name: it picks a MockConfigFile's machine when the
+/// config has it ([`statelab::stubs::mock_machine`]).
+pub fn parse_stubs(text: &str, settings: &Settings, selected: Option<&str>) -> Result<Stubs, TextProblem> {
+    parse_stubs_located(text, settings, selected).map(|(stubs, _)| stubs)
 }
 
 /// The stubs parsed, with the map of their text (none for an empty one), or why not.
-fn parse_stubs_located(text: &str, settings: &Settings) -> Result<(Stubs, Option<SourceMap>), TextProblem> {
+fn parse_stubs_located(
+    text: &str,
+    settings: &Settings,
+    selected: Option<&str>,
+) -> Result<(Stubs, Option<SourceMap>), TextProblem> {
     if text.trim().is_empty() {
         return Ok((Stubs::empty(), None));
     }
@@ -181,13 +187,56 @@ fn parse_stubs_located(text: &str, settings: &Settings) -> Result<(Stubs, Option
         span: Some(Span { start: e.pos, end: e.pos }),
     })?;
     let map = doc.map;
+    let machine = statelab::stubs::mock_machine(&doc.value, selected, settings.state_machine.as_deref());
     let stubs =
-        Stubs::parse(&doc.value, settings.state_machine.as_deref(), settings.mock_test_case.as_deref())
-            .map_err(|e| TextProblem {
-                message: format!("Stubs: {}", e.message),
-                span: map.locate(&e.pointer).map(|n| n.place()),
-            })?;
+        Stubs::parse(&doc.value, machine, settings.mock_test_case.as_deref()).map_err(|e| TextProblem {
+            message: format!("Stubs: {}", e.message),
+            span: map.locate(&e.pointer).map(|n| n.place()),
+        })?;
     Ok((stubs, Some(map)))
+}
+
+/// What the test-case picker offers for MockConfigFile stubs.
+#[derive(Debug, PartialEq)]
+pub struct CasePicker {
+    /// `(state machine, test case)` pairs, in file order.
+    pub options: Vec<(String, String)>,
+    /// The option the run reads, if it is offered: `None` until a machine is chosen in a config
+    /// with several, or when the stored choice is not in the config (any more).
+    pub current: Option<usize>,
+    /// Choosing also picks the config's machine: the definition names no machine of its own.
+    pub sets_machine: bool,
+}
+
+/// The test-case picker for `config` with the definition `checked` and the `settings` so far:
+/// only the cases of the machine the run reads when that is settled (by the definition's machine
+/// name, the stored choice, or the config having one machine), else every machine's.
+pub fn case_picker(config: &Value, checked: &Checked, settings: &Settings) -> CasePicker {
+    let all = statelab::stubs::mock_test_cases(config);
+    let machines: Vec<&str> = config
+        .get("StateMachines")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .map(|k| &**k)
+        .collect();
+    let asked =
+        statelab::stubs::mock_machine(config, checked.selected.as_deref(), settings.state_machine.as_deref());
+    let machine = match (asked, machines.as_slice()) {
+        (Some(m), _) if machines.contains(&m) => Some(m.to_string()),
+        (_, [only]) => Some(only.to_string()),
+        _ => None,
+    };
+    let options: Vec<(String, String)> = match &machine {
+        Some(m) => all.into_iter().filter(|(sm, _)| sm == m).collect(),
+        None => all,
+    };
+    let current = machine.and_then(|m| {
+        options
+            .iter()
+            .position(|(sm, case)| sm == &m && settings.mock_test_case.as_ref().is_none_or(|c| c == case))
+    });
+    CasePicker { options, current, sets_machine: checked.machines.len() <= 1 }
 }
 
 /// The stubs' problems: why they cannot be used (`Err`), or else (with a machine) the stubs a run
@@ -196,9 +245,10 @@ fn parse_stubs_located(text: &str, settings: &Settings) -> Result<(Stubs, Option
 pub fn stub_problems(
     text: &str,
     settings: &Settings,
+    selected: Option<&str>,
     machine: Option<&Machine>,
 ) -> Result<Vec<TextProblem>, TextProblem> {
-    let (stubs, map) = parse_stubs_located(text, settings)?;
+    let (stubs, map) = parse_stubs_located(text, settings, selected)?;
     let Some(machine) = machine else { return Ok(Vec::new()) };
     Ok(statelab::stubs::unused_stubs(machine, &stubs)
         .into_iter()
@@ -300,7 +350,8 @@ pub fn prepare(session: &Session, checked: &Checked) -> Result<Prepared, String>
         }
     })?;
     let input = parse_input(&session.input).map_err(|p| p.message)?;
-    let stubs = parse_stubs(&session.stubs, &session.settings).map_err(|p| p.message)?;
+    let stubs =
+        parse_stubs(&session.stubs, &session.settings, checked.selected.as_deref()).map_err(|p| p.message)?;
     let mut options = options(&session.settings)?;
     if let Some(name) = &checked.selected {
         if name != "StateMachine" {
@@ -513,14 +564,14 @@ mod tests {
             r#"{"order":7,"items":["a","b"]}"#
         );
         let stubs = "# the lambda\nConvert:\n  Return: {ok: true}\n";
-        assert!(parse_stubs(stubs, &Settings::default()).is_ok());
+        assert!(parse_stubs(stubs, &Settings::default(), None).is_ok());
         let c = statelab::check(DEFAULT_DEFINITION, None);
         let m = c.machine.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
         assert_eq!(unstubbed_tasks(&m, "SayHello:\n  Return: 1\n"), Vec::<String>::new());
         // Errors name the format the text was read as, at the place.
         let p = parse_input("a: [1\n").unwrap_err();
         assert!(p.message.starts_with("Input is not valid YAML"), "{}", p.message);
-        let p = parse_stubs("{\n  \"A\": ,\n}", &Settings::default()).unwrap_err();
+        let p = parse_stubs("{\n  \"A\": ,\n}", &Settings::default(), None).unwrap_err();
         assert!(p.message.starts_with("Stubs are not valid JSON"), "{}", p.message);
         assert_eq!(p.span.unwrap().start.line, 2);
     }
@@ -541,7 +592,7 @@ mod tests {
     fn problems_are_located() {
         let p = parse_input("{\n  \"a\": ,\n}").unwrap_err();
         assert_eq!(p.span.unwrap().start.line, 2);
-        let p = parse_stubs("{\n  \"A\": {\"Retrun\": 1}\n}", &Settings::default()).unwrap_err();
+        let p = parse_stubs("{\n  \"A\": {\"Retrun\": 1}\n}", &Settings::default(), None).unwrap_err();
         assert_eq!(p.span.unwrap().start.line, 2);
         assert!(options(&Settings { start_time: "yesterday".into(), ..Settings::default() }).is_err());
     }
@@ -551,26 +602,29 @@ mod tests {
         let c = statelab::check(DEFAULT_DEFINITION, None);
         let m = c.machine.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
         let text = "{\n  \"HelloWrold\": {\"Return\": 1}\n}";
-        let p = stub_problems(text, &Settings::default(), Some(&m)).unwrap_or_default();
+        let p = stub_problems(text, &Settings::default(), None, Some(&m)).unwrap_or_default();
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.contains("No state is named 'HelloWrold'"), "{}", p[0].message);
         let span = p[0].span.unwrap();
         assert_eq!((span.start.line, span.start.column), (2, 3));
         // In a MockConfigFile, at the key in the test case the run uses.
         let mock = "{\"StateMachines\": {\"SM\": {\"TestCases\": {\"Happy\": {\n  \"HelloWrold\": \"Ok\"}}}},\n \"MockedResponses\": {\"Ok\": {\"0\": {\"Return\": 1}}}}";
-        let p = stub_problems(mock, &Settings::default(), Some(&m)).unwrap_or_default();
+        let p = stub_problems(mock, &Settings::default(), None, Some(&m)).unwrap_or_default();
         assert_eq!(p.len(), 1, "{p:?}");
         let span = p[0].span.unwrap();
         assert_eq!((span.start.line, span.start.column), (2, 3));
         // Stubs that do not parse have their own error; nothing more is said.
-        assert!(stub_problems("{", &Settings::default(), Some(&m)).is_err());
-        assert_eq!(stub_problems(DEFAULT_STUBS, &Settings::default(), Some(&m)).map(|p| p.len()), Ok(0));
+        assert!(stub_problems("{", &Settings::default(), None, Some(&m)).is_err());
+        assert_eq!(
+            stub_problems(DEFAULT_STUBS, &Settings::default(), None, Some(&m)).map(|p| p.len()),
+            Ok(0)
+        );
         // Every example's stubs are all used.
         for ex in crate::gallery::examples() {
             let s = &ex.session;
             let c = check(&s.definition, s.settings.state_machine.as_deref());
             let Some(m) = c.machine.as_ref() else { continue };
-            let p = stub_problems(&s.stubs, &s.settings, Some(m)).unwrap_or_default();
+            let p = stub_problems(&s.stubs, &s.settings, c.selected.as_deref(), Some(m)).unwrap_or_default();
             assert!(p.is_empty(), "{}: {p:?}", ex.id);
         }
     }
@@ -586,6 +640,45 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.starts_with("State 'T' cannot run in an Express workflow"), "{}", p[0].message);
         assert_eq!(p[0].span.map(|s| s.start.line), Some(2));
+    }
+
+    /// The picker offers the cases of the machine the run reads, shows the one it reads, and
+    /// sets the machine too only when the definition has no machine of its own to pick it.
+    #[test]
+    fn the_case_picker_follows_the_machine_the_run_reads() {
+        let config = statelab::json::parse(
+            r#"{"StateMachines": {"A": {"TestCases": {"Happy": {}, "Sad": {}}}, "B": {"TestCases": {"Happy": {}}}},
+                "MockedResponses": {}}"#,
+        )
+        .unwrap();
+        let pairs = |p: &CasePicker| p.options.iter().map(|(m, c)| format!("{m}/{c}")).collect::<Vec<_>>();
+        let bare = check(r#"{"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}"#, None);
+        let mut settings = Settings::default();
+        // Two machines and none named: every case, none chosen (the run says to pick one).
+        let p = case_picker(&config, &bare, &settings);
+        assert_eq!(
+            (pairs(&p), p.current, p.sets_machine),
+            (vec!["A/Happy".into(), "A/Sad".into(), "B/Happy".into()], None, true)
+        );
+        assert!(parse_stubs(&config.to_string(), &settings, bare.selected.as_deref()).is_err());
+        // B chosen: B's cases, and its first is the one read.
+        settings.state_machine = Some("B".into());
+        let p = case_picker(&config, &bare, &settings);
+        assert_eq!((pairs(&p), p.current), (vec!["B/Happy".to_string()], Some(0)));
+        assert!(parse_stubs(&config.to_string(), &settings, bare.selected.as_deref()).is_ok());
+        // A stale case is not shown as chosen.
+        settings.state_machine = Some("A".into());
+        settings.mock_test_case = Some("Gone".into());
+        assert_eq!(case_picker(&config, &bare, &settings).current, None);
+        settings.mock_test_case = Some("Sad".into());
+        assert_eq!(case_picker(&config, &bare, &settings).current, Some(1));
+        // A template's machine picks the config's by its name, whatever was asked.
+        let two = "stepFunctions:\n  stateMachines:\n    a:\n      name: B\n      definition: {StartAt: S, States: {S: {Type: Succeed}}}\n    c:\n      definition: {StartAt: S, States: {S: {Type: Succeed}}}\n";
+        let t = check(two, Some("a"));
+        assert_eq!(t.selected.as_deref(), Some("B"), "{:?}", t.diagnostics);
+        settings.state_machine = Some("a".into());
+        let p = case_picker(&config, &t, &settings);
+        assert_eq!((pairs(&p), p.current, p.sets_machine), (vec!["B/Happy".into()], None, false));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use statelab::exec::{Execution, WorkflowType};
 use statelab::report::{DiagnosticReport, ValidationReport};
 use statelab::share::SessionOptions;
-use statelab::stubs::{is_mock_config, mock_test_cases, Stubs};
+use statelab::stubs::{is_mock_config, mock_machine, Stubs};
 use statelab::{Severity, Value};
 use wasm_bindgen::prelude::*;
 
@@ -270,14 +270,7 @@ pub fn start(
                     "mockTestCase applies to a MockConfigFile, and the stubs are Statelab's stubs".into(),
                 ));
             }
-            // As the CLI: the MockConfigFile's machine is `stateMachine`, else the one named like
-            // the definition's machine, else its only one.
-            let selected = checked.selected.as_deref();
-            let cases = mock_test_cases(v);
-            let machine = opts
-                .state_machine
-                .as_deref()
-                .or_else(|| selected.filter(|s| cases.iter().any(|(m, _)| m == s)));
+            let machine = mock_machine(v, checked.selected.as_deref(), opts.state_machine.as_deref());
             Stubs::parse(v, machine, opts.mock_test_case.as_deref()).map_err(Failure::BadStubs)?
         }
     };

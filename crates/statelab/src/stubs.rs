@@ -99,6 +99,21 @@ pub fn mock_test_cases(v: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// The state machine of a MockConfigFile a run reads: the definition's own machine (`selected`,
+/// by its name) when the config has it, since a template's picker may have chosen it by its key
+/// (`orders` for the machine named `Orders`); else the one asked for (a bare definition is named
+/// only there); else none, which is the config's only machine.
+pub fn mock_machine<'a>(
+    config: &Value,
+    selected: Option<&'a str>,
+    asked: Option<&'a str>,
+) -> Option<&'a str> {
+    let has = |name: &str| {
+        config.get("StateMachines").and_then(Value::as_object).is_some_and(|m| m.contains_key(name))
+    };
+    selected.filter(|s| has(s)).or(asked)
+}
+
 impl Stubs {
     /// No stubs at all.
     pub fn empty() -> Stubs {
@@ -576,6 +591,17 @@ mod tests {
             refused(no_cases),
             Some(("/StateMachines/A/TestCases".into(), "'A' has no test cases".into()))
         );
+    }
+
+    /// The definition's machine picks the config's by its name, over a name asked for by key; a
+    /// bare definition's machine is only ever the one asked for.
+    #[test]
+    fn the_mock_machine_is_the_definitions_when_the_config_has_it() {
+        let cfg = json!({"StateMachines": {"Orders": {"TestCases": {}}, "Other": {"TestCases": {}}}});
+        assert_eq!(mock_machine(&cfg, Some("Orders"), Some("orders")), Some("Orders"));
+        assert_eq!(mock_machine(&cfg, Some("StateMachine"), Some("Other")), Some("Other"));
+        assert_eq!(mock_machine(&cfg, Some("StateMachine"), None), None);
+        assert_eq!(mock_machine(&json!({}), Some("Orders"), None), None);
     }
 
     /// Invocation keys are digits as Step Functions Local writes them: a space or a sign is more

@@ -460,8 +460,7 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
 /// Runs one case on a compiled machine. `Err` for a case that cannot start (bad stubs).
 pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, FileError> {
     // The machine's own name picks it in a MockConfigFile that has it (as `statelab run` does).
-    let machines = crate::stubs::mock_test_cases(&case.stubs);
-    let state_machine = case.state_machine.as_deref().filter(|n| machines.iter().any(|(m, _)| m == n));
+    let state_machine = crate::stubs::mock_machine(&case.stubs, case.state_machine.as_deref(), None);
     let stubs =
         Stubs::parse(&case.stubs, state_machine, case.mock_test_case.as_deref()).map_err(|e| FileError {
             message: format!("stubs: {}", e.message),

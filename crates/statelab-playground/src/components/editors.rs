@@ -107,7 +107,7 @@ pub fn EditorPane() -> impl IntoView {
                         }
                     }));
                 }
-                match state::stub_problems(&s.stubs, &s.settings, machine) {
+                match state::stub_problems(&s.stubs, &s.settings, c.selected.as_deref(), machine) {
                     Err(p) => out.push(text_problem("stubs", &s.stubs, p)),
                     Ok(unused) => out.extend(unused.into_iter().map(|p| Problem {
                         severity: "warning",

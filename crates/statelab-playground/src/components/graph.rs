@@ -568,7 +568,7 @@ mod tests {
         let mut e = statelab::Execution::start(
             c.machine.unwrap(),
             statelab::json::parse(&s.input).unwrap(),
-            std::rc::Rc::new(state::parse_stubs(&s.stubs, &s.settings).unwrap()),
+            std::rc::Rc::new(state::parse_stubs(&s.stubs, &s.settings, None).unwrap()),
             state::options(&s.settings).unwrap(),
         )
         .unwrap();

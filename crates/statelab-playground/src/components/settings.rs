@@ -78,12 +78,11 @@ pub fn SettingsPanel() -> impl IntoView {
     let budget_note = RwSignal::new(None::<String>);
     let seed_note = RwSignal::new(None::<String>);
     let start_note = RwSignal::new(None::<String>);
-    let cases = move || {
+    // The test-case picker, when the stubs are a MockConfigFile.
+    let picker = move || {
         ctx.session.with(|s| {
-            crate::state::stubs_value(&s.stubs)
-                .ok()
-                .filter(statelab::stubs::is_mock_config)
-                .map(|v| statelab::stubs::mock_test_cases(&v))
+            let config = crate::state::stubs_value(&s.stubs).ok().filter(statelab::stubs::is_mock_config)?;
+            Some(ctx.checked.with(|c| crate::state::case_picker(&config, c, &s.settings)))
         })
     };
     view! {
@@ -172,19 +171,32 @@ pub fn SettingsPanel() -> impl IntoView {
                     }/>
                 <span>"Fail tasks that have no stub (instead of echoing their input)"</span>
             </label>
-            <Show when=move || cases().is_some()>
+            <Show when=move || picker().is_some()>
                 <label>
                     <span>"Mock test case"</span>
                     <select data-testid="mock-test-case" on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        ctx.edit(|s| s.settings.mock_test_case = Some(v));
+                        let chosen = event_target_value(&ev).parse::<usize>().ok();
+                        let Some(p) = picker() else { return };
+                        if let Some((sm, case)) = chosen.and_then(|i| p.options.get(i)).cloned() {
+                            ctx.edit(|s| {
+                                s.settings.mock_test_case = Some(case);
+                                if p.sets_machine {
+                                    s.settings.state_machine = Some(sm);
+                                }
+                            });
+                        }
                     }>
                         {move || {
-                            let current = s().mock_test_case;
-                            cases().unwrap_or_default().into_iter().map(|(sm, case)| {
-                                let sel = current.as_deref() == Some(case.as_str());
-                                view! { <option value=case.clone() selected=sel>{format!("{sm} / {case}")}</option> }
-                            }).collect_view()
+                            let p = picker()?;
+                            // Until one is settled none may look chosen (the browser would show
+                            // the first, and choosing it would then change nothing).
+                            let placeholder = p.current.is_none().then(|| view! {
+                                <option value="" disabled=true selected=true>"Choose one…"</option>
+                            });
+                            let options = p.options.into_iter().enumerate().map(|(i, (sm, case))| {
+                                view! { <option value=i.to_string() selected=p.current == Some(i)>{format!("{sm} / {case}")}</option> }
+                            }).collect_view();
+                            Some((placeholder, options))
                         }}
                     </select>
                 </label>
