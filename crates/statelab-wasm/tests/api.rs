@@ -235,6 +235,20 @@ fn a_mock_config_file_and_its_test_case() {
     assert!(text(&e, "message").contains("MockConfigFile"));
 }
 
+/// `stateMachine` picks a template's machine by its key; the MockConfigFile's machine is then
+/// the one of that machine's name, as `statelab run` picks it (the key was looked up in the
+/// config before, and missed).
+#[wasm_bindgen_test]
+fn a_template_machine_picked_by_key_reads_the_mock_config_machine_of_its_name() {
+    let template = "stepFunctions:\n  stateMachines:\n    orders:\n      name: Orders\n      definition: {StartAt: Charge, States: {Charge: {Type: Task, Resource: 'arn:aws:states:::lambda:invoke', End: true}}}\n    other:\n      definition: {StartAt: X, States: {X: {Type: Succeed}}}\n";
+    let options = r#"{"stateMachine": "orders", "mockTestCase": "Sad", "stubs": {
+        "StateMachines": {"Orders": {"TestCases": {"Sad": {"Charge": "No"}}}, "Other": {"TestCases": {"Sad": {}}}},
+        "MockedResponses": {"No": {"0": {"Throw": {"Error": "Declined", "Cause": "card"}}}}
+      }}"#;
+    let r = run(template.into(), JsValue::UNDEFINED, js(options)).unwrap();
+    assert_eq!(text(&r, "error"), "Declined");
+}
+
 #[wasm_bindgen_test]
 fn bad_options_are_errors_that_say_what_is_wrong() {
     let cases = [
