@@ -80,7 +80,10 @@ export interface RunOptions {
   region?: string;
   /** The step budget: a run that takes more steps ends `ABORTED`. Default 1,000,000. */
   maxSteps?: number;
-  /** Which state machine, when the document (or the MockConfigFile) holds several. */
+  /**
+   * Which state machine, when the document (or the MockConfigFile) holds several. A MockConfigFile
+   * machine named like the document's chosen machine is read first; else the one named here.
+   */
   stateMachine?: string;
   /** The MockConfigFile test case to use (default: the first). */
   mockTestCase?: string;
