@@ -541,7 +541,7 @@ test('a MockConfigFile with two machines asks for a test case, lists each machin
   // No machine is settled, so no case looks chosen and the run cannot read one.
   await expect(picker.locator('option:checked')).toHaveText('Choose one…');
   await expect(picker.locator('option:not([disabled])')).toHaveText(['A / Happy', 'A / Sad', 'B / Only']);
-  await expect(page.getByTestId('diagnostics')).toContainText('several state machines');
+  await expect(page.locator('[data-testid="diagnostic"][data-code="INVALID_STUBS"]')).toContainText('several state machines');
   await picker.selectOption({ label: 'B / Only' });
   await page.getByTestId('tab-output').click();
   await runToEnd(page);

@@ -138,6 +138,9 @@ impl Default for Session {
 /// A problem in the input or stubs text, located for its editor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TextProblem {
+    /// Its code in the problems list: `INVALID_JSON` for text that does not parse (YAML too),
+    /// `INVALID_STUBS` for stubs that parse but cannot be used, and so on.
+    pub code: &'static str,
     /// What is wrong.
     pub message: String,
     /// Where, when known.
@@ -161,6 +164,7 @@ pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
         return Ok(Value::empty_object());
     }
     statelab::document::load(text).map(|d| d.value).map_err(|e| TextProblem {
+        code: "INVALID_JSON",
         message: format!("Input is not valid {}: {}", format_name(text), e.message),
         span: Some(Span { start: e.pos, end: e.pos }),
     })
@@ -183,6 +187,7 @@ fn parse_stubs_located(
         return Ok((Stubs::empty(), None));
     }
     let doc = statelab::document::load(text).map_err(|e| TextProblem {
+        code: "INVALID_JSON",
         message: format!("Stubs are not valid {}: {}", format_name(text), e.message),
         span: Some(Span { start: e.pos, end: e.pos }),
     })?;
@@ -190,6 +195,7 @@ fn parse_stubs_located(
     let machine = statelab::stubs::mock_machine(&doc.value, selected, settings.state_machine.as_deref());
     let stubs =
         Stubs::parse(&doc.value, machine, settings.mock_test_case.as_deref()).map_err(|e| TextProblem {
+            code: "INVALID_STUBS",
             message: format!("Stubs: {}", e.message),
             span: map.locate(&e.pointer).map(|n| n.place()),
         })?;
@@ -254,7 +260,7 @@ pub fn stub_problems(
         .into_iter()
         .map(|(pointer, message)| {
             let span = map.as_ref().and_then(|m| m.locate(&pointer)).map(|n| n.place());
-            TextProblem { message, span }
+            TextProblem { code: "UNUSED_STUB", message, span }
         })
         .collect())
 }
@@ -282,6 +288,7 @@ pub fn express_problems(text: &str, settings: &Settings, machine: &Machine) -> V
                 .and_then(|(d, m)| m.locate(d, &format!("{}/Resource", machine.state(id).pointer)))
                 .map(|n| n.value);
             TextProblem {
+                code: "EXPRESS_UNSUPPORTED",
                 message: format!(
                     "{}. Choose the Standard workflow type in Settings, or use a request-response Task",
                     machine.express_refusal(id, why)
@@ -573,7 +580,7 @@ mod tests {
         assert!(p.message.starts_with("Input is not valid YAML"), "{}", p.message);
         let p = parse_stubs("{\n  \"A\": ,\n}", &Settings::default(), None).unwrap_err();
         assert!(p.message.starts_with("Stubs are not valid JSON"), "{}", p.message);
-        assert_eq!(p.span.unwrap().start.line, 2);
+        assert_eq!((p.code, p.span.unwrap().start.line), ("INVALID_JSON", 2));
     }
 
     #[test]
@@ -593,7 +600,8 @@ mod tests {
         let p = parse_input("{\n  \"a\": ,\n}").unwrap_err();
         assert_eq!(p.span.unwrap().start.line, 2);
         let p = parse_stubs("{\n  \"A\": {\"Retrun\": 1}\n}", &Settings::default(), None).unwrap_err();
-        assert_eq!(p.span.unwrap().start.line, 2);
+        // Stubs that parse but cannot be used are not called invalid JSON.
+        assert_eq!((p.code, p.span.unwrap().start.line), ("INVALID_STUBS", 2));
         assert!(options(&Settings { start_time: "yesterday".into(), ..Settings::default() }).is_err());
     }
 

@@ -60,7 +60,7 @@ fn text_problem(editor: &'static str, text: &str, p: TextProblem) -> Problem {
     Problem {
         editor,
         severity: "error",
-        code: "INVALID_JSON".into(),
+        code: p.code.into(),
         message: p.message,
         location: None,
         line_col: p.span.map(|s| (s.start.line, s.start.column)),
@@ -100,20 +100,19 @@ pub fn EditorPane() -> impl IntoView {
                 }
                 let machine = c.machine.as_deref();
                 if let Some(m) = machine {
-                    out.extend(state::express_problems(&s.definition, &s.settings, m).into_iter().map(|p| {
-                        Problem {
-                            code: "EXPRESS_UNSUPPORTED".into(),
-                            ..text_problem("definition", &s.definition, p)
-                        }
-                    }));
+                    out.extend(
+                        state::express_problems(&s.definition, &s.settings, m)
+                            .into_iter()
+                            .map(|p| text_problem("definition", &s.definition, p)),
+                    );
                 }
                 match state::stub_problems(&s.stubs, &s.settings, c.selected.as_deref(), machine) {
                     Err(p) => out.push(text_problem("stubs", &s.stubs, p)),
-                    Ok(unused) => out.extend(unused.into_iter().map(|p| Problem {
-                        severity: "warning",
-                        code: "UNUSED_STUB".into(),
-                        ..text_problem("stubs", &s.stubs, p)
-                    })),
+                    Ok(unused) => out.extend(
+                        unused
+                            .into_iter()
+                            .map(|p| Problem { severity: "warning", ..text_problem("stubs", &s.stubs, p) }),
+                    ),
                 }
                 out
             })
