@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use statelab::document::{self, Kind};
 use statelab::source::Pos;
-use statelab::stubs::{is_mock_config, mock_test_cases, unused_stubs};
+use statelab::stubs::{is_mock_config, mock_test_cases, unused_stubs, StubError};
 use statelab::{Checked, Diagnostic, Machine, Severity, Stubs, Value};
 
 use crate::style::{terminal_safe, Style};
@@ -172,17 +172,25 @@ pub fn stubs(
             if list.is_empty() { "no test cases" } else { &list }
         )));
     }
-    let stubs = Stubs::parse(v, machine, args.test_case.as_deref()).map_err(|e| {
-        // A member's problem is located at its key (NodeSpan::place).
-        let pos = doc.map.locate(&e.pointer).map(|n| n.place().start);
-        let mut line =
-            format!("{}: {}: {}", place(&source.name, pos), style.error("error"), terminal_safe(&e.message));
-        if !e.pointer.is_empty() {
-            line.push_str(&format!(" (at {})", terminal_safe(&e.pointer)));
-        }
-        report!("{line}");
-        Failure::Reported(exit::UNUSABLE)
-    })?;
+    // Every key of a stub file counts: of two alike the parser keeps the later, silently.
+    let duplicate =
+        doc.map.first_duplicate().map(|(pointer, _, message)| StubError { message, pointer: pointer.into() });
+    let stubs =
+        duplicate.map_or_else(|| Stubs::parse(v, machine, args.test_case.as_deref()), Err).map_err(|e| {
+            // A member's problem is located at its key (NodeSpan::place).
+            let pos = doc.map.locate(&e.pointer).map(|n| n.place().start);
+            let mut line = format!(
+                "{}: {}: {}",
+                place(&source.name, pos),
+                style.error("error"),
+                terminal_safe(&e.message)
+            );
+            if !e.pointer.is_empty() {
+                line.push_str(&format!(" (at {})", terminal_safe(&e.pointer)));
+            }
+            report!("{line}");
+            Failure::Reported(exit::UNUSABLE)
+        })?;
     for (at, message) in unused_stubs(machine_def, &stubs) {
         let pos = doc.map.locate(&at).map(|n| n.place().start);
         let mut line = format!(

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use statelab::source::{unescape_token, Pos, SourceMap};
+use statelab::source::{Pos, SourceMap};
 use statelab::stubs::unused_stubs;
 use statelab::testing::{self, DefinitionRef, TestFile};
 use statelab::{json, Machine, Value};
@@ -208,12 +208,8 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
     let (value, map) = json::parse_with_map(text).map_err(|e| Unusable::at(Some(e.pos), e.message))?;
     // The parser keeps the last of two members with one key: the first would be silently lost
     // (an expectation never checked).
-    if let Some((pointer, span)) = map.duplicate_keys.first() {
-        let key = unescape_token(pointer.rsplit('/').next().unwrap_or_default());
-        return Err(Unusable::at(
-            Some(span.start),
-            format!("'{key}' appears twice in one object: keep one (the first would be ignored)"),
-        ));
+    if let Some((_, span, message)) = map.first_duplicate() {
+        return Err(Unusable::at(Some(span.start), message));
     }
     let mut file = testing::parse_test_file(&value).map_err(|e| Unusable {
         at: position(&map, &e.pointer),

@@ -192,6 +192,14 @@ fn parse_stubs_located(
         span: Some(Span { start: e.pos, end: e.pos }),
     })?;
     let map = doc.map;
+    // Every key of a stub file counts: of two alike the parser keeps the later, silently.
+    if let Some((_, span, message)) = map.first_duplicate() {
+        return Err(TextProblem {
+            code: "INVALID_STUBS",
+            message: format!("Stubs: {message}"),
+            span: Some(span),
+        });
+    }
     let machine = statelab::stubs::mock_machine(&doc.value, selected, settings.state_machine.as_deref());
     let stubs =
         Stubs::parse(&doc.value, machine, settings.mock_test_case.as_deref()).map_err(|e| TextProblem {
@@ -602,6 +610,11 @@ mod tests {
         let p = parse_stubs("{\n  \"A\": {\"Retrun\": 1}\n}", &Settings::default(), None).unwrap_err();
         // Stubs that parse but cannot be used are not called invalid JSON.
         assert_eq!((p.code, p.span.unwrap().start.line), ("INVALID_STUBS", 2));
+        // Of two stubs for one state the parser keeps the later: refused at it, not ignored.
+        let p = parse_stubs("{\"A\": {\"Return\": 1},\n \"A\": {\"Return\": 2}}", &Settings::default(), None)
+            .unwrap_err();
+        assert!(p.message.contains("'A' appears twice"), "{}", p.message);
+        assert_eq!(p.span.map(|s| (s.start.line, s.start.column)), Some((2, 2)));
         assert!(options(&Settings { start_time: "yesterday".into(), ..Settings::default() }).is_err());
     }
 

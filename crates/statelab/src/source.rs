@@ -116,6 +116,19 @@ impl SourceMap {
         self.duplicate_keys.push((pointer, span));
     }
 
+    /// The first key written twice in one object, as its member's pointer, the later key's span
+    /// and a message saying so. For files whose every key counts (stubs, test files): the parser
+    /// keeps the later member, so the first would be silently ignored.
+    pub fn first_duplicate(&self) -> Option<(&str, Span, String)> {
+        let (pointer, span) = self.duplicate_keys.first()?;
+        let key = unescape_token(pointer.rsplit('/').next().unwrap_or_default());
+        Some((
+            pointer,
+            *span,
+            format!("'{key}' appears twice in one object: keep one (the first would be ignored)"),
+        ))
+    }
+
     /// The node at `pointer`, exactly.
     pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
         self.nodes.get(pointer).map(|&(s, e, k)| NodeSpan {
