@@ -212,6 +212,10 @@ const CASE_FIELDS: [&str; 15] = [
 /// Fields of a test file besides a case's: what it runs, and words for people.
 const FILE_FIELDS: [&str; 5] = ["definition", "state_machine", "cases", "title", "summary"];
 
+/// What `expect` may check.
+const EXPECT_FIELDS: [&str; 7] =
+    ["status", "output", "error", "cause", "states", "virtual_seconds", "billable_transitions"];
+
 /// Refuses a field that is not in `known` (nor `notes`, free text anywhere): a misspelt field
 /// would otherwise be ignored, and a case would quietly test less than it says.
 fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), FileError> {
@@ -236,22 +240,15 @@ fn expect(v: Option<&Value>) -> Result<Expect, FileError> {
     if v.as_object().is_none() {
         return Err(FileError::new("", "'expect' must be an object"));
     }
-    for key in v.as_object().into_iter().flat_map(|m| m.keys()) {
-        if ![
-            "status",
-            "output",
-            "error",
-            "cause",
-            "states",
-            "virtual_seconds",
-            "billable_transitions",
-            "notes",
-        ]
-        .contains(&&**key)
-        {
-            return Err(FileError::new(&child("", key), format!("unknown expectation '{key}'")));
-        }
-    }
+    known_fields(v, &EXPECT_FIELDS, "'expect'")?;
+    // `null` is not "not checked": a reader may take `"error": null` to expect no error.
+    let text = |key: &str| match v.get(key) {
+        Some(Value::Null) => Err(FileError::new(
+            &child("", key),
+            format!("'expect.{key}' must be a string (leave it out for it not to be checked)"),
+        )),
+        _ => opt_str(v, key),
+    };
     let not_names = |at: String| FileError::new(&at, "'expect.states' must be an array of state names");
     let states = match v.get("states") {
         None => None,
@@ -264,7 +261,7 @@ fn expect(v: Option<&Value>) -> Result<Expect, FileError> {
                 .collect::<Result<Vec<_>, _>>()?,
         ),
     };
-    let status = opt_str(v, "status")?;
+    let status = text("status")?;
     if let Some(s) = &status {
         if !STATUSES.contains(&s.as_str()) {
             return Err(FileError::new(
@@ -276,8 +273,8 @@ fn expect(v: Option<&Value>) -> Result<Expect, FileError> {
     Ok(Expect {
         status,
         output: v.get("output").cloned(),
-        error: opt_str(v, "error")?,
-        cause: opt_str(v, "cause")?,
+        error: text("error")?,
+        cause: text("cause")?,
         states,
         virtual_seconds: match v.get("virtual_seconds") {
             None => None,
@@ -381,6 +378,14 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
                 let name = opt_str(c, "name")
                     .map_err(|e| e.within(&at, None))?
                     .unwrap_or_else(|| format!("case {}", i + 1));
+                // The report tells cases apart by name.
+                if let Some(j) = out.iter().position(|c: &TestCase| c.name == name) {
+                    return Err(FileError::new(
+                        &child(&at, "name"),
+                        format!("case {} is named '{name}' too: each case needs its own name", j + 1),
+                    )
+                    .within("", Some(&name)));
+                }
                 let fields: Vec<&str> = CASE_FIELDS.iter().copied().chain(["name"]).collect();
                 known_fields(c, &fields, "the case").map_err(|e| e.within(&at, Some(&name)))?;
                 let case = case(c, name.clone(), &at, &base, state_machine.clone())
@@ -517,6 +522,32 @@ mod tests {
         assert_eq!(one(json!({"expect": {"status": "SUCCEDED"}})).as_deref(), Some("/cases/0/expect/status"));
         assert_eq!(one(json!({"expect": {"states": ["A", 2]}})).as_deref(), Some("/cases/0/expect/states/1"));
         assert_eq!(one(json!({"expect": {"outptu": 1}})).as_deref(), Some("/cases/0/expect/outptu"));
+        let expectation = |expect: Value| problem(json!({"definition": def.clone(), "expect": expect}));
+        assert_eq!(
+            expectation(json!({"outptu": 1})),
+            Some((
+                "/expect/outptu".into(),
+                "unknown field 'outptu' in 'expect' (did you mean 'output'?)".into()
+            ))
+        );
+        // `null` would read as "no error"; it was quietly not checked.
+        assert_eq!(
+            expectation(json!({"error": null})),
+            Some((
+                "/expect/error".into(),
+                "'expect.error' must be a string (leave it out for it not to be checked)".into()
+            ))
+        );
+        assert_eq!(expectation(json!({"status": null})).map(|(p, _)| p).as_deref(), Some("/expect/status"));
+        assert_eq!(expectation(json!({"output": null})), None);
+        // The report tells cases apart by name.
+        let twice = problem(
+            json!({"definition": def.clone(), "cases": [{"name": "a"}, {"name": "b"}, {"name": "a"}]}),
+        );
+        assert_eq!(
+            twice,
+            Some(("/cases/2/name".into(), "case 1 is named 'a' too: each case needs its own name".into()))
+        );
         assert_eq!(
             problem(json!({"definition": def.clone(), "expect": {"billable_transitions": -1}}))
                 .map(|(p, _)| p)
