@@ -58,6 +58,8 @@ pub struct Stubs {
     /// JSON Pointer of the object whose keys are the state names in the file these came from:
     /// the top level of Statelab's stubs, a test case in a MockConfigFile.
     keys_at: String,
+    /// Every stubbed state's name, in file order (for warnings in the order they are read).
+    order: Vec<Rc<str>>,
 }
 
 /// A stub or mock file that cannot be used.
@@ -129,6 +131,7 @@ impl Stubs {
         };
         let mut stubs = Stubs::default();
         for (name, entry) in map {
+            stubs.order.push(name.clone());
             let p = at("", name);
             if let Some(data) = entry.get("ItemReader") {
                 if entry.as_object().is_some_and(|m| m.len() == 1) {
@@ -213,6 +216,7 @@ impl Stubs {
         };
         let mut stubs = Stubs { keys_at: at(&cases_ptr, case_name), ..Stubs::default() };
         for (state, name) in case.as_object().into_iter().flatten() {
+            stubs.order.push(state.clone());
             // check_machine has made sure each name is a string naming a mocked response.
             let ranges = name.as_str().and_then(|n| responses.get(n)).cloned().unwrap_or_default();
             stubs.states.insert(state.clone(), StateStub::Ranges(ranges));
@@ -264,7 +268,7 @@ impl Stubs {
     }
 }
 
-/// The stubs a run of `machine` will never use, as `(pointer, message)` pairs sorted by pointer
+/// The stubs a run of `machine` will never use, as `(pointer, message)` pairs in file order
 /// (the JSON Pointer of the stub's key in the file the stubs were read from):
 /// keys that name no state (with the closest state name when one is an obvious typo), responses
 /// for states that are not Tasks (only Tasks call anything), and `ItemReader` data for states
@@ -291,17 +295,17 @@ pub fn unused_stubs(machine: &Machine, stubs: &Stubs) -> Vec<(String, String)> {
             ));
         }
     };
-    for key in stubs.states.keys() {
-        check(key, "only Task states take a stub's responses", &|k| matches!(k, Kind::Task(_)));
+    for key in &stubs.order {
+        if stubs.states.contains_key(key) {
+            check(key, "only Task states take a stub's responses", &|k| matches!(k, Kind::Task(_)));
+        } else {
+            check(
+                key,
+                "ItemReader data is read only by a Map state with an ItemReader",
+                &|k| matches!(k, Kind::Map(m) if m.item_reader.is_some()),
+            );
+        }
     }
-    for key in stubs.item_readers.keys() {
-        check(
-            key,
-            "ItemReader data is read only by a Map state with an ItemReader",
-            &|k| matches!(k, Kind::Map(m) if m.item_reader.is_some()),
-        );
-    }
-    out.sort();
     out
 }
 
@@ -616,7 +620,7 @@ mod tests {
     }
 
     /// A stub keyed by no state, or by a state that never reads it, is reported (once per key,
-    /// sorted), with the closest state name when the key looks like its typo.
+    /// in file order, as they are read), with the closest state name when the key looks like its typo.
     #[test]
     fn unused_stubs_are_reported() {
         let (m, d) = crate::compile::compile(&json!({"StartAt": "HelloWorld", "States": {
@@ -635,8 +639,8 @@ mod tests {
         assert_eq!(
             unused_stubs(&m, &stubs),
             vec![
-                ("/Hello".into(), "'Hello' is a Pass state, so its stub is never used: only Task states take a stub's responses".into()),
                 ("/HelloWrold".into(), "No state is named 'HelloWrold', so its stub is never used (did you mean 'HelloWorld'?)".into()),
+                ("/Hello".into(), "'Hello' is a Pass state, so its stub is never used: only Task states take a stub's responses".into()),
                 ("/Wait".into(), "'Wait' is a Wait state, so its stub is never used: ItemReader data is read only by a Map state with an ItemReader".into()),
                 ("/Zzz".into(), "No state is named 'Zzz', so its stub is never used".into()),
             ]
