@@ -132,6 +132,34 @@ impl Options {
         machine_timeout_seconds.map_or(limit, |t| (t as f64).min(limit))
     }
 
+    /// Checks that the region is written like an AWS region (`us-east-1`, `us-gov-west-1`): it
+    /// goes into every ARN of the run, and an empty or misspelt one would make them malformed.
+    /// A well-formed region missing from the price table is fine (its cost note says so).
+    pub fn check_region(&self) -> Result<(), StatesError> {
+        let parts: Vec<&str> = self.region.split('-').collect();
+        let ok = match parts.as_slice() {
+            [area, middle @ .., number] => {
+                area.len() == 2
+                    && area.bytes().all(|b| b.is_ascii_lowercase())
+                    && !middle.is_empty()
+                    && middle.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+                    && !number.is_empty()
+                    && number.bytes().all(|b| b.is_ascii_digit())
+            }
+            _ => false,
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(StatesError::new(
+            "Statelab.InvalidRegion",
+            format!(
+                "{:?} is not an AWS region: a region is written like us-east-1 or eu-central-2",
+                self.region
+            ),
+        ))
+    }
+
     /// Checks that every timestamp of a run with these options, from its start to its time limit
     /// (`TimeoutSeconds` of the machine, or the workflow type's limit), is one RFC 3339 can
     /// write (years 0000 to 9999); otherwise its history could not be written validly.
@@ -624,6 +652,7 @@ impl Execution {
                 ));
             }
         }
+        options.check_region()?;
         options.check_start_time(machine.timeout_seconds)?;
         let timeout = options.time_limit_seconds(machine.timeout_seconds);
         check_payload("execution input", &input)?;
@@ -3055,6 +3084,29 @@ mod tests {
         assert!(start("9999-12-31T23:54:59Z", WorkflowType::Express).is_ok());
         assert!(start("9999-12-31T23:55:00Z", WorkflowType::Express).is_err());
         assert!(start("0000-01-01T00:00:00+01:00", WorkflowType::Standard).is_err());
+    }
+
+    /// [?] The region goes into every ARN: one not written like a region (an empty one from
+    /// `--region ''`, a misspelling) is refused; a well-formed one outside the price table runs.
+    /// AWS takes the region from the endpoint, so it has no such case.
+    #[test]
+    fn a_region_must_be_written_like_one() {
+        let region = |r: &str| Options { region: r.into(), ..Options::default() }.check_region().is_ok();
+        for good in ["us-east-1", "us-gov-west-1", "ap-southeast-2", "eu-central-2", "xx-mars-9"] {
+            assert!(region(good), "{good}");
+        }
+        for (priced, _) in crate::cost::STANDARD_PER_1000 {
+            assert!(region(priced), "{priced}");
+        }
+        for bad in ["", "us-east", "us_east_1", "US-EAST-1", "useast-1", "us--1", "us-east-1a", " us-east-1"]
+        {
+            assert!(!region(bad), "{bad:?}");
+        }
+        let (m, _) =
+            crate::compile::compile(&json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}));
+        let opts = Options { region: String::new(), ..Options::default() };
+        let e = Execution::start(Rc::new(m.unwrap()), json!({}), Rc::new(Stubs::empty()), opts).unwrap_err();
+        assert_eq!(e.error, "Statelab.InvalidRegion");
     }
 
     /// A budget of one step says "1 step", not "1 steps".

@@ -477,6 +477,7 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, File
             // Which field of the case the run could not start with.
             let field = match e.error.as_str() {
                 "Statelab.InvalidStartTime" => Some("start_time"),
+                "Statelab.InvalidRegion" => Some("region"),
                 "InvalidDefinition" => Some("type"),
                 "States.DataLimitExceeded" => Some("input"),
                 _ => None,
