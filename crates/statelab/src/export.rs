@@ -125,11 +125,17 @@ fn plain_ok(s: &str) -> bool {
 
 /// Statelab stubs as a Step Functions Local MockConfigFile: one test case named `test_case` for
 /// `state_machine`, a mocked response per state, lists turned into invocation-indexed entries.
-/// `Duration` has no equivalent there and is dropped.
+/// `Duration` has no equivalent there and is dropped. Stubs a run would refuse are refused here
+/// too (a broken file handed on would fail later, further from its cause); a MockConfigFile is
+/// checked and returned as it is.
 pub fn stubs_to_mock_config(stubs: &Value, state_machine: &str, test_case: &str) -> Result<Value, String> {
+    let refused = |e: crate::stubs::StubError| e.to_string();
     if is_mock_config(stubs) {
+        let first = crate::stubs::mock_test_cases(stubs).into_iter().next().map(|(m, _)| m);
+        crate::stubs::Stubs::from_mock_config(stubs, first.as_deref(), None).map_err(refused)?;
         return Ok(stubs.clone());
     }
+    crate::stubs::Stubs::from_stubs(stubs).map_err(refused)?;
     let map = stubs.as_object().ok_or("The stubs must be a JSON object keyed by state name")?;
     let mut case = Map::default();
     let mut responses = Map::default();
@@ -198,5 +204,18 @@ mod tests {
                 theirs.response("B", i).map(|r| &r.outcome)
             );
         }
+    }
+
+    /// What a run would refuse is not exported (it was: a misspelt field was dropped, and a
+    /// broken MockConfigFile handed on as it was).
+    #[test]
+    fn stubs_a_run_refuses_are_not_exported() {
+        let e = stubs_to_mock_config(&json!({"A": {"Return": 1, "Duraton": 3}}), "M", "Default").unwrap_err();
+        assert!(e.ends_with("at /A/Duraton"), "{e}");
+        let broken = json!({"StateMachines": {"M": {"TestCase": {}}}, "MockedResponses": {}});
+        let e = stubs_to_mock_config(&broken, "M", "Default").unwrap_err();
+        assert!(e.ends_with("at /StateMachines/M/TestCase"), "{e}");
+        let fine = json!({"StateMachines": {"M": {"TestCases": {"C": {}}}}, "MockedResponses": {}});
+        assert_eq!(stubs_to_mock_config(&fine, "M", "Default"), Ok(fine));
     }
 }
