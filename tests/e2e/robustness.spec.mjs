@@ -314,3 +314,30 @@ test('the app starts before the code editor script and creates its editors when 
   await hoverText(page, 'definition', 'StartAt');
   await expect(page.getByTestId('field-help')).toContainText('The name of the state the execution');
 });
+
+test('when the browser refuses to store the session, the page says so once and goes on', async ({ page }) => {
+  // Storage full: every write of the session throws, as a full localStorage does.
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (key === 'statelab.session.v1' && !window.__storageFixed) {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return setItem.call(this, key, value);
+    };
+  });
+  const errors = await open(page);
+  await setEditor(page, 'definition', JSON.stringify(HELLO));
+  await expect(page.getByTestId('not-saved')).toBeVisible();
+  await expect(page.getByTestId('notice')).toContainText('a reload would lose your changes');
+  // Said once: dismissed, it does not come back with the next edit.
+  await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  await setEditor(page, 'input', '{"more": 1}');
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  // Storage works again: the badge goes with the next save.
+  await page.evaluate(() => { window.__storageFixed = true; });
+  await setEditor(page, 'input', '{"more": 2}');
+  await expect(page.getByTestId('not-saved')).toHaveCount(0);
+  await stillUsable(page, errors);
+});

@@ -31,6 +31,16 @@ pub fn install(ctx: Ctx) {
     if !ctx.embed {
         Effect::new(move |_| {
             let ok = ctx.session.with(storage::save);
+            // Said once when saving stops working (the badge stays while it does not): a reload
+            // would lose what is not saved, and only the user can keep it another way.
+            if !ok && !ctx.save_failed.get_untracked() {
+                ctx.notice.set(Some(crate::app::Notice {
+                    level: "warning",
+                    text: "The browser refused to save this session (its storage is full, or private): \
+                           a reload would lose your changes. Keep them with Share or Export."
+                        .into(),
+                }));
+            }
             ctx.save_failed.set(!ok);
         });
         // How far the debugger is, so a reload comes back to the same step (runs are

@@ -73,7 +73,7 @@ pub fn Toolbar() -> impl IntoView {
                 </Show>
             </div>
             <Show when=move || ctx.save_failed.get()>
-                <span class="save-warning" title="The browser refused to store the session (full or private storage)">"Not saved"</span>
+                <span class="save-warning" data-testid="not-saved" role="status" title="The browser refused to store the session (full or private storage): keep it with Share or Export">"Not saved"</span>
             </Show>
         </header>
     }
