@@ -34,7 +34,8 @@ pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
 }
 
 /// What can be checked against a definition that compiles: every breakpoint names one of its
-/// states, and the start time leaves room for the run (see `Options::check_start_time`). A
+/// states, the region is written like one and the start time leaves room for the run (see
+/// `Options::check_region` and `check_start_time`): a link the run would refuse is no use. A
 /// definition with errors is shared as it is, unchecked.
 fn check_against(source: &files::Source, args: &ShareArgs) -> Result<(), Failure> {
     let checked = files::check(source, args.session.state_machine.as_deref());
@@ -47,6 +48,7 @@ fn check_against(source: &files::Source, args: &ShareArgs) -> Result<(), Failure
         }
     }
     if let Ok(options) = args.session.options().to_options() {
+        options.check_region().map_err(|e| Failure::Usage(format!("--region: {}", e.cause)))?;
         options
             .check_start_time(machine.timeout_seconds)
             .map_err(|e| Failure::Usage(format!("--start-time: {}", e.cause)))?;
