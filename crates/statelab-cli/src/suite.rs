@@ -122,6 +122,16 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
         }
     };
     for case in &file.cases {
+        // A case that cannot be read is that case's error; the others still run.
+        let case = match case {
+            Ok(case) => case,
+            Err(e) => {
+                tally.errors += 1;
+                let label = label(&name, position(&map, &e.pointer), e.case.as_deref());
+                writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(&e.message))?;
+                continue;
+            }
+        };
         let case_label = |at: Option<Pos>| label(&name, at, has_cases.then_some(case.name.as_str()));
         match testing::run_case(machine.clone(), case) {
             Err(e) => {
@@ -233,7 +243,7 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
                 Some(m) if checked.is_ok() => {
                     // The name the definition gives its machine picks it in a MockConfigFile.
                     if let Some(selected) = &checked.selected {
-                        for case in &mut file.cases {
+                        for case in file.cases.iter_mut().flatten() {
                             case.state_machine = Some(selected.clone());
                         }
                     }

@@ -113,8 +113,17 @@ pub struct TestFile {
     pub definition: DefinitionRef,
     /// Which machine, when the definition file holds several.
     pub state_machine: Option<String>,
-    /// The cases.
-    pub cases: Vec<TestCase>,
+    /// The cases, in file order; one that cannot be used is its error (in a file with `cases`,
+    /// a broken case does not keep the others from running).
+    pub cases: Vec<Result<TestCase, FileError>>,
+}
+
+impl TestFile {
+    /// Every case, or the first one that cannot be used: for callers that want a test file
+    /// whole or not at all.
+    pub fn usable_cases(&self) -> Result<Vec<&TestCase>, &FileError> {
+        self.cases.iter().map(Result::as_ref).collect()
+    }
 }
 
 fn opt_str(v: &Value, key: &str) -> Result<Option<String>, FileError> {
@@ -366,38 +375,56 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
                 ));
             }
             known_fields(v, &FILE_FIELDS, "the test file")?;
+            let mut names: Vec<String> = Vec::new();
             let mut out = Vec::new();
             for (i, c) in items.iter().enumerate() {
                 let at = format!("/cases/{i}");
-                if c.as_object().is_none() {
-                    return Err(FileError::new(
-                        &at,
-                        "a case must be an object: its 'name', 'input', 'stubs' and 'expect'",
-                    ));
-                }
-                let name = opt_str(c, "name")
-                    .map_err(|e| e.within(&at, None))?
-                    .unwrap_or_else(|| format!("case {}", i + 1));
-                // The report tells cases apart by name.
-                if let Some(j) = out.iter().position(|c: &TestCase| c.name == name) {
-                    return Err(FileError::new(
-                        &child(&at, "name"),
-                        format!("case {} is named '{name}' too: each case needs its own name", j + 1),
-                    )
-                    .within("", Some(&name)));
-                }
-                let fields: Vec<&str> = CASE_FIELDS.iter().copied().chain(["name"]).collect();
-                known_fields(c, &fields, "the case").map_err(|e| e.within(&at, Some(&name)))?;
-                let case = case(c, name.clone(), &at, &base, state_machine.clone())
-                    .map_err(|e| e.within("", Some(&name)))?;
-                out.push(case);
+                let read = |names: &[String]| -> Result<TestCase, FileError> {
+                    if c.as_object().is_none() {
+                        return Err(FileError::new(
+                            &at,
+                            "a case must be an object: its 'name', 'input', 'stubs' and 'expect'",
+                        ));
+                    }
+                    let name = opt_str(c, "name")
+                        .map_err(|e| e.within(&at, None))?
+                        .unwrap_or_else(|| format!("case {}", i + 1));
+                    // The report tells cases apart by name.
+                    if let Some(j) = names.iter().position(|n| *n == name) {
+                        return Err(FileError::new(
+                            &child(&at, "name"),
+                            format!("case {} is named '{name}' too: each case needs its own name", j + 1),
+                        )
+                        .within("", Some(&name)));
+                    }
+                    let fields: Vec<&str> = CASE_FIELDS.iter().copied().chain(["name"]).collect();
+                    known_fields(c, &fields, "the case").map_err(|e| e.within(&at, Some(&name)))?;
+                    case(c, name.clone(), &at, &base, state_machine.clone())
+                        .map_err(|e| e.within("", Some(&name)))
+                };
+                let name = match read(&names) {
+                    Ok(case) => {
+                        let name = case.name.clone();
+                        out.push(Ok(case));
+                        name
+                    }
+                    Err(e) => {
+                        // Its error names it even when its name could not be read ("case 3").
+                        let name =
+                            opt_str(c, "name").ok().flatten().unwrap_or_else(|| format!("case {}", i + 1));
+                        let named = if e.case.is_some() { e } else { e.within("", Some(&name)) };
+                        out.push(Err(named));
+                        name
+                    }
+                };
+                names.push(name);
             }
             out
         }
         None => {
             let fields: Vec<&str> = FILE_FIELDS.iter().chain(CASE_FIELDS.iter()).copied().collect();
             known_fields(v, &fields, "the test file")?;
-            vec![case(v, "default".into(), "", &base, state_machine.clone())?]
+            vec![Ok(case(v, "default".into(), "", &base, state_machine.clone())?)]
         }
     };
     Ok(TestFile {
@@ -499,7 +526,11 @@ mod tests {
     #[test]
     fn problems_point_into_the_file() {
         let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}});
-        let problem = |file: Value| parse_test_file(&file).err().map(|e| (e.pointer, e.message));
+        // The file's problem, or its first case's.
+        let problem = |file: Value| match parse_test_file(&file) {
+            Err(e) => Some((e.pointer, e.message)),
+            Ok(f) => f.usable_cases().err().map(|e| (e.pointer.clone(), e.message.clone())),
+        };
         let one = |case: Value| problem(json!({"definition": def.clone(), "cases": [case]})).map(|(p, _)| p);
         assert_eq!(problem(json!([])), Some(("".into(), "a test file must be a JSON object".into())));
         assert_eq!(problem(json!({"definition": 3})).map(|(p, _)| p).as_deref(), Some("/definition"));
@@ -555,10 +586,22 @@ mod tests {
                 .as_deref(),
             Some("/expect/billable_transitions")
         );
+        // A broken case is that case's error: the cases around it are still read.
+        let file = parse_test_file(&json!({"definition": def.clone(), "cases": [
+            {"name": "a"}, {"name": "b", "seed": "x"}, 3, {"name": "a"}, {"name": "c"}]}))
+        .unwrap();
+        let read: Vec<Result<&str, &str>> = file
+            .cases
+            .iter()
+            .map(|c| c.as_ref().map(|c| c.name.as_str()).map_err(|e| e.pointer.as_str()))
+            .collect();
+        assert_eq!(read, [Ok("a"), Err("/cases/1/seed"), Err("/cases/2"), Err("/cases/3/name"), Ok("c")]);
+        assert_eq!(file.cases[2].as_ref().err().and_then(|e| e.case.as_deref()), Some("case 3"));
         // A case's problem names the case, so a file of many says which one.
         let named =
-            parse_test_file(&json!({"definition": def.clone(), "cases": [{"name": "n", "type": "X"}]}));
-        let named = named.err().unwrap();
+            parse_test_file(&json!({"definition": def.clone(), "cases": [{"name": "n", "type": "X"}]}))
+                .unwrap();
+        let named = named.usable_cases().unwrap_err();
         assert_eq!((named.pointer.as_str(), named.case.as_deref()), ("/cases/0/type", Some("n")));
         assert_eq!(named.to_string(), "n: 'type' must be STANDARD or EXPRESS, not X at /cases/0/type");
         // A case that is not an object would otherwise run as an empty case and pass.
@@ -574,7 +617,7 @@ mod tests {
         let file = json!({"definition": def.clone(), "cases": [{}, {"stubs": {"A": {"Retrun": 1}}}]});
         let file = parse_test_file(&file).unwrap();
         let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
-        let e = run_case(machine, &file.cases[1]).err().unwrap();
+        let e = run_case(machine, file.cases[1].as_ref().unwrap()).err().unwrap();
         assert_eq!(e.pointer, "/cases/1/stubs/A/Retrun");
         assert!(e.message.starts_with("stubs: Unknown field 'Retrun'"), "{}", e.message);
 
@@ -583,7 +626,7 @@ mod tests {
         let late = parse_test_file(&late).unwrap();
         let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
         assert_eq!(
-            run_case(machine, &late.cases[0]).err().map(|e| e.pointer).as_deref(),
+            run_case(machine, late.cases[0].as_ref().unwrap()).err().map(|e| e.pointer).as_deref(),
             Some("/start_time")
         );
     }
@@ -608,7 +651,8 @@ mod tests {
             parse_test_file(&f).unwrap()
         };
         let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
-        let run = |f: TestFile| run_case(machine.clone(), &f.cases[0]).map(|e| e.status().clone());
+        let run =
+            |f: TestFile| run_case(machine.clone(), f.cases[0].as_ref().unwrap()).map(|e| e.status().clone());
         assert_eq!(run(file(Some("Refunds"))), Ok(crate::Status::Succeeded(json!(2))));
         assert_eq!(run(file(Some("Orders"))), Ok(crate::Status::Succeeded(json!(1))));
         let unnamed = run(file(None)).unwrap_err();

@@ -150,7 +150,7 @@ fn execute_cases() {
         let checked = statelab::check(&def.to_json(), None);
         let machine = checked.machine.clone().filter(|_| checked.is_ok());
         let machine = machine.unwrap_or_else(|| panic!("{name}: {:?}", checked.diagnostics));
-        for case in &file.cases {
+        for case in file.usable_cases().unwrap_or_else(|e| panic!("{name}: {e}")) {
             assert!(case.expect.status.is_some(), "{name} [{}]: say the expected status", case.name);
             let exec = testing::run_case(machine.clone(), case).unwrap_or_else(|e| panic!("{name}: {e}"));
             let problems = testing::check(&exec, &case.expect);
