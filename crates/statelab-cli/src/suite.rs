@@ -244,7 +244,7 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
                     // The name the definition gives its machine picks it in a MockConfigFile.
                     if let Some(selected) = &checked.selected {
                         for case in file.cases.iter_mut().flatten() {
-                            case.state_machine = Some(selected.clone());
+                            case.definition_machine = Some(selected.clone());
                         }
                     }
                     m.clone()

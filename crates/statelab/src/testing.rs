@@ -55,10 +55,13 @@ pub struct TestCase {
     pub expect: Expect,
     /// JSON Pointer to the case in its file: `""` for a file's one inline case, `/cases/N` in a list.
     pub at: String,
-    /// The state machine's name, which picks its test cases when `stubs` is a MockConfigFile
-    /// holding several machines (the file's `state_machine`; a front end that reads the
-    /// definition may set the name the definition gives).
+    /// The file's `state_machine`: it picks the machine in a definition file holding several,
+    /// and in a MockConfigFile holding several, as `--state-machine` does for `statelab run`.
     pub state_machine: Option<String>,
+    /// The name the definition gives its machine, for a front end that reads the definition to
+    /// set: a MockConfigFile's machine of that name is used first (a file's `state_machine` may
+    /// pick a template's machine by its key, `orders` for `Orders`), as `statelab run` does.
+    pub definition_machine: Option<String>,
 }
 
 /// A test file (or one of its cases) that cannot be used: what is wrong, and where.
@@ -326,6 +329,7 @@ fn case(
         stubs,
         mock_test_case,
         state_machine,
+        definition_machine: None,
         options: case_options(v, base).map_err(in_file)?,
         expect: expect(v.get("expect")).map_err(|e| e.within(&format!("{at}/expect"), None))?,
         name,
@@ -492,7 +496,11 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
 /// Runs one case on a compiled machine. `Err` for a case that cannot start (bad stubs).
 pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, FileError> {
     // The machine's own name picks it in a MockConfigFile that has it (as `statelab run` does).
-    let state_machine = crate::stubs::mock_machine(&case.stubs, case.state_machine.as_deref(), None);
+    let state_machine = crate::stubs::mock_machine(
+        &case.stubs,
+        case.definition_machine.as_deref(),
+        case.state_machine.as_deref(),
+    );
     let stubs =
         Stubs::parse(&case.stubs, state_machine, case.mock_test_case.as_deref()).map_err(|e| FileError {
             message: format!("stubs: {}", e.message),
