@@ -451,6 +451,10 @@ fn response(v: &Value, p: &str, ours: bool) -> Result<Response, StubError> {
             let tp = at(p, "Throw");
             let error = t.get("Error").and_then(Value::as_rc_str).cloned();
             let cause = t.get("Cause").and_then(Value::as_rc_str).cloned();
+            // A cause that is not a string would otherwise read as no cause at all.
+            if t.get("Cause").is_some() && cause.is_none() {
+                return Err(err("Cause must be a string", &at(&tp, "Cause")));
+            }
             for k in t.as_object().into_iter().flat_map(|m| m.keys()) {
                 if !["Error", "Cause"].contains(&&**k) {
                     return Err(err(
@@ -675,6 +679,11 @@ mod tests {
         assert_eq!(e.pointer, "/A/Throw/Caus");
         let e = Stubs::from_stubs(&json!({"A": {"Return": 1, "Duration": -1}})).unwrap_err();
         assert_eq!(e.pointer, "/A/Duration");
+        // A cause that is not a string is not taken for no cause.
+        for cause in [json!(5), json!(null), json!({"why": "x"})] {
+            let e = Stubs::from_stubs(&json!({"A": {"Throw": {"Error": "E", "Cause": cause}}})).unwrap_err();
+            assert_eq!((e.pointer.as_str(), e.message.as_str()), ("/A/Throw/Cause", "Cause must be a string"));
+        }
     }
 
     #[test]
