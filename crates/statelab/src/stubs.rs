@@ -243,10 +243,10 @@ impl Stubs {
     pub fn response(&self, state: &str, invocation: u32) -> Option<&Response> {
         match self.states.get(state)? {
             StateStub::List(list) => list.get(invocation as usize).or_else(|| list.last()),
+            // The ranges start at 0 and leave no gap (mocked_responses sees to it).
             StateStub::Ranges(ranges) => ranges
                 .iter()
                 .find(|(lo, hi, _)| (*lo..=*hi).contains(&invocation))
-                .or_else(|| ranges.iter().rev().find(|(lo, _, _)| *lo <= invocation))
                 .or_else(|| ranges.last())
                 .map(|(_, _, r)| r),
         }
@@ -359,8 +359,18 @@ fn mocked_responses(v: &Value) -> Result<HashMap<&str, Ranges>, StubError> {
             return Err(err(format!("Mocked response '{name}' has no entries"), &mp));
         }
         ranges.sort_by_key(|(lo, _, _, _)| *lo);
-        // [?] Step Functions Local does not say which entry an invocation in two of them gets:
-        // refused, as an ambiguity the user should resolve.
+        // [?] Step Functions Local does not say which entry an invocation in two of them gets,
+        // nor what one before the first entry or in a gap between two gets: each is refused, as
+        // an ambiguity the user should resolve. Past the last entry, the last one repeats.
+        if let Some((lo, _, _, first)) = ranges.first().filter(|(lo, _, _, _)| *lo > 0) {
+            return Err(err(
+                format!(
+                    "'{first}' is the first entry, so {} no response: start at \"0\"",
+                    invocations(0, lo - 1)
+                ),
+                &at(&mp, first),
+            ));
+        }
         for pair in ranges.windows(2) {
             if let [(_, hi, _, first), (lo, _, _, second)] = pair {
                 if lo <= hi {
@@ -369,11 +379,29 @@ fn mocked_responses(v: &Value) -> Result<HashMap<&str, Ranges>, StubError> {
                         &at(&mp, second),
                     ));
                 }
+                if *lo > hi + 1 {
+                    return Err(err(
+                        format!(
+                            "Between '{first}' and '{second}' {} no response: each invocation up to the last entry needs one",
+                            invocations(hi + 1, lo - 1)
+                        ),
+                        &at(&mp, second),
+                    ));
+                }
             }
         }
         out.insert(&**name, ranges.into_iter().map(|(lo, hi, r, _)| (lo, hi, r)).collect());
     }
     Ok(out)
+}
+
+/// "invocation 2 has" or "invocations 1 to 3 have".
+fn invocations(first: u32, last: u32) -> String {
+    if first == last {
+        format!("invocation {first} has")
+    } else {
+        format!("invocations {first} to {last} have")
+    }
 }
 
 /// Checks one state machine of a MockConfigFile: only `TestCases`, each test case an object
@@ -540,6 +568,21 @@ mod tests {
                 "Unknown field 'MockResponses' in a mock config (it may have StateMachines and MockedResponses; did you mean 'MockedResponses'?)".into()
             ))
         );
+        // An invocation before the first entry, or in a gap, has no response the file gives.
+        assert_eq!(
+            with(json!({"1": {"Return": 1}, "2": {"Return": 2}}), None),
+            Some((
+                "/MockedResponses/R/1".into(),
+                "'1' is the first entry, so invocation 0 has no response: start at \"0\"".into()
+            ))
+        );
+        assert_eq!(
+            with(json!({"0": {"Return": 1}, "4-5": {"Return": 2}}), None),
+            Some((
+                "/MockedResponses/R/4-5".into(),
+                "Between '0' and '4-5' invocations 1 to 3 have no response: each invocation up to the last entry needs one".into()
+            ))
+        );
         let overlap = json!({"0-1": {"Return": 1}, "3": {"Return": 3}, "1-2": {"Return": 2}});
         assert_eq!(
             with(overlap, None),
@@ -682,7 +725,10 @@ mod tests {
         // A cause that is not a string is not taken for no cause.
         for cause in [json!(5), json!(null), json!({"why": "x"})] {
             let e = Stubs::from_stubs(&json!({"A": {"Throw": {"Error": "E", "Cause": cause}}})).unwrap_err();
-            assert_eq!((e.pointer.as_str(), e.message.as_str()), ("/A/Throw/Cause", "Cause must be a string"));
+            assert_eq!(
+                (e.pointer.as_str(), e.message.as_str()),
+                ("/A/Throw/Cause", "Cause must be a string")
+            );
         }
     }
 
