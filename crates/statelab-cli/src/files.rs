@@ -160,9 +160,11 @@ pub fn stubs(
     let cases = mock_test_cases(v);
     let machine = statelab::stubs::mock_machine(v, selected, args.state_machine.as_deref());
     if mock && must_be_mock && args.test_case.is_none() {
+        // The machine's cases, or every case when the config has no such machine.
+        let known = machine.filter(|n| cases.iter().any(|(m, _)| m == n));
         let list = cases
             .iter()
-            .filter(|(m, _)| machine.is_none_or(|n| n == m))
+            .filter(|(m, _)| known.is_none_or(|n| n == m))
             .map(|(m, c)| format!("{m}/{c}"))
             .collect::<Vec<_>>()
             .join(", ");
