@@ -168,10 +168,11 @@ impl Stubs {
         test_case: Option<&str>,
     ) -> Result<Stubs, StubError> {
         known_keys(v, "", &["StateMachines", "MockedResponses"], "a mock config")?;
-        let machines = v
-            .get("StateMachines")
-            .and_then(Value::as_object)
-            .ok_or_else(|| err("A mock config needs a \"StateMachines\" object", ""))?;
+        let machines = v.get("StateMachines").and_then(Value::as_object).ok_or_else(|| {
+            // At the member when there is one that is not an object.
+            let pointer = if v.get("StateMachines").is_some() { "/StateMachines" } else { "" };
+            err("A mock config needs a \"StateMachines\" object", pointer)
+        })?;
         let responses = mocked_responses(v)?;
         for (name, sm) in machines {
             check_machine(sm, &at("/StateMachines", name), &responses)?;
@@ -637,6 +638,8 @@ mod tests {
         assert_eq!(refused(unused_response).unwrap().0, "/MockedResponses/Other/0/Retrun");
         let not_an_object = json!({"StateMachines": {"A": {"TestCases": {"C": {}}}}, "MockedResponses": []});
         assert_eq!(refused(not_an_object).unwrap().0, "/MockedResponses");
+        assert_eq!(refused(json!({"StateMachines": [], "MockedResponses": {}})).unwrap().0, "/StateMachines");
+        assert_eq!(refused(json!({"MockedResponses": {}})).unwrap().0, "");
         let no_cases = json!({"StateMachines": {"A": {"TestCases": {}}}});
         assert_eq!(
             refused(no_cases),
