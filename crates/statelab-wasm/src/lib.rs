@@ -54,6 +54,11 @@ export interface Cost {
   free_tier_transitions_per_month: number;
   /** The Express cost: `express_request_usd + express_duration_usd` (+ `express_children_usd`). */
   express_usd: number;
+  /**
+   * `false` when the execution ran longer than Express's five minutes: it could not run as
+   * Express, and `express_usd` is only what that time would cost.
+   */
+  express_possible: boolean;
   express_request_usd: number;
   express_duration_usd: number;
   /** The billed duration, rounded up to 100 ms. */

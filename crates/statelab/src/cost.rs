@@ -101,6 +101,9 @@ pub struct Cost {
     pub free_tier_transitions_per_month: u64,
     /// Express cost: request plus duration.
     pub express_usd: f64,
+    /// `false` when the execution ran longer than an Express workflow may (five minutes): it
+    /// could not run as Express, and `express_usd` is only what that time would cost.
+    pub express_possible: bool,
     /// Express request charge.
     pub express_request_usd: f64,
     /// Express duration charge (first tier).
@@ -166,6 +169,7 @@ impl Usage {
             standard_price_per_transition: price,
             free_tier_transitions_per_month: FREE_TIER_TRANSITIONS,
             express_usd: EXPRESS_PER_REQUEST + duration_usd + children_usd,
+            express_possible: !beyond_express(self.duration_ms),
             express_request_usd: EXPRESS_PER_REQUEST,
             express_duration_usd: duration_usd,
             express_billed_ms: billed_ms,
@@ -253,6 +257,16 @@ fn round_up(v: i64, step: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Past five minutes an execution could not have been Express: the cost says so, so a
+    /// report's reader (the CLI's JSON, the JS API) need not work it out from the duration.
+    #[test]
+    fn express_is_possible_up_to_five_minutes() {
+        let at = |ms| Usage { transitions: 1, duration_ms: ms, ..Usage::default() }.cost("us-east-1");
+        assert!(at(0).express_possible);
+        assert!(at(300_000).express_possible);
+        assert!(!at(300_001).express_possible);
+    }
 
     /// The pricing page's worked example: 100M executions a month at 10 s and 64 MB cost $100
     /// in requests and $382.97 in duration.
