@@ -141,12 +141,19 @@ impl EmbeddedMachine {
         }
     }
 
-    /// The serverless key of the machine (its name when it has no `name` field).
+    /// The machine's key in its document, which picks it too: the serverless key (its name when
+    /// it has no `name` field), or the template's logical ID (its name when it has no
+    /// `StateMachineName`, or `Name` for SAM).
     fn key(&self) -> Option<String> {
-        if self.kind != Kind::Serverless {
-            return None;
-        }
-        let token = self.pointer.split('/').nth(3)?;
+        let mut tokens = self.pointer.split('/');
+        let token = match self.kind {
+            Kind::Serverless => self.pointer.split('/').nth(3)?,
+            Kind::CloudFormation => {
+                tokens.position(|t| t == "Resources")?;
+                tokens.next()?
+            }
+            Kind::Bare => return None,
+        };
         Some(crate::source::unescape_token(token))
     }
 }
@@ -258,7 +265,10 @@ fn cloudformation(doc: &Document, resources: &Value, prefix: &[&str], out: &mut 
             p
         };
         let field = |f: &str| props.and_then(|p| p.get(f));
-        let name = id.to_string();
+        // The name AWS gives the machine (its ARN's, and a MockConfigFile's key); CloudFormation
+        // makes one up from the stack when there is none, for which the logical ID stands in.
+        let named = if kind == Some("AWS::Serverless::StateMachine") { "Name" } else { "StateMachineName" };
+        let name = field(named).and_then(Value::as_str).unwrap_or(id).to_string();
         if let Some(def) = field("Definition") {
             out.push(extract(doc, name, Kind::CloudFormation, at("Definition"), def, &subs));
         } else if let Some(def) = field("DefinitionString") {
@@ -670,6 +680,18 @@ mod tests {
             [("Plain", false), ("Subbed", false), ("Broken", true), ("Elsewhere", true), ("Computed", true)]
         );
         let subbed = select(&d, Some("Subbed")).unwrap_or_else(|e| panic!("{e}"));
+        // A StateMachineName (Name for SAM) names the machine; its logical ID still picks it.
+        let named = doc(r#"{"Resources": {
+                "Orders": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"StateMachineName": "orders-prod",
+                    "Definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}}},
+                "Refunds": {"Type": "AWS::Serverless::StateMachine", "Properties": {"Name": "refunds-prod",
+                    "Definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}}}}}"#);
+        assert_eq!(
+            machines(&named).iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+            ["orders-prod", "refunds-prod"]
+        );
+        assert_eq!(select(&named, Some("Orders")).map(|m| m.name), Ok("orders-prod".to_string()));
+        assert_eq!(select(&named, Some("refunds-prod")).map(|m| m.name), Ok("refunds-prod".to_string()));
         assert_eq!(subbed.pointer, "/Resources/Subbed/Properties/DefinitionString");
         let states = subbed.definition.get("States").cloned().unwrap_or_default();
         assert_eq!(states.get("A").and_then(|a| a.get("Resource")), Some(&Value::string("${Fn.Arn}")));
