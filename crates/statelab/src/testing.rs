@@ -237,8 +237,10 @@ fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), FileError> 
         }
         let hint = if key.as_ref() == "strict_stubs" {
             " (for a Task without a stub to fail, write \"unstubbed\": \"fail\")".to_string()
+        } else if key.as_ref() == "state_machine" && known.contains(&"name") {
+            " ('state_machine' goes at the top level of the test file, for all its cases)".to_string()
         } else {
-            crate::machine::closest_name(key, known.iter().copied())
+            crate::machine::closest_name(key, known.iter().copied().chain(["notes"]))
                 .map(|k| format!(" (did you mean '{k}'?)"))
                 .unwrap_or_default()
         };
@@ -259,7 +261,8 @@ fn expect(v: Option<&Value>) -> Result<Expect, FileError> {
             &child("", key),
             format!("'expect.{key}' must be a string (leave it out for it not to be checked)"),
         )),
-        _ => opt_str(v, key),
+        Some(Value::String(_)) | None => opt_str(v, key),
+        Some(_) => Err(FileError::new(&child("", key), format!("'expect.{key}' must be a string"))),
     };
     let not_names = |at: String| FileError::new(&at, "'expect.states' must be an array of state names");
     let states = match v.get("states") {
@@ -352,7 +355,20 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
                 "'definition' must be an object (the ASL) or a path to a file",
             ))
         }
-        None => return Err(FileError::new("", "a test file needs a 'definition'")),
+        None => {
+            // A misspelt one is the likeliest reason.
+            let keys = v.as_object().into_iter().flat_map(|m| m.keys());
+            let typo = keys
+                .into_iter()
+                .find(|k| crate::machine::closest_name(k, ["definition"].into_iter()).is_some());
+            return Err(match typo {
+                Some(k) => FileError::new(
+                    &child("", k),
+                    format!("a test file needs a 'definition' (did you mean 'definition' for '{k}'?)"),
+                ),
+                None => FileError::new("", "a test file needs a 'definition'"),
+            });
+        }
     };
     let base = Options::default();
     let state_machine = opt_str(v, "state_machine")?;
@@ -393,6 +409,12 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
                     let name = opt_str(c, "name")
                         .map_err(|e| e.within(&at, None))?
                         .unwrap_or_else(|| format!("case {}", i + 1));
+                    if name.trim().is_empty() {
+                        return Err(FileError::new(
+                            &child(&at, "name"),
+                            "a case's name must say something: the report tells cases apart by it",
+                        ));
+                    }
                     // The report tells cases apart by name.
                     if let Some(j) = names.iter().position(|n| *n == name) {
                         return Err(FileError::new(
@@ -570,6 +592,23 @@ mod tests {
                 "unknown field 'outptu' in 'expect' (did you mean 'output'?)".into()
             ))
         );
+        assert_eq!(
+            expectation(json!({"status": 1})),
+            Some(("/expect/status".into(), "'expect.status' must be a string".into()))
+        );
+        assert_eq!(
+            problem(json!({"defintion": def.clone()})),
+            Some((
+                "/defintion".into(),
+                "a test file needs a 'definition' (did you mean 'definition' for 'defintion'?)".into()
+            ))
+        );
+        assert_eq!(
+            problem(json!({"definition": def.clone(), "note": "x"})),
+            Some(("/note".into(), "unknown field 'note' in the test file (did you mean 'notes'?)".into()))
+        );
+        assert_eq!(one(json!({"state_machine": "A"})).as_deref(), Some("/cases/0/state_machine"));
+        assert_eq!(one(json!({"name": " "})).as_deref(), Some("/cases/0/name"));
         // `null` would read as "no error"; it was quietly not checked.
         assert_eq!(
             expectation(json!({"error": null})),
