@@ -348,12 +348,7 @@ fn mocked_responses(v: &Value) -> Result<HashMap<&str, Ranges>, StubError> {
         let mut ranges = Vec::new();
         for (key, r) in entries {
             let kp = at(&mp, key);
-            let (lo, hi) = parse_range(key).ok_or_else(|| {
-                err(
-                    format!("'{key}' is not an invocation index (\"0\") or an inclusive range (\"1-2\")"),
-                    &kp,
-                )
-            })?;
+            let (lo, hi) = parse_range(key).ok_or_else(|| err(range_problem(key), &kp))?;
             ranges.push((lo, hi, response(r, &kp, false)?, key));
         }
         if ranges.is_empty() {
@@ -434,6 +429,21 @@ fn check_machine<T>(sm: &Value, sm_ptr: &str, responses: &HashMap<&str, T>) -> R
     Ok(())
 }
 
+/// Why `key` is not an invocation index or range, as plainly as can be said.
+fn range_problem(key: &str) -> String {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match key.split_once('-') {
+        Some((a, b)) if matches!((a.parse::<u32>(), b.parse::<u32>()), (Ok(x), Ok(y)) if digits(a) && digits(b) && x > y) =>
+        {
+            format!("'{key}' runs backwards: write the range from its first invocation, \"{b}-{a}\"")
+        }
+        _ if key.split('-').all(digits) => {
+            format!("'{key}' is past the last invocation index there can be ({})", u32::MAX)
+        }
+        _ => format!("'{key}' is not an invocation index (\"0\") or an inclusive range (\"1-2\")"),
+    }
+}
+
 /// An invocation index ("0") or an inclusive range ("1-2"): digits only, as Step Functions
 /// Local's documentation writes them; " 1" or "+1" are more likely slips than intent.
 fn parse_range(key: &str) -> Option<(u32, u32)> {
@@ -452,11 +462,15 @@ fn response(v: &Value, p: &str, ours: bool) -> Result<Response, StubError> {
     let Some(map) = v.as_object() else {
         return Err(err("A response must be an object: {\"Return\": ...} or {\"Throw\": {\"Error\": ..., \"Cause\": ...}}", p));
     };
+    const FIELDS: [&str; 4] = ["Return", "Throw", "Duration", "Comment"];
     for k in map.keys() {
-        if !["Return", "Throw", "Duration", "Comment"].contains(&&**k) {
+        if !FIELDS.contains(&&**k) {
+            let hint = crate::machine::closest_name(k, FIELDS.into_iter())
+                .map(|f| format!("; did you mean '{f}'?"))
+                .unwrap_or_default();
             return Err(err(
                 format!(
-                    "Unknown field '{k}' in a response (expected Return or Throw, and optionally Duration)"
+                    "Unknown field '{k}' in a response (expected Return or Throw, and optionally Duration and Comment{hint})"
                 ),
                 &at(p, k),
             ));
@@ -660,6 +674,20 @@ mod tests {
 
     /// Invocation keys are digits as Step Functions Local writes them: a space or a sign is more
     /// likely a slip than a meaning ([?] SFN Local's own parsing is not documented).
+    #[test]
+    fn invocation_keys_say_what_is_wrong() {
+        assert_eq!(
+            range_problem("2-1"),
+            "'2-1' runs backwards: write the range from its first invocation, \"1-2\""
+        );
+        assert_eq!(
+            range_problem("99999999999"),
+            "'99999999999' is past the last invocation index there can be (4294967295)"
+        );
+        assert!(range_problem("1-99999999999").contains("past the last invocation index"));
+        assert!(range_problem("+1").contains("is not an invocation index"));
+    }
+
     #[test]
     fn invocation_keys_are_digits() {
         assert_eq!(parse_range("0"), Some((0, 0)));
