@@ -241,16 +241,15 @@ impl Layout {
     }
 
     /// The view a machine opens at: [`Layout::fit`], unless that draws it smaller than
-    /// [`SMALLEST_OPEN_SCALE`] (a tall machine in a short panel), where nothing could be read or
-    /// aimed at; then the graph's top at [`READABLE_SCALE`] (or as wide as the view allows, if
-    /// that is smaller, but never smaller than the fit), centred across, to pan and zoom from.
+    /// [`SMALLEST_OPEN_SCALE`] (a machine too tall or too wide for the panel), where nothing
+    /// could be read or aimed at; then the top of the graph at [`READABLE_SCALE`], centred
+    /// across, to pan and zoom from: the start state is there (the layout centres each layer).
     pub fn open_view(&self, view_w: f64, view_h: f64) -> (f64, f64, f64) {
         let fitted = self.fit(view_w, view_h);
-        let across = (view_w - 2.0 * VIEW_MARGIN) / self.width;
-        if fitted.0 >= SMALLEST_OPEN_SCALE || !usable(across) {
+        if fitted.0 >= SMALLEST_OPEN_SCALE || !usable(self.width) {
             return fitted;
         }
-        let scale = READABLE_SCALE.min(across).max(fitted.0);
+        let scale = READABLE_SCALE.max(fitted.0);
         (scale, (view_w - self.width * scale) / 2.0, VIEW_MARGIN)
     }
 }
@@ -2972,8 +2971,22 @@ mod tests {
         // A graph that fits well enough opens fitted; one that does not opens at its top, readable.
         assert_eq!(l.open_view(1000.0, 800.0), l.fit(1000.0, 800.0));
         let (s, tx, ty) = big.open_view(800.0, 600.0);
-        assert!(s >= big.fit(800.0, 600.0).0 && s <= READABLE_SCALE, "{s}");
+        assert!((s - READABLE_SCALE).abs() < TOL, "{s}");
         assert!((ty - 24.0).abs() < TOL && (tx - (800.0 - big.width * s) / 2.0).abs() < TOL);
+        // A wide graph too (ten branches of twenty states) opens readable, not fitted across at
+        // a size no name can be read at, with its start state in view.
+        for file in ["parallel", "map", "choice"] {
+            let wide = layout(&machine(&repo_file(&format!("tests/cases/layout/{file}.asl.json"))));
+            let (s, tx, ty) = wide.open_view(800.0, 600.0);
+            let start = wide.node(0).unwrap();
+            // (A Parallel's or Map's node is the title bar across its box: its middle is shown.)
+            let (mid, y) = ((start.x + start.w / 2.0) * s + tx, start.y * s + ty);
+            assert!(s >= SMALLEST_OPEN_SCALE, "{file}: {s}");
+            assert!(
+                (0.0..=800.0).contains(&mid) && y >= 0.0 && y + start.h * s <= 600.0,
+                "{file}: start at {mid}, {y}"
+            );
+        }
         let a = l.node(0).unwrap();
         assert_eq!(l.node_at(a.x + 1.0, a.y + 1.0), Some(0));
         assert_eq!(l.node_at(-5.0, -5.0), None);
