@@ -546,9 +546,15 @@ test('a MockConfigFile with two machines asks for a test case, lists each machin
   await page.getByTestId('tab-output').click();
   await runToEnd(page);
   expect(await output(page)).toBe(3);
-  // B's cases only, now B is the machine.
+  // Every machine's cases stay offered (the definition names none), B's shown as chosen.
   await page.getByTestId('tab-settings').click();
-  await expect(picker.locator('option')).toHaveText(['B / Only']);
+  await expect(picker.locator('option')).toHaveText(['A / Happy', 'A / Sad', 'B / Only']);
+  await expect(picker.locator('option:checked')).toHaveText('B / Only');
+  await picker.selectOption({ label: 'A / Sad' });
+  await page.getByTestId('tab-output').click();
+  await runToEnd(page);
+  expect(await output(page)).toBe(2);
+  await page.getByTestId('tab-settings').click();
   await picker.selectOption({ label: 'B / Only' });
   // The machine B is renamed: the stale choice is not shown as chosen, and the one option left
   // for it can be picked.
@@ -559,6 +565,37 @@ test('a MockConfigFile with two machines asks for a test case, lists each machin
   await page.getByTestId('tab-output').click();
   await runToEnd(page);
   expect(await output(page)).toBe(4);
+  expect(errors).toEqual([]);
+});
+
+test('the test-case picker shows the case the run reads, also after the machine is chosen later', async ({ page }) => {
+  const errors = await open(page);
+  const stubs = {
+    StateMachines: {
+      Orders: { TestCases: { Shipped: { Ship: 'Ok' }, Lost: { Ship: 'Gone' } } },
+      Refunds: { TestCases: { R: {} } },
+    },
+    MockedResponses: { Ok: { 0: { Return: 'shipped' } }, Gone: { 0: { Return: 'lost' } } },
+  };
+  await load(page, { definition: repoFile('tests/cases/cli/two-machines.serverless.yml'), stubs });
+  await page.getByTestId('tab-settings').click();
+  const cases = page.getByTestId('mock-test-case');
+  // No machine yet: the case is kept, though none can be shown as read.
+  await cases.selectOption({ label: 'Orders / Lost' });
+  await expect(cases.locator('option:checked')).toHaveText('Choose one…');
+  await page.getByTestId('tab-definition').click();
+  await page.getByTestId('machine-picker').selectOption('Orders');
+  await page.getByTestId('tab-settings').click();
+  // The browser shows what the run reads (it kept showing its first option once changed).
+  await expect(cases.locator('option:checked')).toHaveText('Orders / Lost');
+  await page.getByTestId('tab-output').click();
+  await runToEnd(page);
+  expect(await output(page)).toBe('lost');
+  await page.getByTestId('tab-settings').click();
+  await cases.selectOption({ label: 'Orders / Shipped' });
+  await page.getByTestId('tab-output').click();
+  await runToEnd(page);
+  expect(await output(page)).toBe('shipped');
   expect(errors).toEqual([]);
 });
 

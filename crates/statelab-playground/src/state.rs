@@ -171,17 +171,16 @@ pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
 }
 
 /// The stubs parsed (either format, JSON or YAML), or why not, located in the stubs text.
-/// `selected` is the definition's machine, by name: it picks a MockConfigFile's machine when the
-/// config has it ([`statelab::stubs::mock_machine`]).
-pub fn parse_stubs(text: &str, settings: &Settings, selected: Option<&str>) -> Result<Stubs, TextProblem> {
-    parse_stubs_located(text, settings, selected).map(|(stubs, _)| stubs)
+/// `checked` is the definition: its machine picks a MockConfigFile's ([`mock_machine`]).
+pub fn parse_stubs(text: &str, settings: &Settings, checked: &Checked) -> Result<Stubs, TextProblem> {
+    parse_stubs_located(text, settings, checked).map(|(stubs, _)| stubs)
 }
 
 /// The stubs parsed, with the map of their text (none for an empty one), or why not.
 fn parse_stubs_located(
     text: &str,
     settings: &Settings,
-    selected: Option<&str>,
+    checked: &Checked,
 ) -> Result<(Stubs, Option<SourceMap>), TextProblem> {
     if text.trim().is_empty() {
         return Ok((Stubs::empty(), None));
@@ -200,14 +199,33 @@ fn parse_stubs_located(
             span: Some(span),
         });
     }
-    let machine = statelab::stubs::mock_machine(&doc.value, selected, settings.state_machine.as_deref());
+    let machine = mock_machine(&doc.value, checked, settings);
     let stubs =
-        Stubs::parse(&doc.value, machine, settings.mock_test_case.as_deref()).map_err(|e| TextProblem {
-            code: "INVALID_STUBS",
-            message: format!("Stubs: {}", e.message),
-            span: map.locate(&e.pointer).map(|n| n.place()),
+        Stubs::parse(&doc.value, machine.as_deref(), settings.mock_test_case.as_deref()).map_err(|e| {
+            TextProblem {
+                code: "INVALID_STUBS",
+                message: format!("Stubs: {}", e.message),
+                span: map.locate(&e.pointer).map(|n| n.place()),
+            }
         })?;
     Ok((stubs, Some(map)))
+}
+
+/// The machine of a MockConfigFile a run reads, by name (`None`: the config's only one). As the
+/// CLI ([`statelab::stubs::mock_machine`]): the definition's machine when the config has one of
+/// its name, else the one the settings name; except that a definition with no machines to
+/// choose from (bare ASL, a template of one) leaves the settings' name to the test-case picker,
+/// whose choice is ignored once the config no longer has it (a renamed machine), as nothing
+/// else would show or clear it.
+fn mock_machine(config: &Value, checked: &Checked, settings: &Settings) -> Option<String> {
+    let asked = settings.state_machine.as_deref();
+    let asked = if checked.machines.len() > 1 { asked } else { asked.filter(|n| has_machine(config, n)) };
+    statelab::stubs::mock_machine(config, checked.selected.as_deref(), asked).map(str::to_string)
+}
+
+/// `true` when a MockConfigFile has a state machine of this name.
+fn has_machine(config: &Value, name: &str) -> bool {
+    config.get("StateMachines").and_then(Value::as_object).is_some_and(|m| m.contains_key(name))
 }
 
 /// What the test-case picker offers for MockConfigFile stubs.
@@ -222,9 +240,10 @@ pub struct CasePicker {
     pub sets_machine: bool,
 }
 
-/// The test-case picker for `config` with the definition `checked` and the `settings` so far:
-/// only the cases of the machine the run reads when that is settled (by the definition's machine
-/// name, the stored choice, or the config having one machine), else every machine's.
+/// The test-case picker for `config` with the definition `checked` and the `settings` so far.
+/// When the definition decides the config's machine (by its name, or a template's choice) only
+/// that machine's cases are offered; when it does not (bare ASL), every machine's, so that any
+/// can be chosen at any time. The one shown chosen is the one the run reads.
 pub fn case_picker(config: &Value, checked: &Checked, settings: &Settings) -> CasePicker {
     let all = statelab::stubs::mock_test_cases(config);
     let machines: Vec<&str> = config
@@ -234,23 +253,24 @@ pub fn case_picker(config: &Value, checked: &Checked, settings: &Settings) -> Ca
         .flat_map(|m| m.keys())
         .map(|k| &**k)
         .collect();
-    let asked =
-        statelab::stubs::mock_machine(config, checked.selected.as_deref(), settings.state_machine.as_deref());
-    let machine = match (asked, machines.as_slice()) {
-        (Some(m), _) if machines.contains(&m) => Some(m.to_string()),
-        (_, [only]) => Some(only.to_string()),
-        _ => None,
+    let sets_machine = checked.machines.len() <= 1;
+    // The machine the run reads; the config's only one when nothing names one.
+    let run = match (mock_machine(config, checked, settings), machines.as_slice()) {
+        (Some(m), _) => Some(m),
+        (None, [only]) => Some(only.to_string()),
+        (None, _) => None,
     };
-    let options: Vec<(String, String)> = match &machine {
-        Some(m) => all.into_iter().filter(|(sm, _)| sm == m).collect(),
-        None => all,
+    let decided = checked.selected.as_deref().is_some_and(|s| has_machine(config, s)) || !sets_machine;
+    let options: Vec<(String, String)> = match &run {
+        Some(m) if decided && has_machine(config, m) => all.into_iter().filter(|(sm, _)| sm == m).collect(),
+        _ => all,
     };
-    let current = machine.and_then(|m| {
+    let current = run.and_then(|m| {
         options
             .iter()
-            .position(|(sm, case)| sm == &m && settings.mock_test_case.as_ref().is_none_or(|c| c == case))
+            .position(|(sm, case)| *sm == m && settings.mock_test_case.as_ref().is_none_or(|c| c == case))
     });
-    CasePicker { options, current, sets_machine: checked.machines.len() <= 1 }
+    CasePicker { options, current, sets_machine }
 }
 
 /// The stubs' problems: why they cannot be used (`Err`), or else (with a machine) the stubs a run
@@ -259,11 +279,10 @@ pub fn case_picker(config: &Value, checked: &Checked, settings: &Settings) -> Ca
 pub fn stub_problems(
     text: &str,
     settings: &Settings,
-    selected: Option<&str>,
-    machine: Option<&Machine>,
+    checked: &Checked,
 ) -> Result<Vec<TextProblem>, TextProblem> {
-    let (stubs, map) = parse_stubs_located(text, settings, selected)?;
-    let Some(machine) = machine else { return Ok(Vec::new()) };
+    let (stubs, map) = parse_stubs_located(text, settings, checked)?;
+    let Some(machine) = checked.machine.as_deref() else { return Ok(Vec::new()) };
     Ok(statelab::stubs::unused_stubs(machine, &stubs)
         .into_iter()
         .map(|(pointer, message)| {
@@ -365,8 +384,7 @@ pub fn prepare(session: &Session, checked: &Checked) -> Result<Prepared, String>
         }
     })?;
     let input = parse_input(&session.input).map_err(|p| p.message)?;
-    let stubs =
-        parse_stubs(&session.stubs, &session.settings, checked.selected.as_deref()).map_err(|p| p.message)?;
+    let stubs = parse_stubs(&session.stubs, &session.settings, checked).map_err(|p| p.message)?;
     let mut options = options(&session.settings)?;
     if let Some(name) = &checked.selected {
         if name != "StateMachine" {
@@ -579,14 +597,14 @@ mod tests {
             r#"{"order":7,"items":["a","b"]}"#
         );
         let stubs = "# the lambda\nConvert:\n  Return: {ok: true}\n";
-        assert!(parse_stubs(stubs, &Settings::default(), None).is_ok());
+        assert!(parse_stubs(stubs, &Settings::default(), &Checked::default()).is_ok());
         let c = statelab::check(DEFAULT_DEFINITION, None);
         let m = c.machine.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
         assert_eq!(unstubbed_tasks(&m, "SayHello:\n  Return: 1\n"), Vec::<String>::new());
         // Errors name the format the text was read as, at the place.
         let p = parse_input("a: [1\n").unwrap_err();
         assert!(p.message.starts_with("Input is not valid YAML"), "{}", p.message);
-        let p = parse_stubs("{\n  \"A\": ,\n}", &Settings::default(), None).unwrap_err();
+        let p = parse_stubs("{\n  \"A\": ,\n}", &Settings::default(), &Checked::default()).unwrap_err();
         assert!(p.message.starts_with("Stubs are not valid JSON"), "{}", p.message);
         assert_eq!((p.code, p.span.unwrap().start.line), ("INVALID_JSON", 2));
     }
@@ -607,12 +625,17 @@ mod tests {
     fn problems_are_located() {
         let p = parse_input("{\n  \"a\": ,\n}").unwrap_err();
         assert_eq!(p.span.unwrap().start.line, 2);
-        let p = parse_stubs("{\n  \"A\": {\"Retrun\": 1}\n}", &Settings::default(), None).unwrap_err();
+        let p = parse_stubs("{\n  \"A\": {\"Retrun\": 1}\n}", &Settings::default(), &Checked::default())
+            .unwrap_err();
         // Stubs that parse but cannot be used are not called invalid JSON.
         assert_eq!((p.code, p.span.unwrap().start.line), ("INVALID_STUBS", 2));
         // Of two stubs for one state the parser keeps the later: refused at it, not ignored.
-        let p = parse_stubs("{\"A\": {\"Return\": 1},\n \"A\": {\"Return\": 2}}", &Settings::default(), None)
-            .unwrap_err();
+        let p = parse_stubs(
+            "{\"A\": {\"Return\": 1},\n \"A\": {\"Return\": 2}}",
+            &Settings::default(),
+            &Checked::default(),
+        )
+        .unwrap_err();
         assert!(p.message.contains("'A' appears twice"), "{}", p.message);
         assert_eq!(p.span.map(|s| (s.start.line, s.start.column)), Some((2, 2)));
         assert!(options(&Settings { start_time: "yesterday".into(), ..Settings::default() }).is_err());
@@ -621,31 +644,30 @@ mod tests {
     #[test]
     fn unused_stubs_are_located_at_their_key() {
         let c = statelab::check(DEFAULT_DEFINITION, None);
-        let m = c.machine.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
+        assert!(c.is_ok(), "{:?}", c.diagnostics);
         let text = "{\n  \"HelloWrold\": {\"Return\": 1}\n}";
-        let p = stub_problems(text, &Settings::default(), None, Some(&m)).unwrap_or_default();
+        let p = stub_problems(text, &Settings::default(), &c).unwrap_or_default();
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.contains("No state is named 'HelloWrold'"), "{}", p[0].message);
         let span = p[0].span.unwrap();
         assert_eq!((span.start.line, span.start.column), (2, 3));
         // In a MockConfigFile, at the key in the test case the run uses.
         let mock = "{\"StateMachines\": {\"SM\": {\"TestCases\": {\"Happy\": {\n  \"HelloWrold\": \"Ok\"}}}},\n \"MockedResponses\": {\"Ok\": {\"0\": {\"Return\": 1}}}}";
-        let p = stub_problems(mock, &Settings::default(), None, Some(&m)).unwrap_or_default();
+        let p = stub_problems(mock, &Settings::default(), &c).unwrap_or_default();
         assert_eq!(p.len(), 1, "{p:?}");
         let span = p[0].span.unwrap();
         assert_eq!((span.start.line, span.start.column), (2, 3));
         // Stubs that do not parse have their own error; nothing more is said.
-        assert!(stub_problems("{", &Settings::default(), None, Some(&m)).is_err());
-        assert_eq!(
-            stub_problems(DEFAULT_STUBS, &Settings::default(), None, Some(&m)).map(|p| p.len()),
-            Ok(0)
-        );
+        assert!(stub_problems("{", &Settings::default(), &c).is_err());
+        assert_eq!(stub_problems(DEFAULT_STUBS, &Settings::default(), &c).map(|p| p.len()), Ok(0));
         // Every example's stubs are all used.
         for ex in crate::gallery::examples() {
             let s = &ex.session;
             let c = check(&s.definition, s.settings.state_machine.as_deref());
-            let Some(m) = c.machine.as_ref() else { continue };
-            let p = stub_problems(&s.stubs, &s.settings, c.selected.as_deref(), Some(m)).unwrap_or_default();
+            if c.machine.is_none() {
+                continue;
+            }
+            let p = stub_problems(&s.stubs, &s.settings, &c).unwrap_or_default();
             assert!(p.is_empty(), "{}: {p:?}", ex.id);
         }
     }
@@ -663,8 +685,9 @@ mod tests {
         assert_eq!(p[0].span.map(|s| s.start.line), Some(2));
     }
 
-    /// The picker offers the cases of the machine the run reads, shows the one it reads, and
-    /// sets the machine too only when the definition has no machine of its own to pick it.
+    /// The picker shows chosen the case the run reads (none while it reads none). With a bare
+    /// definition it offers every machine's cases, and choosing one picks its machine too; when
+    /// the definition decides the machine, only that machine's.
     #[test]
     fn the_case_picker_follows_the_machine_the_run_reads() {
         let config = statelab::json::parse(
@@ -672,27 +695,34 @@ mod tests {
                 "MockedResponses": {}}"#,
         )
         .unwrap();
+        let text = config.to_string();
         let pairs = |p: &CasePicker| p.options.iter().map(|(m, c)| format!("{m}/{c}")).collect::<Vec<_>>();
+        let every: Vec<String> = vec!["A/Happy".into(), "A/Sad".into(), "B/Happy".into()];
         let bare = check(r#"{"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}"#, None);
         let mut settings = Settings::default();
         // Two machines and none named: every case, none chosen (the run says to pick one).
         let p = case_picker(&config, &bare, &settings);
-        assert_eq!(
-            (pairs(&p), p.current, p.sets_machine),
-            (vec!["A/Happy".into(), "A/Sad".into(), "B/Happy".into()], None, true)
-        );
-        assert!(parse_stubs(&config.to_string(), &settings, bare.selected.as_deref()).is_err());
-        // B chosen: B's cases, and its first is the one read.
+        assert_eq!((pairs(&p), p.current, p.sets_machine), (every.clone(), None, true));
+        assert!(parse_stubs(&text, &settings, &bare).is_err());
+        // B chosen: still every case (A may be chosen again), B's first shown as the one read.
         settings.state_machine = Some("B".into());
         let p = case_picker(&config, &bare, &settings);
-        assert_eq!((pairs(&p), p.current), (vec!["B/Happy".to_string()], Some(0)));
-        assert!(parse_stubs(&config.to_string(), &settings, bare.selected.as_deref()).is_ok());
+        assert_eq!((pairs(&p), p.current), (every.clone(), Some(2)));
+        assert!(parse_stubs(&text, &settings, &bare).is_ok());
         // A stale case is not shown as chosen.
         settings.state_machine = Some("A".into());
         settings.mock_test_case = Some("Gone".into());
         assert_eq!(case_picker(&config, &bare, &settings).current, None);
         settings.mock_test_case = Some("Sad".into());
         assert_eq!(case_picker(&config, &bare, &settings).current, Some(1));
+        // The chosen machine renamed away: the choice no longer counts (nothing would show or
+        // clear it); with one machine left, that one is read, and shown.
+        let renamed = statelab::json::parse(
+            r#"{"StateMachines": {"N": {"TestCases": {"Happy": {}, "Sad": {}}}}, "MockedResponses": {}}"#,
+        )
+        .unwrap();
+        assert_eq!(case_picker(&renamed, &bare, &settings).current, Some(1));
+        assert!(parse_stubs(&renamed.to_string(), &settings, &bare).is_ok());
         // A template's machine picks the config's by its name, whatever was asked.
         let two = "stepFunctions:\n  stateMachines:\n    a:\n      name: B\n      definition: {StartAt: S, States: {S: {Type: Succeed}}}\n    c:\n      definition: {StartAt: S, States: {S: {Type: Succeed}}}\n";
         let t = check(two, Some("a"));
@@ -700,6 +730,14 @@ mod tests {
         settings.state_machine = Some("a".into());
         let p = case_picker(&config, &t, &settings);
         assert_eq!((pairs(&p), p.current, p.sets_machine), (vec!["B/Happy".into()], None, false));
+        settings.mock_test_case = None;
+        assert_eq!(case_picker(&config, &t, &settings).current, Some(0));
+        // A template machine the config lacks: the run refuses, and no case looks chosen.
+        let t = check(two, Some("c"));
+        settings.state_machine = Some("c".into());
+        let p = case_picker(&config, &t, &settings);
+        assert_eq!((pairs(&p), p.current), (every, None));
+        assert!(parse_stubs(&text, &settings, &t).is_err());
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn EditorPane() -> impl IntoView {
                             .map(|p| text_problem("definition", &s.definition, p)),
                     );
                 }
-                match state::stub_problems(&s.stubs, &s.settings, c.selected.as_deref(), machine) {
+                match state::stub_problems(&s.stubs, &s.settings, c) {
                     Err(p) => out.push(text_problem("stubs", &s.stubs, p)),
                     Ok(unused) => out.extend(
                         unused
@@ -257,11 +257,11 @@ fn MachinePicker() -> impl IntoView {
                         // Until one is chosen none is used, so none may look chosen (the first
                         // would, and choosing it would then change nothing).
                         let placeholder = selected.is_none().then(|| view! {
-                            <option value="" disabled=true selected=true>"Choose one…"</option>
+                            <option value="" disabled=true prop:selected=true>"Choose one…"</option>
                         });
                         let options = names.into_iter().map(|n| {
                             let sel = selected.as_deref() == Some(n.as_str());
-                            view! { <option value=n.clone() selected=sel>{n.clone()}</option> }
+                            view! { <option value=n.clone() prop:selected=sel>{n.clone()}</option> }
                         }).collect_view();
                         (placeholder, options)
                     }}

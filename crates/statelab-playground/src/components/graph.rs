@@ -439,10 +439,10 @@ pub fn Graph() -> impl IntoView {
                     <label class="small">
                         "Show "
                         <select data-testid="thread-filter" on:change=move |ev| thread.set(event_target_value(&ev))>
-                            <option value="" selected=move || thread.with(String::is_empty)>"all branches and iterations"</option>
+                            <option value="" prop:selected=move || thread.with(String::is_empty)>"all branches and iterations"</option>
                             {move || thread_options.get().into_iter().map(|t| {
                                 let shown = thread.with(|s| *s == t);
-                                view! { <option value=t.clone() selected=shown>{t.clone()}</option> }
+                                view! { <option value=t.clone() prop:selected=shown>{t.clone()}</option> }
                             }).collect_view()}
                         </select>
                     </label>
@@ -568,7 +568,9 @@ mod tests {
         let mut e = statelab::Execution::start(
             c.machine.unwrap(),
             statelab::json::parse(&s.input).unwrap(),
-            std::rc::Rc::new(state::parse_stubs(&s.stubs, &s.settings, None).unwrap()),
+            std::rc::Rc::new(
+                state::parse_stubs(&s.stubs, &s.settings, &statelab::Checked::default()).unwrap(),
+            ),
             state::options(&s.settings).unwrap(),
         )
         .unwrap();

@@ -93,8 +93,8 @@ pub fn SettingsPanel() -> impl IntoView {
                     let t = if event_target_value(&ev) == "EXPRESS" { WorkflowType::Express } else { WorkflowType::Standard };
                     ctx.edit(|s| s.settings.workflow_type = t);
                 }>
-                    <option value="STANDARD" selected=move || s().workflow_type == WorkflowType::Standard>"Standard"</option>
-                    <option value="EXPRESS" selected=move || s().workflow_type == WorkflowType::Express>"Express"</option>
+                    <option value="STANDARD" prop:selected=move || s().workflow_type == WorkflowType::Standard>"Standard"</option>
+                    <option value="EXPRESS" prop:selected=move || s().workflow_type == WorkflowType::Express>"Express"</option>
                 </select>
             </label>
             <label>
@@ -105,7 +105,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 }>
                     {move || {
                         let current = s().region;
-                        regions().into_iter().map(|r| view! { <option value=r selected=current == r>{r}</option> }).collect_view()
+                        regions().into_iter().map(|r| view! { <option value=r prop:selected=current == r>{r}</option> }).collect_view()
                     }}
                 </select>
             </label>
@@ -191,10 +191,10 @@ pub fn SettingsPanel() -> impl IntoView {
                             // Until one is settled none may look chosen (the browser would show
                             // the first, and choosing it would then change nothing).
                             let placeholder = p.current.is_none().then(|| view! {
-                                <option value="" disabled=true selected=true>"Choose one…"</option>
+                                <option value="" disabled=true prop:selected=true>"Choose one…"</option>
                             });
                             let options = p.options.into_iter().enumerate().map(|(i, (sm, case))| {
-                                view! { <option value=i.to_string() selected=p.current == Some(i)>{format!("{sm} / {case}")}</option> }
+                                view! { <option value=i.to_string() prop:selected=p.current == Some(i)>{format!("{sm} / {case}")}</option> }
                             }).collect_view();
                             Some((placeholder, options))
                         }}

@@ -56,7 +56,7 @@ pub fn Toolbar() -> impl IntoView {
                         }
                     }>
                         {crate::app::PLAY_SPEEDS.iter().map(|&v| view! {
-                            <option value=v.to_string() selected=move || ctx.speed.get() == v>
+                            <option value=v.to_string() prop:selected=move || ctx.speed.get() == v>
                                 {crate::format::count(u64::from(v), "step") + "/s"}
                             </option>
                         }).collect_view()}
