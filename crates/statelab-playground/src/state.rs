@@ -158,6 +158,32 @@ pub fn stubs_value(text: &str) -> Result<Value, String> {
     statelab::document::load(text).map(|d| d.value).map_err(|e| e.to_string())
 }
 
+/// The stubs text as a MockConfigFile for the machine `name`, with a note to show when something
+/// was left out; or why it cannot be: what a run would refuse (a key written twice included) is
+/// not exported. No stubs export as a test case with no mocks.
+pub fn mock_config_export(text: &str, name: &str) -> Result<(Value, Option<String>), String> {
+    let stubs = if text.trim().is_empty() {
+        Value::empty_object()
+    } else {
+        let doc = statelab::document::load(text).map_err(|e| e.to_string())?;
+        if let Some((pointer, _, message)) = doc.map.first_duplicate() {
+            return Err(format!("{message} at {pointer}"));
+        }
+        doc.value
+    };
+    let config = statelab::export::stubs_to_mock_config(&stubs, name, "Default")?;
+    let durations = !statelab::stubs::is_mock_config(&stubs)
+        && stubs.as_object().into_iter().flatten().any(|(_, entry)| {
+            let list = entry.as_array().map_or_else(|| vec![entry], |items| items.iter().collect());
+            list.iter().any(|r| r.get("Duration").is_some())
+        });
+    let note = durations.then(|| {
+        "Exported without the stubs' Durations: Step Functions Local's MockConfigFile has no such field."
+            .to_string()
+    });
+    Ok((config, note))
+}
+
 /// The input parsed (JSON or YAML, as `statelab run --input` reads it), or why not.
 pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
     if text.trim().is_empty() {
@@ -639,6 +665,24 @@ mod tests {
         assert!(p.message.contains("'A' appears twice"), "{}", p.message);
         assert_eq!(p.span.map(|s| (s.start.line, s.start.column)), Some((2, 2)));
         assert!(options(&Settings { start_time: "yesterday".into(), ..Settings::default() }).is_err());
+    }
+
+    /// The export refuses what a run would (a key written twice was exported as its last
+    /// value), exports no stubs as an empty test case, and says when Durations are left out.
+    #[test]
+    fn mock_config_export_keeps_nothing_back_silently() {
+        let e = mock_config_export("{\"T\": {\"Return\": 1}, \"T\": {\"Return\": 2}}", "M").unwrap_err();
+        assert!(e.contains("'T' appears twice"), "{e}");
+        let (empty, note) = mock_config_export("  ", "M").unwrap();
+        assert_eq!(
+            empty.to_json(),
+            r#"{"StateMachines":{"M":{"TestCases":{"Default":{}}}},"MockedResponses":{}}"#
+        );
+        assert_eq!(note, None);
+        let (_, note) =
+            mock_config_export("{\"T\": [{\"Return\": 1}, {\"Return\": 2, \"Duration\": 3}]}", "M").unwrap();
+        assert!(note.is_some_and(|n| n.contains("Durations")));
+        assert_eq!(mock_config_export("{\"T\": {\"Return\": 1}}", "M").map(|(_, n)| n), Ok(None));
     }
 
     #[test]

@@ -103,10 +103,13 @@ pub fn ExportMenu() -> impl IntoView {
         let s = ctx.session.get_untracked();
         let name =
             ctx.checked.with_untracked(|c| c.selected.clone()).unwrap_or_else(|| "StateMachine".into());
-        let r = crate::state::stubs_value(&s.stubs)
-            .and_then(|v| statelab::export::stubs_to_mock_config(&v, &name, "Default"));
-        match r {
-            Ok(v) => download("MockConfigFile.json", "application/json", &(v.to_json_pretty() + "\n")),
+        match crate::state::mock_config_export(&s.stubs, &name) {
+            Ok((config, note)) => {
+                download("MockConfigFile.json", "application/json", &(config.to_json_pretty() + "\n"));
+                if let Some(text) = note {
+                    ctx.notice.set(Some(Notice { level: "info", text }));
+                }
+            }
             Err(e) => {
                 ctx.notice.set(Some(Notice { level: "error", text: format!("Cannot export the stubs: {e}") }))
             }
