@@ -329,7 +329,7 @@ test('when the browser refuses to store the session, the page says so once and g
   const errors = await open(page);
   await setEditor(page, 'definition', JSON.stringify(HELLO));
   await expect(page.getByTestId('not-saved')).toBeVisible();
-  await expect(page.getByTestId('notice')).toContainText('a reload would lose your changes');
+  await expect(page.getByTestId('notice')).toContainText('what you change here is lost on reload');
   // Said once: dismissed, it does not come back with the next edit.
   await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.getByTestId('notice')).toHaveCount(0);
@@ -338,6 +338,14 @@ test('when the browser refuses to store the session, the page says so once and g
   // Storage works again: the badge goes with the next save.
   await page.evaluate(() => { window.__storageFixed = true; });
   await setEditor(page, 'input', '{"more": 2}');
+  await expect(page.getByTestId('not-saved')).toHaveCount(0);
+  // And so does the notice, if it is still up.
+  await page.evaluate(() => { window.__storageFixed = false; });
+  await setEditor(page, 'input', '{"more": 3}');
+  await expect(page.getByTestId('notice')).toContainText('lost on reload');
+  await page.evaluate(() => { window.__storageFixed = true; });
+  await setEditor(page, 'input', '{"more": 4}');
+  await expect(page.getByTestId('notice')).toHaveCount(0);
   await expect(page.getByTestId('not-saved')).toHaveCount(0);
   await stillUsable(page, errors);
 });

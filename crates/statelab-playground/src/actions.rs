@@ -19,6 +19,10 @@ fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// The notice for a browser that refuses to store the session.
+const SAVE_REFUSED: &str = "The browser refuses to save this session (its storage is full, or private): \
+                            what you change here is lost on reload. Keep it with Share or Export.";
+
 /// Saves the session on every change and re-checks the definition shortly after each edit.
 pub fn install(ctx: Ctx) {
     let bundle = crate::editor::readiness();
@@ -32,14 +36,17 @@ pub fn install(ctx: Ctx) {
         Effect::new(move |_| {
             let ok = ctx.session.with(storage::save);
             // Said once when saving stops working (the badge stays while it does not): a reload
-            // would lose what is not saved, and only the user can keep it another way.
-            if !ok && !ctx.save_failed.get_untracked() {
-                ctx.notice.set(Some(crate::app::Notice {
-                    level: "warning",
-                    text: "The browser refused to save this session (its storage is full, or private): \
-                           a reload would lose your changes. Keep them with Share or Export."
-                        .into(),
-                }));
+            // would lose what is not saved, and only the user can keep it another way. The
+            // notice goes when saving works again.
+            let failed_before = ctx.save_failed.get_untracked();
+            if !ok && !failed_before {
+                ctx.notice.set(Some(crate::app::Notice { level: "warning", text: SAVE_REFUSED.into() }));
+            }
+            if ok
+                && failed_before
+                && ctx.notice.with_untracked(|n| n.as_ref().is_some_and(|n| n.text == SAVE_REFUSED))
+            {
+                ctx.notice.set(None);
             }
             ctx.save_failed.set(!ok);
         });
