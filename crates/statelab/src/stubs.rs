@@ -85,9 +85,13 @@ fn err(message: impl Into<String>, pointer: &str) -> StubError {
     StubError { message: message.into(), pointer: pointer.to_string() }
 }
 
-/// `true` when a JSON document looks like a Step Functions Local MockConfigFile.
+/// `true` when a JSON document looks like a Step Functions Local MockConfigFile: it has
+/// `StateMachines` or `MockedResponses`, unless that is a stub for a state of that name
+/// (`{"StateMachines": {"Return": ...}}` in Statelab's format).
 pub fn is_mock_config(v: &Value) -> bool {
-    v.get("StateMachines").is_some() || v.get("MockedResponses").is_some()
+    let response = |r: &Value| r.get("Return").is_some() || r.get("Throw").is_some();
+    let stub = |s: &Value| response(s) || s.as_array().and_then(|a| a.first()).is_some_and(response);
+    ["StateMachines", "MockedResponses"].into_iter().any(|k| v.get(k).is_some_and(|x| !stub(x)))
 }
 
 /// The `(state machine, test case)` pairs a MockConfigFile offers, in file order.
@@ -674,6 +678,16 @@ mod tests {
 
     /// Invocation keys are digits as Step Functions Local writes them: a space or a sign is more
     /// likely a slip than a meaning ([?] SFN Local's own parsing is not documented).
+    /// A state may be named StateMachines: its stub does not make the file a MockConfigFile.
+    #[test]
+    fn a_stub_for_a_state_named_like_a_mock_config_key_is_a_stub() {
+        assert!(!is_mock_config(&json!({"StateMachines": {"Return": 1}})));
+        assert!(!is_mock_config(&json!({"MockedResponses": [{"Throw": {"Error": "E"}}]})));
+        assert!(is_mock_config(&json!({"StateMachines": {"M": {"TestCases": {}}}})));
+        assert!(is_mock_config(&json!({"StateMachines": []})));
+        assert!(Stubs::parse(&json!({"StateMachines": {"Return": 1}}), None, None).is_ok());
+    }
+
     #[test]
     fn invocation_keys_say_what_is_wrong() {
         assert_eq!(
