@@ -209,10 +209,13 @@ test('a share link with markup in every field renders it as text and runs nothin
   }));
   expect(injected).toEqual({ marked: 0, inlineScripts: 0, handlers: 0, pwned: null });
   expect(dialogs).toEqual([]);
-  // Fix the start time the link broke, then run: the state name, error and cause are text.
+  // Fix the start time and the region the link broke, then run: the state name, error and
+  // cause are text. (The region is shown as it came, as text.)
   await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('region').locator('option:checked')).toHaveText(`${xss('region')} (not in the price table)`);
   await page.getByTestId('start-time').fill('2026-01-01T00:00:00Z');
   await page.getByTestId('start-time').press('Tab');
+  await page.getByTestId('region').selectOption('us-east-1');
   await page.getByTestId('tab-output').click();
   await runToEnd(page);
   await expect(page.getByTestId('status')).toHaveText('FAILED');

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use statelab::exec::{Options, Unstubbed, WorkflowType};
 use statelab::machine::{Kind, Machine};
 use statelab::source::{SourceMap, Span};
-use statelab::stubs::Stubs;
+use statelab::stubs::{has_machine, Stubs};
 use statelab::{Checked, Value};
 
 /// The example a first visit starts with.
@@ -247,11 +247,6 @@ fn mock_machine(config: &Value, checked: &Checked, settings: &Settings) -> Optio
     let asked = settings.state_machine.as_deref();
     let asked = if checked.machines.len() > 1 { asked } else { asked.filter(|n| has_machine(config, n)) };
     statelab::stubs::mock_machine(config, checked.selected.as_deref(), asked).map(str::to_string)
-}
-
-/// `true` when a MockConfigFile has a state machine of this name.
-fn has_machine(config: &Value, name: &str) -> bool {
-    config.get("StateMachines").and_then(Value::as_object).is_some_and(|m| m.contains_key(name))
 }
 
 /// What the test-case picker offers for MockConfigFile stubs.

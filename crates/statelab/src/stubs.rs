@@ -114,10 +114,12 @@ pub fn mock_machine<'a>(
     selected: Option<&'a str>,
     asked: Option<&'a str>,
 ) -> Option<&'a str> {
-    let has = |name: &str| {
-        config.get("StateMachines").and_then(Value::as_object).is_some_and(|m| m.contains_key(name))
-    };
-    selected.filter(|s| has(s)).or(asked)
+    selected.filter(|s| has_machine(config, s)).or(asked)
+}
+
+/// `true` when a MockConfigFile has a state machine of this name.
+pub fn has_machine(config: &Value, name: &str) -> bool {
+    config.get("StateMachines").and_then(Value::as_object).is_some_and(|m| m.contains_key(name))
 }
 
 impl Stubs {
@@ -338,8 +340,9 @@ fn known_keys(v: &Value, pointer: &str, known: &[&str], what: &str) -> Result<()
 }
 
 /// Every entry of a MockConfigFile's `MockedResponses`, checked and keyed by name.
-fn mocked_responses(v: &Value) -> Result<HashMap<&str, Ranges>, StubError> {
-    let mut out = HashMap::new();
+fn mocked_responses(v: &Value) -> Result<HashMap<&str, Ranges, Hasher>, StubError> {
+    // Looked up by name only: the fixed hasher keeps the library free of std's random seeds.
+    let mut out = HashMap::default();
     let Some(all) = v.get("MockedResponses") else { return Ok(out) };
     let all = all
         .as_object()
@@ -406,7 +409,11 @@ fn invocations(first: u32, last: u32) -> String {
 
 /// Checks one state machine of a MockConfigFile: only `TestCases`, each test case an object
 /// mapping state names to the names of mocked responses the file has.
-fn check_machine<T>(sm: &Value, sm_ptr: &str, responses: &HashMap<&str, T>) -> Result<(), StubError> {
+fn check_machine(
+    sm: &Value,
+    sm_ptr: &str,
+    responses: &HashMap<&str, Ranges, Hasher>,
+) -> Result<(), StubError> {
     known_keys(sm, sm_ptr, &["TestCases"], "a mock config's state machine")?;
     let cases = sm
         .get("TestCases")

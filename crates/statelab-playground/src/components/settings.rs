@@ -105,7 +105,14 @@ pub fn SettingsPanel() -> impl IntoView {
                 }>
                     {move || {
                         let current = s().region;
-                        regions().into_iter().map(|r| view! { <option value=r prop:selected=current == r>{r}</option> }).collect_view()
+                        // A region from a link or a session outside the price table is shown as
+                        // it is (a run refuses one not written like a region, and says so).
+                        let other = (!regions().contains(&current.as_str())).then(|| {
+                            let label = format!("{current} (not in the price table)");
+                            view! { <option value=current.clone() prop:selected=true>{label}</option> }
+                        });
+                        let listed = regions().into_iter().map(|r| view! { <option value=r prop:selected=current == r>{r}</option> }).collect_view();
+                        (other, listed)
                     }}
                 </select>
             </label>
