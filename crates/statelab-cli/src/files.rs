@@ -175,8 +175,11 @@ pub fn stubs(
         )));
     }
     // Every key of a stub file counts: of two alike the parser keeps the later, silently.
-    let duplicate =
-        doc.map.first_duplicate().map(|(pointer, _, message)| StubError { message, pointer: pointer.into() });
+    let duplicate = doc.map.first_duplicate().map(|(pointer, _, message)| StubError {
+        message,
+        pointer: pointer.into(),
+        asked: None,
+    });
     let stubs =
         duplicate.map_or_else(|| Stubs::parse(v, machine, args.test_case.as_deref()), Err).map_err(|e| {
             // A member's problem is located at its key (NodeSpan::place).

@@ -174,7 +174,7 @@ fn stubs_without_json(options: &JsValue) -> Option<Failure> {
     let stubs = js_sys::Reflect::get(options, &JsValue::from_str("stubs")).ok()?;
     let why = stringify(&stubs, 0).err()?;
     let message = format!("the stubs cannot be written as JSON: {why}");
-    Some(Failure::BadStubs(statelab::stubs::StubError { message, pointer: String::new() }))
+    Some(Failure::BadStubs(statelab::stubs::StubError { message, ..Default::default() }))
 }
 
 /// Refuses option values that `JSON.stringify` turned into `null`, which reads as "the default"

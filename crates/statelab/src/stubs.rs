@@ -63,12 +63,24 @@ pub struct Stubs {
 }
 
 /// A stub or mock file that cannot be used.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct StubError {
     /// What is wrong.
     pub message: String,
     /// JSON Pointer into the stub file.
     pub pointer: String,
+    /// The choice to blame rather than the file, when it names what the file lacks: a front
+    /// end places the error at its own option (`--test-case`, a test file's `mock_test_case`).
+    pub asked: Option<Asked>,
+}
+
+/// A choice made outside a MockConfigFile that the file cannot meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// The state machine asked for is not in the file.
+    StateMachine,
+    /// The test case asked for is not in the machine's.
+    TestCase,
 }
 
 impl std::fmt::Display for StubError {
@@ -82,7 +94,7 @@ impl std::fmt::Display for StubError {
 }
 
 fn err(message: impl Into<String>, pointer: &str) -> StubError {
-    StubError { message: message.into(), pointer: pointer.to_string() }
+    StubError { message: message.into(), pointer: pointer.to_string(), asked: None }
 }
 
 /// `true` when a JSON document looks like a Step Functions Local MockConfigFile: it has
@@ -184,8 +196,9 @@ impl Stubs {
             check_machine(sm, &at("/StateMachines", name), &responses)?;
         }
         let (sm_name, sm) = match state_machine {
-            Some(n) => machines.get_key_value(n).ok_or_else(|| {
-                err(
+            Some(n) => machines.get_key_value(n).ok_or_else(|| StubError {
+                asked: Some(Asked::StateMachine),
+                ..err(
                     format!("No state machine '{n}' in the mock config (it has: {})", names(machines.keys())),
                     "/StateMachines",
                 )
@@ -210,8 +223,9 @@ impl Stubs {
             .and_then(Value::as_object)
             .ok_or_else(|| err("A state machine needs a \"TestCases\" object", &cases_ptr))?;
         let (case_name, case) = match test_case {
-            Some(c) => cases.get_key_value(c).ok_or_else(|| {
-                err(
+            Some(c) => cases.get_key_value(c).ok_or_else(|| StubError {
+                asked: Some(Asked::TestCase),
+                ..err(
                     format!("No test case '{c}' for '{sm_name}' (it has: {})", names(cases.keys())),
                     &cases_ptr,
                 )

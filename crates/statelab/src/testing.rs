@@ -523,12 +523,15 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, File
         case.definition_machine.as_deref(),
         case.state_machine.as_deref(),
     );
-    let stubs =
-        Stubs::parse(&case.stubs, state_machine, case.mock_test_case.as_deref()).map_err(|e| FileError {
-            message: format!("stubs: {}", e.message),
-            pointer: format!("{}/stubs{}", case.at, e.pointer),
-            case: None,
-        })?;
+    let stubs = Stubs::parse(&case.stubs, state_machine, case.mock_test_case.as_deref()).map_err(|e| {
+        // What the stubs lack is the field that asked for it.
+        let pointer = match e.asked {
+            Some(crate::stubs::Asked::TestCase) => child(&case.at, "mock_test_case"),
+            Some(crate::stubs::Asked::StateMachine) => "/state_machine".to_string(),
+            _ => format!("{}/stubs{}", case.at, e.pointer),
+        };
+        FileError { message: format!("stubs: {}", e.message), pointer, case: None }
+    })?;
     let mut exec = Execution::start(machine, case.input.clone(), Rc::new(stubs), case.options.clone())
         .map_err(|e| {
             // Which field of the case the run could not start with.
@@ -704,6 +707,19 @@ mod tests {
         assert_eq!(run(file(Some("Orders"))), Ok(crate::Status::Succeeded(json!(1))));
         let unnamed = run(file(None)).unwrap_err();
         assert!(unnamed.message.contains("several state machines (Orders, Refunds)"), "{unnamed}");
+        // What the config lacks is placed at the field that asked for it, not inside the config.
+        assert_eq!(run(file(Some("Zzz"))).unwrap_err().pointer, "/state_machine");
+        let mut f = json!({"definition": def.clone(), "stubs": mock.clone(), "mock_test_case": "Nope", "state_machine": "Orders"});
+        let e =
+            run_case(machine.clone(), parse_test_file(&f).unwrap().cases[0].as_ref().unwrap()).unwrap_err();
+        assert_eq!(
+            (e.pointer.as_str(), e.message.as_str()),
+            ("/mock_test_case", "stubs: No test case 'Nope' for 'Orders' (it has: Shipped)")
+        );
+        if let Some(mut o) = f.as_object_mut() {
+            o.insert("mock_test_case".into(), Value::string("Shipped"));
+        }
+        assert!(run_case(machine.clone(), parse_test_file(&f).unwrap().cases[0].as_ref().unwrap()).is_ok());
     }
 
     #[test]
