@@ -129,10 +129,17 @@ impl TestFile {
     }
 }
 
+/// A text field, when present. `null` is refused like any other non-string, as `seed: null` is:
+/// leaving the field out is how to get its default, and one rule for every field is easier to
+/// remember than two.
 fn opt_str(v: &Value, key: &str) -> Result<Option<String>, FileError> {
     match v.get(key) {
-        None | Some(Value::Null) => Ok(None),
+        None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.to_string())),
+        Some(Value::Null) => Err(FileError::new(
+            &child("", key),
+            format!("'{key}' must be a string (leave it out for the default)"),
+        )),
         Some(_) => Err(FileError::new(&child("", key), format!("'{key}' must be a string"))),
     }
 }
@@ -612,6 +619,10 @@ mod tests {
         );
         assert_eq!(one(json!({"state_machine": "A"})).as_deref(), Some("/cases/0/state_machine"));
         assert_eq!(one(json!({"name": " "})).as_deref(), Some("/cases/0/name"));
+        // null is not "the default", for text fields as for numbers.
+        for field in ["region", "start_time", "mock_test_case", "name", "seed", "max_steps"] {
+            assert_eq!(one(json!({ field: null })), Some(format!("/cases/0/{field}")), "{field}");
+        }
         // `null` would read as "no error"; it was quietly not checked.
         assert_eq!(
             expectation(json!({"error": null})),
