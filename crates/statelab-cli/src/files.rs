@@ -124,6 +124,17 @@ pub fn input(path: Option<&str>, style: Style) -> Result<Value, Failure> {
     }
 }
 
+/// `true` when the stubs given (`--mock-config` or `--stubs`, from a file) are a MockConfigFile
+/// with a state machine of this name.
+pub fn mock_config_has(args: &SessionArgs, name: &str) -> bool {
+    let Some(path) = args.mock_config.as_deref().or(args.stubs.as_deref()).filter(|p| *p != "-") else {
+        return false;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    document::load(&text)
+        .is_ok_and(|d| is_mock_config(&d.value) && statelab::stubs::has_machine(&d.value, name))
+}
+
 /// The stubs from `--stubs` or `--mock-config` (`--test-case`, `--state-machine`). `selected` is
 /// the machine chosen in the definition document: it picks the mock config's machine when
 /// `--state-machine` does not. Stubs that `machine` never uses are warned about on stderr.
