@@ -424,11 +424,13 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
                     }
                     // The report tells cases apart by name.
                     if let Some(j) = names.iter().position(|n| *n == name) {
-                        return Err(FileError::new(
-                            &child(&at, "name"),
-                            format!("case {} is named '{name}' too: each case needs its own name", j + 1),
-                        )
-                        .within("", Some(&name)));
+                        let unnamed = items.get(j).is_some_and(|other| other.get("name").is_none());
+                        let message = if unnamed {
+                            format!("case {}, which has no name, is reported as '{name}': give this one another name", j + 1)
+                        } else {
+                            format!("case {} is named '{name}' too: each case needs its own name", j + 1)
+                        };
+                        return Err(FileError::new(&child(&at, "name"), message).within("", Some(&name)));
                     }
                     let fields: Vec<&str> = CASE_FIELDS.iter().copied().chain(["name"]).collect();
                     known_fields(c, &fields, "the case").map_err(|e| e.within(&at, Some(&name)))?;
@@ -619,6 +621,11 @@ mod tests {
         );
         assert_eq!(one(json!({"state_machine": "A"})).as_deref(), Some("/cases/0/state_machine"));
         assert_eq!(one(json!({"name": " "})).as_deref(), Some("/cases/0/name"));
+        let clash = problem(json!({"definition": def.clone(), "cases": [{}, {"name": "case 1"}]}));
+        assert_eq!(
+            clash.map(|(_, m)| m).as_deref(),
+            Some("case 1, which has no name, is reported as 'case 1': give this one another name")
+        );
         // null is not "the default", for text fields as for numbers.
         for field in ["region", "start_time", "mock_test_case", "name", "seed", "max_steps"] {
             assert_eq!(one(json!({ field: null })), Some(format!("/cases/0/{field}")), "{field}");
