@@ -172,7 +172,7 @@ pub fn stubs(
     let machine = statelab::stubs::mock_machine(v, selected, args.state_machine.as_deref());
     if mock && must_be_mock && args.test_case.is_none() {
         // The machine's cases, or every case when the config has no such machine.
-        let known = machine.filter(|n| cases.iter().any(|(m, _)| m == n));
+        let known = machine.filter(|n| statelab::stubs::has_machine(v, n));
         let list = cases
             .iter()
             .filter(|(m, _)| known.is_none_or(|n| n == m))

@@ -147,7 +147,7 @@ impl EmbeddedMachine {
     fn key(&self) -> Option<String> {
         let mut tokens = self.pointer.split('/');
         let token = match self.kind {
-            Kind::Serverless => self.pointer.split('/').nth(3)?,
+            Kind::Serverless => tokens.nth(3)?,
             Kind::CloudFormation => {
                 tokens.position(|t| t == "Resources")?;
                 tokens.next()?
@@ -259,11 +259,7 @@ fn cloudformation(doc: &Document, resources: &Value, prefix: &[&str], out: &mut 
         for t in prefix.iter().copied().chain([&**id, "Properties"]) {
             push_token(&mut base, t);
         }
-        let at = |field: &str| {
-            let mut p = base.clone();
-            push_token(&mut p, field);
-            p
-        };
+        let at = |field: &str| crate::source::child(&base, field);
         let field = |f: &str| props.and_then(|p| p.get(f));
         // The name AWS gives the machine (its ARN's, and a MockConfigFile's key); CloudFormation
         // makes one up from the stack when there is none, for which the logical ID stands in.
