@@ -596,6 +596,14 @@ test('the test-case picker shows the case the run reads, also after the machine 
   await page.getByTestId('tab-output').click();
   await runToEnd(page);
   expect(await output(page)).toBe('shipped');
+  // A machine the MockConfigFile lacks: no case is offered (Orders' were, and picking one
+  // changed nothing the run read), and the picker says why.
+  await setEditor(page, 'stubs', JSON.stringify({ ...stubs, StateMachines: { Orders: stubs.StateMachines.Orders } }));
+  await page.getByTestId('tab-definition').click();
+  await page.getByTestId('machine-picker').selectOption('Refunds');
+  await page.getByTestId('tab-settings').click();
+  await expect(cases.locator('option:checked')).toHaveText("None: the MockConfigFile has no machine 'Refunds'");
+  await expect(cases.locator('option:not([disabled])')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -259,6 +259,9 @@ pub struct CasePicker {
     pub current: Option<usize>,
     /// Choosing also picks the config's machine: the definition names no machine of its own.
     pub sets_machine: bool,
+    /// The machine the definition decides, when the config has none of its name: no case can
+    /// be chosen then, so none is offered.
+    pub missing: Option<String>,
 }
 
 /// The test-case picker for `config` with the definition `checked` and the `settings` so far.
@@ -282,8 +285,9 @@ pub fn case_picker(config: &Value, checked: &Checked, settings: &Settings) -> Ca
         (None, _) => None,
     };
     let decided = checked.selected.as_deref().is_some_and(|s| has_machine(config, s)) || !sets_machine;
+    let missing = run.clone().filter(|m| decided && !has_machine(config, m));
     let options: Vec<(String, String)> = match &run {
-        Some(m) if decided && has_machine(config, m) => all.into_iter().filter(|(sm, _)| sm == m).collect(),
+        Some(m) if decided => all.into_iter().filter(|(sm, _)| sm == m).collect(),
         _ => all,
     };
     let current = run.and_then(|m| {
@@ -291,7 +295,7 @@ pub fn case_picker(config: &Value, checked: &Checked, settings: &Settings) -> Ca
             .iter()
             .position(|(sm, case)| *sm == m && settings.mock_test_case.as_ref().is_none_or(|c| c == case))
     });
-    CasePicker { options, current, sets_machine }
+    CasePicker { options, current, sets_machine, missing }
 }
 
 /// The stubs' problems: why they cannot be used (`Err`), or else (with a machine) the stubs a run
@@ -746,7 +750,7 @@ mod tests {
         // B chosen: still every case (A may be chosen again), B's first shown as the one read.
         settings.state_machine = Some("B".into());
         let p = case_picker(&config, &bare, &settings);
-        assert_eq!((pairs(&p), p.current), (every.clone(), Some(2)));
+        assert_eq!((pairs(&p), p.current), (every, Some(2)));
         assert!(parse_stubs(&text, &settings, &bare).is_ok());
         // A stale case is not shown as chosen.
         settings.state_machine = Some("A".into());
@@ -771,11 +775,13 @@ mod tests {
         assert_eq!((pairs(&p), p.current, p.sets_machine), (vec!["B/Happy".into()], None, false));
         settings.mock_test_case = None;
         assert_eq!(case_picker(&config, &t, &settings).current, Some(0));
-        // A template machine the config lacks: the run refuses, and no case looks chosen.
+        // A template machine the config lacks: the run refuses, and no case is offered (choosing
+        // one of another machine's changed nothing the run reads), the picker says why.
         let t = check(two, Some("c"));
         settings.state_machine = Some("c".into());
         let p = case_picker(&config, &t, &settings);
-        assert_eq!((pairs(&p), p.current), (every, None));
+        assert_eq!((pairs(&p), p.current, p.missing.as_deref()), (Vec::new(), None, Some("c")));
+        assert_eq!(case_picker(&config, &bare, &settings).missing, None);
         assert!(parse_stubs(&text, &settings, &t).is_err());
     }
 

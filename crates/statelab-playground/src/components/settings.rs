@@ -108,8 +108,7 @@ pub fn SettingsPanel() -> impl IntoView {
                         // A region from a link or a session outside the price table is shown as
                         // it is (a run refuses one not written like a region, and says so).
                         let other = (!regions().contains(&current.as_str())).then(|| {
-                            let label = format!("{current} (not in the price table)");
-                            view! { <option value=current.clone() prop:selected=true>{label}</option> }
+                            view! { <option value=current.clone() prop:selected=true>{unlisted_region(&current)}</option> }
                         });
                         let listed = regions().into_iter().map(|r| view! { <option value=r prop:selected=current == r>{r}</option> }).collect_view();
                         (other, listed)
@@ -197,8 +196,12 @@ pub fn SettingsPanel() -> impl IntoView {
                             let p = picker()?;
                             // Until one is settled none may look chosen (the browser would show
                             // the first, and choosing it would then change nothing).
-                            let placeholder = p.current.is_none().then(|| view! {
-                                <option value="" disabled=true prop:selected=true>"Choose one…"</option>
+                            let placeholder = p.current.is_none().then(|| {
+                                let label = match &p.missing {
+                                    Some(m) => format!("None: the MockConfigFile has no machine '{m}'"),
+                                    None => "Choose one…".into(),
+                                };
+                                view! { <option value="" disabled=true prop:selected=true>{label}</option> }
                             });
                             let options = p.options.into_iter().enumerate().map(|(i, (sm, case))| {
                                 view! { <option value=i.to_string() prop:selected=p.current == Some(i)>{format!("{sm} / {case}")}</option> }
@@ -212,9 +215,27 @@ pub fn SettingsPanel() -> impl IntoView {
     }
 }
 
+/// The region picker's label for a region outside the price table (from a link or a saved
+/// session): the name as it is, or what an empty one is.
+fn unlisted_region(region: &str) -> String {
+    if region.trim().is_empty() {
+        "(no region: choose one)".into()
+    } else {
+        format!("{region} (not in the price table)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unlisted_region_is_labelled_as_it_is() {
+        assert_eq!(unlisted_region("mars-north-1"), "mars-north-1 (not in the price table)");
+        // An empty one from a link had the label " (not in the price table)".
+        assert_eq!(unlisted_region(""), "(no region: choose one)");
+        assert_eq!(unlisted_region("  "), "(no region: choose one)");
+    }
 
     #[test]
     fn typed_settings_are_kept_or_explained() {
