@@ -171,17 +171,8 @@ pub fn mock_config_export(text: &str, name: &str) -> Result<(Value, Option<Strin
         }
         doc.value
     };
-    let config = statelab::export::stubs_to_mock_config(&stubs, name, "Default")?;
-    let durations = !statelab::stubs::is_mock_config(&stubs)
-        && stubs.as_object().into_iter().flatten().any(|(_, entry)| {
-            let list = entry.as_array().map_or_else(|| vec![entry], |items| items.iter().collect());
-            list.iter().any(|r| r.get("Duration").is_some())
-        });
-    let note = durations.then(|| {
-        "Exported without the stubs' Durations: Step Functions Local's MockConfigFile has no such field."
-            .to_string()
-    });
-    Ok((config, note))
+    let (config, left_out) = statelab::export::stubs_to_mock_config(&stubs, name, "Default")?;
+    Ok((config, left_out.note()))
 }
 
 /// The input parsed (JSON or YAML, as `statelab run --input` reads it), or why not.

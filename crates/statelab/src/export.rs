@@ -123,17 +123,86 @@ fn plain_ok(s: &str) -> bool {
     !(s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.chars().any(|c| c.is_control()))
 }
 
+/// What Statelab's stubs may hold that a Step Functions Local MockConfigFile cannot (its
+/// responses hold exactly one of `Return` and `Throw`, and it mocks no ItemReader), left out of
+/// an export.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// A response had a `Duration` (virtual seconds, Statelab's own).
+    pub durations: bool,
+    /// A response had a `Comment`.
+    pub comments: bool,
+    /// The states whose `ItemReader` data the stubs gave, in file order.
+    pub item_readers: Vec<String>,
+}
+
+impl LeftOut {
+    /// One sentence for the user, or `None` when nothing was left out.
+    pub fn note(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.durations {
+            parts.push("the Durations".to_string());
+        }
+        if self.comments {
+            parts.push("the responses' Comments".to_string());
+        }
+        if !self.item_readers.is_empty() {
+            let names: Vec<String> = self.item_readers.iter().map(|n| format!("'{n}'")).collect();
+            parts.push(format!("the ItemReader data of {}", names.join(", ")));
+        }
+        (!parts.is_empty()).then(|| {
+            format!(
+                "Exported without {}: a Step Functions Local MockConfigFile has no place for them.",
+                crate::text::and_list(&parts)
+            )
+        })
+    }
+
+    /// `response` without the fields a MockConfigFile cannot hold, noting which it had.
+    fn strip(&mut self, response: &Value) -> Value {
+        let Some(map) = response.as_object() else { return response.clone() };
+        self.durations |= map.contains_key("Duration");
+        self.comments |= map.contains_key("Comment");
+        let kept: Map = map
+            .iter()
+            .filter(|(k, _)| !matches!(&***k, "Duration" | "Comment"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Value::object(kept)
+    }
+}
+
 /// Statelab stubs as a Step Functions Local MockConfigFile: one test case named `test_case` for
-/// `state_machine`, a mocked response per state, lists turned into invocation-indexed entries.
-/// `Duration` has no equivalent there and is dropped. Stubs a run would refuse are refused here
-/// too (a broken file handed on would fail later, further from its cause); a MockConfigFile is
-/// checked and returned as it is.
-pub fn stubs_to_mock_config(stubs: &Value, state_machine: &str, test_case: &str) -> Result<Value, String> {
+/// `state_machine`, a mocked response per state, lists turned into invocation-indexed entries;
+/// with what had to be left out ([`LeftOut`]). Stubs a run would refuse are refused here too (a
+/// broken file handed on would fail later, further from its cause); a MockConfigFile is checked
+/// and returned with only what Step Functions Local cannot read taken out.
+pub fn stubs_to_mock_config(
+    stubs: &Value,
+    state_machine: &str,
+    test_case: &str,
+) -> Result<(Value, LeftOut), String> {
     let refused = |e: crate::stubs::StubError| e.to_string();
+    let mut left_out = LeftOut::default();
     if is_mock_config(stubs) {
         let first = crate::stubs::mock_test_cases(stubs).into_iter().next().map(|(m, _)| m);
         crate::stubs::Stubs::from_mock_config(stubs, first.as_deref(), None).map_err(refused)?;
-        return Ok(stubs.clone());
+        let Some(responses) = stubs.get("MockedResponses").and_then(Value::as_object) else {
+            return Ok((stubs.clone(), left_out));
+        };
+        let mut out = Map::default();
+        for (name, by_invocation) in responses {
+            let stripped: Map = by_invocation
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, r)| (k.clone(), left_out.strip(r)))
+                .collect();
+            out.insert(name.clone(), Value::object(stripped));
+        }
+        let mut config = stubs.clone();
+        let _ = config.set_member("MockedResponses".into(), Value::object(out));
+        return Ok((config, left_out));
     }
     crate::stubs::Stubs::from_stubs(stubs).map_err(refused)?;
     let map = stubs.as_object().ok_or("The stubs must be a JSON object keyed by state name")?;
@@ -141,6 +210,7 @@ pub fn stubs_to_mock_config(stubs: &Value, state_machine: &str, test_case: &str)
     let mut responses = Map::default();
     for (state, entry) in map {
         if entry.get("ItemReader").is_some() {
+            left_out.item_readers.push(state.to_string());
             continue;
         }
         let name = format!("{state}Mock");
@@ -161,6 +231,7 @@ pub fn stubs_to_mock_config(stubs: &Value, state_machine: &str, test_case: &str)
             } else {
                 return Err(format!("The stub for '{state}' has neither Return nor Throw"));
             }
+            left_out.strip(r);
             // The last response repeats in Statelab; a mock config reuses its last entry too.
             mocked.insert(i.to_string().as_str().into(), Value::object(one));
         }
@@ -168,7 +239,9 @@ pub fn stubs_to_mock_config(stubs: &Value, state_machine: &str, test_case: &str)
     }
     let cases = Value::object_from([(test_case, Value::object(case))]);
     let machines = Value::object_from([(state_machine, Value::object_from([("TestCases", cases)]))]);
-    Ok(Value::object_from([("StateMachines", machines), ("MockedResponses", Value::object(responses))]))
+    let config =
+        Value::object_from([("StateMachines", machines), ("MockedResponses", Value::object(responses))]);
+    Ok((config, left_out))
 }
 
 #[cfg(test)]
@@ -191,7 +264,8 @@ mod tests {
     #[test]
     fn stubs_become_a_mock_config_that_reads_back_the_same() {
         let stubs = json!({"A": [{"Throw": {"Error": "E", "Cause": "c"}}, {"Return": {"ok": true}, "Duration": 3}], "B": {"Return": 1}});
-        let cfg = stubs_to_mock_config(&stubs, "Machine", "Default").unwrap();
+        let (cfg, left_out) = stubs_to_mock_config(&stubs, "Machine", "Default").unwrap();
+        assert_eq!(left_out, LeftOut { durations: true, ..LeftOut::default() });
         let ours = crate::stubs::Stubs::from_stubs(&stubs).unwrap();
         let theirs = crate::stubs::Stubs::parse(&cfg, None, Some("Default")).unwrap();
         for i in 0..4 {
@@ -216,6 +290,37 @@ mod tests {
         let e = stubs_to_mock_config(&broken, "M", "Default").unwrap_err();
         assert!(e.ends_with("at /StateMachines/M/TestCase"), "{e}");
         let fine = json!({"StateMachines": {"M": {"TestCases": {"C": {}}}}, "MockedResponses": {}});
-        assert_eq!(stubs_to_mock_config(&fine, "M", "Default"), Ok(fine));
+        assert_eq!(stubs_to_mock_config(&fine, "M", "Default"), Ok((fine, LeftOut::default())));
+    }
+
+    /// A MockConfigFile response holds exactly one of Return and Throw, and none mocks an
+    /// ItemReader: what Statelab's stubs add is left out and named (ItemReader data went
+    /// silently, and a MockConfigFile's Durations stayed in the export).
+    #[test]
+    fn what_a_mock_config_cannot_hold_is_left_out_and_named() {
+        let stubs = json!({"Read": {"ItemReader": [1, 2]}, "T": {"Return": 1, "Comment": "why"}});
+        let (cfg, left_out) = stubs_to_mock_config(&stubs, "M", "Default").unwrap();
+        assert_eq!(cfg.get("MockedResponses"), Some(&json!({"TMock": {"0": {"Return": 1}}})));
+        assert_eq!(
+            left_out,
+            LeftOut { comments: true, item_readers: vec!["Read".into()], ..LeftOut::default() }
+        );
+        assert_eq!(
+            left_out.note().as_deref(),
+            Some("Exported without the responses' Comments and the ItemReader data of 'Read': a Step Functions Local MockConfigFile has no place for them.")
+        );
+        let config = json!({"StateMachines": {"M": {"TestCases": {"C": {"T": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Return": 1, "Duration": 5}, "1-2": {"Throw": {"Error": "E", "Cause": "c"}}}}});
+        let (cfg, left_out) = stubs_to_mock_config(&config, "M", "Default").unwrap();
+        assert_eq!(
+            cfg,
+            json!({"StateMachines": {"M": {"TestCases": {"C": {"T": "R"}}}},
+                "MockedResponses": {"R": {"0": {"Return": 1}, "1-2": {"Throw": {"Error": "E", "Cause": "c"}}}}})
+        );
+        assert_eq!(
+            left_out.note().as_deref().map(|n| n.starts_with("Exported without the Durations:")),
+            Some(true)
+        );
+        assert_eq!(LeftOut::default().note(), None);
     }
 }
