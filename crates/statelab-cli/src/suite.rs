@@ -238,7 +238,20 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
                 Unusable::at(position(&map, "/definition"), why)
             })?;
             let source = Source { name: def_path.display().to_string(), text };
-            let checked = files::check(&source, file.state_machine.as_deref());
+            let mut checked = files::check(&source, file.state_machine.as_deref());
+            // As `statelab run --state-machine`: a template of one machine has nothing to choose,
+            // so 'state_machine' may name the MockConfigFile's machine instead.
+            if let Some(name) = file.state_machine.as_deref() {
+                let config_has = |c: &statelab::testing::TestCase| {
+                    statelab::stubs::is_mock_config(&c.stubs) && statelab::stubs::has_machine(&c.stubs, name)
+                };
+                if checked.machines.len() == 1
+                    && checked.selected.is_none()
+                    && file.cases.iter().flatten().any(config_has)
+                {
+                    checked = files::check(&source, None);
+                }
+            }
             match &checked.machine {
                 Some(m) if checked.is_ok() => {
                     // The name the definition gives its machine picks it in a MockConfigFile.
