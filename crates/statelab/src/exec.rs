@@ -1427,16 +1427,16 @@ impl Execution {
             (None, Some(d)) => (None, d),
             (None, None) => return Err(no_choice_matched()),
         };
-        // The matched rule's Assign applies; otherwise the state's.
         let machine = self.machine.clone();
-        let assign = match rule.and_then(|i| spec.choices.get(i)).and_then(|b| b.assign.as_ref()) {
-            Some(a) => Some(a),
-            None => machine.state(state).assign.as_ref(),
-        };
-        let assigned = match assign {
+        let state_assigned = match &machine.state(state).assign {
             Some(Payload::Path(t)) => self.eval_assign(fiber, t, &eff, &ctx)?,
             _ => Vec::new(),
         };
+        let rule_assigned = match rule.and_then(|i| spec.choices.get(i)).and_then(|b| b.assign.as_ref()) {
+            Some(Payload::Path(t)) => self.eval_assign(fiber, t, &eff, &ctx)?,
+            _ => Vec::new(),
+        };
+        let assigned = choice_assigned(state_assigned, rule_assigned);
         if let Some(v) = self.visit_mut(fiber) {
             v.choice_rule = rule;
         }
@@ -2827,6 +2827,21 @@ fn split_csv(line: &str, delim: char) -> Vec<String> {
 /// reference say; it is catchable. One emulator (floci) reports AWS failing with States.Runtime
 /// and this cause instead: the cause is kept, the name follows the documentation (see
 /// tests/cases/exec/choice/no_choice_matched).
+/// What a Choice assigns: the state's `Assign` applies whichever way it goes ("an Assign block
+/// at the state level, which applies regardless of which choice rule matches", AWS's Choice
+/// page), and the matched rule's on top of it. [?] AWS does not say which wins for a name both
+/// set: here the rule's, the more specific (`tests/cases/exec/variables/choice_state_assign_always.json`).
+fn choice_assigned(state: Assigned, rule: Assigned) -> Assigned {
+    let mut out = state;
+    for (name, value) in rule {
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => out.push((name, value)),
+        }
+    }
+    out
+}
+
 fn no_choice_matched() -> StatesError {
     StatesError::new(
         names::NO_CHOICE_MATCHED,

@@ -237,8 +237,8 @@ impl Execution {
         Ok(())
     }
 
-    /// A JSONata Choice: the first rule whose `Condition` is true, then its `Output` and
-    /// `Assign` (each, when the rule has none, the state's own).
+    /// A JSONata Choice: the first rule whose `Condition` is true, then its `Output` (when it has
+    /// none, the state's own) and the `Assign`s (the state's, then the rule's: [`super::choice_assigned`]).
     pub(super) fn j_choice(
         &mut self,
         fiber: usize,
@@ -267,10 +267,15 @@ impl Execution {
         let machine = self.machine.clone();
         let st = machine.state(state);
         let branch = rule.and_then(|i| spec.choices.get(i));
-        let assigned = match branch.and_then(|b| b.assign.as_ref()).or(st.assign.as_ref()) {
+        let state_assigned = match &st.assign {
             Some(Payload::Jsonata(t)) => self.j_assign(fiber, t, &states)?,
             _ => Vec::new(),
         };
+        let rule_assigned = match branch.and_then(|b| b.assign.as_ref()) {
+            Some(Payload::Jsonata(t)) => self.j_assign(fiber, t, &states)?,
+            _ => Vec::new(),
+        };
+        let assigned = super::choice_assigned(state_assigned, rule_assigned);
         let out = match branch.and_then(|b| b.output.as_ref()).or(st.io.output.as_ref()) {
             Some(t) => self.jtemplate(fiber, t, &states)?,
             None => self.fiber(fiber).raw_input.clone(),
