@@ -1567,6 +1567,10 @@ impl Execution {
             },
             None => None,
         };
+        let role_arn = match self.task_credentials(fiber, state, spec, &doc) {
+            Ok(r) => r,
+            Err(e) => return self.fault(fiber, e),
+        };
         let index = self.invocations.get(state).copied().unwrap_or(0);
         if let Some(c) = self.invocations.get_mut(state) {
             *c += 1;
@@ -1581,6 +1585,7 @@ impl Execution {
                         resource: spec.resource.clone(),
                         input: eff.clone(),
                         timeout_seconds: secs(timeout),
+                        role_arn,
                     },
                 );
                 self.emit(fiber, Some(state), Details::LambdaFunctionStarted);
@@ -1613,6 +1618,7 @@ impl Execution {
                         parameters: eff.clone(),
                         timeout_seconds: secs(timeout),
                         heartbeat_seconds: secs(heartbeat),
+                        role_arn,
                     },
                 );
                 self.emit(fiber, Some(state), Details::TaskStarted(resource.clone()));
@@ -1687,6 +1693,35 @@ impl Execution {
         let gen = self.fiber(fiber).gen;
         self.fiber_mut(fiber).waiting = Some(("task", Some(at)));
         self.schedule(at, Ev::TaskDone { fiber, gen, result });
+    }
+
+    /// A Task's `Credentials`, evaluated as AWS evaluates them before it calls the service, from
+    /// the input after InputPath (`doc`) or `$states`: a path that finds nothing, or an expression
+    /// that fails, fails the state as in `Parameters`/`Arguments`. Statelab calls no service, so
+    /// the role is only recorded: the TaskScheduled event's `taskCredentials.roleArn`. A `RoleArn`
+    /// that is not a string fails with `States.Runtime` [?] (AWS's error is not recorded).
+    fn task_credentials(
+        &mut self,
+        fiber: usize,
+        state: StateId,
+        spec: &TaskSpec,
+        doc: &Value,
+    ) -> Result<Option<Rc<str>>, StatesError> {
+        let credentials = match &spec.credentials {
+            None => return Ok(None),
+            Some(Payload::Path(t)) => {
+                let (ctx, vars) = self.env_parts(fiber, state);
+                self.eval_template(t, doc, &ctx, &vars)?
+            }
+            Some(Payload::Jsonata(t)) => self.j_payload(fiber, t)?,
+        };
+        match credentials.get("RoleArn") {
+            Some(Value::String(arn)) => Ok(Some(arn.clone())),
+            other => Err(StatesError::runtime(format!(
+                "The field 'Credentials/RoleArn' must give a string (a role's ARN), not {}",
+                other.map_or_else(|| "nothing".to_string(), Value::to_json)
+            ))),
+        }
     }
 
     fn task_done(&mut self, fiber: usize, result: Result<(Value, bool), (StatesError, bool)>) {

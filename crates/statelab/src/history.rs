@@ -96,6 +96,8 @@ pub enum Details {
         timeout_seconds: Option<u64>,
         /// `HeartbeatSeconds`, when set.
         heartbeat_seconds: Option<u64>,
+        /// The role `Credentials` named (`taskCredentials.roleArn`), when the state has them.
+        role_arn: Option<Rc<str>>,
     },
     /// `TaskStarted`
     TaskStarted(TaskResource),
@@ -137,6 +139,8 @@ pub enum Details {
         input: Value,
         /// `TimeoutSeconds`, when set.
         timeout_seconds: Option<u64>,
+        /// The role `Credentials` named (`taskCredentials.roleArn`), when the state has them.
+        role_arn: Option<Rc<str>>,
     },
     /// `LambdaFunctionStarted`
     LambdaFunctionStarted,
@@ -380,6 +384,8 @@ enum Field<'a> {
     Num(u64),
     Untruncated,
     Map(&'a [(Rc<str>, Value)]),
+    /// `{"roleArn": ...}`, AWS's `TaskCredentials`.
+    Role(&'a str),
 }
 
 impl serde::Serialize for Obj<'_> {
@@ -391,6 +397,7 @@ impl serde::Serialize for Obj<'_> {
                 Field::Text(x) => m.serialize_entry(k, &AsText(x))?,
                 Field::Num(x) => m.serialize_entry(k, x)?,
                 Field::Untruncated => m.serialize_entry(k, &NotTruncated)?,
+                Field::Role(arn) => m.serialize_entry(k, &Obj(vec![("roleArn", Field::Str(arn))]))?,
                 Field::Map(vars) => {
                     struct Vars<'a>(&'a [(Rc<str>, Value)]);
                     impl serde::Serialize for Vars<'_> {
@@ -458,7 +465,14 @@ impl Details {
                 ("stateExitedEventDetails", Obj(f))
             }
             Details::StateAborted { .. } => return None,
-            Details::TaskScheduled { resource, region, parameters, timeout_seconds, heartbeat_seconds } => {
+            Details::TaskScheduled {
+                resource,
+                region,
+                parameters,
+                timeout_seconds,
+                heartbeat_seconds,
+                role_arn,
+            } => {
                 let mut f = resource_fields(resource);
                 f.push(("region", Str(region)));
                 f.push(("parameters", Text(parameters)));
@@ -467,6 +481,9 @@ impl Details {
                 }
                 if let Some(h) = heartbeat_seconds {
                     f.push(("heartbeatInSeconds", Num(*h)));
+                }
+                if let Some(r) = role_arn {
+                    f.push(("taskCredentials", Role(r)));
                 }
                 ("taskScheduledEventDetails", Obj(f))
             }
@@ -493,11 +510,14 @@ impl Details {
                 f.extend(error_fields(error));
                 ("taskTimedOutEventDetails", Obj(f))
             }
-            Details::LambdaFunctionScheduled { resource, input, timeout_seconds } => {
+            Details::LambdaFunctionScheduled { resource, input, timeout_seconds, role_arn } => {
                 let mut f =
                     vec![("resource", Str(resource)), ("input", Text(input)), ("inputDetails", Untruncated)];
                 if let Some(t) = timeout_seconds {
                     f.push(("timeoutInSeconds", Num(*t)));
+                }
+                if let Some(r) = role_arn {
+                    f.push(("taskCredentials", Role(r)));
                 }
                 ("lambdaFunctionScheduledEventDetails", Obj(f))
             }
