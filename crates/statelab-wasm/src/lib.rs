@@ -144,6 +144,8 @@ export interface HistoryEvent {
     parameters: string;
     timeoutInSeconds?: number;
     heartbeatInSeconds?: number;
+    /** The role the state's `Credentials` named (evaluated; no role is assumed). */
+    taskCredentials?: { roleArn: string };
   };
   taskStartedEventDetails?: TaskResourceDetails;
   taskSubmittedEventDetails?: TaskResourceDetails & { output: string; outputDetails: Truncated };
@@ -155,6 +157,7 @@ export interface HistoryEvent {
     input: string;
     inputDetails: Truncated;
     timeoutInSeconds?: number;
+    taskCredentials?: { roleArn: string };
   };
   lambdaFunctionSucceededEventDetails?: { output: string; outputDetails: Truncated };
   lambdaFunctionFailedEventDetails?: ErrorEventDetails;
