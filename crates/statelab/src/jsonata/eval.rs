@@ -164,7 +164,9 @@ pub(crate) fn strict_equal(a: &JValue, b: &JValue) -> bool {
     match (a, b) {
         (JValue::Null, JValue::Null) => true,
         (JValue::Bool(x), JValue::Bool(y)) => x == y,
-        (JValue::Number(x), JValue::Number(y)) => x == y,
+        // As doubles, as JavaScript compares them: an integer from the input past 2^53 equals
+        // the double it rounds to, as it would had jsonata-js read the JSON.
+        (JValue::Number(x), JValue::Number(y)) => x.as_f64() == y.as_f64(),
         (JValue::String(x), JValue::String(y)) => x == y,
         _ => match (a.identity(), b.identity()) {
             (Some(x), Some(y)) => x == y,
@@ -186,9 +188,11 @@ fn deep_equal_at(a: &JValue, b: &JValue, level: usize) -> R<bool> {
         return Ok(true);
     }
     if let (JValue::Json(x), JValue::Json(y)) = (a, b) {
-        // Both straight from JSON: the library's equality is the same test.
-        if x.depth() as usize + level <= stringify::MAX_WALK_DEPTH {
-            return Ok(x == y);
+        // Both straight from JSON: the library's equality, when it finds them equal, settles it.
+        // It tells integers past 2^53 apart where JavaScript does not, so "unequal" is checked
+        // below member by member.
+        if x.depth() as usize + level <= stringify::MAX_WALK_DEPTH && x == y {
+            return Ok(true);
         }
     }
     if a.is_array() && b.is_array() {

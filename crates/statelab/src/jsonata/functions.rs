@@ -650,11 +650,9 @@ fn canonical_key(v: &JValue) -> Option<String> {
                 if f.is_nan() {
                     return None;
                 }
+                // As the double it is to JavaScript (an input integer past 2^53 too), `-0` as `0`.
                 out.push('#');
-                out.push_str(&format!("{:?}", n.as_i64().map_or(f, |i| i as f64)));
-                if let crate::value::Number::Int(i) = n {
-                    out.push_str(&format!("/{i}"));
-                }
+                out.push_str(&format!("{:?}", if f == 0.0 { 0.0 } else { f }));
             }
             JValue::String(s) => {
                 out.push('"');

@@ -125,6 +125,21 @@ fn bindings_results_and_errors() {
     assert_eq!(Expr::parse("$").unwrap().evaluate_input(None, &NoBindings, &mut env).unwrap(), None);
 }
 
+/// JSONata's numbers are JavaScript's doubles: integers from the input past 2^53 compare as the
+/// doubles they round to (a QA pass found `big = b2` false while `big = 9007199254740992` was
+/// true, and `$distinct` keeping both).
+#[test]
+fn input_integers_past_2_53_compare_as_doubles() {
+    let input = crate::json::parse(r#"{"big": 9007199254740993, "b2": 9007199254740992, "o": {"n": 9007199254740993}, "p": {"n": 9007199254740992}}"#).unwrap();
+    let t = |e: &str| eval(e, input.clone()).unwrap().unwrap().to_json();
+    assert_eq!(t("big = 9007199254740992"), "true");
+    assert_eq!(t("big = b2"), "true");
+    assert_eq!(t("big != b2"), "false");
+    assert_eq!(t("o = p"), "true");
+    assert_eq!(t("$count($distinct([big, b2]))"), "1");
+    assert_eq!(t("big = 9007199254740994"), "false");
+}
+
 #[test]
 fn integral_results_are_integers() {
     assert_eq!(eval("2.5 * 2", Value::Null).unwrap().unwrap().to_json(), "5");
