@@ -2092,7 +2092,15 @@ impl Compiler {
         // JSONata's `Items`: the items themselves, a constant or an expression on the input.
         let items = match (ql, obj.get("Items")) {
             (QueryLanguage::JSONata, Some(i)) => {
-                self.jtemplate(i, &at(pointer, "Items"), "Items", Allowed::INPUT)
+                // Only an array or one whole expression can give an array: anything else (a
+                // literal string, an object) would fail every run, so it is refused here.
+                let expression = i.as_str().is_some_and(|s| crate::template::jsonata_expression(s).is_some());
+                if i.as_array().is_none() && !expression {
+                    self.expected(ty::ARRAY, &at(pointer, "Items"));
+                    None
+                } else {
+                    self.jtemplate(i, &at(pointer, "Items"), "Items", Allowed::INPUT)
+                }
             }
             _ => None,
         };
