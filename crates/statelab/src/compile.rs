@@ -1022,14 +1022,27 @@ impl Compiler {
         errors.is_empty().then_some(compiled)
     }
 
-    /// NO_DOLLAR: a string that looks like a path or intrinsic under a key without `.$`.
+    /// NO_DOLLAR: a string that looks like a path or intrinsic under a key without `.$`; and a
+    /// `{% %}` expression, which a JSONPath state takes as a literal string (the likeliest slip
+    /// when moving to JSONata is leaving out `QueryLanguage`).
     fn warn_no_dollar(&mut self, t: &Value, p: &str) {
         let mut found = Vec::new();
+        let mut jsonata = Vec::new();
         walk_strings(t, p, &mut |ptr, key, s| {
-            if !key.ends_with(".$") && looks_like_path_or_call(s) {
+            if crate::template::jsonata_expression(s).is_some() {
+                jsonata.push(ptr.to_string());
+            } else if !key.ends_with(".$") && looks_like_path_or_call(s) {
                 found.push((ptr.to_string(), key.to_string()));
             }
         });
+        for ptr in jsonata {
+            // Statelab's own warning.
+            self.warning(
+                codes::SUSPICIOUS,
+                "This value is a JSONata expression, but the state uses JSONPath, so it is a literal string: set \"QueryLanguage\": \"JSONata\" on the state or the machine",
+                &ptr,
+            );
+        }
         for (ptr, key) in found {
             // AWS's wording is not recorded; the code and its meaning are AWS's.
             self.warning(
