@@ -94,7 +94,7 @@ struct SessionArgs {
     /// The virtual start time [default: 2026-01-01T00:00:00Z]
     #[arg(long, value_name = "RFC3339", value_parser = parse_start_time)]
     start_time: Option<String>,
-    /// Seed for States.UUID, States.MathRandom and retry jitter [default: 0]
+    /// Seed for States.UUID, States.MathRandom, JSONata's $random(), $uuid() and $shuffle(), and retry jitter [default: 0]
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     seed: Option<i64>,
     /// The workflow type: limits (Express stops after five minutes) and pricing [default: STANDARD]

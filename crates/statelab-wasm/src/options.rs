@@ -72,7 +72,7 @@ export interface RunOptions {
   stubs?: StatelabStubs | MockConfigFile;
   /** The virtual start time, RFC 3339 (or a `Date`). Default `2026-01-01T00:00:00Z`. */
   startTime?: string | Date;
-  /** Seed for `States.UUID`, `States.MathRandom` and retry jitter. Default 0. */
+  /** Seed for `States.UUID`, `States.MathRandom`, JSONata's `$random()`, `$uuid()` and `$shuffle()`, and retry jitter. Default 0. */
   seed?: number;
   /** `EXPRESS` stops after five minutes and is priced per request and duration. */
   type?: "STANDARD" | "EXPRESS";

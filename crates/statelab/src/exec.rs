@@ -74,7 +74,7 @@ pub enum Unstubbed {
 pub struct Options {
     /// Virtual start time, epoch milliseconds.
     pub start_time_ms: i64,
-    /// Seed for `States.UUID`, `States.MathRandom`, jitter and task tokens.
+    /// Seed for `States.UUID`, `States.MathRandom`, JSONata's `$random()`, `$uuid()` and `$shuffle()`, jitter and task tokens.
     pub seed: i64,
     /// Standard or Express.
     pub workflow_type: WorkflowType,

@@ -131,7 +131,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     }/>
                 {field_note(start_note, "start-time-note")}
             </label>
-            <label>
+            <label title="Seeds States.UUID, States.MathRandom, JSONata's $random(), $uuid() and $shuffle(), task tokens and retry jitter: the same seed gives the same run">
                 <span>"Seed"</span>
                 <input type="number" data-testid="seed" prop:value=move || s().seed.to_string()
                     on:input=move |ev| {
