@@ -1662,6 +1662,9 @@ impl Compiler {
                 self.require(obj, &["Variable"], pointer);
                 None
             }
+            // A JSONata `Condition` alone, already reported as JSONata's: "only one of [..,
+            // Condition]" beside it would read as a contradiction.
+            ([], [], false) if obj.contains_key("Condition") && self.error_count() > before => None,
             _ => {
                 // The wording AWS is reported to use [?] (it lists JSONata's Condition too).
                 self.schema(
