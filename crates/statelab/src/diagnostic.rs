@@ -37,6 +37,10 @@ pub struct Diagnostic {
     /// parent (an unsupported field is reported at its state, but highlighted at its key).
     #[serde(skip)]
     pub target: Option<String>,
+    /// Where in the string at `location` the problem is, in bytes of the string's value (a
+    /// JSONata expression's parse error): the span then covers that character, not the string.
+    #[serde(skip)]
+    pub value_offset: Option<usize>,
 }
 
 impl Diagnostic {
@@ -49,7 +53,14 @@ impl Diagnostic {
             location,
             span: None,
             target: None,
+            value_offset: None,
         }
+    }
+
+    /// Places the problem at byte `offset` of the string value at `location`.
+    pub fn at_value_offset(mut self, offset: usize) -> Diagnostic {
+        self.value_offset = Some(offset);
+        self
     }
 
     /// Highlights `target` (a pointer below `location`) instead of `location` itself.
@@ -86,6 +97,11 @@ impl Diagnostic {
                     Some(key) if exact_field || container => key,
                     _ => node.value,
                 });
+                if let (Some(offset), true) = (self.value_offset, p == rel) {
+                    if let Some(span) = within_string(map, node.value, resolve(def, p), offset) {
+                        self.span = Some(span);
+                    }
+                }
                 return;
             }
             match p.rfind('/') {
@@ -99,6 +115,19 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// The character at byte `offset` of the string `value`, whose token spans `token` in the text:
+/// found by reading the token back (escapes, YAML folding), or `None` when it does not read back
+/// to `value` (a string inside a DefinitionString, say), since a guess could name the wrong place.
+fn within_string(map: &SourceMap, token: Span, value: Option<&Value>, offset: usize) -> Option<Span> {
+    let value = value?.as_str()?;
+    let lines = map.lines();
+    let raw = lines.text().get(token.start.offset..token.end.offset)?;
+    let located = crate::origins::scalar(raw, token.start.offset, value)?;
+    let end = value.get(offset..)?.chars().next().map_or(offset, |c| offset + c.len_utf8());
+    let range = located.origins.range(offset, end);
+    Some(Span { start: lines.pos(range.start), end: lines.pos(range.end) })
 }
 
 impl fmt::Display for Diagnostic {

@@ -294,6 +294,8 @@ pub enum JFound {
         pointer: String,
         /// What is wrong: the parser's message without its code, as AWS reports it.
         message: String,
+        /// Where the parser stopped, in bytes of the string value (`None`: the whole string).
+        at: Option<usize>,
     },
     /// A key ending in `.$`, JSONPath's syntax for a dynamic value.
     DollarKey {
@@ -311,6 +313,15 @@ pub fn jsonata_expression(s: &str) -> Option<&str> {
     } else {
         None
     }
+}
+
+/// The byte offset in the string `s` of character `chars` of its expression `text` (a slice of
+/// `s`), kept inside the expression.
+fn expression_offset(s: &str, text: &str, chars: usize) -> usize {
+    let start = (text.as_ptr() as usize).saturating_sub(s.as_ptr() as usize);
+    // Past the end (an unterminated string, a missing bracket): the expression's last character.
+    let last = text.char_indices().last().map_or(0, |(i, _)| i);
+    start + text.char_indices().nth(chars).map_or(last, |(i, _)| i)
 }
 
 impl JTemplate {
@@ -406,8 +417,11 @@ fn jcompile_node(
     depth: usize,
 ) -> JTemplate {
     if depth > MAX_TEMPLATE_DEPTH {
-        found
-            .push(JFound::Invalid { pointer: pointer.clone(), message: "Template nested too deeply".into() });
+        found.push(JFound::Invalid {
+            pointer: pointer.clone(),
+            message: "Template nested too deeply".into(),
+            at: None,
+        });
         return JTemplate::Const(Value::Null);
     }
     match v {
@@ -420,7 +434,14 @@ fn jcompile_node(
                     JTemplate::Expr(e, Rc::from(field.as_str()))
                 }
                 Err(error) => {
-                    found.push(JFound::Invalid { pointer: pointer.clone(), message: error.message.clone() });
+                    // jsonata-js's position is just past the token it stopped at.
+                    let token = error.token.as_ref().map_or(0, |t| t.chars().count());
+                    let at = error.position.map(|end| expression_offset(s, text, end.saturating_sub(token)));
+                    found.push(JFound::Invalid {
+                        pointer: pointer.clone(),
+                        message: error.message.clone(),
+                        at,
+                    });
                     JTemplate::Const(Value::Null)
                 }
             },

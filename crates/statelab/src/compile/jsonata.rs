@@ -241,8 +241,12 @@ impl Compiler {
         let before = self.error_count();
         for f in found {
             match f {
-                JFound::Invalid { pointer, message } => {
-                    self.error(codes::INVALID_JSONATA_EXPRESSION, message, &format!("{p}{pointer}"))
+                JFound::Invalid { pointer, message, at } => {
+                    let d = Diagnostic::error(codes::INVALID_JSONATA_EXPRESSION, message, Some(format!("{p}{pointer}")));
+                    self.diags.push(match at {
+                        Some(offset) => d.at_value_offset(offset),
+                        None => d,
+                    });
                 }
                 JFound::DollarKey { pointer } => self.schema(
                     // AWS documents that `.$` keys belong to JSONPath; the wording is Statelab's.
