@@ -91,8 +91,11 @@ pub fn compile(def: &Value) -> (Option<Machine>, Vec<Diagnostic>) {
         machine_ql: QueryLanguage::JSONPath,
         depth: 0,
         express: false,
+        assigned: HashSet::new(),
+        reads: Vec::new(),
     };
     let machine = c.machine(def);
+    c.warn_unassigned_reads();
     let has_error = c.diags.iter().any(Diagnostic::is_error);
     (if has_error { None } else { machine }, c.diags)
 }
@@ -355,6 +358,10 @@ struct Compiler {
     /// The states being compiled belong to the children of a Distributed Map whose
     /// `ExecutionType` is `EXPRESS`, which cannot run every kind of Task.
     express: bool,
+    /// Every variable name some `Assign` sets.
+    assigned: HashSet<String>,
+    /// The variables JSONata expressions read (`$states` aside), with where.
+    reads: Vec<(String, String)>,
 }
 
 impl Compiler {
@@ -1144,6 +1151,7 @@ impl Compiler {
     fn assign_names(&mut self, map: &Map, p: &str) {
         for key in map.keys() {
             let name = key.strip_suffix(".$").unwrap_or(key);
+            self.assigned.insert(name.to_string());
             if name == "states" {
                 // Reported wording [?]; `$states` is JSONata's reserved variable.
                 self.schema("Cannot assign to reserved variable '$states'.", &at(p, key));
@@ -2755,7 +2763,7 @@ mod tests {
             ]
         );
         let (m, d) = compile(&json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
-            "A": {"Type": "Pass", "Output": {"v": "{% $states.input.a %}", "k": [1, "{% $x %}"]}, "End": true}
+            "A": {"Type": "Pass", "Assign": {"x": 1}, "Output": {"v": "{% $states.input.a %}", "k": [1, "{% $x %}"]}, "End": true}
         }}));
         assert!(d.is_empty(), "{d:?}");
         let m = m.unwrap();

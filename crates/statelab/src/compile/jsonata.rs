@@ -16,6 +16,9 @@ use super::*;
 use crate::jsonata::Expr;
 use crate::template::{jsonata_expression, JFound, JTemplate};
 
+/// The fields of `$states`.
+const STATES_FIELDS: [&str; 4] = ["input", "result", "errorOutput", "context"];
+
 /// Which parts of `$states` a field may read besides `input` and `context`.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Allowed {
@@ -211,7 +214,23 @@ impl Compiler {
             };
             self.error(codes::UNSUPPORTED_JSONATA_EXPRESSION, message, p);
         }
+        for name in e.variables() {
+            if name != "states" {
+                self.reads.push((name, p.to_string()));
+            }
+        }
         let fields = e.states_fields();
+        for f in fields.iter().filter(|f| !STATES_FIELDS.contains(&f.as_str())) {
+            let hint = crate::machine::closest_name(f, STATES_FIELDS.into_iter())
+                .map(|k| format!(" (did you mean '$states.{k}'?)"))
+                .unwrap_or_default();
+            // Statelab's own warning: the field is undefined, so reading it fails.
+            self.warning(
+                codes::SUSPICIOUS,
+                format!("'$states' has no field '{f}' (it has input, result, errorOutput and context), so '$states.{f}' is undefined{hint}"),
+                p,
+            );
+        }
         if fields.contains("errorOutput") && !allowed.error_output {
             self.error(
                 codes::UNSUPPORTED_JSONATA_EXPRESSION,
@@ -225,6 +244,35 @@ impl Compiler {
                 "Reference to '$states.result' is not supported here: only the Output and Assign of a Task, Parallel or Map state have a result.",
                 p,
             );
+        }
+    }
+
+    /// Warnings for variables JSONata expressions read that no `Assign` in the machine sets:
+    /// such a read is undefined, and fails unless guarded (`$exists($x)`); most are misspellings
+    /// (`$state.input` for `$states.input`).
+    pub(super) fn warn_unassigned_reads(&mut self) {
+        let reads = std::mem::take(&mut self.reads);
+        let mut known: Vec<&str> = self.assigned.iter().map(String::as_str).collect();
+        known.push("states");
+        known.sort_unstable();
+        let mut found = Vec::new();
+        for (name, p) in &reads {
+            if self.assigned.contains(name) {
+                continue;
+            }
+            let hint = crate::machine::closest_name(name, known.iter().copied())
+                .map(|k| format!(" (did you mean '${k}'?)"))
+                .unwrap_or_default();
+            found.push((
+                format!(
+                    "No state assigns the variable '${name}', so this expression reads it as undefined{hint}"
+                ),
+                p.clone(),
+            ));
+        }
+        for (message, p) in found {
+            // Statelab's own warning.
+            self.warning(codes::SUSPICIOUS, message, &p);
         }
     }
 
