@@ -1173,6 +1173,19 @@ impl Compiler {
         }
     }
 
+    /// A Fail state's literal `Error` in the `States.` namespace, which is Step Functions' own.
+    fn warn_reserved_error(&mut self, error: Option<&Value>, p: &str) {
+        let Some(name) = error.and_then(Value::as_str) else { return };
+        if name.starts_with("States.") && crate::template::jsonata_expression(name).is_none() {
+            // Statelab's own warning (AWS: user error names must not start with 'States.').
+            self.warning(
+                codes::SUSPICIOUS,
+                format!("'{name}': error names starting with 'States.' are reserved for Step Functions' own errors; give yours another prefix"),
+                p,
+            );
+        }
+    }
+
     fn error_equals(&mut self, obj: &Map, pointer: &str, last: bool) -> Vec<Rc<str>> {
         let p = at(pointer, "ErrorEquals");
         let Some(list) = obj.get("ErrorEquals") else { return Vec::new() };
@@ -1188,10 +1201,17 @@ impl Compiler {
             let ep = at(&p, &i.to_string());
             match e.as_rc_str() {
                 Some(s) if !s.is_empty() => {
-                    if s.starts_with("States.") && !PREDEFINED_ERRORS.contains(&&**s) {
+                    if &**s == names::RUNTIME {
+                        // Statelab's own warning (AWS: States.Runtime is not retriable or catchable).
                         self.warning(
                             codes::SUSPICIOUS,
-                            format!("'{s}' is not one of the predefined error names, and names starting with 'States.' are reserved: no error will ever match it"),
+                            "States.Runtime is never retried or caught, even when named: no error will ever match it here",
+                            &ep,
+                        );
+                    } else if s.starts_with("States.") && !PREDEFINED_ERRORS.contains(&&**s) {
+                        self.warning(
+                            codes::SUSPICIOUS,
+                            format!("'{s}' is not one of the predefined error names, and names starting with 'States.' are reserved: Step Functions never raises it, so only a Fail state or a Task that raises it by this very name would match"),
                             &ep,
                         );
                     }
@@ -1848,6 +1868,7 @@ impl Compiler {
     }
 
     fn fail(&mut self, v: &Value, pointer: &str, uses: &mut Uses) -> Option<Kind> {
+        self.warn_reserved_error(v.get("Error"), &at(pointer, "Error"));
         let error = self.fail_field(v, pointer, "Error", uses);
         let cause = self.fail_field(v, pointer, "Cause", uses);
         Some(Kind::Fail { error: error?, cause: cause? })

@@ -564,6 +564,7 @@ impl Compiler {
 
     /// A JSONata Fail: `Error` and `Cause`, constants or expressions.
     fn jfail(&mut self, v: &Value, pointer: &str) -> Option<Kind> {
+        self.warn_reserved_error(v.get("Error"), &at(pointer, "Error"));
         let mut field = |key: &str| -> Option<Option<StringSource>> {
             let p = at(pointer, key);
             match v.get(key) {
