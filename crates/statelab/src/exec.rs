@@ -497,6 +497,8 @@ struct Fiber {
     visit: usize,
     join: Option<Join>,
     task_token: Option<Rc<str>>,
+    /// The Task's last invocation timed out for want of a heartbeat (not its TimeoutSeconds).
+    heartbeat_missed: bool,
     vars: Rc<VarFrame>,
     waiting: Option<(&'static str, Option<i64>)>,
     /// Inside a Distributed Map's child execution, whose events are not in this history.
@@ -614,6 +616,32 @@ fn check_payload(what: &str, v: &Value) -> Result<(), StatesError> {
 }
 
 /// `true` when a Retrier or Catcher naming `name` handles `error`.
+/// The names a Retrier or Catcher may also match an error by, besides those [`error_matches`]
+/// finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Also {
+    /// None.
+    Nothing,
+    /// `States.ALL` and `States.TaskFailed`, though the name is terminal: a Task's result over
+    /// 256 KiB, which LocalStack's recording against AWS shows caught by `States.ALL`. It stays
+    /// so when it ends a branch or iteration: the Parallel's or Map's Retry and Catch see it too
+    /// [?] (`an_oversized_task_result_is_caught_around_its_branch`, below).
+    TaskErrors,
+    /// `States.HeartbeatTimeout`: a missed heartbeat, which is reported as `States.Timeout` (AWS,
+    /// as recorded by LocalStack) but which the error name documented for it must still catch.
+    Heartbeat,
+}
+
+impl Also {
+    fn matches(self, name: &str) -> bool {
+        match self {
+            Also::Nothing => false,
+            Also::TaskErrors => name == names::ALL || name == names::TASK_FAILED,
+            Also::Heartbeat => name == names::HEARTBEAT_TIMEOUT,
+        }
+    }
+}
+
 pub fn error_matches(name: &str, error: &str) -> bool {
     if error == names::RUNTIME {
         // States.Runtime is never retried or caught, even when named explicitly.
@@ -710,6 +738,7 @@ impl Execution {
             visit: 0,
             join: None,
             task_token: None,
+            heartbeat_missed: false,
             vars: Rc::new(VarFrame::default()),
             waiting: None,
             silent: false,
@@ -1353,7 +1382,7 @@ impl Execution {
                             v.status = VisitStatus::Failed(e.clone());
                             v.exited_at = Some(now);
                         }
-                        self.thread_failed(fiber, e);
+                        self.thread_failed(fiber, e, Also::Nothing);
                         Ok(())
                     }
                     Err(e) => Err(e),
@@ -1679,16 +1708,19 @@ impl Execution {
         // in a TaskTimedOut event, with no cause (LocalStack's AWS-recorded
         // `timeouts/test_heartbeats.snapshot.json` and `test_timeouts.snapshot.json`); a Catcher
         // then sees `{"Error": "States.Timeout", "Cause": ""}` (`test_task_service_lambda`,
-        // `test_invoke_timeout`). `States.HeartbeatTimeout` is never raised.
+        // `test_invoke_timeout`). `States.HeartbeatTimeout` is never raised, but a Retrier or
+        // Catcher naming it still matches a missed heartbeat (`Also::Heartbeat`).
         let timed_out = || Err((StatesError::new(names::TIMEOUT, ""), true));
-        let limit = match heartbeat.filter(|_| heartbeat_applies) {
-            Some(h) if h < timeout_s => h,
-            _ => timeout_s,
+        let (limit, by_heartbeat) = match heartbeat.filter(|_| heartbeat_applies) {
+            Some(h) if h < timeout_s => (h, true),
+            _ => (timeout_s, false),
         };
-        if duration > limit {
+        let missed = duration > limit;
+        if missed {
             fire = limit;
             result = timed_out();
         }
+        self.fiber_mut(fiber).heartbeat_missed = missed && by_heartbeat;
         let at = self.now.saturating_add((fire * 1000.0).round() as i64);
         let gen = self.fiber(fiber).gen;
         self.fiber_mut(fiber).waiting = Some(("task", Some(at)));
@@ -1794,8 +1826,14 @@ impl Execution {
                     }
                 };
                 self.emit(fiber, Some(state), details);
-                let catchable = e.error == names::DATA_LIMIT_EXCEEDED;
-                self.handle_error(fiber, e, catchable, None);
+                let also = if e.error == names::DATA_LIMIT_EXCEEDED {
+                    Also::TaskErrors
+                } else if timed_out && self.fiber(fiber).heartbeat_missed {
+                    Also::Heartbeat
+                } else {
+                    Also::Nothing
+                };
+                self.handle_error(fiber, e, also, None);
             }
         }
     }
@@ -1940,7 +1978,7 @@ impl Execution {
         if output.json_len() > MAX_PAYLOAD_BYTES {
             // AWS's cause names the state and has no "An error occurred while executing" prefix.
             let e = result_limit(&self.machine.state(state).name, "state output", output.json_len());
-            return self.handle_error(fiber, e, false, None);
+            return self.handle_error(fiber, e, Also::Nothing, None);
         }
         if output.depth() > MAX_DEPTH {
             return self.fault(fiber, StatesError::too_deep("state output", output.depth()));
@@ -2025,7 +2063,7 @@ impl Execution {
     /// against us-east-1), then it goes to Retry and Catch like any error.
     fn fault(&mut self, fiber: usize, e: StatesError) {
         let e = self.prefixed(fiber, e);
-        self.handle_error(fiber, e, false, None);
+        self.handle_error(fiber, e, Also::Nothing, None);
     }
 
     fn prefixed(&self, fiber: usize, e: StatesError) -> StatesError {
@@ -2041,11 +2079,11 @@ impl Execution {
         )
     }
 
-    /// Retry, catch, or fail the thread. `catchable` lets `States.ALL` and `States.TaskFailed`
-    /// match a terminal error name (a Task's oversized result). `failed` is a Parallel's or
+    /// Retry, catch, or fail the thread. `also` names what a Retrier or Catcher may match the
+    /// error by besides its name ([`Also`]). `failed` is a Parallel's or
     /// Map's `*StateFailed` event: AWS records it only when the state does not retry (a retried
     /// Parallel goes straight from the failing branch's event to a new ParallelStateStarted).
-    fn handle_error(&mut self, fiber: usize, e: StatesError, catchable: bool, failed: Option<Details>) {
+    fn handle_error(&mut self, fiber: usize, e: StatesError, also: Also, failed: Option<Details>) {
         if self.is_done() {
             return;
         }
@@ -2053,16 +2091,14 @@ impl Execution {
         // A Map or Parallel that fails after its children succeeded exits (if caught) from its
         // failure event, not from its last child's.
         self.fiber_mut(fiber).exit_prev = None;
-        if e.is_terminal() && !catchable {
+        if e.is_terminal() && also != Also::TaskErrors {
             // States.Runtime and States.DataLimitExceeded are never retried or caught.
             return self.terminal_failure(fiber, e);
         }
         let machine = self.machine.clone();
         let st = machine.state(state);
         self.cancel_children(fiber, None);
-        let matches = |name: &str, error: &str| {
-            error_matches(name, error) || (catchable && (name == names::ALL || name == names::TASK_FAILED))
-        };
+        let matches = |name: &str, error: &str| error_matches(name, error) || also.matches(name);
         if let Some((i, r)) =
             st.retry.iter().enumerate().find(|(_, r)| r.error_equals.iter().any(|n| matches(n, &e.error)))
         {
@@ -2143,7 +2179,7 @@ impl Execution {
                         self.emit(fiber, Some(state), d);
                     }
                     self.mark_failed(fiber, &e2);
-                    return self.thread_failed(fiber, e2);
+                    return self.thread_failed(fiber, e2, Also::Nothing);
                 }
             };
             if let Some(v) = self.visit_mut(fiber) {
@@ -2154,7 +2190,7 @@ impl Execution {
             return;
         }
         self.mark_failed(fiber, &e);
-        self.thread_failed(fiber, e);
+        self.thread_failed(fiber, e, also);
     }
 
     /// Records that the thread's current visit failed with `e`.
@@ -2183,7 +2219,7 @@ impl Execution {
         while let Some((p, _)) = self.fiber(f).parent {
             if self.fiber(p).join.as_ref().is_some_and(|j| j.distributed) {
                 self.kill(f);
-                return self.child_failed(f, e);
+                return self.child_failed(f, e, Also::Nothing);
             }
             f = p;
         }
@@ -2217,11 +2253,11 @@ impl Execution {
     }
 
     /// A thread ended with an error nothing in it handled.
-    fn thread_failed(&mut self, fiber: usize, e: StatesError) {
+    fn thread_failed(&mut self, fiber: usize, e: StatesError, also: Also) {
         if self.is_done() {
             return;
         }
-        if e.is_terminal() {
+        if e.is_terminal() && also != Also::TaskErrors {
             return self.terminal_failure(fiber, e);
         }
         self.thread_ended(fiber);
@@ -2230,12 +2266,12 @@ impl Execution {
             self.end(0, Status::Failed(e));
             return;
         }
-        self.child_failed(fiber, e);
+        self.child_failed(fiber, e, also);
     }
 
     /// A branch or iteration failed: its Parallel or Map fails, or (Distributed Map) counts it
     /// against the tolerated failures.
-    fn child_failed(&mut self, fiber: usize, e: StatesError) {
+    fn child_failed(&mut self, fiber: usize, e: StatesError, also: Also) {
         let Some((parent, slot)) = self.fiber(fiber).parent else { return };
         // AWS links everything the failure sets off (the iteration's failure, the siblings'
         // aborts, the Map's or Parallel's own failure) to the event that failed the child:
@@ -2292,14 +2328,14 @@ impl Execution {
                 names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
                 "The specified tolerated failure threshold was exceeded",
             );
-            return self.fail_join(parent, e, anchor);
+            return self.fail_join(parent, e, anchor, Also::Nothing);
         }
-        self.fail_join(parent, e, cause);
+        self.fail_join(parent, e, cause, also);
     }
 
     /// A Parallel or Map fails: its other threads stop, and the error goes to its own Retry/Catch.
     /// `cause` is the event that failed it, which the abort and failure events point back to.
-    fn fail_join(&mut self, parent: usize, e: StatesError, cause: u32) {
+    fn fail_join(&mut self, parent: usize, e: StatesError, cause: u32, also: Also) {
         let Some(join) = self.fiber(parent).join.clone() else { return };
         let pstate = self.current(parent);
         self.cancel_children(parent, Some(cause));
@@ -2313,7 +2349,7 @@ impl Execution {
         } else {
             Details::ParallelStateFailed(err_details(&e))
         };
-        self.handle_error(parent, e, false, Some(details));
+        self.handle_error(parent, e, also, Some(details));
     }
 
     /// Stops every live thread below `fiber`, emitting abort events for work in progress. With a
@@ -2403,6 +2439,7 @@ impl Execution {
             visit: 0,
             join: None,
             task_token: None,
+            heartbeat_missed: false,
             vars,
             waiting: None,
             silent,
@@ -2682,7 +2719,7 @@ impl Execution {
                     }
                     let cause = self.fiber(fiber).last_event;
                     let e = self.prefixed(fiber, e);
-                    return self.fail_join(fiber, e, cause);
+                    return self.fail_join(fiber, e, cause, Also::Nothing);
                 }
             };
             // A Distributed Map's children are separate executions: AWS records none of their
@@ -2776,7 +2813,7 @@ impl Execution {
         let result = Value::array(results);
         if result.json_len() > MAX_PAYLOAD_BYTES {
             let e = result_limit(&self.machine.state(state).name, "result", result.json_len());
-            return self.handle_error(fiber, e, false, None);
+            return self.handle_error(fiber, e, Also::Nothing, None);
         }
         if let Err(e) = self.with_result(fiber, state, result) {
             self.fault(fiber, e);
@@ -3270,6 +3307,36 @@ mod tests {
         );
         let types: Vec<_> = e.history().iter().map(|ev| ev.details.type_name()).collect();
         assert_eq!(types[4], "LambdaFunctionFailed");
+    }
+
+    /// A Task's oversized result, which `States.ALL` catches at the Task, is caught as well by the
+    /// Parallel or Map around it when the Task has no Catcher [?]: it ended the whole execution
+    /// there as a terminal error (no TaskStateAborted, no ParallelStateFailed, the Parallel's
+    /// Catcher ignored), so one error was catchable or not depending on where the Catcher was.
+    #[test]
+    fn an_oversized_task_result_is_caught_around_its_branch() {
+        let big = "y".repeat(MAX_PAYLOAD_BYTES);
+        let task = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}});
+        let catch = json!([{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Z"}]);
+        for around in [
+            json!({"Type": "Parallel", "Branches": [task.clone()], "Catch": catch.clone(), "End": true}),
+            json!({"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": task.clone(), "Catch": catch.clone(), "End": true}),
+        ] {
+            let e = run(
+                json!({"StartAt": "P", "States": {"P": around, "Z": {"Type": "Pass", "End": true}}}),
+                json!({"items": [1]}),
+                json!({"T": {"Return": big.clone()}}),
+            );
+            assert_eq!(e.status().name(), "SUCCEEDED", "{:?}", e.status());
+            let types: Vec<_> = e.history().iter().map(|ev| ev.details.type_name()).collect();
+            assert!(types.contains(&"TaskStateAborted"), "{types:?}");
+            assert!(types.iter().any(|t| *t == "ParallelStateFailed" || *t == "MapStateFailed"), "{types:?}");
+            let out = match e.status() {
+                Status::Succeeded(v) => v.to_json(),
+                _ => String::new(),
+            };
+            assert!(out.contains("\"Error\":\"States.DataLimitExceeded\""), "{out}");
+        }
     }
 
     /// StartExecution refuses an input over 256 KiB: there is no execution to run.
