@@ -1417,17 +1417,41 @@ impl Execution {
             None => Ok(String::new()),
             Some(StringSource::Const(s)) => Ok(s.to_string()),
             Some(StringSource::Dynamic(t)) => {
+                // Compiled as the one-member template `{"Error.$": path}`: messages name the
+                // field as written.
+                let (field, path_field) =
+                    if error_field { ("Error", "ErrorPath") } else { ("Cause", "CausePath") };
                 let (ctx, vars) = self.env_parts(fiber, state);
-                let v = self.eval_template(t, eff, &ctx, &vars)?;
-                check_payload("Error or Cause", &v)?;
+                let v = self.eval_template(t, eff, &ctx, &vars).map_err(|mut e| {
+                    e.cause = e.cause.replace(&format!("'{field}.$'"), &format!("'{path_field}'"));
+                    e
+                })?;
+                check_payload(path_field, &v)?;
                 let inner = v.as_object().and_then(|m| m.values().next()).cloned().unwrap_or_default();
                 match inner {
                     Value::String(s) => Ok(s.to_string()),
-                    other => Err(StatesError::runtime(format!(
-                        "The ErrorPath/CausePath of Fail state '{}' must give a string, not {}",
-                        self.machine.state(state).name,
-                        other.type_name()
-                    ))),
+                    other => {
+                        let source = match t {
+                            Template::Object(members) => match members.first().map(|(_, m)| m) {
+                                Some(Template::Path { path, .. }) => format!(" '{}'", path.text()),
+                                _ => String::new(),
+                            },
+                            _ => String::new(),
+                        };
+                        let mut shown = other.to_json();
+                        if shown.len() > 80 {
+                            shown = format!("{}…", shown.chars().take(80).collect::<String>());
+                        }
+                        let kind = match other.type_name() {
+                            "null" => "null".to_string(),
+                            t @ ("array" | "object") => format!("an {t}"),
+                            t => format!("a {t}"),
+                        };
+                        Err(StatesError::runtime(format!(
+                            "The {path_field}{source} of Fail state '{}' gave {shown} ({kind}), but {field} must be a string",
+                            self.machine.state(state).name,
+                        )))
+                    }
                 }
             }
             Some(StringSource::Expr(e)) => {
