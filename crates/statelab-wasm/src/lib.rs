@@ -83,9 +83,9 @@ export interface RunReport {
   status: ExecutionStatus;
   /** The execution's output; present only when `SUCCEEDED`. */
   output?: Json;
-  /** The error name (`States.TaskFailed`, `Statelab.StepBudgetExhausted`, ...); absent when `SUCCEEDED`. */
+  /** The error name (`States.TaskFailed`, `Statelab.StepBudgetExhausted`, ...); absent when `SUCCEEDED`, and when the failure has none (a Fail state with no `Error`). */
   error?: string;
-  /** The error's cause; absent when `SUCCEEDED`. */
+  /** The error's cause; absent when `SUCCEEDED`, and when the failure has none (a timeout). */
   cause?: string;
   /** Every state entered, in history order, inside Parallel branches and Map iterations too. */
   states_entered: string[];

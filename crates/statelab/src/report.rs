@@ -43,7 +43,10 @@ impl RunReport {
             Status::Running => (None, None, None),
             other => {
                 let e = other.error();
-                (None, e.map(|e| e.error.clone()), e.map(|e| e.cause.clone()))
+                // Left out when empty, as the ExecutionFailed event leaves them out (a Fail state
+                // with no Error, a timeout's cause).
+                let some = |s: &String| (!s.is_empty()).then(|| s.clone());
+                (None, e.and_then(|e| some(&e.error)), e.and_then(|e| some(&e.cause)))
             }
         };
         let cost = exec.cost();

@@ -524,3 +524,36 @@ fn the_clock_saturates_at_the_ends_of_time() {
         }
     }
 }
+
+/// The report leaves out an error name or cause the failure does not have, as the
+/// ExecutionFailed event does (a QA pass found `"error": ""` in the report of a Fail state with
+/// no Error, and `"cause": ""` for every timeout, where the history had no such keys).
+#[test]
+fn the_report_has_no_empty_error_or_cause() {
+    let report = |def: &str, stubs: &str| {
+        let checked = statelab::check(def, None);
+        let stubs = Stubs::from_stubs(&statelab::json::parse(stubs).unwrap()).unwrap();
+        let mut exec = Execution::start(
+            checked.machine.unwrap(),
+            statelab::json!({}),
+            Rc::new(stubs),
+            Options::default(),
+        )
+        .unwrap();
+        exec.run();
+        statelab::report::RunReport::of(&exec).to_json()
+    };
+    let bare = report(r#"{"StartAt": "F", "States": {"F": {"Type": "Fail"}}}"#, "{}");
+    assert!(
+        bare.contains(r#""status":"FAILED""#) && !bare.contains(r#""error""#) && !bare.contains(r#""cause""#),
+        "{bare}"
+    );
+    let timed_out = report(
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 1, "End": true}}}"#,
+        r#"{"T": {"Return": 1, "Duration": 5}}"#,
+    );
+    assert!(
+        timed_out.contains(r#""error":"States.Timeout""#) && !timed_out.contains(r#""cause""#),
+        "{timed_out}"
+    );
+}
