@@ -91,6 +91,7 @@ pub fn compile(def: &Value) -> (Option<Machine>, Vec<Diagnostic>) {
         machine_ql: QueryLanguage::JSONPath,
         depth: 0,
         express: false,
+        context_paths: false,
         assigned: HashSet::new(),
         reads: Vec::new(),
     };
@@ -358,6 +359,8 @@ struct Compiler {
     /// The states being compiled belong to the children of a Distributed Map whose
     /// `ExecutionType` is `EXPRESS`, which cannot run every kind of Task.
     express: bool,
+    /// A reference path at `$$` was compiled in the state being compiled.
+    context_paths: bool,
     /// Every variable name some `Assign` sets.
     assigned: HashSet<String>,
     /// The variables JSONata expressions read (`$states` aside), with where.
@@ -750,6 +753,9 @@ impl Compiler {
         }
         let comment = self.opt_string(v, pointer, "Comment");
         let mut uses = Uses::default();
+        // Reference paths at `$$` (a Choice rule's Variable, a Wait's SecondsPath) are noted as
+        // they are compiled; the states of a branch inside this one keep their own.
+        let outer_context_paths = std::mem::replace(&mut self.context_paths, false);
         let next =
             if fields.contains(&"Next") { self.next_or_end(id, v, pointer, names) } else { Next::Terminal };
         let mut io = Io {
@@ -800,6 +806,7 @@ impl Compiler {
             }
             _ => None,
         };
+        uses.context |= std::mem::replace(&mut self.context_paths, outer_context_paths);
         if self.error_count() > errors_before {
             return None;
         }
@@ -951,7 +958,11 @@ impl Compiler {
                 self.schema("Value is not a Reference Path", p);
                 None
             }
-            Ok(path) => Some(path),
+            Ok(path) => {
+                // The state must build its context object for this path to read.
+                self.context_paths |= matches!(path.root(), Root::Context);
+                Some(path)
+            }
         }
     }
 
