@@ -2201,10 +2201,8 @@ impl Compiler {
             obj.get("ItemReader").map(|r| self.item_reader(r, &at(pointer, "ItemReader"), uses, ql));
         let item_batcher =
             obj.get("ItemBatcher").map(|b| self.item_batcher(b, &at(pointer, "ItemBatcher"), uses, ql));
-        let result_writer = obj.get("ResultWriter").cloned();
-        if let Some(w) = &result_writer {
-            self.result_writer(w, &at(pointer, "ResultWriter"), uses, ql);
-        }
+        let result_writer =
+            obj.get("ResultWriter").map(|w| self.result_writer(w, &at(pointer, "ResultWriter"), uses, ql));
         let label = match obj.get("Label") {
             Some(Value::String(s)) => {
                 if s.chars().count() > 40 || s.chars().any(forbidden_name_char) {
@@ -2248,7 +2246,7 @@ impl Compiler {
             max_concurrency: max_concurrency?,
             item_reader: item_reader.flatten().filter(|_| distributed),
             item_batcher: item_batcher.flatten().filter(|_| distributed),
-            result_writer: result_writer.filter(|_| distributed),
+            result_writer: result_writer.flatten().filter(|_| distributed),
             tolerated_failure_count: tolerated_failure_count?.filter(|_| distributed),
             tolerated_failure_percentage: tolerated_failure_percentage?.filter(|_| distributed),
             label: label.filter(|_| distributed),
@@ -2393,11 +2391,18 @@ impl Compiler {
 
     /// `ResultWriter`: `Resource` with `Parameters`, `WriterConfig`, or all three. The messages
     /// are Statelab's: AWS's are not recorded.
-    fn result_writer(&mut self, w: &Value, pointer: &str, uses: &mut Uses, ql: QueryLanguage) {
+    fn result_writer(
+        &mut self,
+        w: &Value,
+        pointer: &str,
+        uses: &mut Uses,
+        ql: QueryLanguage,
+    ) -> Option<ResultWriterSpec> {
         let Some(obj) = w.as_object() else {
             self.expected(ty::OBJECT, pointer);
-            return;
+            return None;
         };
+        let before = self.error_count();
         let args = arguments_key(ql);
         self.unknown_fields_ql(
             obj,
@@ -2434,9 +2439,9 @@ impl Compiler {
                 None => self.expected(ty::STRING, &rp),
             }
         }
-        if let Some(p) = obj.get(args) {
-            self.payload(p, &at(pointer, args), &format!("ResultWriter/{args}"), true, uses, ql);
-        }
+        let arguments = obj.get(args).and_then(|p| {
+            self.payload(p, &at(pointer, args), &format!("ResultWriter/{args}"), true, uses, ql)
+        });
         if let Some(c) = obj.get("WriterConfig") {
             let cp = at(pointer, "WriterConfig");
             match c.as_object() {
@@ -2467,6 +2472,12 @@ impl Compiler {
                 None => self.expected(ty::OBJECT, &cp),
             }
         }
+        let transformation =
+            w.get("WriterConfig").and_then(|c| c.get("Transformation")).and_then(Value::as_str);
+        (self.error_count() == before).then(|| ResultWriterSpec {
+            export: arguments.filter(|_| obj.contains_key("Resource")),
+            flatten: transformation == Some("FLATTEN"),
+        })
     }
 }
 

@@ -479,6 +479,8 @@ struct Join {
     /// Parallel) to it, not to each other (LocalStack's AWS-recorded
     /// `scenarios/test_base_scenarios.snapshot.json`, `test_map_state*` and `test_parallel_state`).
     last_child_event: u32,
+    /// A Distributed Map's Map Run.
+    map_run_arn: Option<Rc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -2514,6 +2516,7 @@ impl Execution {
             tolerated_count: None,
             tolerated_percentage: None,
             last_child_event: started,
+            map_run_arn: None,
         });
     }
 
@@ -2624,15 +2627,17 @@ impl Execution {
         };
         let n = items.len();
         let mut started = self.emit(fiber, Some(state), Details::MapStateStarted { length: n });
+        let mut map_run_arn = None;
         if distributed {
-            let arn = format!(
-                "arn:aws:states:{}:{}:mapRun:{}/{}:statelab",
+            let arn: Rc<str> = Rc::from(format!(
+                "arn:aws:states:{}:{}:mapRun:{}/{}:{MAP_RUN_ID}",
                 self.options.region,
                 self.options.account,
                 self.options.state_machine_name,
                 spec.label.as_deref().unwrap_or(&st.name)
-            );
-            started = self.emit(fiber, Some(state), Details::MapRunStarted { map_run_arn: Rc::from(arn) });
+            ));
+            started = self.emit(fiber, Some(state), Details::MapRunStarted { map_run_arn: arn.clone() });
+            map_run_arn = Some(arn);
         }
         self.fiber_mut(fiber).join = Some(Join {
             results: vec![None; n],
@@ -2649,6 +2654,7 @@ impl Execution {
             tolerated_count,
             tolerated_percentage,
             last_child_event: started,
+            map_run_arn,
         });
         if n == 0 {
             let gen = self.fiber(fiber).gen;
@@ -2815,6 +2821,40 @@ impl Execution {
         Ok(selected)
     }
 
+    /// A Distributed Map's output when its ResultWriter exports the results to S3 (nothing is
+    /// written): where AWS would have put them, `{"MapRunArn", "ResultWriterDetails": {"Bucket",
+    /// "Key": "<Prefix>/<map run id>/manifest.json"}}`, as a real run's output shows it (AWS's
+    /// ResultWriter page describes the export; the shape is from a recorded execution). The
+    /// `Parameters` (`Arguments`) are evaluated on the Map's input after InputPath.
+    fn result_writer_output(
+        &mut self,
+        fiber: usize,
+        state: StateId,
+        args: &Payload,
+        arn: &Rc<str>,
+    ) -> Result<Value, StatesError> {
+        let args = match args {
+            Payload::Path(t) => {
+                let doc = self.fiber(fiber).after_input_path.clone();
+                let (ctx, vars) = self.env_parts(fiber, state);
+                self.eval_template(t, &doc, &ctx, &vars)?
+            }
+            Payload::Jsonata(t) => self.j_payload(fiber, t)?,
+        };
+        let text = |k: &str| args.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let prefix = text("Prefix");
+        let key = if prefix.is_empty() {
+            format!("{MAP_RUN_ID}/manifest.json")
+        } else {
+            format!("{}/{MAP_RUN_ID}/manifest.json", prefix.trim_end_matches('/'))
+        };
+        let details = Value::object_from([
+            ("Bucket", Value::string(text("Bucket").as_str())),
+            ("Key", Value::string(key.as_str())),
+        ]);
+        Ok(Value::object_from([("MapRunArn", Value::string(&**arn)), ("ResultWriterDetails", details)]))
+    }
+
     fn join_done(&mut self, fiber: usize) {
         let Some(state) = self.current(fiber) else { return };
         let Some(join) = self.fiber_mut(fiber).join.take() else { return };
@@ -2834,7 +2874,32 @@ impl Execution {
         // Map, to MapRunStarted), while an error after this point follows the `*StateSucceeded`
         // (AWS, as recorded by floci for its issue #2868).
         self.fiber_mut(fiber).exit_prev = Some(anchor);
-        let result = Value::array(results);
+        let machine = self.machine.clone();
+        let writer = match &machine.state(state).kind {
+            Kind::Map(spec) => spec.result_writer.as_ref(),
+            _ => None,
+        };
+        let (flatten, export) = writer.map_or((false, None), |w| (w.flatten, w.export.as_ref()));
+        let result = if flatten {
+            // FLATTEN: a child's array output gives its items, one level.
+            let mut flat = Vec::with_capacity(results.len());
+            for r in results {
+                match r.as_array() {
+                    Some(items) => flat.extend(items.iter().cloned()),
+                    None => flat.push(r),
+                }
+            }
+            Value::array(flat)
+        } else {
+            Value::array(results)
+        };
+        let result = match (export, join.map_run_arn) {
+            (Some(args), Some(arn)) => match self.result_writer_output(fiber, state, args, &arn) {
+                Ok(v) => v,
+                Err(e) => return self.fault(fiber, e),
+            },
+            _ => result,
+        };
         if result.json_len() > MAX_PAYLOAD_BYTES {
             let e = result_limit(&self.machine.state(state).name, "result", result.json_len());
             return self.handle_error(fiber, e, Also::Nothing, None);
@@ -2844,6 +2909,9 @@ impl Execution {
         }
     }
 }
+
+/// The id ending every Map Run's ARN: AWS's is a UUID, one run's is enough here.
+const MAP_RUN_ID: &str = "statelab";
 
 fn make_batch(items: Vec<Value>, batch_input: &Option<Value>) -> Value {
     let mut m = Map::default();

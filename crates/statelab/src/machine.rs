@@ -434,14 +434,24 @@ pub struct MapSpec {
     pub item_reader: Option<ItemReaderSpec>,
     /// `ItemBatcher`.
     pub item_batcher: Option<ItemBatcherSpec>,
-    /// `ResultWriter`, described in the history but not written anywhere.
-    pub result_writer: Option<Value>,
+    /// `ResultWriter`: nothing is written anywhere, but the state's output is what AWS's is.
+    pub result_writer: Option<ResultWriterSpec>,
     /// `ToleratedFailureCount[Path]`.
     pub tolerated_failure_count: Option<NumberSource>,
     /// `ToleratedFailurePercentage[Path]`.
     pub tolerated_failure_percentage: Option<NumberSource>,
     /// `Label`.
     pub label: Option<String>,
+}
+
+/// A Distributed Map's `ResultWriter`.
+#[derive(Debug)]
+pub struct ResultWriterSpec {
+    /// `Parameters` (`Arguments`) of a ResultWriter with a `Resource`, which exports the results
+    /// to S3: the state's output is then where they went, not the results.
+    pub export: Option<Payload>,
+    /// `WriterConfig.Transformation` is `FLATTEN`: children's array outputs are flattened.
+    pub flatten: bool,
 }
 
 /// A Distributed Map's `ItemReader`.
