@@ -2586,11 +2586,16 @@ impl Execution {
                 (v, Some(k))
             }
             other => {
+                // A JSONata Map has no ItemsPath: with no Items its input is the items.
+                let what = if jsonata {
+                    format!("The input of Map state '{}' (it has no Items) must be", st.name)
+                } else {
+                    format!("The ItemsPath of Map state '{}' must select", st.name)
+                };
                 return Err(StatesError::runtime(format!(
-                    "The ItemsPath of Map state '{}' must select an array (or an object), not {}",
-                    st.name,
+                    "{what} an array (or an object), not {}",
                     other.type_name()
-                )))
+                )));
             }
         };
         // ItemSelector shapes each item before ItemBatcher groups them (AWS's order, as TestState
