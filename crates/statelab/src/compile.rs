@@ -94,6 +94,7 @@ pub fn compile(def: &Value) -> (Option<Machine>, Vec<Diagnostic>) {
         context_paths: false,
         assigned: HashSet::new(),
         reads: Vec::new(),
+        calls: Vec::new(),
     };
     let machine = c.machine(def);
     c.warn_unassigned_reads();
@@ -365,6 +366,8 @@ struct Compiler {
     assigned: HashSet<String>,
     /// The variables JSONata expressions read (`$states` aside), with where.
     reads: Vec<(String, String)>,
+    /// The built-in functions JSONata expressions call, with where.
+    calls: Vec<(String, String)>,
 }
 
 impl Compiler {

@@ -219,6 +219,9 @@ impl Compiler {
                 self.reads.push((name, p.to_string()));
             }
         }
+        for name in e.called_builtins() {
+            self.calls.push((name, p.to_string()));
+        }
         let fields = e.states_fields();
         for f in fields.iter().filter(|f| !STATES_FIELDS.contains(&f.as_str())) {
             let hint = crate::machine::closest_name(f, STATES_FIELDS.into_iter())
@@ -249,7 +252,8 @@ impl Compiler {
 
     /// Warnings for variables JSONata expressions read that no `Assign` in the machine sets:
     /// such a read is undefined, and fails unless guarded (`$exists($x)`); most are misspellings
-    /// (`$state.input` for `$states.input`).
+    /// (`$state.input` for `$states.input`). And for calls of a built-in function that a variable
+    /// of its name hides.
     pub(super) fn warn_unassigned_reads(&mut self) {
         let reads = std::mem::take(&mut self.reads);
         let mut known: Vec<&str> = self.assigned.iter().map(String::as_str).collect();
@@ -269,6 +273,16 @@ impl Compiler {
                 ),
                 p.clone(),
             ));
+        }
+        // A variable hides the built-in function of its name (as bindings do in jsonata-js):
+        // `$count(...)` then calls the variable, and fails (T1006).
+        for (name, p) in std::mem::take(&mut self.calls) {
+            if self.assigned.contains(&name) {
+                found.push((
+                    format!("An Assign sets a variable named '{name}', which hides JSONata's ${name}() function: this call would call the variable and fail (T1006); give the variable another name"),
+                    p,
+                ));
+            }
         }
         for (message, p) in found {
             // Statelab's own warning.

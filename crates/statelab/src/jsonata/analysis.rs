@@ -151,6 +151,22 @@ fn refs(node: &Node, top: bool, out: &mut Vec<InputReference>) {
     }
 }
 
+/// The built-in functions an expression calls by name (`$count(...)` calls `count`).
+pub(crate) fn called_builtins(root: &Node) -> BTreeSet<String> {
+    let builtins: HashSet<&str> = builtin_names().collect();
+    let mut out = BTreeSet::new();
+    walk_all(root, &mut |n| {
+        if let Kind::Call { procedure, .. } = &n.kind {
+            if let Kind::Variable(v) = &procedure.kind {
+                if builtins.contains(&**v) {
+                    out.insert(v.to_string());
+                }
+            }
+        }
+    });
+    out
+}
+
 /// The fields of `$states` an expression names directly (`$states.result.x` names `result`).
 /// A bare `$states`, or one indexed dynamically, names none.
 pub(crate) fn states_fields(root: &Node) -> BTreeSet<String> {

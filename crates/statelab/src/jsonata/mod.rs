@@ -250,6 +250,14 @@ impl Expr {
         }
     }
 
+    /// The built-in functions the expression calls by name (`$count(...)` calls `count`).
+    pub fn called_builtins(&self) -> BTreeSet<String> {
+        match &self.root {
+            Ok(root) => analysis::called_builtins(root),
+            Err(_) => BTreeSet::new(),
+        }
+    }
+
     /// The fields of `$states` the expression names (`$states.result.Payload` names `result`):
     /// Step Functions offers `result` and `errorOutput` only in some fields.
     pub fn states_fields(&self) -> BTreeSet<String> {
