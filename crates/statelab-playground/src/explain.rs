@@ -234,13 +234,18 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         Kind::Choice(spec) => {
             if let Some(eff) = &st_stages.after_input_path {
                 let ctx = visit.context.clone().unwrap_or_default();
-                let env = Env::new(eff, &ctx);
+                // The variables as the state was entered, as the executor read them.
+                let env = Env { input: eff, context: &ctx, vars: &*visit.variables };
                 for (i, b) in spec.choices.iter().enumerate() {
                     let (r, comparisons) = explain_rule(&b.rule, &env);
                     let matched = r.as_ref().is_ok_and(|m| *m);
                     out.push(rule_sentence(i, &comparisons, matched));
                     if let Err(e) = r {
-                        out.push(format!("Evaluating it failed: {}: {}.", e.error, e.cause));
+                        out.push(format!(
+                            "Evaluating it failed: {}: {}.",
+                            e.error,
+                            e.cause.trim_end_matches('.')
+                        ));
                         break;
                     }
                     if matched {
@@ -402,6 +407,29 @@ mod tests {
         let text = explain(&e, t).join("\n");
         assert!(text.contains("was to retry it (attempt 1 of 3) after 10s"), "{text}");
         assert!(text.contains("but the state was stopped before then"), "{text}");
+    }
+
+    /// A JSONPath rule reading a variable is explained with the variables the state was entered
+    /// with: it was explained with none, so a rule that matched read "did not match", then
+    /// "Evaluating it failed: ... references an invalid value.." (a QA pass).
+    #[test]
+    fn a_choice_rule_on_a_variable_is_explained_as_it_ran() {
+        let e = run(
+            r#"{"StartAt": "Init", "States": {
+                "Init": {"Type": "Pass", "Assign": {"n": 1}, "Next": "Pick"},
+                "Pick": {"Type": "Choice", "Assign": {"n": 10},
+                         "Choices": [{"Variable": "$n", "NumericEqualsPath": "$n", "Next": "A"}], "Default": "B"},
+                "A": {"Type": "Succeed"}, "B": {"Type": "Fail"}}}"#,
+            "{}",
+            "{}",
+        );
+        let t = explain(&e, &e.visits()[1]).join(
+            "
+",
+        );
+        assert!(t.contains("Rule #0 matched: $n is 1, NumericEqualsPath 1.0 is true."), "{t}");
+        assert!(t.contains("So the execution went to 'A'."), "{t}");
+        assert!(!t.contains("failed"), "{t}");
     }
 
     #[test]
