@@ -434,9 +434,15 @@ fn jcompile_node(
                     JTemplate::Expr(e, Rc::from(field.as_str()))
                 }
                 Err(error) => {
-                    // jsonata-js's position is just past the token it stopped at.
-                    let token = error.token.as_ref().map_or(0, |t| t.chars().count());
-                    let at = error.position.map(|end| expression_offset(s, text, end.saturating_sub(token)));
+                    // jsonata-js's position is just past the token it stopped at; at its "(end)"
+                    // token (an unclosed bracket, a missing operand) the place is the end.
+                    let at = match error.token.as_deref() {
+                        Some("(end)") => Some(expression_offset(s, text, usize::MAX)),
+                        token => {
+                            let len = token.map_or(0, |t| t.chars().count());
+                            error.position.map(|end| expression_offset(s, text, end.saturating_sub(len)))
+                        }
+                    };
                     found.push(JFound::Invalid {
                         pointer: pointer.clone(),
                         message: error.message.clone(),
