@@ -364,8 +364,9 @@ struct Compiler {
     context_paths: bool,
     /// Every variable name some `Assign` sets.
     assigned: HashSet<String>,
-    /// The variables JSONata expressions read (`$states` aside), with where.
-    reads: Vec<(String, String)>,
+    /// The variables expressions and paths read (`$states` aside), with where, and whether by a
+    /// JSONata expression.
+    reads: Vec<(String, String, bool)>,
     /// The built-in functions JSONata expressions call, with where.
     calls: Vec<(String, String)>,
 }
@@ -962,8 +963,12 @@ impl Compiler {
                 None
             }
             Ok(path) => {
-                // The state must build its context object for this path to read.
-                self.context_paths |= matches!(path.root(), Root::Context);
+                match path.root() {
+                    // The state must build its context object for this path to read.
+                    Root::Context => self.context_paths = true,
+                    Root::Variable(name) => self.reads.push((name.to_string(), p.to_string(), false)),
+                    Root::Input => {}
+                }
                 Some(path)
             }
         }
@@ -1038,6 +1043,15 @@ impl Compiler {
         for e in &errors {
             self.schema(e.message.clone(), &format!("{p}{}", e.pointer));
         }
+        let mut reads = Vec::new();
+        walk_strings(t, p, &mut |ptr, key, s| {
+            if key.ends_with(".$") && s.starts_with('$') {
+                if let Some(Root::Variable(name)) = JsonPath::parse(s).ok().map(|path| path.root().clone()) {
+                    reads.push((name.to_string(), ptr.to_string(), false));
+                }
+            }
+        });
+        self.reads.extend(reads);
         self.warn_no_dollar(t, p);
         self.check_intrinsics_in(t, p);
         errors.is_empty().then_some(compiled)

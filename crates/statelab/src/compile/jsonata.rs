@@ -216,7 +216,7 @@ impl Compiler {
         }
         for name in e.variables() {
             if name != "states" {
-                self.reads.push((name, p.to_string()));
+                self.reads.push((name, p.to_string(), true));
             }
         }
         for name in e.called_builtins() {
@@ -260,19 +260,19 @@ impl Compiler {
         known.push("states");
         known.sort_unstable();
         let mut found = Vec::new();
-        for (name, p) in &reads {
+        for (name, p, jsonata) in &reads {
             if self.assigned.contains(name) {
                 continue;
             }
             let hint = crate::machine::closest_name(name, known.iter().copied())
                 .map(|k| format!(" (did you mean '${k}'?)"))
                 .unwrap_or_default();
-            found.push((
-                format!(
-                    "No state assigns the variable '${name}', so this expression reads it as undefined{hint}"
-                ),
-                p.clone(),
-            ));
+            let effect = if *jsonata {
+                "this expression reads it as undefined"
+            } else {
+                "this path finds nothing and the state fails (States.Runtime)"
+            };
+            found.push((format!("No state assigns the variable '${name}', so {effect}{hint}"), p.clone()));
         }
         // A variable hides the built-in function of its name (as bindings do in jsonata-js):
         // `$count(...)` then calls the variable, and fails (T1006).
