@@ -331,7 +331,9 @@ impl Compiler {
             if jsonata_expression(s).is_some() || key.ends_with(".$") {
                 return;
             }
-            let why = if s.contains("{%") && s.contains("%}") {
+            let why = if jsonata_expression(s.trim_end_matches(['\n', '\r'])).is_some() {
+                Some("ends with a line break after '%}' (a YAML '|' or '>' block keeps the last one), so it is a literal string: write '|-' or '>-' to drop it")
+            } else if s.contains("{%") && s.contains("%}") {
                 Some("contains {% %} but is not exactly one expression (nothing may come before '{%' or after '%}'), so it is a literal string: Step Functions does not interpolate")
             } else if looks_like_path_or_call(s) {
                 Some("looks like a JSONPath or an intrinsic function, but in a JSONata state it is a literal string: write a {% %} expression such as {% $states.input.x %}")
