@@ -1237,9 +1237,12 @@ impl Compiler {
                             &ep,
                         );
                     } else if s.starts_with("States.") && !PREDEFINED_ERRORS.contains(&&**s) {
+                        let hint = crate::machine::closest_name(s, PREDEFINED_ERRORS.iter().copied())
+                            .map(|n| format!(" (did you mean '{n}'?)"))
+                            .unwrap_or_default();
                         self.warning(
                             codes::SUSPICIOUS,
-                            format!("'{s}' is not one of the predefined error names, and names starting with 'States.' are reserved: Step Functions never raises it, so only a Fail state or a Task that raises it by this very name would match"),
+                            format!("'{s}' is not one of the predefined error names, and names starting with 'States.' are reserved: Step Functions never raises it, so only a Fail state or a Task that raises it by this very name would match{hint}"),
                             &ep,
                         );
                     }
@@ -1897,6 +1900,19 @@ impl Compiler {
 
     fn fail(&mut self, v: &Value, pointer: &str, uses: &mut Uses) -> Option<Kind> {
         self.warn_reserved_error(v.get("Error"), &at(pointer, "Error"));
+        for key in ["Error", "Cause"] {
+            if v.get(key)
+                .and_then(Value::as_str)
+                .is_some_and(|s| crate::template::jsonata_expression(s).is_some())
+            {
+                // Statelab's own warning, as for templates (`warn_no_dollar`).
+                self.warning(
+                    codes::SUSPICIOUS,
+                    "This value is a JSONata expression, but the state uses JSONPath, so it is a literal string: set \"QueryLanguage\": \"JSONata\" on the state or the machine",
+                    &at(pointer, key),
+                );
+            }
+        }
         let error = self.fail_field(v, pointer, "Error", uses);
         let cause = self.fail_field(v, pointer, "Cause", uses);
         Some(Kind::Fail { error: error?, cause: cause? })
