@@ -602,7 +602,8 @@ test('the test-case picker shows the case the run reads, also after the machine 
   await page.getByTestId('tab-definition').click();
   await page.getByTestId('machine-picker').selectOption('Refunds');
   await page.getByTestId('tab-settings').click();
-  await expect(cases.locator('option:checked')).toHaveText("None: the MockConfigFile has no machine 'Refunds'");
+  await expect(cases.locator('option:checked')).toHaveText('None');
+  await expect(page.getByTestId('mock-test-case-note')).toHaveText("The MockConfigFile has no machine 'Refunds', the one the definition runs.");
   await expect(cases.locator('option:not([disabled])')).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -197,10 +197,7 @@ pub fn SettingsPanel() -> impl IntoView {
                             // Until one is settled none may look chosen (the browser would show
                             // the first, and choosing it would then change nothing).
                             let placeholder = p.current.is_none().then(|| {
-                                let label = match &p.missing {
-                                    Some(m) => format!("None: the MockConfigFile has no machine '{m}'"),
-                                    None => "Choose one…".into(),
-                                };
+                                let label = if p.missing.is_some() { "None" } else { "Choose one…" };
                                 view! { <option value="" disabled=true prop:selected=true>{label}</option> }
                             });
                             let options = p.options.into_iter().enumerate().map(|(i, (sm, case))| {
@@ -209,6 +206,12 @@ pub fn SettingsPanel() -> impl IntoView {
                             Some((placeholder, options))
                         }}
                     </select>
+                    // Why none can be chosen, in full (a select is too narrow to say it).
+                    {move || picker().and_then(|p| p.missing).map(|m| view! {
+                        <span class="field-note" data-testid="mock-test-case-note" role="status">
+                            {format!("The MockConfigFile has no machine '{m}', the one the definition runs.")}
+                        </span>
+                    })}
                 </label>
             </Show>
         </form>
