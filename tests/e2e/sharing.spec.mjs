@@ -237,3 +237,18 @@ test('the playground lists the same diagnostics as statelab validate', async ({ 
     }
   }
 });
+
+test('an export that fails says so, and a later one that works takes that notice away', async ({ page }) => {
+  const errors = await open(page);
+  // Nothing has run yet: the history cannot be exported.
+  await page.getByTestId('export').click();
+  await page.getByTestId('export-history').click();
+  await expect(page.getByTestId('notice')).toContainText('Run or step first');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await page.getByTestId('export').click();
+  await Promise.all([page.waitForEvent('download'), page.getByTestId('export-history').click()]);
+  // It stayed, and read as if this export had failed too.
+  await expect(page.getByTestId('notice')).toBeHidden();
+  expect(errors).toEqual([]);
+});

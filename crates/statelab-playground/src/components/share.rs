@@ -87,15 +87,29 @@ fn close(open: RwSignal<bool>) {
 pub fn ExportMenu() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let open = RwSignal::new(false);
+    // The last notice an export gave: a later export that succeeds takes it away (it stayed, and
+    // read as if that export had failed too), and leaves any other notice alone.
+    let said = StoredValue::new(None::<String>);
+    let say = move |level: &'static str, text: String| {
+        said.set_value(Some(text.clone()));
+        ctx.notice.set(Some(Notice { level, text }));
+    };
+    let unsay = move || {
+        let ours = ctx.notice.with_untracked(|n| n.as_ref().map(|n| n.text.clone())) == said.get_value();
+        if ours && said.get_value().is_some() {
+            ctx.notice.set(None);
+        }
+        said.set_value(None);
+    };
     let history = move |_| {
         let text =
             ctx.dbg.with_untracked(|d| d.as_ref().map(|d| statelab::export::history_json(d.exec.history())));
         match text {
-            Some(t) => download("statelab-history.json", "application/json", &t),
-            None => ctx.notice.set(Some(Notice {
-                level: "info",
-                text: "Run or step first: there is no history yet.".into(),
-            })),
+            Some(t) => {
+                unsay();
+                download("statelab-history.json", "application/json", &t)
+            }
+            None => say("info", "Run or step first: there is no history yet.".into()),
         }
         close(open);
     };
@@ -105,14 +119,13 @@ pub fn ExportMenu() -> impl IntoView {
             ctx.checked.with_untracked(|c| c.selected.clone()).unwrap_or_else(|| "StateMachine".into());
         match crate::state::mock_config_export(&s.stubs, &name) {
             Ok((config, note)) => {
+                unsay();
                 download("MockConfigFile.json", "application/json", &(config.to_json_pretty() + "\n"));
                 if let Some(text) = note {
-                    ctx.notice.set(Some(Notice { level: "info", text }));
+                    say("info", text);
                 }
             }
-            Err(e) => {
-                ctx.notice.set(Some(Notice { level: "error", text: format!("Cannot export the stubs: {e}") }))
-            }
+            Err(e) => say("error", format!("Cannot export the stubs: {e}")),
         }
         close(open);
     };
@@ -120,13 +133,14 @@ pub fn ExportMenu() -> impl IntoView {
         let def = ctx.checked.with_untracked(|c| c.definition.clone());
         match def {
             Some(d) if yaml => {
+                unsay();
                 download("state-machine.asl.yaml", "text/yaml", &statelab::export::to_yaml(&d))
             }
-            Some(d) => download("state-machine.asl.json", "application/json", &(d.to_json_pretty() + "\n")),
-            None => ctx.notice.set(Some(Notice {
-                level: "error",
-                text: "Fix the definition first: it could not be read.".into(),
-            })),
+            Some(d) => {
+                unsay();
+                download("state-machine.asl.json", "application/json", &(d.to_json_pretty() + "\n"))
+            }
+            None => say("error", "Fix the definition first: it could not be read.".into()),
         }
         close(open);
     };
