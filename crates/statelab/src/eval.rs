@@ -1,6 +1,7 @@
 //! What paths and intrinsic calls are evaluated against: the state's input, the context object
 //! and the workflow variables.
 
+use crate::error::StatesError;
 use crate::path::{JsonPath, Root};
 use crate::value::Value;
 
@@ -41,10 +42,19 @@ impl<'a> Env<'a> {
     /// indefinite one fails before its first indefinite step (as Jayway raises); otherwise an
     /// indefinite path gives an array, possibly empty.
     pub fn select(&self, path: &JsonPath) -> Option<Value> {
+        self.select_checked(path).ok().flatten()
+    }
+
+    /// [`select`](Self::select), or `States.DataLimitExceeded` for a query with too many
+    /// matches ([`JsonPath::select_checked`]).
+    pub fn select_checked(&self, path: &JsonPath) -> Result<Option<Value>, StatesError> {
         match path.root() {
-            Root::Input => path.select(self.input),
-            Root::Context => path.select(self.context),
-            Root::Variable(name) => self.vars.get(name).and_then(|v| path.select(&v)),
+            Root::Input => path.select_checked(self.input),
+            Root::Context => path.select_checked(self.context),
+            Root::Variable(name) => match self.vars.get(name) {
+                Some(v) => path.select_checked(&v),
+                None => Ok(None),
+            },
         }
     }
 }

@@ -3105,7 +3105,7 @@ fn select_field(field: &PathField, doc: Value, ctx: &Value, vars: &VarFrame) -> 
             let env = Env { input: &doc, context: ctx, vars };
             // LocalStack's wording, matched to AWS's recordings: Jayway's message after the path
             // as written (the state prefix is added by `fault`).
-            env.select(p).ok_or_else(|| {
+            env.select_checked(p)?.ok_or_else(|| {
                 StatesError::runtime(format!(
                     "Invalid path '{}' : No results for path: {}",
                     p.text(),

@@ -25,6 +25,7 @@ use std::rc::Rc;
 
 use regex_lite::{Regex, RegexBuilder};
 
+use crate::error::StatesError;
 use crate::value::{Map, Number, Value, MAX_DEPTH};
 
 /// How deeply filters, parentheses, `!`, function calls and JSON literals may nest in one path.
@@ -145,6 +146,23 @@ impl JsonPath {
     /// `$.missing[*]`, or a function that fails). Inside filters, `$` is `doc`.
     pub fn select(&self, doc: &Value) -> Option<Value> {
         self.query.result(doc, Scope { item: doc, root: doc }).map(Val::into_value)
+    }
+
+    /// [`select`](Self::select), or `States.DataLimitExceeded` when the matches would pass
+    /// [`MAX_MATCHES`] (which only repeated descents over deep data reach; they had the whole
+    /// memory taken, and the page with it).
+    pub fn select_checked(&self, doc: &Value) -> Result<Option<Value>, StatesError> {
+        match self.query.checked_result(doc, Scope { item: doc, root: doc }) {
+            Ok(v) => Ok(v.map(Val::into_value)),
+            Err(_) => Err(StatesError::new(
+                crate::error::names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The JSONPath '{}' matches more than {} values: each '..' matches every node below every match before it",
+                    self.text(),
+                    MAX_MATCHES
+                ),
+            )),
+        }
     }
 
     /// Writes `value` at this reference path inside `doc`, as `ResultPath` does: an existing member
@@ -349,15 +367,24 @@ impl Query {
     /// indefinite one an array of every match. `None` when a definite query finds nothing or when
     /// Jayway would raise.
     fn result<'a>(&'a self, start: &'a Value, scope: Scope<'a>) -> Option<Val<'a>> {
+        self.checked_result(start, scope).ok().flatten()
+    }
+
+    /// [`result`](Self::result), telling a query with too many matches apart from one with none.
+    fn checked_result<'a>(&'a self, start: &'a Value, scope: Scope<'a>) -> Result<Option<Val<'a>>, Fail> {
         if self.reference {
-            return self.get(start).map(Val::Ref);
+            return Ok(self.get(start).map(Val::Ref));
         }
-        let vals = self.eval(start, scope).ok()?;
-        if self.definite {
+        let vals = match self.eval(start, scope) {
+            Ok(vals) => vals,
+            Err(Fail::Missing) => return Ok(None),
+            Err(Fail::TooMany) => return Err(Fail::TooMany),
+        };
+        Ok(if self.definite {
             vals.into_iter().next()
         } else {
             Some(Val::Owned(Value::array(vals.into_iter().map(Val::into_value).collect())))
-        }
+        })
     }
 
     /// Every match, in document order (Jayway's depth-first order: a chain of steps applied one
@@ -378,6 +405,9 @@ impl Query {
         // Jayway raises when a step whose upstream is definite fails (`$.missing[*]`, `$.str[0,1]`);
         // below the first indefinite step, misses are skipped.
         let mut upstream_definite = true;
+        // Nodes the descents (`..`) have visited: many matches each descending through deep data
+        // take time even when they match little.
+        let mut visited: usize = 0;
         let count = self.steps.len();
         for (i, step) in self.steps.iter().enumerate() {
             let leaf = i + 1 == count && self.func.is_none();
@@ -388,9 +418,15 @@ impl Query {
             }
             for &node in &cur {
                 if step.descend {
-                    walk(node, |v| descend_select(v, &step.sel, scope.root, &mut next));
+                    walk(node, |v| {
+                        visited += 1;
+                        descend_select(v, &step.sel, scope.root, &mut next);
+                    });
                 } else {
                     select_step(node, &step.sel, leaf, upstream_definite, scope.root, &mut next)?;
+                }
+                if next.len() > MAX_MATCHES || visited > MAX_VISITS {
+                    return Err(Fail::TooMany);
                 }
             }
             upstream_definite &= step.is_definite(leaf);
@@ -441,9 +477,23 @@ impl Val<'_> {
     }
 }
 
-/// Jayway would raise here (`PathNotFoundException` and the like): the path has no result.
+/// Why a query gives no result.
 #[derive(Debug)]
-struct Fail;
+enum Fail {
+    /// Jayway would raise here (`PathNotFoundException` and the like): the path has no result.
+    Missing,
+    /// The matches would pass [`MAX_MATCHES`] (`$..a..a..a` over deep data: each descent matches
+    /// every node below every match before it, again and again).
+    TooMany,
+}
+
+/// The most matches a query may hold at once. A document under the 256 KiB payload quota has
+/// fewer nodes than this; only repeated descents (`..`) reach it, by matching the same nodes
+/// many times over, and a result that size could never be a state's data anyway.
+pub const MAX_MATCHES: usize = 1_000_000;
+
+/// The most nodes the descents of one query may visit, for the same reason.
+const MAX_VISITS: usize = 20_000_000;
 
 /// What `@` in function arguments and `$` in filters refer to.
 #[derive(Clone, Copy)]
@@ -542,21 +592,21 @@ fn select_step<'a>(
             Some(map) => match map.get(name) {
                 Some(v) => out.push(v),
                 // Jayway: a missing last member is no result; a missing member further up raises.
-                None if strict && !leaf => return Err(Fail),
+                None if strict && !leaf => return Err(Fail::Missing),
                 None => {}
             },
-            None if strict => return Err(Fail),
+            None if strict => return Err(Fail::Missing),
             None => {}
         },
         Selector::Names(names) => match node.as_object() {
             Some(map) => out.extend(names.iter().filter_map(|n| map.get(n))),
-            None if strict => return Err(Fail),
+            None if strict => return Err(Fail::Missing),
             None => {}
         },
         Selector::Index(_) | Selector::Indices(_) | Selector::Slice(..) => match node.as_array() {
             // Out-of-range positions are skipped silently, even in a definite path.
             Some(items) => select_indices(items, sel, out),
-            None if strict => return Err(Fail),
+            None if strict => return Err(Fail::Missing),
             None => {}
         },
         Selector::Wildcard => push_children(node, out),
@@ -569,7 +619,7 @@ fn select_step<'a>(
                     out.extend(items.iter().filter(|item| pred.test(item, root)));
                 }
             }
-            _ if strict => return Err(Fail),
+            _ if strict => return Err(Fail::Missing),
             _ => {}
         },
     }
@@ -655,7 +705,7 @@ fn merge_all<'a>(
         } else {
             match node.as_object() {
                 Some(map) => out.push(Val::Owned(merge(map, names))),
-                None if strict => return Err(Fail),
+                None if strict => return Err(Fail::Missing),
                 None => {}
             }
         }
@@ -1100,7 +1150,9 @@ impl Arg {
     fn value(&self, scope: Scope<'_>) -> Result<Value, Fail> {
         match self {
             Arg::Literal(v) => Ok(v.clone()),
-            Arg::Path(path) => path.query.result(path.start(scope), scope).map(Val::into_value).ok_or(Fail),
+            Arg::Path(path) => {
+                path.query.result(path.start(scope), scope).map(Val::into_value).ok_or(Fail::Missing)
+            }
         }
     }
 }
@@ -1137,7 +1189,7 @@ impl Func {
                 Value::array(map.keys().map(|k| Value::String(k.clone())).collect())
             })),
             FuncKind::First | FuncKind::Last | FuncKind::Index => {
-                let items = model.as_array().ok_or(Fail)?;
+                let items = model.as_array().ok_or(Fail::Missing)?;
                 let index = match self.kind {
                     FuncKind::First => 0,
                     FuncKind::Last => -1,
@@ -1146,11 +1198,11 @@ impl Func {
                         .flat_map(|a| a.as_array().map_or_else(|| vec![a.clone()], <[Value]>::to_vec))
                         .find_map(|v| v.as_number())
                         .map(int_value)
-                        .ok_or(Fail)?,
+                        .ok_or(Fail::Missing)?,
                 };
                 // Jayway: `last()` of a one-item array and `index(-len)` raise (it wants
                 // len + index > 0); here they give the first item.
-                array_index(items, index).cloned().ok_or(Fail)
+                array_index(items, index).cloned().ok_or(Fail::Missing)
             }
             FuncKind::Concat => {
                 let mut out = String::new();
@@ -1185,9 +1237,9 @@ impl Func {
             // Jayway evaluates the argument against the function's input (both `$` and `@`).
             let Arg::Path(path) = first else {
                 // Jayway: a literal argument to length() is a NullPointerException.
-                return Err(Fail);
+                return Err(Fail::Missing);
             };
-            let inner = path.query.result(model, Scope { item: model, root: model }).ok_or(Fail)?;
+            let inner = path.query.result(model, Scope { item: model, root: model }).ok_or(Fail::Missing)?;
             if let Some(items) = inner.get().as_array() {
                 return Ok(count(items.len()));
             }
@@ -1215,7 +1267,7 @@ impl Func {
             }
         }
         if values.is_empty() {
-            return Err(Fail);
+            return Err(Fail::Missing);
         }
         let n = values.len() as f64;
         let sum: f64 = values.iter().sum();
@@ -1233,7 +1285,7 @@ impl Func {
                 (sum_sq / n - sum * sum / n / n).max(0.0).sqrt()
             }
         };
-        Value::float(result).ok_or(Fail)
+        Value::float(result).ok_or(Fail::Missing)
     }
 }
 
@@ -1971,6 +2023,28 @@ mod tests {
 
     fn sel(path: &str, d: &Value) -> Option<Value> {
         JsonPath::parse(path).unwrap().select(d)
+    }
+
+    /// Repeated descents over deep data match the same nodes over and over: `$..a..a..a..a` on a
+    /// chain of 900 objects took gigabytes and ended in an allocation failure (a panic in the
+    /// browser, an abort natively; a QA pass). Past MAX_MATCHES matches the query stops with
+    /// States.DataLimitExceeded; fewer descents still work.
+    #[test]
+    fn runaway_descents_stop_with_a_data_limit() {
+        let mut text = String::new();
+        for _ in 0..900 {
+            text.push_str("{\"a\":");
+        }
+        text.push_str("{}");
+        text.push_str(&"}".repeat(900));
+        let d = doc(&text);
+        let e = JsonPath::parse("$..a..a..a").unwrap().select_checked(&d).unwrap_err();
+        assert_eq!(e.error, "States.DataLimitExceeded");
+        assert!(e.cause.contains("matches more than 1000000 values"), "{}", e.cause);
+        assert_eq!(sel("$..a..a..a..a", &d), None);
+        assert_eq!(sel("$..a", &d).and_then(|v| v.as_array().map(<[Value]>::len)), Some(900));
+        // Many matches that each descend far but match little are bounded too (MAX_VISITS).
+        assert!(JsonPath::parse("$..a..b..c").unwrap().select_checked(&d).is_ok());
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl Template {
                 Value::array(out)
             }
             Template::Path { path, field } => {
-                return env.select(path).ok_or_else(|| path_not_found(path, field, env));
+                return env.select_checked(path)?.ok_or_else(|| path_not_found(path, field, env));
             }
             Template::Intrinsic { call, .. } => return call.eval(env, rng),
         };
