@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::rc::Rc;
 
-use statelab::document::{self, Kind};
+use statelab::document;
 use statelab::source::Pos;
 use statelab::stubs::{is_mock_config, mock_test_cases, unused_stubs, StubError};
 use statelab::{Checked, Diagnostic, Machine, Severity, Stubs, Value};
@@ -68,13 +68,7 @@ pub fn diagnostic_line(name: &str, d: &Diagnostic, style: Style) -> String {
 /// bare ASL definition is the machine, whatever `--state-machine` says (it may name the machine
 /// in a MockConfigFile).
 pub fn check(source: &Source, name: Option<&str>) -> Checked {
-    let checked = statelab::check(&source.text, None);
-    match name {
-        Some(n) if checked.machines.len() > 1 || checked.kind.is_some_and(|k| k != Kind::Bare) => {
-            statelab::check(&source.text, Some(n))
-        }
-        _ => checked,
-    }
+    statelab::check_named(&source.text, name, None)
 }
 
 /// The compiled machine of a checked definition, or every error on stderr and exit 2.

@@ -196,7 +196,7 @@ pub fn validate(
 ) -> Result<JsValue, Failure> {
     let opts: options::ValidateOptions = options::options(options)?;
     let report = match options::definition_text(&definition) {
-        Ok(text) => ValidationReport::of(&statelab::check(&text, opts.state_machine.as_deref())),
+        Ok(text) => ValidationReport::of(&statelab::check_named(&text, opts.state_machine.as_deref(), None)),
         Err(Failure::InvalidDefinition(diagnostics)) => ValidationReport { result: "FAIL", diagnostics },
         Err(other) => return Err(other),
     };

@@ -253,7 +253,9 @@ pub fn start(
 ) -> Result<Execution, Failure> {
     let opts: RunOptions = options(options_value)?;
     let text = definition_text(definition)?;
-    let checked = statelab::check(&text, opts.state_machine.as_deref());
+    // As the CLI reads --state-machine: a bare definition's name, or a one-machine template's
+    // naming only the MockConfigFile's machine, goes to the MockConfigFile.
+    let checked = statelab::check_named(&text, opts.state_machine.as_deref(), opts.stubs.as_ref());
     let machine = checked
         .machine
         .clone()

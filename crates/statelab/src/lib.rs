@@ -80,6 +80,25 @@ impl Checked {
     }
 }
 
+/// [`check`] with the machine a user named (the CLI's `--state-machine`, the JS API's
+/// `stateMachine`): the name picks among a document's machines. A bare definition has none to
+/// pick, and a template of one has nothing to choose when `config` (a MockConfigFile) has a
+/// machine of that name: the name is then the config's, and is left to it
+/// ([`stubs::mock_machine`]).
+pub fn check_named(text: &str, name: Option<&str>, config: Option<&Value>) -> Checked {
+    let plain = check(text, None);
+    let Some(name) = name else { return plain };
+    if plain.machines.len() <= 1 && plain.kind.is_none_or(|k| k == Kind::Bare) {
+        return plain;
+    }
+    let named = check(text, Some(name));
+    let config_has = config.is_some_and(|c| stubs::is_mock_config(c) && stubs::has_machine(c, name));
+    if named.machines.len() == 1 && named.selected.is_none() && config_has {
+        return plain;
+    }
+    named
+}
+
 /// Reads a definition from text (ASL JSON or YAML, a serverless.yml, a CloudFormation/SAM
 /// template), picks the machine (`name`, or the only one), validates and compiles it. Never
 /// panics; every problem is a located diagnostic.

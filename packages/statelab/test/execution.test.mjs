@@ -135,3 +135,15 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
   assert.throws(() => run(definition, {}, { mockTestCase: 'x' }), { code: 'BAD_OPTIONS', message: /mockTestCase applies to a MockConfigFile/ });
   assert.throws(() => run(definition, {}, { stubs: { HelloWorld: { Return: 10n } } }), { code: 'BAD_STUBS', message: /BigInt/ });
 });
+
+test('stateMachine names the MockConfigFile machine for a bare definition, as --state-machine does', () => {
+  const task = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } };
+  const mock = {
+    StateMachines: { A: { TestCases: { C: { T: 'FromA' } } }, B: { TestCases: { C: { T: 'FromB' } } } },
+    MockedResponses: { FromA: { 0: { Return: 'from A' } }, FromB: { 0: { Return: 'from B' } } },
+  };
+  // It was refused: 'no state machine named "B"; the document has "StateMachine"', while the
+  // error without it asked to say which machine.
+  assert.equal(run(task, {}, { stubs: mock, stateMachine: 'B', mockTestCase: 'C' }).output, 'from B');
+  assert.equal(validate(task, { stateMachine: 'B' }).result, 'OK');
+});
