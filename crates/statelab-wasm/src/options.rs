@@ -147,9 +147,12 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
         Err(why) => return Err(stubs_without_json(&options).unwrap_or(Failure::BadOptions(why))),
     };
     check_values(&options)?;
-    // Through serde_json's own Value so that errors carry no position in text nobody wrote.
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Failure::BadOptions(e.to_string()))?;
+    // Read as the input is (1,000 levels deep, a lone surrogate as U+FFFD): serde_json's reader
+    // stopped at 128 levels and refused lone surrogates, so stubs the input reader takes were
+    // refused as options. Then through serde_json's own Value, so that errors carry no position
+    // in text nobody wrote.
+    let value = statelab::json::parse(&text).map_err(|e| Failure::BadOptions(e.message))?;
+    let json = serde_json::to_value(&value).map_err(|e| Failure::BadOptions(e.to_string()))?;
     serde_json::from_value(json).map_err(|e| Failure::BadOptions(in_js_terms(&e.to_string())))
 }
 

@@ -147,3 +147,14 @@ test('stateMachine names the MockConfigFile machine for a bare definition, as --
   assert.equal(run(task, {}, { stubs: mock, stateMachine: 'B', mockTestCase: 'C' }).output, 'from B');
   assert.equal(validate(task, { stateMachine: 'B' }).result, 'OK');
 });
+
+test('stubs and options are read as the input is: deep, and with lone surrogates', () => {
+  const task = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } };
+  let deep = 1;
+  for (let i = 0; i < 200; i++) deep = [deep];
+  // Both were BAD_OPTIONS ('recursion limit exceeded', 'unexpected end of hex escape'): the
+  // options went through another JSON reader than the input.
+  assert.deepEqual(run(task, {}, { stubs: { T: { Return: deep } } }).output, deep);
+  assert.equal(run(task, {}, { stubs: { T: { Return: 'a\uD800b' } } }).output, 'a\uFFFDb');
+  assert.equal(run(task, {}, { stubs: { T: { Return: 1 } }, stateMachine: 'x\uD800' }).status, 'SUCCEEDED');
+});
