@@ -301,6 +301,8 @@ pub fn start(
     // A start time the execution cannot have (past year 9999 with its time limit) is an option's
     // fault, not the input's.
     options.check_start_time(machine.timeout_seconds).map_err(|e| Failure::BadOptions(e.cause))?;
+    // So is a region not written like one (it was BAD_INPUT, which is about the input).
+    options.check_region().map_err(|e| Failure::BadOptions(e.cause))?;
     Execution::start(machine, input, Rc::new(stubs), options)
         .map_err(|e| Failure::BadInput { message: e.cause, error: Some(e.error) })
 }

@@ -328,6 +328,14 @@ fn bad_input_throws() {
     assert_eq!(text(&e, "error"), "States.DataLimitExceeded");
 }
 
+/// A region not written like one is an option's fault: it was BAD_INPUT (a QA pass).
+#[wasm_bindgen_test]
+fn a_bad_region_is_a_bad_option() {
+    let e = thrown(run(HELLO.into(), JsValue::UNDEFINED, js(r#"{"region": ""}"#)));
+    assert_eq!(text(&e, "code"), "BAD_OPTIONS");
+    assert!(text(&e, "message").contains("region"), "{}", text(&e, "message"));
+}
+
 /// What StartExecution would get from the SDK, which sends `JSON.stringify(input)`: an
 /// `undefined` property is absent (so `IsPresent` is false), a Date is its ISO string.
 #[wasm_bindgen_test]
