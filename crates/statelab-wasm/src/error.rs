@@ -47,7 +47,7 @@ pub enum Failure {
     /// `INVALID_DEFINITION`: `run('{"StartAt": "A", "States": {}}')`. Every diagnostic, errors
     /// first.
     InvalidDefinition(Vec<DiagnosticReport>),
-    /// `BAD_OPTIONS`: `run(def, {}, {maxStep: 5})` (unknown field), `{type: "express"}`.
+    /// `BAD_OPTIONS`: `run(def, {}, {maxStep: 5})` (unknown field), `{type: "fast"}`.
     BadOptions(String),
     /// `BAD_INPUT`: `run(def, {n: 1n})`; with the ASL error name when the input is over a
     /// limit (`States.DataLimitExceeded`).

@@ -191,6 +191,10 @@ fn stubs_and_timing_options_shape_the_run() {
     assert_eq!(text(&r, "history.0.timestamp"), "2030-05-01T10:00:00.000Z");
     assert_eq!(text(&r, "cost.region"), "eu-west-1");
     assert!(text(&r, "history.0.executionStartedEventDetails.roleArn").starts_with("arn:aws:iam::"));
+    // In lower case too, as the CLI's --type takes it (it was refused here only).
+    let lower = opts.replace("EXPRESS", "express");
+    let r2 = run(RETRY.into(), js(r#"{"order": {"total": 5}}"#), js(&lower)).unwrap();
+    assert_eq!(json(&get(&r2, "cost")), json(&get(&r, "cost")));
 }
 
 #[wasm_bindgen_test]
@@ -253,7 +257,7 @@ fn a_template_machine_picked_by_key_reads_the_mock_config_machine_of_its_name() 
 fn bad_options_are_errors_that_say_what_is_wrong() {
     let cases = [
         (r#"{"maxStep": 5}"#, "unknown field `maxStep`, expected one of"),
-        (r#"{"type": "express"}"#, "unknown variant `express`, expected `STANDARD` or `EXPRESS`"),
+        (r#"{"type": "expres"}"#, "unknown variant `expres`, expected `STANDARD` or `EXPRESS`"),
         // Types in JavaScript's words, not Rust's (`i64`, `u64`).
         (r#"{"seed": 1.5}"#, "expected a whole number"),
         (r#"{"maxSteps": 0}"#, "The step budget must be at least 1"),

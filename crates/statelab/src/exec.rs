@@ -47,7 +47,7 @@ type Assigned = Vec<(Rc<str>, Value)>;
 pub const MAX_VARIABLES_BYTES: usize = 10 * 1024 * 1024;
 
 /// Standard or Express.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum WorkflowType {
     /// Up to a year, billed per transition.
@@ -55,6 +55,20 @@ pub enum WorkflowType {
     Standard,
     /// Up to five minutes, billed per request and duration.
     Express,
+}
+
+/// AWS's names, in any case (`express` too), as the CLI's `--type` takes them.
+impl<'de> serde::Deserialize<'de> for WorkflowType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<WorkflowType, D::Error> {
+        let name = String::deserialize(d)?;
+        match name.to_ascii_uppercase().as_str() {
+            "STANDARD" => Ok(WorkflowType::Standard),
+            "EXPRESS" => Ok(WorkflowType::Express),
+            _ => Err(serde::de::Error::custom(format!(
+                "unknown variant `{name}`, expected `STANDARD` or `EXPRESS`"
+            ))),
+        }
+    }
 }
 
 /// What an unstubbed Task does.

@@ -158,7 +158,8 @@ pub fn case_options(v: &Value, base: &Options) -> Result<Options, FileError> {
         o.seed = s.as_i64().ok_or_else(|| FileError::new("/seed", "'seed' must be an integer"))?;
     }
     if let Some(t) = opt_str(v, "type")? {
-        o.workflow_type = match t.as_str() {
+        // In any case, as the CLI's --type and the JS API's `type` take it.
+        o.workflow_type = match t.to_ascii_uppercase().as_str() {
             "STANDARD" => WorkflowType::Standard,
             "EXPRESS" => WorkflowType::Express,
             _ => return Err(FileError::new("/type", format!("'type' must be STANDARD or EXPRESS, not {t}"))),
@@ -672,6 +673,12 @@ mod tests {
         let named = named.usable_cases().unwrap_err();
         assert_eq!((named.pointer.as_str(), named.case.as_deref()), ("/cases/0/type", Some("n")));
         assert_eq!(named.to_string(), "n: 'type' must be STANDARD or EXPRESS, not X at /cases/0/type");
+        // In any case, as --type and the JS API take it (lower case was refused here only).
+        let lower =
+            parse_test_file(&json!({"definition": def.clone(), "cases": [{"name": "n", "type": "express"}]}))
+                .unwrap();
+        let lower = lower.usable_cases().unwrap();
+        assert_eq!(lower[0].options.workflow_type, WorkflowType::Express);
         // A case that is not an object would otherwise run as an empty case and pass.
         assert_eq!(one(json!("a case")).as_deref(), Some("/cases/0"));
         assert_eq!(one(json!(null)).as_deref(), Some("/cases/0"));
