@@ -944,8 +944,8 @@ impl Execution {
                     "Statelab.StepBudgetExhausted",
                     format!(
                         "The execution was stopped after {}, its step budget. Raise the budget (the \
-                         playground's step budget option, or --max-steps on the command line) if the \
-                         workflow really needs more.",
+                         playground's step budget option, --max-steps on the command line, maxSteps in \
+                         the JS API) if the workflow really needs more.",
                         crate::text::count(self.options.max_steps, "step")
                     ),
                 );
