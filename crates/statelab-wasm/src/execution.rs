@@ -374,8 +374,9 @@ fn inspection(exec: &Exec, step: u64, v: &Visit) -> Result<JsValue, Failure> {
         state_type: state.type_name(),
         thread: &v.thread,
         status,
-        error: error.map(|(e, _)| e.error.as_str()),
-        cause: error.map(|(e, _)| e.cause.as_str()),
+        // Left out when empty, as in the run report and the history.
+        error: error.map(|(e, _)| e.error.as_str()).filter(|s| !s.is_empty()),
+        cause: error.map(|(e, _)| e.cause.as_str()).filter(|s| !s.is_empty()),
         catcher: error.and_then(|(_, c)| c),
         entered_at: format_millis(v.entered_at),
         exited_at: v.exited_at.map(format_millis),

@@ -531,6 +531,13 @@ fn inspect_during_a_run_and_of_caught_errors() {
     );
     let handled = x.inspect(None).unwrap();
     assert_eq!(json(&get(&handled, "assigned")), r#"{"seen":"Oops"}"#);
+    // A Fail state with no Error or Cause: both left out, as in the report (it gave "" here).
+    let mut f = start(r#"{"StartAt": "F", "States": {"F": {"Type": "Fail"}}}"#, "{}", "{}");
+    f.run().unwrap();
+    let failed = f.inspect(None).unwrap();
+    assert_eq!(text(&failed, "status"), "FAILED");
+    assert!(get(&failed, "error").is_undefined() && get(&failed, "cause").is_undefined());
+    assert!(get(&f.report().unwrap(), "cause").is_undefined());
 }
 
 #[wasm_bindgen_test]

@@ -97,7 +97,7 @@ pub fn compile(def: &Value) -> (Option<Machine>, Vec<Diagnostic>) {
         calls: Vec::new(),
     };
     let machine = c.machine(def);
-    c.warn_unassigned_reads();
+    c.warn_variable_uses();
     let has_error = c.diags.iter().any(Diagnostic::is_error);
     (if has_error { None } else { machine }, c.diags)
 }

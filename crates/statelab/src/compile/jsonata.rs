@@ -254,7 +254,7 @@ impl Compiler {
     /// such a read is undefined, and fails unless guarded (`$exists($x)`); most are misspellings
     /// (`$state.input` for `$states.input`). And for calls of a built-in function that a variable
     /// of its name hides.
-    pub(super) fn warn_unassigned_reads(&mut self) {
+    pub(super) fn warn_variable_uses(&mut self) {
         let reads = std::mem::take(&mut self.reads);
         let mut known: Vec<&str> = self.assigned.iter().map(String::as_str).collect();
         known.push("states");
