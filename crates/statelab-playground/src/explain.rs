@@ -135,10 +135,20 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
                     format::count(items.as_array().map_or(0, <[Value]>::len) as u64, "item")
                 ));
             } else if let Some(items) = &st_stages.after_items_path {
-                out.push(format!(
-                    "The Map iterates over {}.",
-                    format::count(items.as_array().map_or(0, <[Value]>::len) as u64, "item")
-                ));
+                let n = format::count(items.as_array().map_or(0, <[Value]>::len) as u64, "item");
+                if spec.item_reader.is_some() {
+                    out.push(format!(
+                        "Its ItemReader read {n}, from the stubs (Statelab reads no S3), and the Map iterates over them."
+                    ));
+                } else {
+                    out.push(format!("The Map iterates over {n}."));
+                }
+            }
+            if spec.result_writer.as_ref().is_some_and(|w| w.export.is_some()) {
+                out.push(
+                    "Its ResultWriter exports the results to S3: nothing is written here, and the Map's result is where they would be (MapRunArn, ResultWriterDetails), as on AWS."
+                        .into(),
+                );
             }
             match &spec.item_selector {
                 Some(Payload::Jsonata(_)) => out.push(
@@ -407,6 +417,24 @@ mod tests {
         let text = explain(&e, t).join("\n");
         assert!(text.contains("was to retry it (attempt 1 of 3) after 10s"), "{text}");
         assert!(text.contains("but the state was stopped before then"), "{text}");
+    }
+
+    /// A Distributed Map says where its items came from and where its results went (it said
+    /// only "The Map iterates over 2 items", and nothing of the ResultWriter; a QA pass).
+    #[test]
+    fn a_distributed_map_says_where_its_items_and_results_go() {
+        let e = run(
+            r#"{"StartAt": "D", "States": {"D": {"Type": "Map", "End": true,
+                "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b", "Key": "k.json"}},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                  "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+                "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "p"}}}}}"#,
+            "{}",
+            r#"{"D": {"ItemReader": [1, 2]}}"#,
+        );
+        let t = explain(&e, &e.visits()[0]).join("\n");
+        assert!(t.contains("Its ItemReader read 2 items, from the stubs"), "{t}");
+        assert!(t.contains("Its ResultWriter exports the results to S3"), "{t}");
     }
 
     /// A JSONPath rule reading a variable is explained with the variables the state was entered
