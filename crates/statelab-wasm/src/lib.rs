@@ -94,6 +94,8 @@ export interface RunReport {
   virtual_seconds: number;
   cost: Cost;
   history: HistoryEvent[];
+  /** Stubs the run could never use (a key naming no state, a response for a state that is not a Task), at their key; absent when none. */
+  unused_stubs?: { pointer: string; message: string }[];
 }
 
 /** AWS's history event types, as Statelab records them. */

@@ -33,6 +33,19 @@ pub struct RunReport {
     pub cost: Cost,
     /// The history, in GetExecutionHistory shape.
     pub history: Vec<Event>,
+    /// Stubs the run could never use (a key naming no state, a response for a state that is not
+    /// a Task), each with the JSON Pointer of its key in the stubs; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unused_stubs: Vec<UnusedStub>,
+}
+
+/// A stub no state of the machine uses ([`crate::stubs::unused_stubs`]).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct UnusedStub {
+    /// Where its key is in the stubs (`/Chrage`).
+    pub pointer: String,
+    /// Why it is never used, with the closest state name when one is an obvious typo.
+    pub message: String,
 }
 
 impl RunReport {
@@ -60,6 +73,10 @@ impl RunReport {
             virtual_seconds: exec.elapsed_ms() as f64 / 1000.0,
             cost,
             history: exec.history().to_vec(),
+            unused_stubs: crate::stubs::unused_stubs(exec.machine(), exec.stubs())
+                .into_iter()
+                .map(|(pointer, message)| UnusedStub { pointer, message })
+                .collect(),
         }
     }
 

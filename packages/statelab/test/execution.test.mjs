@@ -158,3 +158,14 @@ test('stubs and options are read as the input is: deep, and with lone surrogates
   assert.equal(run(task, {}, { stubs: { T: { Return: 'a\uD800b' } } }).output, 'a\uFFFDb');
   assert.equal(run(task, {}, { stubs: { T: { Return: 1 } }, stateMachine: 'x\uD800' }).status, 'SUCCEEDED');
 });
+
+test('the report lists stubs the run could never use', () => {
+  const task = { StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } };
+  // A misspelt stub let the Task echo its input with no word: a JS test passed without its stub.
+  const r = run(task, { x: 1 }, { stubs: { Chrage: { Return: 1 } } });
+  assert.deepEqual(r.output, { x: 1 });
+  assert.equal(r.unused_stubs.length, 1);
+  assert.equal(r.unused_stubs[0].pointer, '/Chrage');
+  assert.match(r.unused_stubs[0].message, /did you mean 'Charge'/);
+  assert.equal(run(task, {}, { stubs: { Charge: { Return: 1 } } }).unused_stubs, undefined);
+});
