@@ -45,6 +45,11 @@ impl Colors {
 }
 
 impl Style {
+    /// No colour, whatever the stream (text written into JSON).
+    pub fn plain() -> Style {
+        Style { color: false }
+    }
+
     fn paint(self, sgr: &str, text: impl Display) -> String {
         if self.color {
             format!("\x1b[{sgr}m{text}\x1b[0m")

@@ -11,7 +11,7 @@ use statelab::{json, Machine, Value};
 
 use crate::files::{self, diagnostic_line, place, Source};
 use crate::style::{terminal_safe, Colors, Style};
-use crate::{exit, Failure};
+use crate::{exit, Failure, Format};
 use statelab::text::count;
 
 #[derive(clap::Args, Debug)]
@@ -19,6 +19,43 @@ pub struct TestArgs {
     /// Test files, or directories to search for them
     #[arg(value_name = "FILE|DIR", required = true)]
     paths: Vec<String>,
+    /// `text`: a line per case and a tally; `json`: one JSON document, for CI tools
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// One line of the text output, kept for `--format json`: a case (or a file that could not be
+/// used) and what came of it.
+struct Outcome {
+    file: String,
+    case: Option<String>,
+    at: Option<Pos>,
+    /// `PASS`, `FAIL` or `ERROR`.
+    status: &'static str,
+    /// Why it failed: mismatches, or the problems that made it unusable.
+    messages: Vec<String>,
+    /// Stubs it never used.
+    warnings: Vec<String>,
+}
+
+impl Outcome {
+    fn to_json(&self) -> serde_json::Value {
+        let mut o = serde_json::Map::new();
+        o.insert("file".into(), self.file.clone().into());
+        if let Some(case) = &self.case {
+            o.insert("case".into(), case.clone().into());
+        }
+        if let Some(at) = self.at {
+            o.insert("line".into(), at.line.into());
+            o.insert("column".into(), at.column.into());
+        }
+        o.insert("status".into(), self.status.into());
+        o.insert("messages".into(), self.messages.clone().into());
+        if !self.warnings.is_empty() {
+            o.insert("warnings".into(), self.warnings.clone().into());
+        }
+        serde_json::Value::Object(o)
+    }
 }
 
 /// Directories never searched: hidden ones (`.git`), and where dependencies and builds live.
@@ -52,14 +89,32 @@ pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut tally = Tally::default();
+    let json = args.format == Format::Json;
+    let mut outcomes = Vec::new();
     for path in &found {
-        run_file(path, colors.out, &mut tally, &mut out)?;
+        if json {
+            run_file(path, Style::plain(), &mut tally, &mut std::io::sink(), &mut outcomes)?;
+        } else {
+            run_file(path, colors.out, &mut tally, &mut out, &mut outcomes)?;
+        }
     }
-    let mut summary = format!("{} passed, {} failed", tally.passed, tally.failed);
-    if tally.errors > 0 {
-        summary.push_str(&format!(", {}", count(tally.errors, "error")));
+    if json {
+        let doc = serde_json::json!({
+            "passed": tally.passed,
+            "failed": tally.failed,
+            "errors": tally.errors,
+            "results": outcomes.iter().map(Outcome::to_json).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| Failure::Usage(format!("cannot write the results: {e}")))?;
+        writeln!(out, "{text}")?;
+    } else {
+        let mut summary = format!("{} passed, {} failed", tally.passed, tally.failed);
+        if tally.errors > 0 {
+            summary.push_str(&format!(", {}", count(tally.errors, "error")));
+        }
+        writeln!(out, "{summary}")?;
     }
-    writeln!(out, "{summary}")?;
     out.flush()?;
     Ok(if tally.errors > 0 {
         exit::UNUSABLE
@@ -105,8 +160,23 @@ fn is_test_file(name: &str, path: &Path) -> bool {
 }
 
 /// Runs every case of one test file.
-fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) -> std::io::Result<()> {
+fn run_file(
+    path: &Path,
+    style: Style,
+    tally: &mut Tally,
+    out: &mut impl Write,
+    outcomes: &mut Vec<Outcome>,
+) -> std::io::Result<()> {
     let name = path.display().to_string();
+    let outcome =
+        |case: Option<&str>, at: Option<Pos>, status: &'static str, messages: Vec<String>| Outcome {
+            file: name.clone(),
+            case: case.map(str::to_string),
+            at,
+            status,
+            messages,
+            warnings: Vec::new(),
+        };
     let Loaded { file, has_cases, machine, map } = match load(path, &name, style) {
         Ok(loaded) => loaded,
         Err(Unusable { at, case, lines }) => {
@@ -118,6 +188,7 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
             for line in lines.iter().skip(1) {
                 writeln!(out, "    {line}")?;
             }
+            outcomes.push(outcome(case.as_deref(), at, "ERROR", lines));
             return Ok(());
         }
     };
@@ -127,17 +198,21 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
             Ok(case) => case,
             Err(e) => {
                 tally.errors += 1;
-                let label = label(&name, position(&map, &e.pointer), e.case.as_deref());
+                let at = position(&map, &e.pointer);
+                let label = label(&name, at, e.case.as_deref());
                 writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(&e.message))?;
+                outcomes.push(outcome(e.case.as_deref(), at, "ERROR", vec![e.message.clone()]));
                 continue;
             }
         };
-        let case_label = |at: Option<Pos>| label(&name, at, has_cases.then_some(case.name.as_str()));
+        let case_name = has_cases.then_some(case.name.as_str());
+        let case_label = |at: Option<Pos>| label(&name, at, case_name);
         match testing::run_case(machine.clone(), case) {
             Err(e) => {
                 tally.errors += 1;
                 let at = position(&map, &e.pointer);
                 writeln!(out, "{} {}: {}", style.error("ERROR"), case_label(at), terminal_safe(&e.message))?;
+                outcomes.push(outcome(case_name, at, "ERROR", vec![e.message.clone()]));
             }
             Ok(exec) => {
                 let label = case_label(None);
@@ -148,20 +223,24 @@ fn run_file(path: &Path, style: Style, tally: &mut Tally, out: &mut impl Write) 
                 } else {
                     tally.failed += 1;
                     writeln!(out, "{} {label}", style.error("FAIL"))?;
-                    for m in mismatches {
-                        writeln!(out, "    {}", terminal_safe(&m))?;
+                    for m in &mismatches {
+                        writeln!(out, "    {}", terminal_safe(m))?;
                     }
                 }
+                let status = if mismatches.is_empty() { "PASS" } else { "FAIL" };
+                let mut result = outcome(case_name, None, status, mismatches);
                 for (pointer, message) in unused_stubs(exec.machine(), exec.stubs()) {
                     let at = position(&map, &format!("{}/stubs{pointer}", case.at));
+                    let place = place(&name, at);
                     writeln!(
                         out,
-                        "    {}: {}: stubs: {}",
+                        "    {}: {place}: stubs: {}",
                         style.warning("warning"),
-                        place(&name, at),
                         terminal_safe(&message)
                     )?;
+                    result.warnings.push(format!("{place}: stubs: {message}"));
                 }
+                outcomes.push(result);
             }
         }
     }
