@@ -393,10 +393,21 @@ pub struct Pending {
     pub until: Option<i64>,
 }
 
+/// How a Task that did not succeed ended: its history event, and what its Retry and Catch match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ended {
+    /// It failed (a stub's Throw, an oversized result).
+    Failed,
+    /// It ran past its TimeoutSeconds.
+    TimedOut,
+    /// It ran past its HeartbeatSeconds (reported as a timeout; [`Also::Heartbeat`]).
+    MissedHeartbeat,
+}
+
 #[derive(Debug, Clone)]
 enum Ev {
     Enter { fiber: usize, state: StateId, input: Value },
-    TaskDone { fiber: usize, gen: u32, result: Result<(Value, bool), (StatesError, bool)> },
+    TaskDone { fiber: usize, gen: u32, result: Result<(Value, bool), (StatesError, Ended)> },
     WaitDone { fiber: usize, gen: u32 },
     Retry { fiber: usize, gen: u32 },
     JoinDone { fiber: usize, gen: u32 },
@@ -513,8 +524,6 @@ struct Fiber {
     visit: usize,
     join: Option<Join>,
     task_token: Option<Rc<str>>,
-    /// The Task's last invocation timed out for want of a heartbeat (not its TimeoutSeconds).
-    heartbeat_missed: bool,
     vars: Rc<VarFrame>,
     waiting: Option<(&'static str, Option<i64>)>,
     /// Inside a Distributed Map's child execution, whose events are not in this history.
@@ -754,7 +763,6 @@ impl Execution {
             visit: 0,
             join: None,
             task_token: None,
-            heartbeat_missed: false,
             vars: Rc::new(VarFrame::default()),
             waiting: None,
             silent: false,
@@ -1709,7 +1717,7 @@ impl Execution {
                 match &r.outcome {
                     Outcome::Return(v) => Ok((v.clone(), false)),
                     Outcome::Throw { error, cause } => {
-                        Err((StatesError::new(error.to_string(), cause.to_string()), false))
+                        Err((StatesError::new(error.to_string(), cause.to_string()), Ended::Failed))
                     }
                 },
                 r.duration,
@@ -1750,17 +1758,14 @@ impl Execution {
         // then sees `{"Error": "States.Timeout", "Cause": ""}` (`test_task_service_lambda`,
         // `test_invoke_timeout`). `States.HeartbeatTimeout` is never raised, but a Retrier or
         // Catcher naming it still matches a missed heartbeat (`Also::Heartbeat`).
-        let timed_out = || Err((StatesError::new(names::TIMEOUT, ""), true));
-        let (limit, by_heartbeat) = match heartbeat.filter(|_| heartbeat_applies) {
-            Some(h) if h < timeout_s => (h, true),
-            _ => (timeout_s, false),
+        let (limit, ended) = match heartbeat.filter(|_| heartbeat_applies) {
+            Some(h) if h < timeout_s => (h, Ended::MissedHeartbeat),
+            _ => (timeout_s, Ended::TimedOut),
         };
-        let missed = duration > limit;
-        if missed {
+        if duration > limit {
             fire = limit;
-            result = timed_out();
+            result = Err((StatesError::new(names::TIMEOUT, ""), ended));
         }
-        self.fiber_mut(fiber).heartbeat_missed = missed && by_heartbeat;
         let at = self.now.saturating_add((fire * 1000.0).round() as i64);
         let gen = self.fiber(fiber).gen;
         self.fiber_mut(fiber).waiting = Some(("task", Some(at)));
@@ -1796,7 +1801,7 @@ impl Execution {
         }
     }
 
-    fn task_done(&mut self, fiber: usize, result: Result<(Value, bool), (StatesError, bool)>) {
+    fn task_done(&mut self, fiber: usize, result: Result<(Value, bool), (StatesError, Ended)>) {
         self.fiber_mut(fiber).waiting = None;
         let Some(state) = self.current(fiber) else { return };
         let machine = self.machine.clone();
@@ -1821,7 +1826,7 @@ impl Execution {
                             "The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit."
                         ),
                     ),
-                    false,
+                    Ended::Failed,
                 ))
             }
             other => other,
@@ -1851,7 +1856,8 @@ impl Execution {
                     self.fault(fiber, e);
                 }
             }
-            Err((e, timed_out)) => {
+            Err((e, ended)) => {
+                let timed_out = ended != Ended::Failed;
                 let error = err_details(&e);
                 let details = match (&spec.resource_kind, resource, timed_out) {
                     (ResourceKind::LambdaFunction, _, false) => Details::LambdaFunctionFailed(error),
@@ -1868,7 +1874,7 @@ impl Execution {
                 self.emit(fiber, Some(state), details);
                 let also = if e.error == names::DATA_LIMIT_EXCEEDED {
                     Also::TaskErrors
-                } else if timed_out && self.fiber(fiber).heartbeat_missed {
+                } else if ended == Ended::MissedHeartbeat {
                     Also::Heartbeat
                 } else {
                     Also::Nothing
@@ -2479,7 +2485,6 @@ impl Execution {
             visit: 0,
             join: None,
             task_token: None,
-            heartbeat_missed: false,
             vars,
             waiting: None,
             silent,
@@ -2898,26 +2903,24 @@ impl Execution {
             Kind::Map(spec) => spec.result_writer.as_ref(),
             _ => None,
         };
-        let (flatten, export) = writer.map_or((false, None), |w| (w.flatten, w.export.as_ref()));
-        let result = if flatten {
-            // FLATTEN: a child's array output gives its items, one level.
-            let mut flat = Vec::with_capacity(results.len());
-            for r in results {
-                match r.as_array() {
-                    Some(items) => flat.extend(items.iter().cloned()),
-                    None => flat.push(r),
-                }
-            }
-            Value::array(flat)
-        } else {
-            Value::array(results)
-        };
-        let result = match (export, join.map_run_arn) {
+        let result = match (writer.and_then(|w| w.export.as_ref()), join.map_run_arn) {
+            // Exported: the results are not the output (nothing is written).
             (Some(args), Some(arn)) => match self.result_writer_output(fiber, state, args, &arn) {
                 Ok(v) => v,
                 Err(e) => return self.fault(fiber, e),
             },
-            _ => result,
+            // FLATTEN: a child's array output gives its items, one level.
+            _ if writer.is_some_and(|w| w.flatten) => {
+                let mut flat = Vec::with_capacity(results.len());
+                for r in results {
+                    match r.as_array() {
+                        Some(items) => flat.extend(items.iter().cloned()),
+                        None => flat.push(r),
+                    }
+                }
+                Value::array(flat)
+            }
+            _ => Value::array(results),
         };
         if result.json_len() > MAX_PAYLOAD_BYTES {
             let e = result_limit(&self.machine.state(state).name, "result", result.json_len());
