@@ -1043,42 +1043,40 @@ impl Compiler {
         for e in &errors {
             self.schema(e.message.clone(), &format!("{p}{}", e.pointer));
         }
-        let mut reads = Vec::new();
-        walk_strings(t, p, &mut |ptr, key, s| {
-            if key.ends_with(".$") && s.starts_with('$') {
-                if let Some(Root::Variable(name)) = JsonPath::parse(s).ok().map(|path| path.root().clone()) {
-                    reads.push((name.to_string(), ptr.to_string(), false));
-                }
-            }
-        });
-        self.reads.extend(reads);
-        self.warn_no_dollar(t, p);
+        self.template_strings(t, p);
         self.check_intrinsics_in(t, p);
         errors.is_empty().then_some(compiled)
     }
 
-    /// NO_DOLLAR: a string that looks like a path or intrinsic under a key without `.$`; and a
-    /// `{% %}` expression, which a JSONPath state takes as a literal string (the likeliest slip
-    /// when moving to JSONata is leaving out `QueryLanguage`).
-    fn warn_no_dollar(&mut self, t: &Value, p: &str) {
-        let mut found = Vec::new();
+    /// What a JSONPath template's strings say, in one walk: the variables its `.$` paths read
+    /// (for [`Self::warn_variable_uses`]); NO_DOLLAR, a string that looks like a path or intrinsic
+    /// under a key without `.$`; and a `{% %}` expression, which a JSONPath state takes as a
+    /// literal string (the likeliest slip when moving to JSONata is leaving out `QueryLanguage`).
+    fn template_strings(&mut self, t: &Value, p: &str) {
+        let mut reads = Vec::new();
+        let mut no_dollar = Vec::new();
         let mut jsonata = Vec::new();
         walk_strings(t, p, &mut |ptr, key, s| {
             if crate::template::jsonata_expression(s).is_some() {
                 jsonata.push(ptr.to_string());
-            } else if !key.ends_with(".$") && looks_like_path_or_call(s) {
-                found.push((ptr.to_string(), key.to_string()));
+            } else if key.ends_with(".$") {
+                if let Some(Root::Variable(name)) = s
+                    .starts_with('$')
+                    .then(|| JsonPath::parse(s).ok())
+                    .flatten()
+                    .map(|path| path.root().clone())
+                {
+                    reads.push((name.to_string(), ptr.to_string(), false));
+                }
+            } else if looks_like_path_or_call(s) {
+                no_dollar.push((ptr.to_string(), key.to_string()));
             }
         });
+        self.reads.extend(reads);
         for ptr in jsonata {
-            // Statelab's own warning.
-            self.warning(
-                codes::SUSPICIOUS,
-                "This value is a JSONata expression, but the state uses JSONPath, so it is a literal string: set \"QueryLanguage\": \"JSONata\" on the state or the machine",
-                &ptr,
-            );
+            self.warn_jsonata_in_jsonpath(&ptr);
         }
-        for (ptr, key) in found {
+        for (ptr, key) in no_dollar {
             // AWS's wording is not recorded; the code and its meaning are AWS's.
             self.warning(
                 codes::NO_DOLLAR,
@@ -1086,6 +1084,16 @@ impl Compiler {
                 &ptr,
             );
         }
+    }
+
+    /// A `{% %}` expression in a JSONPath state, which takes it as the literal string it is.
+    fn warn_jsonata_in_jsonpath(&mut self, ptr: &str) {
+        // Statelab's own warning.
+        self.warning(
+            codes::SUSPICIOUS,
+            "This value is a JSONata expression, but the state uses JSONPath, so it is a literal string: set \"QueryLanguage\": \"JSONata\" on the state or the machine",
+            ptr,
+        );
     }
 
     /// Warnings for intrinsic calls whose literal arguments can only fail.
@@ -1905,12 +1913,7 @@ impl Compiler {
                 .and_then(Value::as_str)
                 .is_some_and(|s| crate::template::jsonata_expression(s).is_some())
             {
-                // Statelab's own warning, as for templates (`warn_no_dollar`).
-                self.warning(
-                    codes::SUSPICIOUS,
-                    "This value is a JSONata expression, but the state uses JSONPath, so it is a literal string: set \"QueryLanguage\": \"JSONata\" on the state or the machine",
-                    &at(pointer, key),
-                );
+                self.warn_jsonata_in_jsonpath(&at(pointer, key));
             }
         }
         let error = self.fail_field(v, pointer, "Error", uses);
