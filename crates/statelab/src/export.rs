@@ -158,11 +158,16 @@ impl LeftOut {
         })
     }
 
+    /// Marks the fields of `response` a MockConfigFile cannot hold as left out.
+    fn mark(&mut self, response: &Value) {
+        self.durations |= response.get("Duration").is_some();
+        self.comments |= response.get("Comment").is_some();
+    }
+
     /// `response` without the fields a MockConfigFile cannot hold, noting which it had.
     fn strip(&mut self, response: &Value) -> Value {
+        self.mark(response);
         let Some(map) = response.as_object() else { return response.clone() };
-        self.durations |= map.contains_key("Duration");
-        self.comments |= map.contains_key("Comment");
         let kept: Map = map
             .iter()
             .filter(|(k, _)| !matches!(&***k, "Duration" | "Comment"))
@@ -231,7 +236,7 @@ pub fn stubs_to_mock_config(
             } else {
                 return Err(format!("The stub for '{state}' has neither Return nor Throw"));
             }
-            left_out.strip(r);
+            left_out.mark(r);
             // The last response repeats in Statelab; a mock config reuses its last entry too.
             mocked.insert(i.to_string().as_str().into(), Value::object(one));
         }
