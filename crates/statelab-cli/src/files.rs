@@ -118,15 +118,13 @@ pub fn input(path: Option<&str>, style: Style) -> Result<Value, Failure> {
     }
 }
 
-/// `true` when the stubs given (`--mock-config` or `--stubs`, from a file) are a MockConfigFile
-/// with a state machine of this name.
-pub fn mock_config_has(args: &SessionArgs, name: &str) -> bool {
-    let Some(path) = args.mock_config.as_deref().or(args.stubs.as_deref()).filter(|p| *p != "-") else {
-        return false;
-    };
-    let Ok(text) = std::fs::read_to_string(path) else { return false };
-    document::load(&text)
-        .is_ok_and(|d| is_mock_config(&d.value) && statelab::stubs::has_machine(&d.value, name))
+/// The stubs given (`--mock-config` or `--stubs`, from a file) when they are a MockConfigFile,
+/// for [`statelab::check_named`]; `None` for anything else (their problems are said when they
+/// are read for the run).
+pub fn mock_config(args: &SessionArgs) -> Option<Value> {
+    let path = args.mock_config.as_deref().or(args.stubs.as_deref()).filter(|p| *p != "-")?;
+    let text = std::fs::read_to_string(path).ok()?;
+    document::load(&text).ok().map(|d| d.value).filter(is_mock_config)
 }
 
 /// The stubs from `--stubs` or `--mock-config` (`--test-case`, `--state-machine`). `selected` is

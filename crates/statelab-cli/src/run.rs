@@ -16,14 +16,10 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
     s.check_stdin()?;
     let started = std::time::Instant::now();
     let source = files::read(&s.definition)?;
-    let mut checked = files::check(&source, s.state_machine.as_deref());
     // A template of one machine has nothing to choose: `--state-machine` may then name the
     // MockConfigFile's machine instead (its names need not match the template's).
-    if let Some(name) = s.state_machine.as_deref() {
-        if checked.machines.len() == 1 && checked.selected.is_none() && files::mock_config_has(s, name) {
-            checked = files::check(&source, None);
-        }
-    }
+    let config = s.state_machine.as_ref().and_then(|_| files::mock_config(s));
+    let checked = statelab::check_named(&source.text, s.state_machine.as_deref(), config.as_ref());
     let machine = files::machine(&source, &checked, colors.err)?;
     let input = files::input(s.input.as_deref(), colors.err)?;
     let stubs = files::stubs(s, checked.selected.as_deref(), &machine, colors.err)?;

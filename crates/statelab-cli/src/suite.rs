@@ -9,7 +9,7 @@ use statelab::stubs::unused_stubs;
 use statelab::testing::{self, DefinitionRef, TestFile};
 use statelab::{json, Machine, Value};
 
-use crate::files::{self, diagnostic_line, place, Source};
+use crate::files::{diagnostic_line, place, Source};
 use crate::style::{terminal_safe, Colors, Style};
 use crate::{exit, Failure, Format};
 use statelab::text::count;
@@ -317,20 +317,17 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
                 Unusable::at(position(&map, "/definition"), why)
             })?;
             let source = Source { name: def_path.display().to_string(), text };
-            let mut checked = files::check(&source, file.state_machine.as_deref());
             // As `statelab run --state-machine`: a template of one machine has nothing to choose,
-            // so 'state_machine' may name the MockConfigFile's machine instead.
-            if let Some(name) = file.state_machine.as_deref() {
-                let config_has = |c: &statelab::testing::TestCase| {
-                    statelab::stubs::is_mock_config(&c.stubs) && statelab::stubs::has_machine(&c.stubs, name)
-                };
-                if checked.machines.len() == 1
-                    && checked.selected.is_none()
-                    && file.cases.iter().flatten().any(config_has)
-                {
-                    checked = files::check(&source, None);
-                }
-            }
+            // so 'state_machine' may name a case's MockConfigFile's machine instead.
+            let name = file.state_machine.as_deref();
+            let config = name.and_then(|n| {
+                file.cases
+                    .iter()
+                    .flatten()
+                    .map(|c| &c.stubs)
+                    .find(|v| statelab::stubs::is_mock_config(v) && statelab::stubs::has_machine(v, n))
+            });
+            let checked = statelab::check_named(&source.text, name, config);
             match &checked.machine {
                 Some(m) if checked.is_ok() => {
                     // The name the definition gives its machine picks it in a MockConfigFile.
