@@ -154,14 +154,19 @@ impl JsonPath {
     pub fn select_checked(&self, doc: &Value) -> Result<Option<Value>, StatesError> {
         match self.query.checked_result(doc, Scope { item: doc, root: doc }) {
             Ok(v) => Ok(v.map(Val::into_value)),
-            Err(_) => Err(StatesError::new(
-                crate::error::names::DATA_LIMIT_EXCEEDED,
-                format!(
-                    "The JSONPath '{}' matches more than {} values: each '..' matches every node below every match before it",
-                    self.text(),
-                    MAX_MATCHES
-                ),
-            )),
+            Err(limit) => {
+                let what = match limit {
+                    Limit::Matches => format!("matches more than {MAX_MATCHES} values"),
+                    Limit::Visits => format!("visits more than {MAX_VISITS} nodes"),
+                };
+                Err(StatesError::new(
+                    crate::error::names::DATA_LIMIT_EXCEEDED,
+                    format!(
+                        "The JSONPath '{}' {what}: each '..' matches every node below every match before it",
+                        self.text(),
+                    ),
+                ))
+            }
         }
     }
 
@@ -371,14 +376,14 @@ impl Query {
     }
 
     /// [`result`](Self::result), telling a query with too many matches apart from one with none.
-    fn checked_result<'a>(&'a self, start: &'a Value, scope: Scope<'a>) -> Result<Option<Val<'a>>, Fail> {
+    fn checked_result<'a>(&'a self, start: &'a Value, scope: Scope<'a>) -> Result<Option<Val<'a>>, Limit> {
         if self.reference {
             return Ok(self.get(start).map(Val::Ref));
         }
         let vals = match self.eval(start, scope) {
             Ok(vals) => vals,
             Err(Fail::Missing) => return Ok(None),
-            Err(Fail::TooMany) => return Err(Fail::TooMany),
+            Err(Fail::TooMany(limit)) => return Err(limit),
         };
         Ok(if self.definite {
             vals.into_iter().next()
@@ -425,8 +430,11 @@ impl Query {
                 } else {
                     select_step(node, &step.sel, leaf, upstream_definite, scope.root, &mut next)?;
                 }
-                if next.len() > MAX_MATCHES || visited > MAX_VISITS {
-                    return Err(Fail::TooMany);
+                if next.len() > MAX_MATCHES {
+                    return Err(Fail::TooMany(Limit::Matches));
+                }
+                if visited > MAX_VISITS {
+                    return Err(Fail::TooMany(Limit::Visits));
                 }
             }
             upstream_definite &= step.is_definite(leaf);
@@ -482,9 +490,18 @@ impl Val<'_> {
 enum Fail {
     /// Jayway would raise here (`PathNotFoundException` and the like): the path has no result.
     Missing,
-    /// The matches would pass [`MAX_MATCHES`] (`$..a..a..a` over deep data: each descent matches
-    /// every node below every match before it, again and again).
-    TooMany,
+    /// The matches would pass [`MAX_MATCHES`], or the descents [`MAX_VISITS`] (`$..a..a..a` over
+    /// deep data: each descent matches every node below every match before it, again and again).
+    TooMany(Limit),
+}
+
+/// Which bound a runaway query passed, so that its error says which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Limit {
+    /// [`MAX_MATCHES`]
+    Matches,
+    /// [`MAX_VISITS`]
+    Visits,
 }
 
 /// The most matches a query may hold at once. A document under the 256 KiB payload quota has
@@ -2043,8 +2060,12 @@ mod tests {
         assert!(e.cause.contains("matches more than 1000000 values"), "{}", e.cause);
         assert_eq!(sel("$..a..a..a..a", &d), None);
         assert_eq!(sel("$..a", &d).and_then(|v| v.as_array().map(<[Value]>::len)), Some(900));
-        // Many matches that each descend far but match little are bounded too (MAX_VISITS).
+        // Many matches that each descend far but match little are bounded too (MAX_VISITS), and
+        // the error names that bound, not the matches it never reached.
         assert!(JsonPath::parse("$..a..b..c").unwrap().select_checked(&d).is_ok());
+        let e = JsonPath::parse("$..a..a..b").unwrap().select_checked(&d).unwrap_err();
+        assert_eq!(e.error, "States.DataLimitExceeded");
+        assert!(e.cause.contains("visits more than 20000000 nodes"), "{}", e.cause);
     }
 
     #[test]
