@@ -212,6 +212,10 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
             }
         }
     }
+    // In the order of the text, as an editor lists problems (the passes that find them run one
+    // after the other, so a later pass's warning at the top came last). Problems of the whole
+    // definition, with no place, come first; ties keep the order they were found in.
+    diags.sort_by_key(|d| d.span.map(|s| s.start.offset));
     let has_error = diags.iter().any(Diagnostic::is_error);
     out.diagnostics = diags;
     out.definition = Some(def);
@@ -249,7 +253,9 @@ mod tests {
             None,
         );
         assert!(!c.is_ok());
-        let d = &c.diagnostics[0];
+        // The problem of the whole definition (no terminal state) has no place: it comes first.
+        assert_eq!(c.diagnostics[0].code, "MISSING_END_STATE");
+        let d = &c.diagnostics[1];
         assert_eq!(d.code, "MISSING_TRANSITION_TARGET");
         let span = d.span.unwrap();
         assert_eq!((span.start.line, span.start.column), (3, 44));
