@@ -289,14 +289,16 @@ fn invalid_definitions_throw_errors_with_every_diagnostic() {
     assert_eq!(text(&e, "code"), "INVALID_DEFINITION");
     assert_eq!(
         text(&e, "message"),
-        "Invalid definition: 4:40: Field 'Colour' is not supported (at /States/A) (and 2 more)"
+        "Invalid definition: 3:3: Workflow has no terminal state (and 2 more)"
     );
+    // In the order of the text: the missing terminal state is shown at "States".
     let d = get(&e, "diagnostics");
     assert_eq!(js_sys::Array::from(&d).length(), 3);
+    assert!(get(&d, "0.location").is_null());
     assert_eq!(text(&d, "1.code"), "MISSING_TRANSITION_TARGET");
     assert_eq!(text(&d, "1.location"), "/States/A/Next");
     assert_eq!((num(&d, "1.line"), num(&d, "1.column"), num(&d, "1.end_column")), (4.0, 35.0, 38.0));
-    assert!(get(&d, "2.location").is_null());
+    assert_eq!(text(&d, "2.location"), "/States/A");
     let e = thrown(run("{".into(), JsValue::NULL, JsValue::NULL));
     assert_eq!(text(&e, "diagnostics.0.code"), "INVALID_JSON_DESCRIPTION");
 }
