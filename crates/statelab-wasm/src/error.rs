@@ -22,6 +22,8 @@ export type ErrorCode =
   | "NO_SUCH_STATE"
   /** `inspect` names a step that was not taken. */
   | "NO_SUCH_STEP"
+  /** The web build was used before `init()` or `initSync()`. */
+  | "NOT_INITIALIZED"
   /** A bug in Statelab: please report it. */
   | "INTERNAL";
 

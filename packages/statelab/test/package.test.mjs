@@ -30,7 +30,14 @@ test('the web build runs after initSync with the wasm bytes', async () => {
 test('the web build runs after the async init', async () => {
   // Another URL is another module instance, not yet initialised.
   const web = await import('../web/statelab.js?async-init');
-  assert.throws(() => web.validate('{}'));
+  // Used before init(): a StatelabError that says what to do (it was a bare TypeError).
+  assert.throws(() => web.validate('{}'), (e) => {
+    assert.equal(e.name, 'StatelabError');
+    assert.equal(e.code, 'NOT_INITIALIZED');
+    assert.match(e.message, /call `await init\(\)`/);
+    return true;
+  });
+  assert.throws(() => new web.Execution(hello.definition), { code: 'NOT_INITIALIZED' });
   await web.default({ module_or_path: wasm });
   runHello(web);
 });
