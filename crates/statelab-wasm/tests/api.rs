@@ -287,10 +287,7 @@ fn invalid_definitions_throw_errors_with_every_diagnostic() {
     let def = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\", \"Colour\": 1}\n  }\n}";
     let e = thrown(run(def.into(), JsValue::UNDEFINED, JsValue::UNDEFINED));
     assert_eq!(text(&e, "code"), "INVALID_DEFINITION");
-    assert_eq!(
-        text(&e, "message"),
-        "Invalid definition: 3:3: Workflow has no terminal state (and 2 more)"
-    );
+    assert_eq!(text(&e, "message"), "Invalid definition: 3:3: Workflow has no terminal state (and 2 more)");
     // In the order of the text: the missing terminal state is shown at "States".
     let d = get(&e, "diagnostics");
     assert_eq!(js_sys::Array::from(&d).length(), 3);
