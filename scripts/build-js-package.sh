@@ -13,7 +13,7 @@ PKG=packages/statelab
 STAMP=$PKG/.built
 WASM=target/wasm32-unknown-unknown/release/statelab_wasm.wasm
 INPUTS=(Cargo.toml Cargo.lock crates/statelab crates/statelab-wasm/Cargo.toml crates/statelab-wasm/src
-        scripts/build-js-package.sh scripts/web-init-guard.mjs)
+        scripts/build-js-package.sh scripts/patch-js-package.mjs)
 
 if [ "${1:-}" != --force ] && [ -f "$STAMP" ] \
   && [ -z "$(find "${INPUTS[@]}" -newer "$STAMP" -not -path '*/tests/*' -print -quit)" ]; then
@@ -37,9 +37,9 @@ for target in nodejs web; do
   echo "[js-package] wasm-bindgen --target $target -> $dir" >&2
   wasm-bindgen --target "$target" --out-dir "$dir" --out-name statelab "$WASM"
 done
-# The web build used before init() read a property of an undefined `wasm` and threw a bare
-# TypeError; until init() it is an object whose every property throws a StatelabError saying so.
-node scripts/web-init-guard.mjs "$PKG/web/statelab.js"
+# A clear error for the web build used before init(), and declarations that compile with an
+# older `lib` (see the script).
+node scripts/patch-js-package.mjs "$PKG"
 # Each build says what kind of module it is, whatever the importing project's "type" is.
 echo '{ "type": "commonjs" }' > "$PKG/node/package.json"
 echo '{ "type": "module" }' > "$PKG/web/package.json"

@@ -73,4 +73,8 @@ test('the TypeScript declarations are precise (tsc --strict on test/types/)', (t
   }
   const r = spawnSync(tsc, ['-p', 'test/types/tsconfig.json'], { cwd: pkg, encoding: 'utf8' });
   assert.equal(r.status, 0, `tsc found problems:\n${r.stdout}${r.stderr}`);
+  // A project whose lib stops at es2022 (no esnext.disposable, where Symbol.dispose is declared):
+  // the declarations bring that library themselves (they failed with TS2550 before).
+  const old = spawnSync(tsc, ['-p', 'test/types/tsconfig.es2022.json'], { cwd: pkg, encoding: 'utf8' });
+  assert.equal(old.status, 0, `tsc with lib es2022 found problems:\n${old.stdout}${old.stderr}`);
 });
