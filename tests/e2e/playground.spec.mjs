@@ -215,6 +215,9 @@ test('keyboard: the tabs follow the ARIA tabs pattern (arrows, Home, End; only t
   await page.keyboard.press('End');
   await expect(selected).toHaveText('Settings');
   await expect(page.getByTestId('seed')).toBeVisible();
+  // What the seed does is on the page and read with the field, not in a hover-only tooltip.
+  await expect(page.getByTestId('seed')).toHaveAccessibleDescription(/the same seed gives the same run/);
+  await expect(page.locator('#seed-hint')).toBeVisible();
   await page.keyboard.press('ArrowRight'); // wraps round
   await expect(selected).toHaveText('Output');
   await page.keyboard.press('ArrowLeft');

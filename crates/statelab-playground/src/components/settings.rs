@@ -131,9 +131,11 @@ pub fn SettingsPanel() -> impl IntoView {
                     }/>
                 {field_note(start_note, "start-time-note")}
             </label>
-            <label title="Seeds States.UUID, States.MathRandom, JSONata's $random(), $uuid() and $shuffle(), task tokens and retry jitter: the same seed gives the same run">
+            <label>
                 <span>"Seed"</span>
-                <input type="number" data-testid="seed" prop:value=move || s().seed.to_string()
+                // What the seed does is shown under the field and read with it (it was a hover
+                // tooltip, which keyboard users never saw).
+                <input type="number" data-testid="seed" aria-describedby="seed-hint" prop:value=move || s().seed.to_string()
                     on:input=move |ev| {
                         let typed = event_target_value(&ev);
                         if let Some(v) = as_typed(&typed, seed(&typed, 0)) {
@@ -148,6 +150,9 @@ pub fn SettingsPanel() -> impl IntoView {
                         }
                         seed_note.set(note);
                     }/>
+                <span class="field-hint" id="seed-hint">
+                    "Seeds States.UUID, States.MathRandom, JSONata's $random(), $uuid() and $shuffle(), task tokens and retry jitter: the same seed gives the same run."
+                </span>
                 {field_note(seed_note, "seed-note")}
             </label>
             <label>
