@@ -463,6 +463,19 @@ test('a narrow window (down to 320 px) stacks the editors above the execution an
   expect(errors).toEqual([]);
 });
 
+test('the toolbar keeps its buttons on one row from 1,200 px (a 1,366 px laptop wrapped the last one)', async ({ page }) => {
+  const errors = await open(page);
+  for (const width of [1200, 1280, 1366, 1440, 1920]) {
+    await page.setViewportSize({ width, height: 800 });
+    // Every control's middle on one line (buttons and the speed picker differ in height).
+    const middles = await page.locator('.toolbar button:visible, .toolbar select:visible').evaluateAll((els) =>
+      els.map((e) => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; }));
+    expect(middles.length).toBeGreaterThan(8);
+    expect(Math.max(...middles) - Math.min(...middles), `the toolbar's rows at ${width} px`).toBeLessThan(6);
+  }
+  expect(errors).toEqual([]);
+});
+
 test('on a phone the Examples, Share and Export boxes stay on the screen, and the history keeps state names readable', async ({ page }) => {
   const errors = await open(page);
   for (const width of [320, 390, 720]) {
