@@ -2550,7 +2550,9 @@ impl Execution {
         if let Some(v) = self.visit_mut(fiber).filter(|_| !jsonata) {
             v.stages.after_input_path = Some(after_ip.clone());
         }
+        // The input after InputPath: the ItemReader's and ResultWriter's Parameters read it.
         self.fiber_mut(fiber).effective = after_ip.clone();
+        self.fiber_mut(fiber).after_input_path = after_ip.clone();
         let distributed = matches!(spec.mode, MapMode::Distributed { .. });
         let source = if let Some(reader) = &spec.item_reader {
             let data = self.stubs.item_reader(&st.name).cloned().ok_or_else(|| {
