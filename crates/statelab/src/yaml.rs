@@ -23,8 +23,9 @@
 //!   or sequence used as a key is an error, since JSON keys are strings.
 //! - A stream with several documents is an error: a definition is one document.
 //!
-//! Limits: nesting beyond [`MAX_DEPTH`] and documents of more than [`MAX_NODES`] nodes (counting
-//! every node an alias expands to, which is what stops "billion laughs" alias bombs) are errors.
+//! Limits: nesting beyond [`MAX_DEPTH`], documents of more than [`MAX_NODES`] nodes (counting
+//! every node an alias expands to, which is what stops "billion laughs" alias bombs) and aliases
+//! standing for more than [`MAX_ALIAS_BYTES`] of data (many aliases of one long string) are errors.
 //!
 //! Spans follow [`crate::json`]: a block scalar's span starts at its `|` or `>` indicator (or at
 //! its tag or anchor) and ends after its last non-blank character; a block collection runs from
@@ -39,6 +40,12 @@ use crate::value::{Key, Map, Value, MAX_DEPTH};
 
 /// The most nodes a document may have once every alias is expanded.
 pub const MAX_NODES: usize = 1_000_000;
+
+/// The most JSON text that the aliases of a document may stand for, all together. Aliases share
+/// their values, but sizing each copy where it lands reads a string again: 20,000 aliases of a
+/// 1 MB string (a 1 MB file, few nodes) took 17 seconds, and a 5 MB file of them more than ten
+/// minutes (a QA pass). Eight times the largest document Statelab reads.
+pub const MAX_ALIAS_BYTES: usize = 64 * 1024 * 1024;
 
 /// CloudFormation's short-form tags and the long forms they stand for.
 const CFN_TAGS: &[(&str, &str)] = &[
@@ -133,6 +140,8 @@ struct Anchored {
     end: usize,
     /// Length of the node's own pointer, the prefix of all its records' pointers.
     prefix: usize,
+    /// The value's size as JSON text, counted against [`MAX_ALIAS_BYTES`] by each alias.
+    size: usize,
 }
 
 /// A mapping key waiting for its value.
@@ -218,6 +227,8 @@ struct Builder<'a> {
     pointer: String,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
+    /// What the aliases so far stand for, in bytes of JSON text.
+    alias_bytes: usize,
     /// Nesting depth of the open frames, counting wrappers.
     level: u32,
     root: Option<Value>,
@@ -235,6 +246,7 @@ impl<'a> Builder<'a> {
             pointer: String::new(),
             stack: Vec::new(),
             anchors: HashMap::new(),
+            alias_bytes: 0,
             level: 0,
             root: None,
             documents: 0,
@@ -371,7 +383,8 @@ impl<'a> Builder<'a> {
                 // otherwise: the key itself is text either way, so it must not fail here.
                 let value = self.typed(text, style, &kind, start).unwrap_or_else(|_| Value::string(text));
                 let first = self.records.len();
-                self.anchors.insert(anchor, Anchored { value, first, end: first, prefix: 0 });
+                let size = value.json_len();
+                self.anchors.insert(anchor, Anchored { value, first, end: first, prefix: 0, size });
             }
             self.set_key(Key::from(text), (start, end), merge);
             return Ok(());
@@ -460,6 +473,13 @@ impl<'a> Builder<'a> {
         };
         let value = anchored.value.clone();
         let (from, to, prefix) = (anchored.first, anchored.end, anchored.prefix);
+        self.alias_bytes = self.alias_bytes.saturating_add(anchored.size);
+        if self.alias_bytes > MAX_ALIAS_BYTES {
+            return Err(self.error_at(
+                start,
+                "the YAML's aliases stand for more than 64 MiB of data: too large, or an alias bomb",
+            ));
+        }
         if self.expecting_key() {
             let key: Key = match &value {
                 Value::String(s) => s.clone(),
@@ -560,7 +580,8 @@ impl<'a> Builder<'a> {
     fn finish(&mut self, value: Value, anchor: usize, first: usize, end: usize) -> Result<(), SyntaxError> {
         if anchor != 0 {
             let prefix = self.records.get(first).map_or(0, |r| r.pointer.len());
-            let anchored = Anchored { value: value.clone(), first, end: self.records.len(), prefix };
+            let size = value.json_len();
+            let anchored = Anchored { value: value.clone(), first, end: self.records.len(), prefix, size };
             self.anchors.insert(anchor, anchored);
         }
         self.attach(value, end, first)
@@ -1028,6 +1049,24 @@ mod tests {
         let e = error_of(&text);
         assert!(e.message.contains("alias bomb"), "{e}");
         assert!(started.elapsed().as_secs() < 10);
+    }
+
+    /// Few nodes, but each alias stands for a long string: 20,000 aliases of a 1 MB string took
+    /// 17 seconds, 300,000 of a 4 MB one more than ten minutes (a QA pass).
+    #[test]
+    fn aliases_of_a_long_string_stop_early() {
+        let text = format!("s: &s {}\nl: [{}]\n", "x".repeat(1_000_000), ["*s"; 20_000].join(","));
+        let started = std::time::Instant::now();
+        let e = error_of(&text);
+        assert!(e.message.contains("aliases stand for more than 64 MiB"), "{e}");
+        // Placed at the alias that passed the bound (the 68th: 68 x 1,000,002 bytes > 64 MiB; each
+        // alias takes three characters).
+        assert_eq!(e.pos.line, 2);
+        assert_eq!(e.pos.column, 5 + 3 * 67);
+        assert!(started.elapsed().as_secs() < 10);
+        // A few aliases of it are fine.
+        let few = format!("s: &s {}\nl: [{}]\n", "x".repeat(1_000_000), ["*s"; 60].join(","));
+        assert_eq!(parse_ok(&few).get("l").and_then(Value::as_array).map(<[Value]>::len), Some(60));
     }
 
     #[test]
