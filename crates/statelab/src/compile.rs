@@ -2649,8 +2649,18 @@ fn walk_strings(v: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str, &str)) {
     go(v, &mut p, "", f, 0);
 }
 
-/// Works out how a Task's resource is invoked.
+/// Works out how a Task's resource is invoked. A template's deploy-time placeholders count as
+/// one ARN field each: `arn:${AWS::Partition}:states:::lambda:invoke.waitForTaskToken` (the usual
+/// form in CloudFormation, kept as written by [`crate::document`]) is a callback Task, though
+/// `AWS::Partition` has colons of its own.
 pub fn classify_resource(resource: &str) -> (ResourceKind, Pattern) {
+    let opaque;
+    let resource = if resource.contains("${") {
+        opaque = without_placeholders(resource);
+        opaque.as_str()
+    } else {
+        resource
+    };
     let parts: Vec<&str> = resource.splitn(6, ':').collect();
     let pattern_of = |action: &str| {
         if action.ends_with(".waitForTaskToken") {
@@ -2688,6 +2698,20 @@ pub fn classify_resource(resource: &str) -> (ResourceKind, Pattern) {
         }
         _ => (ResourceKind::Other, Pattern::RequestResponse),
     }
+}
+
+/// `text` with each `${...}` placeholder replaced by `_`, a field with no colon in it.
+fn without_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("${") {
+        let Some(close) = rest.get(open..).and_then(|r| r.find('}')) else { break };
+        out.push_str(rest.get(..open).unwrap_or_default());
+        out.push('_');
+        rest = rest.get(open + close + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -2901,5 +2925,20 @@ mod tests {
         );
         assert_eq!(classify_resource("arn:aws:states:::states:startExecution.sync:2").1, Pattern::Sync);
         assert_eq!(classify_resource("nope").0, ResourceKind::Other);
+        // CloudFormation's pseudo parameters keep their colons inside the placeholder (a QA pass:
+        // this callback Task ran as a plain one, and its $$.Task.Token was missing).
+        assert_eq!(
+            classify_resource("arn:${AWS::Partition}:states:::lambda:invoke.waitForTaskToken"),
+            classify_resource("arn:aws:states:::lambda:invoke.waitForTaskToken")
+        );
+        assert_eq!(
+            classify_resource("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:F").0,
+            ResourceKind::LambdaFunction
+        );
+        assert_eq!(
+            classify_resource("arn:aws:states:::sqs:${Action").0,
+            ResourceKind::Service { service: "sqs".into(), action: "${Action".into() }
+        );
+        assert_eq!(without_placeholders("a${b::c}d${e}"), "a_d_");
     }
 }
