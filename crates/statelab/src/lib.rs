@@ -185,20 +185,30 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
     let dup_map = embedded.map.as_ref().unwrap_or(&doc.map);
     let prefix = if embedded.map.is_some() { "" } else { embedded.pointer.as_str() };
     for (ptr, span) in &dup_map.duplicate_keys {
-        let Some(rel) = ptr.strip_prefix(prefix) else { continue };
-        let (parent, key) = rel.rsplit_once('/').unwrap_or(("", rel));
+        // Only keys inside the definition (a prefix ending at a token boundary: the template's
+        // `DefinitionSubstitutions` is not inside its `Definition`), or the definition's own key
+        // written twice. Elsewhere in a template they are not the definition's business.
+        let Some(rel) = ptr.strip_prefix(prefix).filter(|r| r.is_empty() || r.starts_with('/')) else {
+            continue;
+        };
+        let (parent, key) = if rel.is_empty() {
+            ("", ptr.rsplit_once('/').map_or(ptr.as_str(), |(_, k)| k))
+        } else {
+            rel.rsplit_once('/').unwrap_or(("", rel))
+        };
         let key = source::unescape_token(key);
+        let location = Some(if rel.is_empty() { "/".to_string() } else { rel.to_string() });
         let mut d = if parent.ends_with("/States") || parent == "/States" {
             Diagnostic::error(
                 compile::codes::DUPLICATE_STATE_NAME,
                 format!("Duplicate State name: {key}"),
-                Some(rel.to_string()),
+                location,
             )
         } else {
             Diagnostic::error(
                 compile::codes::SCHEMA,
                 format!("Field '{key}' appears more than once"),
-                Some(rel.to_string()),
+                location,
             )
         };
         d.span = Some(*span);
