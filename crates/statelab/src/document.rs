@@ -23,7 +23,10 @@
 //! substituted), `Fn::Join` → the joined text, `Fn::Select` of a literal list → the item, any other
 //! `Fn::*` → `"${Fn::Name}"`. The replacement sits at the same pointer, so the document's source
 //! map still locates it. `${...}`, `#{...}` and `${opt:stage}` placeholders in strings are kept
-//! verbatim, except that `DefinitionSubstitutions` are applied to `${Name}` placeholders.
+//! verbatim, except that `DefinitionSubstitutions` are applied to `${Name}` placeholders (in keys
+//! too, and again inside what they substituted, as CloudFormation does). A resource that gives
+//! its definition in two ways (`Definition` and `DefinitionString`, ...) is refused, as
+//! CloudFormation refuses it.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -265,6 +268,19 @@ fn cloudformation(doc: &Document, resources: &Value, prefix: &[&str], out: &mut 
         // makes one up from the stack when there is none, for which the logical ID stands in.
         let named = if kind == Some("AWS::Serverless::StateMachine") { "Name" } else { "StateMachineName" };
         let name = field(named).and_then(Value::as_str).unwrap_or(id).to_string();
+        // CloudFormation (and SAM) take exactly one place for the definition.
+        let given: Vec<&str> = ["Definition", "DefinitionString", "DefinitionS3Location", "DefinitionUri"]
+            .into_iter()
+            .filter(|f| field(f).is_some())
+            .collect();
+        if let [first, second, ..] = given.as_slice() {
+            let error = format!(
+                "the resource gives its definition twice, as {first} and as {second}: CloudFormation takes \
+                 exactly one of them"
+            );
+            out.push(failed(name, at(second), Value::Null, error));
+            continue;
+        }
         if let Some(def) = field("Definition") {
             out.push(extract(doc, name, Kind::CloudFormation, at("Definition"), def, &subs));
         } else if let Some(def) = field("DefinitionString") {
@@ -395,10 +411,28 @@ fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
     Some(out)
 }
 
-/// The DefinitionSubstitutions, rendered to text.
+/// The DefinitionSubstitutions, rendered to text, each with the others substituted into it:
+/// CloudFormation replaces placeholders repeatedly (`StringUtils.replaceEachRepeatedly` in its
+/// resource provider), so `First: Start${Suffix}` then `Suffix: Here` gives `StartHere`. A cycle
+/// (`A: ${B}`, `B: ${A}`), which CloudFormation refuses, stops after as many rounds as there are
+/// substitutions, leaving what is left of the placeholders as they are.
 fn substitutions(v: Option<&Value>) -> HashMap<String, String> {
-    v.and_then(Value::as_object)
-        .map_or_else(HashMap::new, |m| m.iter().map(|(k, v)| (k.to_string(), opaque(v))).collect())
+    let mut subs: HashMap<String, String> = v
+        .and_then(Value::as_object)
+        .map_or_else(HashMap::new, |m| m.iter().map(|(k, v)| (k.to_string(), opaque(v))).collect());
+    for _ in 0..subs.len() {
+        let round: HashMap<String, String> = subs
+            .iter()
+            .map(|(k, v)| {
+                (k.clone(), substitute(&Located::produced(v, 0..0), false, &|n| subs.get(n).cloned()).text)
+            })
+            .collect();
+        if round == subs {
+            break;
+        }
+        subs = round;
+    }
+    subs
 }
 
 /// The function and argument of an intrinsic-function object: exactly one member, `Ref` or
@@ -540,13 +574,46 @@ fn resolve_intrinsics(v: &Value) -> Option<Value> {
     rewrite(v, &|node| render_intrinsic(node).map(Value::string))
 }
 
-/// Applies DefinitionSubstitutions to every string.
+/// Applies DefinitionSubstitutions to every string, keys included (CloudFormation substitutes
+/// in the definition's JSON text, so `States: {${Name}: ...}` names a state): a renamed key's
+/// node is located at its parent.
 fn substitute_strings(v: &Value, subs: &HashMap<String, String>) -> Option<Value> {
-    rewrite(v, &|node| {
-        let s = node.as_str().filter(|s| s.contains("${"))?;
+    let text = |s: &str| -> Option<String> {
+        if !s.contains("${") {
+            return None;
+        }
         let new = substitute(&Located::produced(s, 0..0), false, &|n| subs.get(n).cloned()).text;
-        (new != s).then(|| Value::string(new))
-    })
+        (new != s).then_some(new)
+    };
+    match v {
+        Value::String(s) => text(s).map(Value::string),
+        Value::Array(_) => {
+            let items = v.as_array()?;
+            let changed: Vec<Option<Value>> =
+                items.iter().map(|item| substitute_strings(item, subs)).collect();
+            if changed.iter().all(Option::is_none) {
+                return None;
+            }
+            let items =
+                items.iter().zip(changed).map(|(old, new)| new.unwrap_or_else(|| old.clone())).collect();
+            Some(Value::array(items))
+        }
+        Value::Object(_) => {
+            let map = v.as_object()?;
+            let changed: Vec<(Option<String>, Option<Value>)> =
+                map.iter().map(|(k, item)| (text(k), substitute_strings(item, subs))).collect();
+            if changed.iter().all(|(k, item)| k.is_none() && item.is_none()) {
+                return None;
+            }
+            let mut out = Map::default();
+            for ((k, old), (new_key, new)) in map.iter().zip(changed) {
+                let key = new_key.map_or_else(|| k.clone(), |n| n.as_str().into());
+                out.insert(key, new.unwrap_or_else(|| old.clone()));
+            }
+            Some(Value::object(out))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -700,6 +767,32 @@ mod tests {
         assert_eq!(
             all.get(3).map(|m| m.pointer.as_str()),
             Some("/Resources/Elsewhere/Properties/DefinitionUri")
+        );
+    }
+
+    /// CloudFormation substitutes in the definition's text: keys too, and again inside what it
+    /// substituted (a QA pass: `States: {${Name}: ...}` gave a missing state, `Start${Suffix}`
+    /// stayed as written). A definition given twice is refused, as CloudFormation refuses it.
+    #[test]
+    fn definition_substitutions_reach_keys_and_repeat() {
+        let d = doc(r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+                "DefinitionSubstitutions": {"Name": "Go", "First": "Start${Suffix}", "Suffix": "Here", "A": "${B}", "B": "${A}"},
+                "Definition": {"StartAt": "${Name}", "States": {"${Name}": {"Type": "Pass",
+                    "Parameters": {"key_${Name}": "${First}", "loop": "${A}"}, "End": true}}}}}}}"#);
+        let m = select(&d, None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.definition.get("StartAt"), Some(&Value::string("Go")));
+        let params = m.definition.get("States").and_then(|s| s.get("Go")).and_then(|g| g.get("Parameters"));
+        assert_eq!(params.and_then(|p| p.get("key_Go")), Some(&Value::string("StartHere")));
+        // A cycle, which CloudFormation refuses, ends with a placeholder left.
+        assert!(params.and_then(|p| p.get("loop")).and_then(Value::as_str).is_some_and(|s| s.contains("${")));
+        let twice = doc(r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+                "Definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+                "DefinitionString": "{}"}}}}"#);
+        let e = select(&twice, None).err().unwrap_or_default();
+        assert!(e.contains("twice, as Definition and as DefinitionString"), "{e}");
+        assert_eq!(
+            machines(&twice).first().map(|m| m.pointer.as_str()),
+            Some("/Resources/M/Properties/DefinitionString")
         );
     }
 
