@@ -97,7 +97,7 @@ struct SessionArgs {
     /// Seed for States.UUID, States.MathRandom, JSONata's $random(), $uuid() and $shuffle(), and retry jitter [default: 0]
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     seed: Option<i64>,
-    /// The workflow type: limits (Express stops after five minutes) and pricing [default: STANDARD]
+    /// The workflow type: limits (Express stops after five minutes) and pricing [default: the template's declared type, else STANDARD]
     #[arg(long = "type", value_name = "TYPE", value_enum, ignore_case = true)]
     workflow_type: Option<WorkflowType>,
     /// The region, for ARNs and prices [default: us-east-1]

@@ -24,6 +24,10 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
     let input = files::input(s.input.as_deref(), colors.err)?;
     let stubs = files::stubs(s, checked.selected.as_deref(), &machine, colors.err)?;
     let mut options = s.options().to_options().map_err(Failure::Usage)?;
+    if let (None, Some(declared)) = (s.workflow_type, checked.workflow_type) {
+        // The type the template declares (`StateMachineType: EXPRESS`), unless --type says.
+        options.workflow_type = declared;
+    }
     if let Some(name) = &checked.selected {
         // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's.
         options.state_machine_name = name.clone();

@@ -283,7 +283,8 @@ pub fn start(
         }
     };
     let session = SessionOptions {
-        workflow_type: opts.workflow_type,
+        // The type the template declares (`StateMachineType: EXPRESS`), unless `type` says.
+        workflow_type: opts.workflow_type.or(checked.workflow_type),
         region: opts.region,
         start_time: opts.start_time,
         seed: opts.seed,

@@ -339,6 +339,17 @@ fn a_bad_region_is_a_bad_option() {
     assert!(text(&e, "message").contains("region"), "{}", text(&e, "message"));
 }
 
+/// A template's declared type is the run's unless `type` says otherwise (it ran as Standard).
+#[wasm_bindgen_test]
+fn a_template_declared_express_runs_as_express() {
+    let sam = "Resources:\n  Quick:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: express\n      \
+               Definition:\n        StartAt: W\n        States:\n          W: {Type: Wait, Seconds: 600, End: true}\n";
+    let report = run(sam.into(), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    assert_eq!(text(&report, "status"), "TIMED_OUT");
+    let report = run(sam.into(), JsValue::UNDEFINED, js(r#"{"type": "STANDARD"}"#)).unwrap();
+    assert_eq!(text(&report, "status"), "SUCCEEDED");
+}
+
 /// What StartExecution would get from the SDK, which sends `JSON.stringify(input)`: an
 /// `undefined` property is absent (so `IsPresent` is false), a Date is its ISO string.
 #[wasm_bindgen_test]

@@ -31,6 +31,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::exec::WorkflowType;
 use crate::origins::{self, Located};
 use crate::source::{pointer as make_pointer, push_token, NodeSpan, SourceMap, SyntaxError};
 use crate::value::{Map, Value};
@@ -120,6 +121,9 @@ pub struct EmbeddedMachine {
     /// Why the definition could not be read (a `DefinitionString` that is not JSON, a
     /// `DefinitionUri`); `definition` is then the raw string or `null`.
     pub error: Option<String>,
+    /// The workflow type the document declares for the machine: serverless `type`,
+    /// CloudFormation `StateMachineType`, SAM `Type` (`STANDARD` or `EXPRESS`, any case).
+    pub workflow_type: Option<WorkflowType>,
 }
 
 impl EmbeddedMachine {
@@ -132,6 +136,7 @@ impl EmbeddedMachine {
             definition: doc.value.clone(),
             map: None,
             error: None,
+            workflow_type: None,
         }
     }
 
@@ -245,7 +250,8 @@ fn serverless(doc: &Document, step_functions: &Value, out: &mut Vec<EmbeddedMach
         let Some(definition) = entry.get("definition") else { continue };
         let name = entry.get("name").and_then(Value::as_str).unwrap_or(key).to_string();
         let pointer = make_pointer(&["stepFunctions", "stateMachines", key, "definition"]);
-        out.push(extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new()));
+        let machine = extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new());
+        out.push(EmbeddedMachine { workflow_type: declared_type(entry.get("type")), ..machine });
     }
 }
 
@@ -281,10 +287,17 @@ fn cloudformation(doc: &Document, resources: &Value, prefix: &[&str], out: &mut 
             out.push(failed(name, at(second), Value::Null, error));
             continue;
         }
+        let declared = declared_type(field(if kind == Some("AWS::Serverless::StateMachine") {
+            "Type"
+        } else {
+            "StateMachineType"
+        }));
         if let Some(def) = field("Definition") {
-            out.push(extract(doc, name, Kind::CloudFormation, at("Definition"), def, &subs));
+            let machine = extract(doc, name, Kind::CloudFormation, at("Definition"), def, &subs);
+            out.push(EmbeddedMachine { workflow_type: declared, ..machine });
         } else if let Some(def) = field("DefinitionString") {
-            out.push(extract(doc, name, Kind::CloudFormation, at("DefinitionString"), def, &subs));
+            let machine = extract(doc, name, Kind::CloudFormation, at("DefinitionString"), def, &subs);
+            out.push(EmbeddedMachine { workflow_type: declared, ..machine });
         } else {
             let file_field =
                 ["DefinitionUri", "DefinitionS3Location"].into_iter().find(|f| field(f).is_some());
@@ -297,6 +310,16 @@ fn cloudformation(doc: &Document, resources: &Value, prefix: &[&str], out: &mut 
     }
 }
 
+/// A declared workflow type, `STANDARD` or `EXPRESS` in any case; anything else (a parameter's
+/// `${Ref}`, a typo) declares nothing.
+fn declared_type(v: Option<&Value>) -> Option<WorkflowType> {
+    match v?.as_str()?.to_ascii_uppercase().as_str() {
+        "STANDARD" => Some(WorkflowType::Standard),
+        "EXPRESS" => Some(WorkflowType::Express),
+        _ => None,
+    }
+}
+
 fn separate_file(reference: &str) -> String {
     format!(
         "the definition is in a separate file ({reference}), which Statelab cannot fetch: \
@@ -305,7 +328,15 @@ fn separate_file(reference: &str) -> String {
 }
 
 fn failed(name: String, pointer: String, definition: Value, error: String) -> EmbeddedMachine {
-    EmbeddedMachine { name, kind: Kind::CloudFormation, pointer, definition, map: None, error: Some(error) }
+    EmbeddedMachine {
+        name,
+        kind: Kind::CloudFormation,
+        pointer,
+        definition,
+        map: None,
+        error: Some(error),
+        workflow_type: None,
+    }
 }
 
 /// Builds the machine for a definition found at `pointer`: an object is used in place, a string
@@ -342,7 +373,15 @@ fn extract(
         if !subs.is_empty() {
             definition = substitute_strings(&definition, subs).unwrap_or(definition);
         }
-        return EmbeddedMachine { name, kind, pointer, definition, map: None, error: None };
+        return EmbeddedMachine {
+            name,
+            kind,
+            pointer,
+            definition,
+            map: None,
+            error: None,
+            workflow_type: None,
+        };
     };
     if let Some(include) = text.text.trim().strip_prefix("${file(") {
         let file = include.split(')').next().unwrap_or_default();
@@ -357,7 +396,15 @@ fn extract(
                 (range.start, range.end)
             };
             let map = map.relocated(doc.map.lines(), &place);
-            EmbeddedMachine { name, kind, pointer, definition, map: Some(map), error: None }
+            EmbeddedMachine {
+                name,
+                kind,
+                pointer,
+                definition,
+                map: Some(map),
+                error: None,
+                workflow_type: None,
+            }
         }
         Err(e) => {
             let error = format!("the definition string is not valid JSON: {e} (counted within the string)");

@@ -71,6 +71,9 @@ pub struct Checked {
     pub machine: Option<Rc<Machine>>,
     /// Every problem, located in the text.
     pub diagnostics: Vec<Diagnostic>,
+    /// The workflow type the document declares for the machine checked (a template's
+    /// `StateMachineType`, SAM's `Type`, serverless's `type`): a run takes it unless told another.
+    pub workflow_type: Option<exec::WorkflowType>,
 }
 
 impl Checked {
@@ -159,6 +162,7 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
     };
     out.kind = Some(embedded.kind);
     out.selected = Some(embedded.name.clone());
+    out.workflow_type = embedded.workflow_type;
     if let Some(e) = &embedded.error {
         let mut d = Diagnostic::error(compile::codes::INVALID_JSON_DESCRIPTION, e.clone(), None);
         d.span = doc.map.locate(&embedded.pointer).map(|n| n.value);
