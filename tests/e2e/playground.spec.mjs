@@ -463,6 +463,26 @@ test('a narrow window (down to 320 px) stacks the editors above the execution an
   expect(errors).toEqual([]);
 });
 
+test('a template that declares its machine Express says so beside the workflow type while the setting differs', async ({ page }) => {
+  const errors = await open(page);
+  await setEditor(page, 'definition', `Resources:
+  Quick:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      Definition:
+        StartAt: W
+        States:
+          W: {Type: Wait, Seconds: 1, End: true}
+`);
+  await page.getByTestId('tab-settings').click();
+  const note = page.getByTestId('workflow-type-note');
+  await expect(note).toHaveText('The template declares this machine Express; runs here use this setting.');
+  await page.getByTestId('workflow-type').selectOption('EXPRESS');
+  await expect(note).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
 test('the toolbar keeps its buttons on one row from 1,200 px (a 1,366 px laptop wrapped the last one)', async ({ page }) => {
   const errors = await open(page);
   for (const width of [1200, 1280, 1366, 1440, 1920]) {

@@ -96,6 +96,19 @@ pub fn SettingsPanel() -> impl IntoView {
                     <option value="STANDARD" prop:selected=move || s().workflow_type == WorkflowType::Standard>"Standard"</option>
                     <option value="EXPRESS" prop:selected=move || s().workflow_type == WorkflowType::Express>"Express"</option>
                 </select>
+                {move || {
+                    // The playground runs with this setting; the CLI and the JS API take a
+                    // template's declared type when not told one, so say when they differ.
+                    let declared = ctx.checked.with(|c| c.workflow_type)?;
+                    (declared != s().workflow_type).then(|| {
+                        let name = if declared == WorkflowType::Express { "Express" } else { "Standard" };
+                        view! {
+                            <span class="field-note" data-testid="workflow-type-note" role="status">
+                                {format!("The template declares this machine {name}; runs here use this setting.")}
+                            </span>
+                        }
+                    })
+                }}
             </label>
             <label>
                 <span>"Region (prices)"</span>
