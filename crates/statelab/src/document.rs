@@ -121,6 +121,9 @@ pub struct EmbeddedMachine {
     /// Why the definition could not be read (a `DefinitionString` that is not JSON, a
     /// `DefinitionUri`); `definition` is then the raw string or `null`.
     pub error: Option<String>,
+    /// Where in the document the `error` is, when it is more precise than the definition as a
+    /// whole (a `DefinitionString`'s JSON syntax error): a byte range.
+    pub error_at: Option<Range<usize>>,
     /// The workflow type the document declares for the machine: serverless `type`,
     /// CloudFormation `StateMachineType`, SAM `Type` (`STANDARD` or `EXPRESS`, any case).
     pub workflow_type: Option<WorkflowType>,
@@ -136,6 +139,7 @@ impl EmbeddedMachine {
             definition: doc.value.clone(),
             map: None,
             error: None,
+            error_at: None,
             workflow_type: None,
         }
     }
@@ -211,8 +215,19 @@ pub fn machines(doc: &Document) -> Vec<EmbeddedMachine> {
 }
 
 /// The document's only state machine, or the one named `name` (its name, or else its serverless
-/// key). The error says what is available.
+/// key), readable: [`choose`] and its `error`, if any, as the error. The error says what is
+/// available.
 pub fn select(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, String> {
+    let machine = choose(doc, name)?;
+    if let Some(e) = &machine.error {
+        return Err(format!("state machine \"{}\": {e}", machine.name));
+    }
+    Ok(machine)
+}
+
+/// The document's only state machine, or the one named `name`, whether its definition could be
+/// read or not (see its `error`). The error says what is available.
+pub fn choose(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, String> {
     let all = machines(doc);
     if all.is_empty() {
         return Err(NO_MACHINE.to_string());
@@ -237,11 +252,7 @@ pub fn select(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, Str
             }
         }
     };
-    let machine = chosen.ok_or_else(|| NO_MACHINE.to_string())?;
-    if let Some(e) = &machine.error {
-        return Err(format!("state machine \"{}\": {e}", machine.name));
-    }
-    Ok(machine)
+    chosen.ok_or_else(|| NO_MACHINE.to_string())
 }
 
 fn serverless(doc: &Document, step_functions: &Value, out: &mut Vec<EmbeddedMachine>) {
@@ -335,6 +346,7 @@ fn failed(name: String, pointer: String, definition: Value, error: String) -> Em
         definition,
         map: None,
         error: Some(error),
+        error_at: None,
         workflow_type: None,
     }
 }
@@ -380,6 +392,7 @@ fn extract(
             definition,
             map: None,
             error: None,
+            error_at: None,
             workflow_type: None,
         };
     };
@@ -403,12 +416,16 @@ fn extract(
                 definition,
                 map: Some(map),
                 error: None,
+                error_at: None,
                 workflow_type: None,
             }
         }
         Err(e) => {
             let error = format!("the definition string is not valid JSON: {e} (counted within the string)");
-            EmbeddedMachine { kind, ..failed(name, pointer, Value::string(&*text.text), error) }
+            // Placed in the template: the string's escapes and indentation are counted back.
+            let at = e.pos.offset;
+            let error_at = Some(text.origins.range(at, at.saturating_add(1).min(text.text.len()).max(at)));
+            EmbeddedMachine { kind, error_at, ..failed(name, pointer, Value::string(&*text.text), error) }
         }
     }
 }

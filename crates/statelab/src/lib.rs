@@ -147,7 +147,7 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
     };
     out.format = Some(doc.format);
     out.machines = document::machines(&doc).into_iter().map(|m| m.name).collect();
-    let embedded = match document::select(&doc, name) {
+    let embedded = match document::choose(&doc, name) {
         Ok(m) => m,
         // Text that is no template and holds no machine is taken for a broken definition, so
         // that it gets AWS's diagnostics (`These fields are required: [States, StartAt]`,
@@ -164,8 +164,18 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
     out.selected = Some(embedded.name.clone());
     out.workflow_type = embedded.workflow_type;
     if let Some(e) = &embedded.error {
-        let mut d = Diagnostic::error(compile::codes::INVALID_JSON_DESCRIPTION, e.clone(), None);
-        d.span = doc.map.locate(&embedded.pointer).map(|n| n.value);
+        // A definition string that is not JSON is located at the fault, in the template; a
+        // definition that cannot be read at all (in a separate file, computed at deploy time) at
+        // its field.
+        let message = format!("state machine \"{}\": {e}", embedded.name);
+        let (code, span) = match &embedded.error_at {
+            Some(at) => {
+                (compile::codes::INVALID_JSON_DESCRIPTION, Some(doc.map.lines().span(at.start, at.end)))
+            }
+            None => ("STATELAB_NO_STATE_MACHINE", doc.map.locate(&embedded.pointer).map(|n| n.value)),
+        };
+        let mut d = Diagnostic::error(code, message, None);
+        d.span = span;
         out.diagnostics.push(d);
         return out;
     }
