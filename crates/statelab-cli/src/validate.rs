@@ -37,5 +37,15 @@ pub fn validate(args: &ValidateArgs, colors: Colors) -> Result<u8, Failure> {
         }
     }
     out.flush()?;
-    Ok(if checked.is_ok() { exit::OK } else { exit::FAILED })
+    // A document with machines of which none was picked (several and no --state-machine, or a
+    // --state-machine naming none of them) is bad usage, as for `run`: 1 says the definition
+    // has errors, and CI must tell the two apart.
+    let unpicked = checked.selected.is_none() && !checked.machines.is_empty();
+    Ok(if checked.is_ok() {
+        exit::OK
+    } else if unpicked {
+        exit::UNUSABLE
+    } else {
+        exit::FAILED
+    })
 }
