@@ -256,7 +256,26 @@ fn compile_dynamic(
             ),
         }
     } else {
-        bad(errors, format!("The value for the field '{field}.$' must be a valid JSONPath or a valid intrinsic function call"))
+        bad(
+            errors,
+            format!(
+                "The value for the field '{field}.$' must be a valid JSONPath or a valid intrinsic function call ({}: a path starts with '$', a call with 'States.')",
+                how_it_starts(text)
+            ),
+        )
+    }
+}
+
+/// What a `.$` value that is neither a path nor a call starts with, for its error (a leading
+/// space, easy to miss, gave a message with no reason at all).
+fn how_it_starts(text: &str) -> String {
+    match text.chars().next() {
+        None => "it is empty".to_string(),
+        Some(' ') => "it starts with a space".to_string(),
+        Some('\t') => "it starts with a tab".to_string(),
+        Some('\n' | '\r') => "it starts with a line break".to_string(),
+        Some(c) if c.is_whitespace() => format!("it starts with the blank U+{:04X}", u32::from(c)),
+        Some(c) => format!("it starts with '{c}'"),
     }
 }
 
