@@ -201,13 +201,17 @@ impl JsonPath {
         let Some((last, above)) = steps.split_last() else { return Ok(value) };
         let mut trail: Vec<(Value, &Step)> = Vec::with_capacity(above.len());
         let mut cur = doc;
+        // Whether `cur` is an object made up for a missing member (which a name can then go
+        // into, but not an index).
+        let mut missing = false;
         for (i, step) in above.iter().enumerate() {
-            self.check_write(&cur, step, i)?;
-            let child = reached(&cur, step).unwrap_or_else(Value::empty_object);
+            self.check_write(&cur, missing, step, i)?;
+            let child = reached(&cur, step);
+            missing = child.is_none();
             trail.push((cur, step));
-            cur = child;
+            cur = child.unwrap_or_else(Value::empty_object);
         }
-        self.check_write(&cur, last, above.len())?;
+        self.check_write(&cur, missing, last, above.len())?;
         let mut cur = put(cur, last, value);
         while let Some((parent, step)) = trail.pop() {
             cur = put(parent, step, cur);
@@ -216,11 +220,15 @@ impl JsonPath {
     }
 
     /// Whether a write can go through `node` by `step` (the `i`th): a name into an object (which
-    /// may not have the member yet) or an index within an array. The error names the step.
-    fn check_write(&self, node: &Value, step: &Step, i: usize) -> Result<(), String> {
+    /// may not have the member yet) or an index within an array. `missing`: `node` stands for a
+    /// member that is not there. The error names the step.
+    fn check_write(&self, node: &Value, missing: bool, step: &Step, i: usize) -> Result<(), String> {
         match &step.sel {
             Selector::Name(_) if node.as_object().is_some() => Ok(()),
             Selector::Name(_) => Err(self.set_error(i, &format!("is {}, not an object", describe(node)))),
+            Selector::Index(_) if missing => {
+                Err(self.set_error(i, "does not exist, and an index cannot create it (a name can)"))
+            }
             Selector::Index(index) => {
                 let Some(items) = node.as_array() else {
                     return Err(self.set_error(i, &format!("is {}, not an array", describe(node))));
@@ -2279,7 +2287,19 @@ mod tests {
         let err = JsonPath::parse("$.a.list[2]").unwrap().set(d.clone(), Value::Null).unwrap_err();
         assert!(err.ends_with(r#""$.a.list" has no index 2 (its length is 2)"#), "{err}");
         let err = JsonPath::parse("$.a['my key'][0]").unwrap().set(d.clone(), Value::Null).unwrap_err();
-        assert!(err.ends_with(r#""$.a['my key']" is an object, not an array"#), "{err}");
+        // A member that is not there is not "an object" (the one made up to write a name into):
+        // an index cannot create it (a QA pass: the message said it was an object).
+        assert!(
+            err.ends_with(r#""$.a['my key']" does not exist, and an index cannot create it (a name can)"#),
+            "{err}"
+        );
+        let err = JsonPath::parse("$.a[0]").unwrap().set(d.clone(), Value::Null).unwrap_err();
+        assert!(err.ends_with(r#""$.a" is an object, not an array"#), "{err}");
+        let err = JsonPath::parse("$.x.y[0]").unwrap().set(d.clone(), Value::Null).unwrap_err();
+        assert!(
+            err.ends_with(r#""$.x.y" does not exist, and an index cannot create it (a name can)"#),
+            "{err}"
+        );
         assert!(JsonPath::parse("$.a[*]").unwrap().set(d, Value::Null).is_err());
     }
 
