@@ -1116,6 +1116,19 @@ impl Compiler {
     /// recorded, so Statelab only warns.
     fn check_call(&mut self, call: &Call, p: &str) {
         let f = call.function_id();
+        if let Some((holes, values)) = intrinsics::format_mismatch(call) {
+            self.warning(
+                codes::SUSPICIOUS,
+                format!(
+                    "The template of {} has {} '{{}}' but {} {} given: this call always fails with States.IntrinsicFailure",
+                    f.name(),
+                    crate::text::count(holes, "placeholder"),
+                    crate::text::count(values, "value"),
+                    if values == 1 { "is" } else { "are" },
+                ),
+                p,
+            );
+        }
         for (i, arg) in call.args().iter().enumerate() {
             match arg {
                 Arg::Call(inner) => self.check_call(inner, p),

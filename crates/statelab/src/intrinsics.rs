@@ -867,6 +867,18 @@ enum TemplateError {
 
 /// Splits a template into text and `{}` placeholders, decoding `\'`, `\{`, `\}` and `\\`.
 /// A `{` or `}` that is not part of `{}` is ordinary text.
+/// For a `States.Format` call with a literal template: how many `{}` it has, and how many values
+/// the call gives, when the two differ (the call then always fails).
+pub fn format_mismatch(call: &Call) -> Option<(usize, usize)> {
+    if call.function != Function::Format {
+        return None;
+    }
+    let pieces = compile_template(call.raw_template.as_deref()?).ok()?;
+    let holes = pieces.iter().filter(|p| matches!(p, Piece::Hole)).count();
+    let values = call.args.len().saturating_sub(1);
+    (holes != values).then_some((holes, values))
+}
+
 fn compile_template(t: &str) -> Result<Vec<Piece>, TemplateError> {
     let mut pieces = Vec::new();
     let mut text = String::new();
