@@ -1090,9 +1090,43 @@ fn base64_decode(v: &Value) -> Result<Value, StatesError> {
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
             .with_decode_allow_trailing_bits(true),
     );
-    let bytes = LENIENT.decode(s).map_err(|e| fail(f, format!("the string is not valid Base64: {e}")))?;
+    let bytes = LENIENT
+        .decode(s)
+        .map_err(|e| fail(f, format!("the string is not valid Base64: {}", base64_problem(s, &e))))?;
     // Pinned: bytes that are not UTF-8 become U+FFFD, as Java's `new String(bytes, UTF_8)` does.
     Ok(Value::string(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// A Base64 decoding error in words: the crate's own says `Invalid symbol 61, offset 7.` (a byte
+/// value, and a byte offset), which leaves the user to work out that 61 is `=`.
+fn base64_problem(s: &str, e: &base64::DecodeError) -> String {
+    // The character at a byte offset, counted in characters for the message.
+    let at = |offset: usize| {
+        let c = s.get(offset..).and_then(|r| r.chars().next());
+        let position = s.get(..offset).map_or(offset, |p| p.chars().count()) + 1;
+        let shown = match c {
+            Some(' ') => "a space".to_string(),
+            Some(c) if c.is_control() || c.is_whitespace() => format!("U+{:04X}", u32::from(c)),
+            Some(c) => format!("'{c}'"),
+            None => "the end".to_string(),
+        };
+        (shown, position)
+    };
+    match e {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            let (c, position) = at(*offset);
+            let padding = if c == "'='" { " (padding may only end the string)" } else { "" };
+            format!("{c} at character {position} is not a Base64 character{padding}")
+        }
+        base64::DecodeError::InvalidLength(_) => {
+            "its length does not fit Base64 (one character too many or too few)".to_string()
+        }
+        base64::DecodeError::InvalidLastSymbol { offset, .. } => {
+            let (c, position) = at(*offset);
+            format!("{c} at character {position} cannot end Base64 text")
+        }
+        base64::DecodeError::InvalidPadding => "its '=' padding is wrong".to_string(),
+    }
 }
 
 fn hash((data, algorithm): (&Value, &Value)) -> Result<Value, StatesError> {
