@@ -266,6 +266,15 @@ impl<'a> Builder<'a> {
             }
             info => format!("invalid YAML: {info}"),
         };
+        // `Output: {% $states.input %}` reads as a flow mapping that starts with '%': the
+        // expression must be quoted, which is easy to miss coming from JSON.
+        let before = self.text.get(..offset).unwrap_or_default().trim_end();
+        let message = if self.text.get(offset..).is_some_and(|r| r.starts_with('%')) && before.ends_with('{')
+        {
+            format!("{message}: a JSONata expression must be quoted in YAML, as in \"{{% ... %}}\"")
+        } else {
+            message
+        };
         SyntaxError { message, pos: self.map.lines().pos(offset) }
     }
 
@@ -1011,6 +1020,15 @@ mod tests {
         assert!(e.message.contains("key"), "{e}");
         let e = error_of("a: &x [1]\n*x : 2\n");
         assert!(e.message.contains("key"), "{e}");
+    }
+
+    /// An unquoted `{% %}` is a flow mapping to YAML: the error says to quote it (a QA pass).
+    #[test]
+    fn an_unquoted_jsonata_expression_gets_a_hint() {
+        let e = error_of("Output: {% $states.input %}\n");
+        assert!(e.message.contains("a JSONata expression must be quoted in YAML"), "{e}");
+        assert_eq!((e.pos.line, e.pos.column), (1, 10));
+        assert!(!error_of("a: [%]\n").message.contains("JSONata"));
     }
 
     #[test]
