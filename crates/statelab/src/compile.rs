@@ -1099,15 +1099,65 @@ impl Compiler {
     /// Warnings for intrinsic calls whose literal arguments can only fail.
     fn check_intrinsics_in(&mut self, t: &Value, p: &str) {
         let mut calls = Vec::new();
+        let mut context_paths = Vec::new();
         walk_strings(t, p, &mut |ptr, key, s| {
             if key.ends_with(".$") && intrinsics::is_intrinsic_call(s) {
                 if let Ok(call) = intrinsics::parse(s) {
                     calls.push((ptr.to_string(), call));
                 }
+            } else if key.ends_with(".$") && s.starts_with("$$") {
+                if let Ok(path) = JsonPath::parse(s) {
+                    context_paths.push((ptr.to_string(), path));
+                }
             }
         });
         for (ptr, call) in calls {
+            for path in call.paths() {
+                self.check_context_path(path, &ptr);
+            }
             self.check_call(&call, &ptr);
+        }
+        for (ptr, path) in context_paths {
+            self.check_context_path(&path, &ptr);
+        }
+    }
+
+    /// A `$$` path naming a field the context object never has (`$$.Execution.Idd`) finds
+    /// nothing, and the state fails with States.Runtime every run: a warning, with the field it
+    /// probably meant. Below `Execution.Input` and `Map.Item.Value` the data is the user's.
+    fn check_context_path(&mut self, path: &JsonPath, p: &str) {
+        if path.root() != &Root::Context {
+            return;
+        }
+        let mut level = CONTEXT_FIELDS;
+        let mut walked = String::from("$$");
+        for name in path.leading_names() {
+            if level.is_empty() {
+                return;
+            }
+            match level.iter().find(|f| f.name == name) {
+                Some(field) => {
+                    walked.push('.');
+                    walked.push_str(name);
+                    level = field.below;
+                }
+                None => {
+                    let names = level.iter().map(|f| f.name);
+                    let hint = crate::machine::closest_name(name, names.clone())
+                        .map(|c| format!(" (did you mean '{c}'?)"))
+                        .unwrap_or_default();
+                    self.warning(
+                        codes::SUSPICIOUS,
+                        format!(
+                            "The context object has no field '{name}' in {walked} (it has {}){hint}: the path '{}' finds nothing, and the state fails with States.Runtime",
+                            names.collect::<Vec<_>>().join(", "),
+                            path.text()
+                        ),
+                        p,
+                    );
+                    return;
+                }
+            }
         }
     }
 
@@ -2541,6 +2591,43 @@ fn looks_like_path_or_call(s: &str) -> bool {
 }
 
 /// What is certainly wrong with literal argument `i` of a call to `f`, if anything.
+/// A field of the context object (`$$`) and the fields below it; none listed: not checked
+/// further (a value, or the user's data).
+struct ContextField {
+    name: &'static str,
+    below: &'static [ContextField],
+}
+
+const fn field(name: &'static str) -> ContextField {
+    ContextField { name, below: &[] }
+}
+
+/// The context object's fields, as asl-facts lists them (`RedriveTime` only after a redrive).
+const CONTEXT_FIELDS: &[ContextField] = &[
+    ContextField {
+        name: "Execution",
+        below: &[
+            field("Id"),
+            field("Input"),
+            field("Name"),
+            field("RoleArn"),
+            field("StartTime"),
+            field("RedriveCount"),
+            field("RedriveTime"),
+        ],
+    },
+    ContextField { name: "State", below: &[field("EnteredTime"), field("Name"), field("RetryCount")] },
+    ContextField { name: "StateMachine", below: &[field("Id"), field("Name")] },
+    ContextField { name: "Task", below: &[field("Token")] },
+    ContextField {
+        name: "Map",
+        below: &[ContextField {
+            name: "Item",
+            below: &[field("Index"), field("Value"), field("Key"), field("Source")],
+        }],
+    },
+];
+
 fn literal_problem(f: Function, i: usize, v: &Value, args: &[Arg]) -> Option<String> {
     use Function::*;
     let want_array =

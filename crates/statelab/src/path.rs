@@ -148,6 +148,19 @@ impl JsonPath {
         self.query.result(doc, Scope { item: doc, root: doc }).map(Val::into_value)
     }
 
+    /// The member names the path starts with, up to its first step that is not a plain name
+    /// (`$$.Execution.Input[0].a` gives `Execution`, `Input`).
+    pub fn leading_names(&self) -> Vec<&str> {
+        self.query
+            .steps
+            .iter()
+            .map_while(|step| match &step.sel {
+                Selector::Name(name) if !step.descend => Some(&**name),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// [`select`](Self::select), or `States.DataLimitExceeded` when the matches would pass
     /// [`MAX_MATCHES`] (which only repeated descents over deep data reach; they had the whole
     /// memory taken, and the page with it).
