@@ -1500,6 +1500,11 @@ impl<'t> Parser<'t> {
             match b {
                 b'.' | b'[' | b'(' => break,
                 b if is_space(b) && ctx == Ctx::Top => {
+                    // Only blanks after the name: a stray space at the end, not a name with spaces.
+                    let rest = self.bytes.get(self.pos..).unwrap_or_default();
+                    if rest.iter().all(|&c| is_space(c)) {
+                        return self.fail(self.pos, "the path ends with a space: remove it");
+                    }
                     return self
                         .fail(self.pos, "a name with spaces must be written in brackets: ['my name']");
                 }
@@ -2171,6 +2176,9 @@ mod tests {
             let err = JsonPath::parse(text).unwrap_err();
             assert_eq!(err.offset, offset, "{text}: {}", err.message);
         }
+        // A stray space at the end is not "a name with spaces" (a QA pass).
+        assert_eq!(JsonPath::parse("$.x ").unwrap_err().message, "the path ends with a space: remove it");
+        assert!(JsonPath::parse("$.a b").unwrap_err().message.starts_with("a name with spaces"));
     }
 
     #[test]
