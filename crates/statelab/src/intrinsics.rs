@@ -678,8 +678,14 @@ fn path_end(bytes: &[u8], start: usize) -> usize {
 
 fn unknown_function_message(name: &str) -> String {
     let known: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
-    match Function::ALL.iter().find(|f| f.name().eq_ignore_ascii_case(name)) {
-        Some(f) => format!("unknown intrinsic function '{name}'; did you mean '{}'?", f.name()),
+    // A wrong case, else a likely typo (`States.Fromat`).
+    let close = Function::ALL
+        .iter()
+        .find(|f| f.name().eq_ignore_ascii_case(name))
+        .map(|f| f.name())
+        .or_else(|| crate::machine::closest_name(name, known.iter().copied()));
+    match close {
+        Some(f) => format!("unknown intrinsic function '{name}'; did you mean '{f}'?"),
         None => format!("unknown intrinsic function '{name}'; the functions are {}", known.join(", ")),
     }
 }
@@ -1332,6 +1338,9 @@ mod tests {
     #[test]
     fn syntax_errors_say_what_is_wrong() {
         assert!(syntax("States.Formatt('x')").message.contains("unknown intrinsic function"));
+        // A likely typo gets the function it probably meant (a QA pass: it listed all 18).
+        assert!(syntax("States.Fromat('x')").message.ends_with("did you mean 'States.Format'?"));
+        assert!(syntax("States.Nothing('x')").message.contains("the functions are"));
         assert!(syntax("States.format('x')").message.contains("did you mean 'States.Format'"));
         assert!(syntax("States.ArrayLength($.a, $.b)")
             .message
