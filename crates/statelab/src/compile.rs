@@ -940,8 +940,14 @@ impl Compiler {
             return None;
         };
         if !text.starts_with('$') {
-            // AWS's wording, quoted in user reports (an intrinsic in a Choice Variable gives it).
-            self.schema("Value is not a Reference Path: Reference path didn't start with '$'", p);
+            // AWS's wording, quoted in user reports (an intrinsic in a Choice Variable gives it);
+            // for an intrinsic, Statelab says why after it.
+            let message = if intrinsics::is_intrinsic_call(text.trim_start()) {
+                "Value is not a Reference Path: Reference path didn't start with '$' (intrinsic functions are not allowed in this field: compute the value in an earlier state's Parameters or Assign, and refer to it here)"
+            } else {
+                "Value is not a Reference Path: Reference path didn't start with '$'"
+            };
+            self.schema(message, p);
             return None;
         }
         match JsonPath::parse(text) {
