@@ -293,11 +293,17 @@ test('results from before an edit are marked until the next run; a breakpoint is
   expect(errors).toEqual([]);
 });
 
-test('keyboard: Ctrl+Enter runs', async ({ page }) => {
+test('keyboard: Ctrl+Enter runs, and does not also edit the text it was pressed in', async ({ page }) => {
   await open(page);
+  const before = await editorText(page, 'definition');
   await page.getByTestId('definition-editor').locator('.cm-content').click();
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  // CodeMirror's own Ctrl+Enter (insert a blank line) ran too: inside a YAML block scalar that
+  // changed the data (a QA pass).
+  await page.keyboard.press('Control+Enter');
+  expect(await editorText(page, 'definition')).toBe(before);
+  await expect(page.getByTestId('stale')).toHaveCount(0);
 });
 
 test('in the dark theme the editor\'s syntax colours are readable (4.5:1 or more)', async ({ page }) => {

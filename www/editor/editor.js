@@ -98,7 +98,9 @@ function create(parent, opts) {
         history(), indentOnInput(), bracketMatching(), closeBrackets(), highlightActiveLine(),
         highlightSelectionMatches(), syntaxHighlighting(highlightStyle),
         lintGutter(), fieldHover, theme,
-        keymap.of([indentWithTab, ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap,
+        // Ctrl/Cmd+Enter is the playground's Run (a window listener): taken here first so that
+        // CodeMirror's own binding (insert a blank line) does not also edit the text.
+        keymap.of([{ key: 'Mod-Enter', run: () => true }, indentWithTab, ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap,
           ...historyKeymap, ...foldKeymap]),
         lang.of(languageFor(kind)),
         editable.of(EditorView.editable.of(!opts.readOnly)),
