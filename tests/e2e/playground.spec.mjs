@@ -489,6 +489,25 @@ test('a template that declares its machine Express says so beside the workflow t
   expect(errors).toEqual([]);
 });
 
+test('two tabs: each keeps its own work through a reload, and a tab is told when another saved over the shared session', async ({ page }) => {
+  const errorsA = await open(page);
+  const other = await page.context().newPage();
+  const errorsB = await open(other);
+  await setEditor(page, 'input', '{"written_in": "tab A"}');
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('statelab.session.v1'))).toContain('tab A');
+  await setEditor(other, 'input', '{"written_in": "tab B"}');
+  // Tab A hears of it (it was silent, and a reload of A brought back B's work: a QA pass).
+  await expect(page.getByTestId('notice')).toContainText('Another Statelab tab saved its session');
+  await page.reload();
+  await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+  expect(JSON.parse(await editorText(page, 'input'))).toEqual({ written_in: 'tab A' });
+  // A new tab opens the session saved last (tab A's reload saved it again).
+  const third = await page.context().newPage();
+  const errorsC = await open(third);
+  expect(JSON.parse(await editorText(third, 'input'))).toEqual({ written_in: 'tab A' });
+  expect([...errorsA, ...errorsB, ...errorsC]).toEqual([]);
+});
+
 test('the toolbar keeps its buttons on one row from 1,200 px (a 1,366 px laptop wrapped the last one)', async ({ page }) => {
   const errors = await open(page);
   for (const width of [1200, 1280, 1366, 1440, 1920]) {

@@ -23,6 +23,12 @@ fn now_ms() -> f64 {
 const SAVE_REFUSED: &str = "The browser refuses to save this session (its storage is full, or private): \
                             what you change here is lost on reload. Keep it with Share or Export.";
 
+/// Said when another tab saves its session: the saved session (what a new tab opens) is then
+/// that tab's, though this tab keeps its own (see `storage`).
+pub const OTHER_TAB_SAVED: &str = "Another Statelab tab saved its session, which a new tab would now open. This \
+                                   tab keeps its own work (a reload here brings it back) and saves it again with \
+                                   your next change.";
+
 /// Saves the session on every change and re-checks the definition shortly after each edit.
 pub fn install(ctx: Ctx) {
     let bundle = crate::editor::readiness();
@@ -33,6 +39,7 @@ pub fn install(ctx: Ctx) {
     });
     // An embedded view never overwrites the visitor's own saved work.
     if !ctx.embed {
+        let told_other_tab = StoredValue::new(false);
         Effect::new(move |_| {
             let ok = ctx.session.with(storage::save);
             // Said once when saving stops working (the badge stays while it does not): a reload
@@ -49,7 +56,20 @@ pub fn install(ctx: Ctx) {
                 ctx.notice.set(None);
             }
             ctx.save_failed.set(!ok);
+            // This tab's session is the latest again: another tab's next save is worth a word.
+            told_other_tab.set_value(false);
         });
+        // Two tabs share the saved session; each keeps its own per tab, and is told when the
+        // other saves over the shared one (it was silent, and looked like lost work: a QA pass).
+        // The browser fires `storage` only in the tabs that did not write.
+        let handle = window_event_listener(leptos::ev::storage, move |ev| {
+            if ev.key().as_deref() == Some(storage::SESSION_KEY) && !told_other_tab.get_value() {
+                told_other_tab.set_value(true);
+                ctx.notice.set(Some(crate::app::Notice { level: "info", text: OTHER_TAB_SAVED.into() }));
+            }
+        });
+        // The app lives as long as the page.
+        std::mem::forget(handle);
         // How far the debugger is, so a reload comes back to the same step (runs are
         // deterministic: replaying the session's execution to it gives the same state). Not
         // during a Run, whose every slice would hash the session and write storage: once it ends.

@@ -1,5 +1,9 @@
 //! localStorage: the session is saved on every change and restored on reload, so nothing typed
 //! is lost. Storage that is full or forbidden degrades to "not saved", never to a crash.
+//!
+//! Each tab also keeps its own copy in sessionStorage, which a reload of that tab restores: with
+//! two tabs open, localStorage holds whichever saved last (what a new tab opens), and a reload of
+//! the other tab used to bring back that tab's work instead of its own (a QA pass).
 
 use crate::state::Session;
 
@@ -18,26 +22,35 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The saved session, if any (a corrupt one is ignored, and kept aside for recovery).
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// The saved session, if any: this tab's own (after a reload), else the one saved last by any
+/// tab. A corrupt one is ignored, and kept aside for recovery.
 pub fn load() -> Option<Session> {
-    let s = storage()?;
-    let text = s.get_item(SESSION_KEY).ok().flatten()?;
+    let own = tab_storage().and_then(|t| t.get_item(SESSION_KEY).ok().flatten());
+    let s = storage();
+    let text = own.or_else(|| s.as_ref()?.get_item(SESSION_KEY).ok().flatten())?;
     match serde_json::from_str(&text) {
         Ok(session) => Some(session),
         Err(_) => {
-            let _ = s.set_item(&format!("{SESSION_KEY}.unreadable"), &text);
+            if let Some(s) = s {
+                let _ = s.set_item(&format!("{SESSION_KEY}.unreadable"), &text);
+            }
             None
         }
     }
 }
 
-/// Saves the session. `false` when the browser refused (quota, private mode).
+/// Saves the session, for this tab and as the latest for new tabs. `false` when the browser
+/// refused (quota, private mode).
 pub fn save(session: &Session) -> bool {
-    let Some(s) = storage() else { return false };
-    match serde_json::to_string(session) {
-        Ok(text) => s.set_item(SESSION_KEY, &text).is_ok(),
-        Err(_) => false,
+    let Ok(text) = serde_json::to_string(session) else { return false };
+    if let Some(t) = tab_storage() {
+        let _ = t.set_item(SESSION_KEY, &text);
     }
+    storage().is_some_and(|s| s.set_item(SESSION_KEY, &text).is_ok())
 }
 
 /// Whether the last visit ended in a crash (and clears the flag).
