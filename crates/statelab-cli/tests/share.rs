@@ -64,7 +64,7 @@ fn a_shared_session_decodes_and_runs_the_same() {
     let (code, link) = statelab(&[&["share"], &args[..], &["--breakpoint", "Rollback"]].concat());
     assert_eq!(code, 0);
     assert_eq!(link.lines().count(), 1, "{link}");
-    assert!(link.starts_with("http://127.0.0.1:8080/#s=1."), "{link}");
+    assert!(link.starts_with("http://127.0.0.1:8080/#s=2."), "{link}");
     let s = decode(link.trim_end()).unwrap();
     assert_eq!(s.definition, read("www/examples/pdf-transform.serverless.yml"));
     assert_eq!(s.input, read("tests/cases/cli/hello.input.json"));
@@ -88,7 +88,7 @@ fn only_what_was_given_is_shared() {
     let (code, link) =
         statelab(&["share", "tests/cases/cli/hello.asl.json", "--base-url", "https://x.test/p"]);
     assert_eq!(code, 0);
-    assert!(link.starts_with("https://x.test/p#s=1."), "{link}");
+    assert!(link.starts_with("https://x.test/p#s=2."), "{link}");
     let s = decode(&link).unwrap();
     assert_eq!(s.definition, read("tests/cases/cli/hello.asl.json"));
     assert_eq!((s.input.as_str(), s.stubs.as_str()), ("", ""));

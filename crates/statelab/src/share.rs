@@ -1,14 +1,19 @@
 //! Share links: a whole session (definition, input, stubs, options) packed into a URL fragment.
 //!
-//! The format, version 1: the session as a JSON object `{"v": 1, "definition": ..., "input": ...,
-//! "stubs": ..., "options": {...}, "breakpoints": [...]}` with defaults left out, compressed with raw
-//! DEFLATE (RFC 1951, no zlib header), written in base64url without padding (RFC 4648 §5), and
-//! prefixed with the format version and a dot: `1.<base64url>`. A link is
-//! `<base URL>#s=1.<base64url>`. The fragment never reaches a server.
+//! The format, version 2: the session as a JSON object `{"v": 2, "definition": ..., "input": ...,
+//! "stubs": ..., "options": {...}, "breakpoints": [...]}` with defaults left out, compressed as a
+//! zlib stream (RFC 1950: DEFLATE with an Adler-32 checksum of the JSON), written in base64url
+//! without padding (RFC 4648 §5), and prefixed with the format version and a dot:
+//! `2.<base64url>`. A link is `<base URL>#s=2.<base64url>`. The fragment never reaches a server.
 //!
-//! Old versions keep decoding: a link written today must open in every later Statelab (a test
-//! pins a literal version-1 link). Decoding is bounded: the link text and the unpacked session
-//! both have a size cap, and no input makes it panic.
+//! Version 1 was the same with raw DEFLATE (RFC 1951) and `"v": 1`: no checksum, so a link with one
+//! character changed in copying could still unpack, to a different session, and open silently (a
+//! QA pass: 22 of 97 single-character changes did). Version 2's checksum refuses those.
+//!
+//! Old versions keep decoding: a link written today must open in every later Statelab (tests pin a
+//! literal link of each version). Decoding is bounded: the link text and the unpacked session both
+//! have a size cap, and no input makes it panic. Characters that are never base64url, pasted after
+//! a link (the full stop of a sentence, Markdown's closing parenthesis), are dropped.
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -16,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::exec::{Options, Unstubbed, WorkflowType};
 
 /// The share format this module writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Where links point when no base URL is given: the playground served by `scripts/serve.sh`.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
 /// The longest link (or fragment) text [`decode`] reads: 256 KiB.
@@ -178,7 +183,7 @@ impl std::fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
-/// Packs a session: `1.<base64url of raw DEFLATE of the JSON payload>`.
+/// Packs a session: `2.<base64url of the zlib stream of the JSON payload>`.
 pub fn encode(session: &Session) -> String {
     packed(session).0
 }
@@ -196,7 +201,7 @@ fn packed(session: &Session) -> (String, usize) {
     // Serializing strings, integers and an enum cannot fail; an empty payload would decode to an
     // error rather than to a wrong session.
     let json = serde_json::to_vec(&wire).unwrap_or_default();
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
     (format!("{VERSION}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)), json.len())
 }
 
@@ -243,7 +248,7 @@ pub fn checked_link(base_url: &str, session: &Session) -> Result<String, ShareEr
 }
 
 /// Unpacks a session from a whole link, a fragment (`#s=...`, `s=...`, also among other
-/// `&`-separated parameters) or the bare `1.<base64url>` text.
+/// `&`-separated parameters) or the bare `2.<base64url>` (or `1.<base64url>`) text.
 pub fn decode(link: &str) -> Result<Session, ShareError> {
     use ShareErrorKind::*;
     if link.len() > MAX_LINK_BYTES {
@@ -261,16 +266,16 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
     let fragment = text.split_once('#').map_or(text, |(_, f)| f);
     let payload = fragment.split('&').find_map(|p| p.strip_prefix("s=")).unwrap_or(fragment);
     if payload.is_empty() {
-        return Err(ShareError::new(BadEncoding, "The link holds no session (expected #s=1.…)"));
+        return Err(ShareError::new(BadEncoding, "The link holds no session (expected #s=2.…)"));
     }
     let Some((version, body)) = payload.split_once('.') else {
         return Err(ShareError::new(
             BadEncoding,
-            "This is not a Statelab share link: expected a format version and a dot, as in #s=1.…",
+            "This is not a Statelab share link: expected a format version and a dot, as in #s=2.…",
         ));
     };
-    match version.parse::<u32>() {
-        Ok(VERSION) => {}
+    let version = match version.parse::<u32>() {
+        Ok(n @ (1 | VERSION)) => n,
         Ok(n) => return Err(unknown_version(u64::from(n))),
         Err(_) if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) => {
             return Err(ShareError::new(UnknownVersion, format!("Unknown share format {version}")));
@@ -281,11 +286,21 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
                 format!("This is not a Statelab share link: '{}' is not a format version", clip(version)),
             ));
         }
-    }
-    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT.decode(body).map_err(|e| {
-        ShareError::new(BadEncoding, format!("The link's text is not base64url (was it changed?): {e}"))
+    };
+    // A sentence's full stop or a closing parenthesis pasted with the link is not part of it.
+    let body = body.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=')));
+    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT.decode(body).map_err(|_| {
+        ShareError::new(
+            BadEncoding,
+            "The link is damaged: it was cut short or changed when copied (its text is not base64url)",
+        )
     })?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_PAYLOAD_BYTES).map_err(|e| {
+    let inflated = if version == 1 {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_PAYLOAD_BYTES)
+    } else {
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_PAYLOAD_BYTES)
+    };
+    let json = inflated.map_err(|e| {
         use miniz_oxide::inflate::TINFLStatus;
         match e.status {
             TINFLStatus::HasMoreOutput => ShareError::new(
@@ -299,13 +314,24 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
                 Corrupt,
                 "The link's data ends too early: it was probably cut short when copied",
             ),
+            TINFLStatus::Adler32Mismatch => ShareError::new(
+                Corrupt,
+                "The link is damaged: its checksum does not match, so it was changed when copied",
+            ),
             _ => ShareError::new(Corrupt, "The link's data is damaged and cannot be unpacked"),
         }
     })?;
     let value: serde_json::Value = serde_json::from_slice(&json)
         .map_err(|e| ShareError::new(BadPayload, format!("The shared session is not JSON: {e}")))?;
+    // The payload's version is the prefix's: a version-1 payload in a version-2 link is not one.
     match value.get("v").map(serde_json::Value::as_u64) {
-        Some(Some(1)) => {}
+        Some(Some(n)) if n == u64::from(version) => {}
+        Some(Some(n)) if n == 1 || n == u64::from(VERSION) => {
+            return Err(ShareError::new(
+                BadPayload,
+                format!("The shared session says format {n}, but the link is format {version}"),
+            ))
+        }
         Some(Some(n)) => return Err(unknown_version(n)),
         Some(None) | None => {
             return Err(ShareError::new(BadPayload, "The shared session has no format version (\"v\")"))
@@ -319,8 +345,8 @@ fn unknown_version(n: u64) -> ShareError {
     ShareError::new(
         ShareErrorKind::UnknownVersion,
         format!(
-            "This link uses share format {n}, which this Statelab does not know (it reads format \
-             {VERSION}); open it with a newer Statelab"
+            "This link uses share format {n}, which this Statelab does not know (it reads formats 1 \
+             and {VERSION}); open it with a newer Statelab"
         ),
     )
 }
@@ -358,14 +384,18 @@ mod tests {
     }
 
     fn unpack(encoded: &str) -> String {
-        let body = encoded.strip_prefix("1.").unwrap();
+        let body = encoded.strip_prefix("2.").unwrap();
         let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body).unwrap();
-        String::from_utf8(miniz_oxide::inflate::decompress_to_vec(&packed).unwrap()).unwrap()
+        String::from_utf8(miniz_oxide::inflate::decompress_to_vec_zlib(&packed).unwrap()).unwrap()
     }
 
-    /// Build a link from a payload written by hand.
+    /// Build a link from a payload written by hand: raw DEFLATE after `1.`, zlib after `2.`.
     fn pack(prefix: &str, payload: &[u8]) -> String {
-        let packed = miniz_oxide::deflate::compress_to_vec(payload, 6);
+        let packed = if prefix == "1." {
+            miniz_oxide::deflate::compress_to_vec(payload, 6)
+        } else {
+            miniz_oxide::deflate::compress_to_vec_zlib(payload, 6)
+        };
         format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
     }
 
@@ -373,7 +403,7 @@ mod tests {
     fn round_trips() {
         for s in [Session::default(), full(), Session { definition: "{}".into(), ..Session::default() }] {
             let encoded = encode(&s);
-            assert!(encoded.starts_with("1."));
+            assert!(encoded.starts_with("2."));
             assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)), "{encoded}");
             assert_eq!(decode(&encoded).unwrap(), s);
             assert_eq!(decode(&format!("s={encoded}")).unwrap(), s);
@@ -385,17 +415,17 @@ mod tests {
 
     #[test]
     fn defaults_are_left_out() {
-        assert_eq!(unpack(&encode(&Session::default())), r#"{"v":1}"#);
+        assert_eq!(unpack(&encode(&Session::default())), r#"{"v":2}"#);
         let s = Session {
             definition: "{}".into(),
             options: SessionOptions { seed: Some(3), ..SessionOptions::default() },
             ..Session::default()
         };
-        assert_eq!(unpack(&encode(&s)), r#"{"v":1,"definition":"{}","options":{"seed":3}}"#);
+        assert_eq!(unpack(&encode(&s)), r#"{"v":2,"definition":"{}","options":{"seed":3}}"#);
         assert_eq!(
             unpack(&encode(&full())),
             concat!(
-                r#"{"v":1,"definition":"StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n","#,
+                r#"{"v":2,"definition":"StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n","#,
                 r#""input":"{\"name\": \"wörld\"}","stubs":"{\"A\": {\"Return\": 1}}","#,
                 r#""options":{"workflow_type":"EXPRESS","region":"eu-west-1","#,
                 r#""start_time":"2026-03-01T12:00:00Z","seed":-7,"max_steps":500,"#,
@@ -438,10 +468,55 @@ mod tests {
         assert_eq!(s.breakpoints, ["A"]);
     }
 
+    /// Written by the first release of version 2: it must open in every later version. Never
+    /// change this string.
+    #[test]
+    fn version_2_links_keep_decoding() {
+        let session = Session {
+            definition: r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#.into(),
+            input: r#"{"n":1}"#.into(),
+            options: SessionOptions { seed: Some(42), ..SessionOptions::default() },
+            breakpoints: vec!["A".into()],
+            ..Session::default()
+        };
+        let link = "http://127.0.0.1:8080/#s=2.eNolzbEKAyEQBNB_mdomRyo7i_SBpIspDG5AAqvoXiCI_57VqxbeDLMdX9jNINI7cZKUGRbd4yahihMP6-E8zBKhptCXzHP_FVqNa2htlS4cFaTuNMaAQeKyy7HIGpym5TLfNF1AI4qw520YvCqFT8mJRZMHHJ7jDzNBMew";
+        assert_eq!(decode(link).unwrap(), session);
+        assert_eq!(super::link(DEFAULT_BASE_URL, &session), link);
+    }
+
+    /// One character changed in copying: a version-1 link could still unpack, to a different
+    /// session (a QA pass); version 2's checksum refuses every such change.
+    #[test]
+    fn a_changed_character_is_refused() {
+        let encoded = encode(&full());
+        let mut refused = 0;
+        for i in 2..encoded.len() {
+            let mut bytes = encoded.clone().into_bytes();
+            bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+            let changed = String::from_utf8(bytes).unwrap();
+            match decode(&changed) {
+                Ok(s) => assert_eq!(s, full(), "a change at {i} opened a different session"),
+                Err(_) => refused += 1,
+            }
+        }
+        assert!(refused > encoded.len() / 2, "{refused}");
+    }
+
+    /// What is pasted after a link in a sentence or in Markdown is not part of it.
+    #[test]
+    fn trailing_punctuation_is_not_part_of_the_link() {
+        let url = link("https://x.test/", &full());
+        for tail in [".", ")", ").", ",", "\"", " "] {
+            assert_eq!(decode(&format!("{url}{tail}")).unwrap(), full(), "{tail:?}");
+        }
+    }
+
     #[test]
     fn unknown_fields_are_ignored() {
-        // A later version-1 writer may add fields; older readers skip them.
+        // A later writer of a version may add fields; older readers skip them.
         let s = decode(&pack("1.", br#"{"v":1,"input":"1","theme":"dark","options":{"zoom":2}}"#)).unwrap();
+        assert_eq!(s.input, "1");
+        let s = decode(&pack("2.", br#"{"v":2,"input":"1","theme":"dark"}"#)).unwrap();
         assert_eq!(s.input, "1");
     }
 
@@ -523,11 +598,15 @@ mod tests {
     #[test]
     fn unknown_version() {
         use ShareErrorKind::UnknownVersion;
-        assert_eq!(kind("#s=2.AAAA"), UnknownVersion);
+        assert_eq!(kind("#s=3.AAAA"), UnknownVersion);
         assert_eq!(kind("#s=99999999999999999999.AAAA"), UnknownVersion);
-        let e = decode(&pack("1.", br#"{"v":2,"definition":"{}"}"#)).unwrap_err();
+        let e = decode(&pack("2.", br#"{"v":3,"definition":"{}"}"#)).unwrap_err();
         assert_eq!(e.kind, UnknownVersion);
-        assert!(e.message.contains("format 2"), "{e}");
+        assert!(e.message.contains("format 3"), "{e}");
+        // A payload of the other known version is a mismatch, not an unknown version.
+        let e = decode(&pack("1.", br#"{"v":2,"definition":"{}"}"#)).unwrap_err();
+        assert_eq!(e.kind, ShareErrorKind::BadPayload);
+        assert!(e.message.contains("says format 2, but the link is format 1"), "{e}");
     }
 
     #[test]
@@ -545,6 +624,6 @@ mod tests {
     #[test]
     fn error_codes() {
         assert_eq!(ShareErrorKind::UnknownVersion.code(), "UNKNOWN_VERSION");
-        assert_eq!(decode("").unwrap_err().to_string(), "The link holds no session (expected #s=1.…)");
+        assert_eq!(decode("").unwrap_err().to_string(), "The link holds no session (expected #s=2.…)");
     }
 }
