@@ -89,7 +89,12 @@ fn retry_sentence(st: &State, r: &RetryRecord, ended: Option<i64>) -> String {
             rt.backoff_rate,
             r.attempt - 1
         );
-        let cap = rt.max_delay_seconds.map_or(String::new(), |m| format!(", capped at MaxDelaySeconds {m}"));
+        // Said only of a wait the cap shortened (it was said of every wait of a capped retrier).
+        let uncapped = rt.interval_seconds * rt.backoff_rate.powf(f64::from(r.attempt.saturating_sub(1)));
+        let cap = rt
+            .max_delay_seconds
+            .filter(|&m| uncapped > m)
+            .map_or(String::new(), |m| format!(", capped at MaxDelaySeconds {m}"));
         let jitter = if rt.jitter_full { ", with FULL jitter (a seeded random share of it)" } else { "" };
         format!(" = {base}{cap}{jitter}")
     });
@@ -458,6 +463,28 @@ mod tests {
         assert!(t.contains("Rule #0 matched: $n is 1, NumericEqualsPath 1.0 is true."), "{t}");
         assert!(t.contains("So the execution went to 'A'."), "{t}");
         assert!(!t.contains("failed"), "{t}");
+    }
+
+    /// Only the waits the cap shortened say "capped" (every one did: a QA pass).
+    #[test]
+    fn only_a_capped_wait_says_so() {
+        let e = run(
+            r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 3, "MaxDelaySeconds": 10}]}}}"#,
+            "{}",
+            r#"{"T": {"Throw": {"Error": "E", "Cause": "c"}}}"#,
+        );
+        let lines = explain(&e, &e.visits()[0]);
+        let retries: Vec<&String> = lines.iter().filter(|l| l.contains("retried it")).collect();
+        assert_eq!(retries.len(), 3, "{lines:?}");
+        assert!(retries[0].contains("after 2s = IntervalSeconds 2 × BackoffRate 3^0."), "{}", retries[0]);
+        assert!(!retries[1].contains("capped"), "{}", retries[1]);
+        assert!(
+            retries[2]
+                .contains("after 10s = IntervalSeconds 2 × BackoffRate 3^2, capped at MaxDelaySeconds 10"),
+            "{}",
+            retries[2]
+        );
     }
 
     #[test]
