@@ -62,18 +62,33 @@ fn list(names: &[std::rc::Rc<str>]) -> String {
 /// The most expression results listed one by one (a Map's ItemSelector runs once per item).
 const MAX_EXPRESSIONS: usize = 12;
 
-/// JSONata: which expression, in which field, produced what.
-fn expression_sentences(visit: &Visit, out: &mut Vec<String>) {
-    let shown = visit.evaluations.iter().filter(|e| !e.field.ends_with("/Condition")).collect::<Vec<_>>();
-    for e in shown.iter().take(MAX_EXPRESSIONS) {
+/// JSONata: which expression, in which field, produced what; only those `wanted` takes. The
+/// same expression giving the same value again (a retried Task's Arguments, once per attempt) is
+/// said once, with how many times.
+fn expression_sentences(visit: &Visit, out: &mut Vec<String>, wanted: impl Fn(&str) -> bool) {
+    let mut shown: Vec<(&statelab::exec::Evaluation, usize)> = Vec::new();
+    for e in visit.evaluations.iter().filter(|e| !e.field.ends_with("/Condition") && wanted(&e.field)) {
+        match shown.iter_mut().find(|(s, _)| s.field == e.field && s.expr == e.expr && s.value == e.value) {
+            Some((_, n)) => *n += 1,
+            None => shown.push((e, 1)),
+        }
+    }
+    for (e, n) in shown.iter().take(MAX_EXPRESSIONS) {
+        let times = if *n > 1 { format!(" ({n} times, once per attempt)") } else { String::new() };
         out.push(match &e.value {
-            Some(v) => format!("{}: {{% {} %}} gave {}.", e.field, e.expr, snippet(v)),
-            None => format!("{}: {{% {} %}} failed (see below).", e.field, e.expr),
+            Some(v) => format!("{}: {{% {} %}} gave {}{times}.", e.field, e.expr, snippet(v)),
+            None => format!("{}: {{% {} %}} failed (see below){times}.", e.field, e.expr),
         });
     }
     if shown.len() > MAX_EXPRESSIONS {
         out.push(format!("…and {} more expressions.", shown.len() - MAX_EXPRESSIONS));
     }
+}
+
+/// The fields a Task evaluates before each call (then come the call, its retries, and the fields
+/// of how it ended: Output, Assign, a Catcher's).
+fn before_the_call(field: &str) -> bool {
+    ["Arguments", "TimeoutSeconds", "HeartbeatSeconds", "Credentials"].iter().any(|f| field.starts_with(f))
 }
 
 /// The sentence for one retry of `state`: what failed, which retrier retried it, and the delay
@@ -178,8 +193,11 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
     // A Choice's Output and Assign come after its rules are tried (they belong to the matched
     // rule, or to the state); every other state's expressions come first.
     let is_choice = matches!(st.kind, Kind::Choice(_));
+    let is_task = matches!(st.kind, Kind::Task(_));
     if jsonata && !is_choice {
-        expression_sentences(visit, &mut out);
+        // A Task's Output, Assign and Catch expressions come after its calls, in the order
+        // things happened (they were all told first: a QA pass).
+        expression_sentences(visit, &mut out, |f| !is_task || before_the_call(f));
     }
     match &st.kind {
         Kind::Pass { .. } if jsonata => {}
@@ -285,12 +303,15 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         Kind::Fail { .. } | Kind::Succeed | Kind::Map(_) => {}
     }
     if jsonata && is_choice {
-        expression_sentences(visit, &mut out);
+        expression_sentences(visit, &mut out, |_| true);
     }
     // A Task's retries were told between its invocations, each after the one that failed.
-    let told = if matches!(st.kind, Kind::Task(_)) { visit.invocations.len() } else { 0 };
+    let told = if is_task { visit.invocations.len() } else { 0 };
     for r in visit.retries.iter().skip(told) {
         out.push(retry_sentence(st, r, visit.exited_at));
+    }
+    if jsonata && is_task {
+        expression_sentences(visit, &mut out, |f| !before_the_call(f));
     }
     if let Some(v) = &st_stages.result {
         if !matches!(st.kind, Kind::Pass { .. }) {
@@ -463,6 +484,31 @@ mod tests {
         assert!(t.contains("Rule #0 matched: $n is 1, NumericEqualsPath 1.0 is true."), "{t}");
         assert!(t.contains("So the execution went to 'A'."), "{t}");
         assert!(!t.contains("failed"), "{t}");
+    }
+
+    /// A retried JSONata Task tells its Arguments once (with how many times), then its calls and
+    /// retries, then the Catcher's Output: they were all told before the calls, the Arguments
+    /// once per attempt with nothing to tell them apart (a QA pass).
+    #[test]
+    fn a_retried_jsonata_task_is_told_in_order() {
+        let e = run(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+                "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"n": "{% 1 %}"},
+                      "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+                      "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput.Error %}", "Next": "Done"}],
+                      "End": true},
+                "Done": {"Type": "Succeed"}}}"#,
+            "{}",
+            r#"{"T": {"Throw": {"Error": "E", "Cause": "c"}}}"#,
+        );
+        let lines = explain(&e, &e.visits()[0]);
+        let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or(usize::MAX);
+        assert_eq!(lines.iter().filter(|l| l.starts_with("Arguments/n")).count(), 1, "{lines:?}");
+        assert!(lines[at("Arguments/n")].contains("(2 times, once per attempt)"), "{lines:?}");
+        assert!(at("Arguments/n") < at("(invocation #0)"), "{lines:?}");
+        assert!(at("(invocation #0)") < at("retried it"), "{lines:?}");
+        assert!(at("retried it") < at("(invocation #1)"), "{lines:?}");
+        assert!(at("(invocation #1)") < at("Catch[0]/Output"), "{lines:?}");
     }
 
     /// Only the waits the cap shortened say "capped" (every one did: a QA pass).
