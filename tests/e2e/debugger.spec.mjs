@@ -416,6 +416,20 @@ test('the cost projection says when what was typed is not a number of executions
   expect(errors).toEqual([]);
 });
 
+test('a timeline bar of a Map iteration says which iteration it is', async ({ page }) => {
+  const errors = await open(page);
+  const ex = example('map-concurrency');
+  await load(page, { definition: ex.definition, input: ex.input, stubs: ex.stubs || {} });
+  await runToEnd(page);
+  await page.getByTestId('tab-timeline').click();
+  // Iterations' bars read alike without it ("Pack: +5m 7s → +5m 12s" three times: a QA pass).
+  const labels = await page.getByTestId('timeline').getByTestId('timeline-bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('aria-label')));
+  const inIterations = labels.filter((l) => / in \S+#\d+/.test(l));
+  expect(inIterations.length).toBeGreaterThan(1);
+  expect(new Set(inIterations).size).toBe(inIterations.length);
+  expect(errors).toEqual([]);
+});
+
 test('keyboard: the timeline is one Tab stop; the arrows, Home and End move between its bars', async ({ page }) => {
   const errors = await open(page);
   await load(page, { definition: countingLoop(50), input: { i: 0 } });
