@@ -2761,7 +2761,7 @@ fn walk_strings(v: &Value, pointer: &str, f: &mut dyn FnMut(&str, &str, &str)) {
 /// `AWS::Partition` has colons of its own.
 pub fn classify_resource(resource: &str) -> (ResourceKind, Pattern) {
     let opaque;
-    let resource = if resource.contains("${") {
+    let resource = if resource.contains("${") || resource.contains("#{") {
         opaque = without_placeholders(resource);
         opaque.as_str()
     } else {
@@ -2806,11 +2806,13 @@ pub fn classify_resource(resource: &str) -> (ResourceKind, Pattern) {
     }
 }
 
-/// `text` with each `${...}` placeholder replaced by `_`, a field with no colon in it.
+/// `text` with each `${...}` (and the serverless plugin's `#{...}`) placeholder replaced by `_`, a
+/// field with no colon in it.
 fn without_placeholders(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(open) = rest.find("${") {
+    let next = |r: &str| [r.find("${"), r.find("#{")].into_iter().flatten().min();
+    while let Some(open) = next(rest) {
         let Some(close) = rest.get(open..).and_then(|r| r.find('}')) else { break };
         out.push_str(rest.get(..open).unwrap_or_default());
         out.push('_');
@@ -3046,5 +3048,9 @@ mod tests {
             ResourceKind::Service { service: "sqs".into(), action: "${Action".into() }
         );
         assert_eq!(without_placeholders("a${b::c}d${e}"), "a_d_");
+        assert_eq!(
+            classify_resource("arn:aws:lambda:#{AWS::Region}:#{AWS::AccountId}:function:my-${opt:stage}-f").0,
+            ResourceKind::LambdaFunction
+        );
     }
 }
