@@ -23,7 +23,8 @@
 //! substituted), `Fn::Join` → the joined text, `Fn::Select` of a literal list → the item, any other
 //! `Fn::*` → `"${Fn::Name}"`. The replacement sits at the same pointer, so the document's source
 //! map still locates it. `${...}`, `#{...}` and `${opt:stage}` placeholders in strings are kept
-//! verbatim, except that `DefinitionSubstitutions` are applied to `${Name}` placeholders (in keys
+//! verbatim, except that a serverless.yml's own `${self:...}` variables and defaults
+//! (`${opt:stage, 'dev'}`) are resolved, and `DefinitionSubstitutions` are applied to `${Name}` placeholders (in keys
 //! too, and again inside what they substituted, as CloudFormation does). A resource that gives
 //! its definition in two ways (`Definition` and `DefinitionString`, ...) is refused, as
 //! CloudFormation refuses it.
@@ -261,7 +262,12 @@ fn serverless(doc: &Document, step_functions: &Value, out: &mut Vec<EmbeddedMach
         let Some(definition) = entry.get("definition") else { continue };
         let name = entry.get("name").and_then(Value::as_str).unwrap_or(key).to_string();
         let pointer = make_pointer(&["stepFunctions", "stateMachines", key, "definition"]);
-        let machine = extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new());
+        let mut machine = extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new());
+        if machine.error.is_none() && machine.map.is_none() {
+            if let Some(resolved) = serverless_variables(&doc.value, &machine.definition) {
+                machine.definition = resolved;
+            }
+        }
         out.push(EmbeddedMachine { workflow_type: declared_type(entry.get("type")), ..machine });
     }
 }
@@ -633,6 +639,52 @@ fn rewrite(v: &Value, f: &dyn Fn(&Value) -> Option<Value>) -> Option<Value> {
     }
 }
 
+/// Resolves the Serverless Framework variables a serverless.yml can resolve by itself:
+/// `${self:custom.waitTime}` (a path into the file) and a default, as in `${opt:stage, 'dev'}`.
+/// A string that is one variable takes its value as it is (`Seconds: ${self:custom.waitTime}` is
+/// the number); one inside text is written into it. Others (`${env:X}`, `${opt:stage}` without a
+/// default, `${ssm:...}`) stay as written: deploy-time values, opaque here.
+fn serverless_variables(root: &Value, v: &Value) -> Option<Value> {
+    rewrite(v, &|node| {
+        let s = node.as_str().filter(|s| s.contains("${"))?;
+        let whole = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')).filter(|r| !r.contains("${"));
+        if let Some(value) = whole.and_then(|name| serverless_variable(root, name)) {
+            return Some(value);
+        }
+        let new = substitute(&Located::produced(s, 0..0), false, &|n| {
+            serverless_variable(root, n).map(|v| opaque(&v))
+        })
+        .text;
+        (new != s).then(|| Value::string(new))
+    })
+}
+
+/// One variable's value: `self:a.b.c` from the file, else its default (`'dev'`, `"dev"`, `3`).
+fn serverless_variable(root: &Value, name: &str) -> Option<Value> {
+    let (source, default) = match name.split_once(',') {
+        Some((s, d)) => (s.trim(), Some(d.trim())),
+        None => (name.trim(), None),
+    };
+    let from_file = source.strip_prefix("self:").and_then(|path| {
+        path.split('.').try_fold(root, |node, key| match node {
+            Value::Array(_) => node.index(key.parse().ok()?),
+            _ => node.get(key),
+        })
+    });
+    if let Some(v) = from_file {
+        return Some(v.clone());
+    }
+    let default = default?;
+    let quoted = default
+        .strip_prefix('\'')
+        .and_then(|d| d.strip_suffix('\''))
+        .or_else(|| default.strip_prefix('"').and_then(|d| d.strip_suffix('"')));
+    match quoted {
+        Some(text) => Some(Value::string(text)),
+        None => json::parse(default).ok().filter(|v| !matches!(v, Value::Array(_) | Value::Object(_))),
+    }
+}
+
 /// Replaces intrinsic-function objects by their opaque text.
 fn resolve_intrinsics(v: &Value) -> Option<Value> {
     rewrite(v, &|node| render_intrinsic(node).map(Value::string))
@@ -858,6 +910,27 @@ mod tests {
             machines(&twice).first().map(|m| m.pointer.as_str()),
             Some("/Resources/M/Properties/DefinitionString")
         );
+    }
+
+    /// A serverless.yml resolves `${self:...}` and defaults by itself (a QA pass: `Seconds:
+    /// ${self:custom.waitTime}` was a string, an error).
+    #[test]
+    fn serverless_variables_the_file_resolves() {
+        let d = doc("custom:\n  waitTime: 7\n  greeting: hello\n  list: [a, b]\nstepFunctions:\n  stateMachines:\n    m:\n\
+                     \x20     definition:\n        StartAt: W\n        States:\n          W: {Type: Wait, Seconds: '${self:custom.waitTime}', Next: P}\n\
+                     \x20         P:\n            Type: Pass\n            Result: {g: '${self:custom.greeting} world', s: \"${opt:stage, 'dev'}\",\n\
+                     \x20             n: '${opt:count, 3}', l: '${self:custom.list.1}', e: '${env:HOME}', o: '${opt:stage}'}\n            End: true\n");
+        let m = select(&d, None).unwrap_or_else(|e| panic!("{e}"));
+        let states = m.definition.get("States").cloned().unwrap_or_default();
+        assert_eq!(states.get("W").and_then(|w| w.get("Seconds")), Some(&Value::int(7)));
+        let r = states.get("P").and_then(|p| p.get("Result")).cloned().unwrap_or_default();
+        assert_eq!(r.get("g"), Some(&Value::string("hello world")));
+        assert_eq!(r.get("s"), Some(&Value::string("dev")));
+        assert_eq!(r.get("n"), Some(&Value::int(3)));
+        assert_eq!(r.get("l"), Some(&Value::string("b")));
+        // Deploy-time values stay as written.
+        assert_eq!(r.get("e"), Some(&Value::string("${env:HOME}")));
+        assert_eq!(r.get("o"), Some(&Value::string("${opt:stage}")));
     }
 
     #[test]
