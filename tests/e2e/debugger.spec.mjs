@@ -416,6 +416,41 @@ test('the cost projection says when what was typed is not a number of executions
   expect(errors).toEqual([]);
 });
 
+test('an edit that draws the same machine leaves the graph\'s nodes alone', async ({ page }) => {
+  const errors = await open(page);
+  const states = {};
+  for (let i = 0; i < 100; i++) states[`S${i}`] = i < 99 ? { Type: 'Pass', Result: { i }, Next: `S${i + 1}` } : { Type: 'Succeed' };
+  await load(page, { definition: { StartAt: 'S0', States: states } });
+  const node = page.getByTestId('graph-node').first();
+  await expect(page.getByTestId('graph-node')).toHaveCount(100);
+  await node.evaluate((el) => { el.__mark = true; });
+  // A Result's value changes, not the drawing: every node was drawn again on each keystroke
+  // (2,000 states took a third of a second per key: a QA pass).
+  await page.getByTestId('tab-definition').click();
+  await page.getByTestId('definition-editor').locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+End');
+  // Broken, then mended: two checks, the second of the same drawing (the first keeps the old).
+  const problems = page.locator('.problems');
+  await page.keyboard.type(' x');
+  await expect(problems).toContainText('1 error');
+  await page.evaluate(() => {
+    window.__nodeMutations = 0;
+    new MutationObserver((records) => {
+      window.__nodeMutations += records.filter((r) => r.target.closest?.('[data-testid="graph-node"]')).length;
+    }).observe(document.querySelector('[data-testid="graph-node"]').closest('svg'), { subtree: true, attributes: true, childList: true, characterData: true });
+  });
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await expect(problems).toContainText('0 errors');
+  await page.waitForTimeout(300);
+  expect(await node.evaluate((el) => el.__mark === true)).toBe(true);
+  expect(await page.evaluate(() => window.__nodeMutations)).toBe(0);
+  // A change that is drawn does redraw.
+  await setEditor(page, 'definition', JSON.stringify({ StartAt: 'Only', States: { Only: { Type: 'Succeed' } } }));
+  await expect(page.getByTestId('graph-node')).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
 test('a timeline bar of a Map iteration says which iteration it is', async ({ page }) => {
   const errors = await open(page);
   const ex = example('map-concurrency');

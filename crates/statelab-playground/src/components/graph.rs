@@ -121,7 +121,12 @@ pub fn Graph() -> impl IntoView {
     let layout = RwSignal::new(None::<Arc<Layout>>);
     Effect::new(move |_| {
         if let Some(m) = ctx.checked.with(|c| c.machine.clone()) {
-            layout.set(Some(Arc::new(layout::layout(&m))));
+            // An edit that draws the same (a space, a Comment, a Result's value) leaves the
+            // drawing alone: redrawing 2,000 states' nodes took a third of a second per keystroke.
+            let new = layout::layout(&m);
+            if layout.with_untracked(|l| l.as_deref() != Some(&new)) {
+                layout.set(Some(Arc::new(new)));
+            }
         }
     });
     // Drawn, but the definition as it is now has no machine (it is broken, or holds several and
@@ -256,6 +261,8 @@ pub fn Graph() -> impl IntoView {
         }
         .into_any()
     };
+    // The breakpoints alone, not the whole session: an edit of the text must not redraw every node.
+    let breakpoint_list = Memo::new(move |_| ctx.session.with(|s| s.breakpoints.clone()));
     let nodes = move || {
         let Some(l) = layout.get() else { return ().into_any() };
         // Any redraw (a step, a new layout, a selection) replaces the node that has the focus:
@@ -265,13 +272,14 @@ pub fn Graph() -> impl IntoView {
         }
         let ov = overlay.get();
         let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
-        let breakpoints = ctx.session.with(|s| s.breakpoints.clone());
+        let breakpoints = breakpoint_list.get();
         let selected = ctx.selected_state.get();
         // The branch or iteration shown, if not all.
         let shown_thread = thread.with(|t| (!t.is_empty()).then(|| t.clone()));
         // Each node with its state's name. The layout may belong to the previous machine for a
-        // frame: never index by id.
-        let named: Vec<(&layout::NodeBox, String)> = ctx.checked.with(|c| {
+        // frame: never index by id. Read untracked: the layout changes whenever what is drawn
+        // does (names included), and a check that draws the same must not redraw 2,000 nodes.
+        let named: Vec<(&layout::NodeBox, String)> = ctx.checked.with_untracked(|c| {
             l.nodes
                 .iter()
                 .map(|n| {
