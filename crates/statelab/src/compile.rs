@@ -1051,7 +1051,44 @@ impl Compiler {
         }
         self.template_strings(t, p);
         self.check_intrinsics_in(t, p);
+        self.check_doubled_fields(t, p);
         errors.is_empty().then_some(compiled)
+    }
+
+    /// `"x"` and `"x.$"` in one object both make the field `x`, and the later one silently wins:
+    /// a warning at the later one (which is what AWS does with them is not recorded).
+    fn check_doubled_fields(&mut self, t: &Value, p: &str) {
+        match t {
+            Value::Object(_) => {
+                let Some(map) = t.as_object() else { return };
+                let mut seen: Vec<&str> = Vec::new();
+                for (k, v) in map {
+                    let field = k.strip_suffix(".$").unwrap_or(k);
+                    let at = at(p, k);
+                    if seen.contains(&field) {
+                        self.warning(
+                            codes::SUSPICIOUS,
+                            format!(
+                                "'{field}' and '{field}.$' both make the field '{field}'; this one, written later, wins and the other is lost"
+                            ),
+                            &at,
+                        );
+                    } else {
+                        seen.push(field);
+                    }
+                    // A `.$` value is a path or a call, not a template to look into.
+                    if !k.ends_with(".$") {
+                        self.check_doubled_fields(v, &at);
+                    }
+                }
+            }
+            Value::Array(_) => {
+                for (i, v) in t.as_array().unwrap_or_default().iter().enumerate() {
+                    self.check_doubled_fields(v, &at(p, &i.to_string()));
+                }
+            }
+            _ => {}
+        }
     }
 
     /// What a JSONPath template's strings say, in one walk: the variables its `.$` paths read
