@@ -92,6 +92,7 @@ pub fn compile(def: &Value) -> (Option<Machine>, Vec<Diagnostic>) {
         depth: 0,
         express: false,
         context_paths: false,
+        task_token_here: false,
         assigned: HashSet::new(),
         reads: Vec::new(),
         calls: Vec::new(),
@@ -362,6 +363,8 @@ struct Compiler {
     express: bool,
     /// A reference path at `$$` was compiled in the state being compiled.
     context_paths: bool,
+    /// The state being compiled is a `.waitForTaskToken` Task, whose `$$` has `Task.Token`.
+    task_token_here: bool,
     /// Every variable name some `Assign` sets.
     assigned: HashSet<String>,
     /// The variables expressions and paths read (`$states` aside), with where, and whether by a
@@ -760,6 +763,11 @@ impl Compiler {
         // Reference paths at `$$` (a Choice rule's Variable, a Wait's SecondsPath) are noted as
         // they are compiled; the states of a branch inside this one keep their own.
         let outer_context_paths = std::mem::replace(&mut self.context_paths, false);
+        self.task_token_here = &*ty == "Task"
+            && obj
+                .get("Resource")
+                .and_then(Value::as_str)
+                .is_some_and(|r| classify_resource(r).1 == Pattern::WaitForTaskToken);
         let next =
             if fields.contains(&"Next") { self.next_or_end(id, v, pointer, names) } else { Next::Terminal };
         let mut io = Io {
@@ -1172,9 +1180,21 @@ impl Compiler {
         if path.root() != &Root::Context {
             return;
         }
+        let names = path.leading_names();
+        if names.first() == Some(&"Task") && !self.task_token_here {
+            self.warning(
+                codes::SUSPICIOUS,
+                format!(
+                    "The context object has a Task (its Token) only in a Task whose resource ends with .waitForTaskToken: the path '{}' finds nothing here, and the state fails with States.Runtime",
+                    path.text()
+                ),
+                p,
+            );
+            return;
+        }
         let mut level = CONTEXT_FIELDS;
         let mut walked = String::from("$$");
-        for name in path.leading_names() {
+        for name in names {
             if level.is_empty() {
                 return;
             }
