@@ -68,7 +68,29 @@ pub fn diagnostic_line(name: &str, d: &Diagnostic, style: Style) -> String {
 /// bare ASL definition is the machine, whatever `--state-machine` says (it may name the machine
 /// in a MockConfigFile).
 pub fn check(source: &Source, name: Option<&str>) -> Checked {
-    statelab::check_named(&source.text, name, None)
+    check_named(source, name, None)
+}
+
+/// [`statelab::check_named`] for a definition file, reading the files its template names for
+/// definitions (SAM's `DefinitionUri: statemachine/flow.asl.json`, serverless's
+/// `${file(./flow.yml)}`) relative to the template, as `sam` and `serverless` do.
+pub fn check_named(source: &Source, name: Option<&str>, config: Option<&statelab::Value>) -> Checked {
+    let read = |path: &str| beside(source, path);
+    statelab::check_named_reading(&source.text, name, config, &read)
+}
+
+/// The text of the file at `path` relative to `source`'s directory; `None` from stdin, for an
+/// S3 URI, or when it cannot be read or is larger than a document may be.
+fn beside(source: &Source, path: &str) -> Option<String> {
+    if source.name == "<stdin>" || path.contains("://") {
+        return None;
+    }
+    let file = std::path::Path::new(&source.name).parent().unwrap_or(std::path::Path::new("")).join(path);
+    let len = std::fs::metadata(&file).ok()?.len();
+    if len > statelab::MAX_DOCUMENT_BYTES as u64 {
+        return None;
+    }
+    std::fs::read_to_string(file).ok()
 }
 
 /// The compiled machine of a checked definition, or every error on stderr and exit 2.

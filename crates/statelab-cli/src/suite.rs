@@ -327,7 +327,7 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
                     .map(|c| &c.stubs)
                     .find(|v| statelab::stubs::is_mock_config(v) && statelab::stubs::has_machine(v, n))
             });
-            let checked = statelab::check_named(&source.text, name, config);
+            let checked = crate::files::check_named(&source, name, config);
             match &checked.machine {
                 Some(m) if checked.is_ok() => {
                     // The name the definition gives its machine picks it in a MockConfigFile.

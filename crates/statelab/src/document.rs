@@ -192,8 +192,23 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
     Ok(Document { value, map, format: Format::Yaml })
 }
 
+/// Reads a file a template names (SAM's `DefinitionUri`, serverless's `${file(...)}`), by its
+/// path as written: `None` where there are no files (the playground, the JS API) or it cannot be
+/// read. The caller does the I/O; this library does none.
+pub type ReadFile<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Reads no files.
+pub fn no_files(_: &str) -> Option<String> {
+    None
+}
+
 /// Every state machine in the document, in document order.
 pub fn machines(doc: &Document) -> Vec<EmbeddedMachine> {
+    machines_reading(doc, &no_files)
+}
+
+/// [`machines`], reading the definitions that templates keep in files of their own with `read`.
+pub fn machines_reading(doc: &Document, read: ReadFile<'_>) -> Vec<EmbeddedMachine> {
     let mut out = Vec::new();
     let Some(top) = doc.value.as_object() else { return out };
     if top.contains_key("StartAt") || top.contains_key("States") {
@@ -202,11 +217,11 @@ pub fn machines(doc: &Document) -> Vec<EmbeddedMachine> {
     }
     for (key, v) in top {
         match &**key {
-            "stepFunctions" => serverless(doc, v, &mut out),
-            "Resources" => cloudformation(doc, v, &["Resources"], &mut out),
+            "stepFunctions" => serverless(doc, v, read, &mut out),
+            "Resources" => cloudformation(doc, v, &["Resources"], read, &mut out),
             "resources" => {
                 if let Some(r) = v.get("Resources") {
-                    cloudformation(doc, r, &["resources", "Resources"], &mut out);
+                    cloudformation(doc, r, &["resources", "Resources"], read, &mut out);
                 }
             }
             _ => {}
@@ -229,7 +244,16 @@ pub fn select(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, Str
 /// The document's only state machine, or the one named `name`, whether its definition could be
 /// read or not (see its `error`). The error says what is available.
 pub fn choose(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, String> {
-    let all = machines(doc);
+    choose_reading(doc, name, &no_files)
+}
+
+/// [`choose`], reading the definitions that templates keep in files of their own with `read`.
+pub fn choose_reading(
+    doc: &Document,
+    name: Option<&str>,
+    read: ReadFile<'_>,
+) -> Result<EmbeddedMachine, String> {
+    let all = machines_reading(doc, read);
     if all.is_empty() {
         return Err(NO_MACHINE.to_string());
     }
@@ -256,13 +280,22 @@ pub fn choose(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, Str
     chosen.ok_or_else(|| NO_MACHINE.to_string())
 }
 
-fn serverless(doc: &Document, step_functions: &Value, out: &mut Vec<EmbeddedMachine>) {
+fn serverless(doc: &Document, step_functions: &Value, read: ReadFile<'_>, out: &mut Vec<EmbeddedMachine>) {
     let Some(machines) = step_functions.get("stateMachines").and_then(Value::as_object) else { return };
     for (key, entry) in machines {
         let Some(definition) = entry.get("definition") else { continue };
         let name = entry.get("name").and_then(Value::as_str).unwrap_or(key).to_string();
         let pointer = make_pointer(&["stepFunctions", "stateMachines", key, "definition"]);
-        let mut machine = extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new());
+        let included = definition.as_str().and_then(|s| {
+            s.trim().strip_prefix("${file(")?.strip_suffix(")}").map(str::trim).map(str::to_string)
+        });
+        let mut machine = match included {
+            Some(path) => match read(&path) {
+                Some(text) => from_file(name, Kind::Serverless, pointer, &path, &text, &HashMap::new()),
+                None => extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new()),
+            },
+            None => extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new()),
+        };
         if machine.error.is_none() && machine.map.is_none() {
             if let Some(resolved) = serverless_variables(&doc.value, &machine.definition) {
                 machine.definition = resolved;
@@ -272,7 +305,13 @@ fn serverless(doc: &Document, step_functions: &Value, out: &mut Vec<EmbeddedMach
     }
 }
 
-fn cloudformation(doc: &Document, resources: &Value, prefix: &[&str], out: &mut Vec<EmbeddedMachine>) {
+fn cloudformation(
+    doc: &Document,
+    resources: &Value,
+    prefix: &[&str],
+    read: ReadFile<'_>,
+    out: &mut Vec<EmbeddedMachine>,
+) {
     let Some(resources) = resources.as_object() else { return };
     for (id, resource) in resources {
         let kind = resource.get("Type").and_then(Value::as_str);
@@ -315,6 +354,11 @@ fn cloudformation(doc: &Document, resources: &Value, prefix: &[&str], out: &mut 
         } else if let Some(def) = field("DefinitionString") {
             let machine = extract(doc, name, Kind::CloudFormation, at("DefinitionString"), def, &subs);
             out.push(EmbeddedMachine { workflow_type: declared, ..machine });
+        } else if let Some((path, text)) =
+            field("DefinitionUri").and_then(Value::as_str).and_then(|path| Some((path, read(path)?)))
+        {
+            let machine = from_file(name, Kind::CloudFormation, at("DefinitionUri"), path, &text, &subs);
+            out.push(EmbeddedMachine { workflow_type: declared, ..machine });
         } else {
             let file_field =
                 ["DefinitionUri", "DefinitionS3Location"].into_iter().find(|f| field(f).is_some());
@@ -354,6 +398,40 @@ fn failed(name: String, pointer: String, definition: Value, error: String) -> Em
         error: Some(error),
         error_at: None,
         workflow_type: None,
+    }
+}
+
+/// The machine whose definition is the file `path` (JSON or YAML) that the field at `pointer`
+/// names, with the DefinitionSubstitutions applied to its text as CloudFormation applies them.
+/// Its problems are placed at that field: the file's own positions are not the template's.
+fn from_file(
+    name: String,
+    kind: Kind,
+    pointer: String,
+    path: &str,
+    text: &str,
+    subs: &HashMap<String, String>,
+) -> EmbeddedMachine {
+    let text = if subs.is_empty() {
+        text.to_string()
+    } else {
+        substitute(&Located::produced(text, 0..0), false, &|n| subs.get(n).cloned()).text
+    };
+    match load(&text) {
+        Ok(file) => EmbeddedMachine {
+            name,
+            kind,
+            pointer,
+            definition: file.value,
+            map: None,
+            error: None,
+            error_at: None,
+            workflow_type: None,
+        },
+        Err(e) => {
+            let error = format!("its definition file {path} does not parse: {e}");
+            EmbeddedMachine { kind, ..failed(name, pointer, Value::Null, error) }
+        }
     }
 }
 
@@ -931,6 +1009,28 @@ mod tests {
         // Deploy-time values stay as written.
         assert_eq!(r.get("e"), Some(&Value::string("${env:HOME}")));
         assert_eq!(r.get("o"), Some(&Value::string("${opt:stage}")));
+    }
+
+    /// With a reader (the CLI's, beside the template), a definition in a file of its own is read:
+    /// SAM's DefinitionUri with its substitutions, serverless's `${file(...)}`; without one, such
+    /// a machine says it cannot be fetched.
+    #[test]
+    fn definitions_in_files_of_their_own_are_read_with_a_reader() {
+        let d = doc("Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n\
+                     \x20     DefinitionUri: sm/flow.asl.yaml\n      DefinitionSubstitutions: {Name: Go}\n\
+                     stepFunctions:\n  stateMachines:\n    s:\n      definition: ${file(sm/other.json)}\n");
+        let read = |path: &str| match path {
+            "sm/flow.asl.yaml" => Some("StartAt: ${Name}\nStates: {${Name}: {Type: Succeed}}\n".to_string()),
+            "sm/other.json" => Some(r#"{"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}"#.to_string()),
+            _ => None,
+        };
+        let m = choose_reading(&d, Some("M"), &read).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.error, None);
+        assert_eq!(m.definition.get("StartAt"), Some(&Value::string("Go")));
+        assert_eq!(m.pointer, "/Resources/M/Properties/DefinitionUri");
+        let s = choose_reading(&d, Some("s"), &read).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.definition.get("StartAt"), Some(&Value::string("X")));
+        assert!(select(&d, Some("M")).err().unwrap_or_default().contains("cannot fetch"));
     }
 
     #[test]

@@ -89,12 +89,23 @@ impl Checked {
 /// machine of that name: the name is then the config's, and is left to it
 /// ([`stubs::mock_machine`]).
 pub fn check_named(text: &str, name: Option<&str>, config: Option<&Value>) -> Checked {
-    let plain = check(text, None);
+    check_named_reading(text, name, config, &document::no_files)
+}
+
+/// [`check_named`], reading the definitions that templates keep in files of their own (SAM's
+/// `DefinitionUri`, serverless's `${file(...)}`) with `read`, as the CLI does.
+pub fn check_named_reading(
+    text: &str,
+    name: Option<&str>,
+    config: Option<&Value>,
+    read: document::ReadFile<'_>,
+) -> Checked {
+    let plain = check_reading(text, None, read);
     let Some(name) = name else { return plain };
     if plain.machines.len() <= 1 && plain.kind.is_none_or(|k| k == Kind::Bare) {
         return plain;
     }
-    let named = check(text, Some(name));
+    let named = check_reading(text, Some(name), read);
     let config_has = config.is_some_and(|c| stubs::is_mock_config(c) && stubs::has_machine(c, name));
     if named.machines.len() == 1 && named.selected.is_none() && config_has {
         return plain;
@@ -106,6 +117,11 @@ pub fn check_named(text: &str, name: Option<&str>, config: Option<&Value>) -> Ch
 /// template), picks the machine (`name`, or the only one), validates and compiles it. Never
 /// panics; every problem is a located diagnostic.
 pub fn check(text: &str, name: Option<&str>) -> Checked {
+    check_reading(text, name, &document::no_files)
+}
+
+/// [`check`], reading the definitions that templates keep in files of their own with `read`.
+pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_>) -> Checked {
     let mut out = Checked::default();
     if text.len() > MAX_DOCUMENT_BYTES {
         out.diagnostics.push(Diagnostic::error(
@@ -146,8 +162,8 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
         }
     };
     out.format = Some(doc.format);
-    out.machines = document::machines(&doc).into_iter().map(|m| m.name).collect();
-    let embedded = match document::choose(&doc, name) {
+    out.machines = document::machines_reading(&doc, read).into_iter().map(|m| m.name).collect();
+    let embedded = match document::choose_reading(&doc, name, read) {
         Ok(m) => m,
         // Text that is no template and holds no machine is taken for a broken definition, so
         // that it gets AWS's diagnostics (`These fields are required: [States, StartAt]`,
