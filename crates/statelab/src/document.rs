@@ -687,13 +687,22 @@ fn substitute(s: &Located, sub_escapes: bool, lookup: &dyn Fn(&str) -> Option<St
 /// not descended into. `None` when nothing changed (so untouched subtrees stay shared).
 /// Recursion is bounded by the parsers' nesting limit.
 fn rewrite(v: &Value, f: &dyn Fn(&Value) -> Option<Value>) -> Option<Value> {
+    rewrite_keyed(v, f, &|_| None)
+}
+
+/// [`rewrite`], also renaming an object's keys where `key` gives a new one.
+fn rewrite_keyed(
+    v: &Value,
+    f: &dyn Fn(&Value) -> Option<Value>,
+    key: &dyn Fn(&str) -> Option<String>,
+) -> Option<Value> {
     if let Some(new) = f(v) {
         return Some(new);
     }
     match v {
         Value::Array(_) => {
             let items = v.as_array()?;
-            let changed: Vec<Option<Value>> = items.iter().map(|item| rewrite(item, f)).collect();
+            let changed: Vec<Option<Value>> = items.iter().map(|item| rewrite_keyed(item, f, key)).collect();
             if changed.iter().all(Option::is_none) {
                 return None;
             }
@@ -703,13 +712,15 @@ fn rewrite(v: &Value, f: &dyn Fn(&Value) -> Option<Value>) -> Option<Value> {
         }
         Value::Object(_) => {
             let map = v.as_object()?;
-            let changed: Vec<Option<Value>> = map.values().map(|item| rewrite(item, f)).collect();
-            if changed.iter().all(Option::is_none) {
+            let changed: Vec<(Option<String>, Option<Value>)> =
+                map.iter().map(|(k, item)| (key(k), rewrite_keyed(item, f, key))).collect();
+            if changed.iter().all(|(k, item)| k.is_none() && item.is_none()) {
                 return None;
             }
             let mut out = Map::default();
-            for ((k, old), new) in map.iter().zip(changed) {
-                out.insert(k.clone(), new.unwrap_or_else(|| old.clone()));
+            for ((k, old), (new_key, new)) in map.iter().zip(changed) {
+                let k = new_key.map_or_else(|| k.clone(), |n| n.as_str().into());
+                out.insert(k, new.unwrap_or_else(|| old.clone()));
             }
             Some(Value::object(out))
         }
@@ -779,35 +790,7 @@ fn substitute_strings(v: &Value, subs: &HashMap<String, String>) -> Option<Value
         let new = substitute(&Located::produced(s, 0..0), false, &|n| subs.get(n).cloned()).text;
         (new != s).then_some(new)
     };
-    match v {
-        Value::String(s) => text(s).map(Value::string),
-        Value::Array(_) => {
-            let items = v.as_array()?;
-            let changed: Vec<Option<Value>> =
-                items.iter().map(|item| substitute_strings(item, subs)).collect();
-            if changed.iter().all(Option::is_none) {
-                return None;
-            }
-            let items =
-                items.iter().zip(changed).map(|(old, new)| new.unwrap_or_else(|| old.clone())).collect();
-            Some(Value::array(items))
-        }
-        Value::Object(_) => {
-            let map = v.as_object()?;
-            let changed: Vec<(Option<String>, Option<Value>)> =
-                map.iter().map(|(k, item)| (text(k), substitute_strings(item, subs))).collect();
-            if changed.iter().all(|(k, item)| k.is_none() && item.is_none()) {
-                return None;
-            }
-            let mut out = Map::default();
-            for ((k, old), (new_key, new)) in map.iter().zip(changed) {
-                let key = new_key.map_or_else(|| k.clone(), |n| n.as_str().into());
-                out.insert(key, new.unwrap_or_else(|| old.clone()));
-            }
-            Some(Value::object(out))
-        }
-        _ => None,
-    }
+    rewrite_keyed(v, &|node| node.as_str().and_then(text).map(Value::string), &text)
 }
 
 #[cfg(test)]
