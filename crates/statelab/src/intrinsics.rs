@@ -1024,9 +1024,16 @@ fn array_get_item((a, i): (&Value, &Value)) -> Result<Value, StatesError> {
     let f = Function::ArrayGetItem;
     let items = array_arg(f, 1, a)?;
     // Unlike the other functions, a fractional index is refused rather than rounded.
-    let index = number_arg(f, 2, i)?
-        .as_i64()
-        .ok_or_else(|| fail(f, format!("the index must be an integer, but it is {}", describe(i))))?;
+    let n = number_arg(f, 2, i)?;
+    let index = n.as_i64().ok_or_else(|| {
+        let x = n.as_f64();
+        // A whole number past the 64-bit range is an integer, just not one any array reaches.
+        if x.fract() == 0.0 && x.is_finite() {
+            fail(f, format!("the index {} is out of range", i.to_json()))
+        } else {
+            fail(f, format!("the index must be an integer, but it is {}", describe(i)))
+        }
+    })?;
     if index < 0 {
         return Err(fail(f, format!("the index must not be negative, but it is {index}")));
     }
