@@ -542,6 +542,8 @@ test('on a phone the Examples, Share and Export boxes stay on the screen, and th
   for (const width of [390, 960, 1024]) {
     await page.setViewportSize({ width, height: 800 });
     const cell = page.getByTestId('history-row').nth(5).locator('.h-state');
+    // The virtualised table draws its rows again for the new size: measure once they are there.
+    await expect(cell).toBeVisible();
     expect((await cell.boundingBox()).width, `the state column at ${width} px`).toBeGreaterThanOrEqual(80);
     await expect(cell).toHaveAttribute('title', /^\S+ in /);
   }
