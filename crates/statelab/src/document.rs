@@ -465,7 +465,7 @@ fn extract(
         _ => None,
     };
     let Some(text) = text else {
-        let mut definition = resolve_intrinsics(definition).unwrap_or_else(|| definition.clone());
+        let mut definition = resolve_intrinsics(doc, definition).unwrap_or_else(|| definition.clone());
         if !subs.is_empty() {
             definition = substitute_strings(&definition, subs).unwrap_or(definition);
         }
@@ -538,7 +538,23 @@ fn sub_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
     let (template, vars) = sub_args(arg)?;
     let at = if arg.as_str().is_some() { "Fn::Sub" } else { "Fn::Sub/0" };
     let template = string_text(doc, &format!("{pointer}/{at}"), template);
-    Some(substitute(&template, true, &|n| vars.and_then(|v| v.get(n)).map(opaque)))
+    let params = parameter_defaults(doc);
+    Some(substitute(&template, true, &|n| {
+        vars.and_then(|v| v.get(n)).map(opaque).or_else(|| params.get(n).map(opaque))
+    }))
+}
+
+/// The template's parameters that have a `Default`, by name: what `Ref` and `${Name}` stand for
+/// when the stack is deployed without other values, so that `"TimeoutSeconds": ${Timeout}` in a
+/// DefinitionString is a number and not text that is no JSON (a QA pass).
+fn parameter_defaults(doc: &Document) -> HashMap<String, Value> {
+    doc.value
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, p)| Some((name.to_string(), p.get("Default")?.clone())))
+        .collect()
 }
 
 /// The text an `Fn::Join` at `pointer` renders to, each part located in the document.
@@ -553,7 +569,13 @@ fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
         let at = format!("{pointer}/Fn::Join/1/{i}");
         match part.as_str() {
             Some(s) => out.push(&string_text(doc, &at, s)),
-            None => out.push_produced(&opaque(part), span_of(doc, &at)),
+            None => {
+                let default = match intrinsic(part) {
+                    Some(("Ref", Value::String(n))) => parameter_defaults(doc).get(&**n).map(opaque),
+                    _ => None,
+                };
+                out.push_produced(&default.unwrap_or_else(|| opaque(part)), span_of(doc, &at))
+            }
         }
     }
     Some(out)
@@ -775,8 +797,13 @@ fn serverless_variable(root: &Value, name: &str) -> Option<Value> {
 }
 
 /// Replaces intrinsic-function objects by their opaque text.
-fn resolve_intrinsics(v: &Value) -> Option<Value> {
-    rewrite(v, &|node| render_intrinsic(node).map(Value::string))
+/// A `Ref` to a template parameter with a `Default` becomes that value, typed.
+fn resolve_intrinsics(doc: &Document, v: &Value) -> Option<Value> {
+    let params = parameter_defaults(doc);
+    rewrite(v, &|node| match intrinsic(node) {
+        Some(("Ref", Value::String(n))) if params.contains_key(&**n) => params.get(&**n).cloned(),
+        _ => render_intrinsic(node).map(Value::string),
+    })
 }
 
 /// Applies DefinitionSubstitutions to every string, keys included (CloudFormation substitutes
@@ -854,7 +881,8 @@ mod tests {
             "j": ["#{AWS::Region}", "${opt:stage}"],
             "k": {"Condition": "C"}
         });
-        let out = resolve_intrinsics(&v).unwrap_or_default();
+        let none = doc("{}");
+        let out = resolve_intrinsics(&none, &v).unwrap_or_default();
         assert_eq!(
             out,
             json!({
@@ -865,7 +893,7 @@ mod tests {
         );
         // Untouched subtrees are shared, not copied.
         assert!(out.get("j").is_some_and(|j| v.get("j").is_some_and(|w| j.ptr_eq(w))));
-        assert!(resolve_intrinsics(&json!({"x": [1, "y"]})).is_none());
+        assert!(resolve_intrinsics(&none, &json!({"x": [1, "y"]})).is_none());
     }
 
     #[test]
@@ -1014,6 +1042,33 @@ mod tests {
         let s = choose_reading(&d, Some("s"), &read).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.definition.get("StartAt"), Some(&Value::string("X")));
         assert!(select(&d, Some("M")).err().unwrap_or_default().contains("cannot fetch"));
+    }
+
+    /// A template parameter's Default is what `Ref` and `${Name}` stand for (a QA pass: a
+    /// DefinitionString with `"TimeoutSeconds": ${Timeout}` was no JSON at all).
+    #[test]
+    fn template_parameters_with_defaults_are_used() {
+        let d = doc(
+            r#"{"Parameters": {"Timeout": {"Type": "Number", "Default": 60}, "Fn": {"Type": "String"}},
+            "Resources": {
+                "Subbed": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": {"Fn::Sub":
+                    "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": \"${Fn}\", \"TimeoutSeconds\": ${Timeout}, \"End\": true}}}"}}},
+                "Joined": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": {"Fn::Join": ["",
+                    ["{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": ", {"Ref": "Timeout"}, ", \"End\": true}}}"]]}}},
+                "Object": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"Definition":
+                    {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": {"Ref": "Timeout"}, "End": true}}}}}}}"#,
+        );
+        for (name, state, field) in
+            [("Subbed", "T", "TimeoutSeconds"), ("Joined", "W", "Seconds"), ("Object", "W", "Seconds")]
+        {
+            let m = select(&d, Some(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let v = m.definition.get("States").and_then(|s| s.get(state)).and_then(|s| s.get(field)).cloned();
+            assert_eq!(v, Some(Value::int(60)), "{name}");
+        }
+        // A parameter without a Default stays a placeholder.
+        let m = select(&d, Some("Subbed")).unwrap_or_else(|e| panic!("{e}"));
+        let t = m.definition.get("States").and_then(|s| s.get("T")).cloned().unwrap_or_default();
+        assert_eq!(t.get("Resource"), Some(&Value::string("${Fn}")));
     }
 
     #[test]
