@@ -269,7 +269,18 @@ pub fn choose_reading(
             let index = match by_name.as_slice() {
                 [i] => Some(*i),
                 [] => all.iter().position(|m| m.key().as_deref() == Some(wanted)),
-                _ => return Err(format!("several state machines are named \"{wanted}\"")),
+                several => {
+                    // Their keys (logical IDs, serverless keys) still tell them apart.
+                    let keys: Vec<String> = several
+                        .iter()
+                        .filter_map(|&i| all.get(i)?.key())
+                        .map(|k| format!("\"{k}\""))
+                        .collect();
+                    return Err(format!(
+                        "several state machines are named \"{wanted}\": choose one by its key, {}",
+                        keys.join(" or ")
+                    ));
+                }
             };
             match index {
                 Some(i) => all.into_iter().nth(i),
@@ -1069,6 +1080,18 @@ mod tests {
         let m = select(&d, Some("Subbed")).unwrap_or_else(|e| panic!("{e}"));
         let t = m.definition.get("States").and_then(|s| s.get("T")).cloned().unwrap_or_default();
         assert_eq!(t.get("Resource"), Some(&Value::string("${Fn}")));
+    }
+
+    /// Two machines of one name are told apart by their keys, which the error names (it named
+    /// neither, and the first could not be chosen: a QA pass).
+    #[test]
+    fn machines_of_one_name_are_chosen_by_key() {
+        let d = doc("stepFunctions:\n  stateMachines:\n    a1:\n      name: alpha\n      definition: {StartAt: A, States: {A: {Type: Succeed}}}\n\
+                     \x20   a2:\n      name: alpha\n      definition: {StartAt: B, States: {B: {Type: Succeed}}}\n");
+        let e = select(&d, Some("alpha")).err().unwrap_or_default();
+        assert!(e.contains("choose one by its key, \"a1\" or \"a2\""), "{e}");
+        let m = select(&d, Some("a1")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.definition.get("StartAt"), Some(&Value::string("A")));
     }
 
     #[test]
