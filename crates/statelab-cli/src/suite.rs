@@ -306,9 +306,14 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
         lines: vec![e.message],
     })?;
     let has_cases = value.get("cases").is_some();
-    let machine = match &file.definition {
+    let machine = match file.definition.clone() {
         DefinitionRef::Inline(def) => {
-            inline(def, &map, name, style).map_err(|lines| Unusable { at: None, case: None, lines })?
+            inline(&def, &map, name, style).map_err(|lines| Unusable { at: None, case: None, lines })?
+        }
+        DefinitionRef::Text(text) => {
+            // Its problems are placed in the string: lines and columns count in its text.
+            let source = Source { name: format!("{name} (its definition text)"), text };
+            machine_of(&source, &mut file, &map, style)?
         }
         DefinitionRef::File(rel) => {
             let def_path = path.parent().unwrap_or(Path::new("")).join(rel);
@@ -317,44 +322,53 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
                 Unusable::at(position(&map, "/definition"), why)
             })?;
             let source = Source { name: def_path.display().to_string(), text };
-            // As `statelab run --state-machine`: a template of one machine has nothing to choose,
-            // so 'state_machine' may name a case's MockConfigFile's machine instead.
-            let name = file.state_machine.as_deref();
-            let config = name.and_then(|n| {
-                file.cases
-                    .iter()
-                    .flatten()
-                    .map(|c| &c.stubs)
-                    .find(|v| statelab::stubs::is_mock_config(v) && statelab::stubs::has_machine(v, n))
-            });
-            let checked = crate::files::check_named(&source, name, config);
-            match &checked.machine {
-                Some(m) if checked.is_ok() => {
-                    // The name the definition gives its machine picks it in a MockConfigFile.
-                    if let Some(selected) = &checked.selected {
-                        for case in file.cases.iter_mut().flatten() {
-                            case.definition_machine = Some(selected.clone());
-                        }
-                    }
-                    m.clone()
-                }
-                _ => {
-                    // In a test file the machine is chosen by its field, not an option.
-                    let lines = invalid(&source.name, &checked.diagnostics, style)
-                        .into_iter()
-                        .map(|l| {
-                            l.replace("(use --state-machine NAME)", "(with the test file's 'state_machine')")
-                        })
-                        .collect();
-                    // A machine the document does not have is that field's problem.
-                    let unnamed = checked.diagnostics.iter().any(|d| d.code == "STATELAB_NO_STATE_MACHINE");
-                    let at = map.get("/state_machine").filter(|_| unnamed).map(|n| n.place().start);
-                    return Err(Unusable { at, case: None, lines });
-                }
-            }
+            machine_of(&source, &mut file, &map, style)?
         }
     };
     Ok(Loaded { file, has_cases, machine, map })
+}
+
+/// The machine of a test file's definition given as text (a file beside it, or a string in it):
+/// checked as `statelab run` checks one, with the file's `state_machine`.
+fn machine_of(
+    source: &Source,
+    file: &mut TestFile,
+    map: &SourceMap,
+    style: Style,
+) -> Result<Rc<Machine>, Unusable> {
+    // As `statelab run --state-machine`: a template of one machine has nothing to choose,
+    // so 'state_machine' may name a case's MockConfigFile's machine instead.
+    let name = file.state_machine.as_deref();
+    let config = name.and_then(|n| {
+        file.cases
+            .iter()
+            .flatten()
+            .map(|c| &c.stubs)
+            .find(|v| statelab::stubs::is_mock_config(v) && statelab::stubs::has_machine(v, n))
+    });
+    let checked = crate::files::check_named(source, name, config);
+    match &checked.machine {
+        Some(m) if checked.is_ok() => {
+            // The name the definition gives its machine picks it in a MockConfigFile.
+            if let Some(selected) = &checked.selected {
+                for case in file.cases.iter_mut().flatten() {
+                    case.definition_machine = Some(selected.clone());
+                }
+            }
+            Ok(m.clone())
+        }
+        _ => {
+            // In a test file the machine is chosen by its field, not an option.
+            let lines = invalid(&source.name, &checked.diagnostics, style)
+                .into_iter()
+                .map(|l| l.replace("(use --state-machine NAME)", "(with the test file's 'state_machine')"))
+                .collect();
+            // A machine the document does not have is that field's problem.
+            let unnamed = checked.diagnostics.iter().any(|d| d.code == "STATELAB_NO_STATE_MACHINE");
+            let at = map.get("/state_machine").filter(|_| unnamed).map(|n| n.place().start);
+            Err(Unusable { at, case: None, lines })
+        }
+    }
 }
 
 /// Compiles a definition written in the test file, locating problems in the test file's text.

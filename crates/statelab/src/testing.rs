@@ -17,6 +17,9 @@ pub enum DefinitionRef {
     Inline(Value),
     /// A file next to the test file (JSON, YAML, serverless.yml or CloudFormation).
     File(String),
+    /// Written in the test file as text (ASL JSON or YAML, a template): a string with a line
+    /// break in it, or that starts with `{`, is no file name.
+    Text(String),
 }
 
 /// What a case expects. Absent fields are not checked.
@@ -355,12 +358,17 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
         return Err(FileError::new("", "a test file must be a JSON object"));
     }
     let definition = match v.get("definition") {
+        // A line break or a leading `{` makes it the definition's text (it was read as a path:
+        // "cannot read its definition tt/StartAt: A..." in a QA pass).
+        Some(Value::String(s)) if s.contains('\n') || s.trim_start().starts_with('{') => {
+            DefinitionRef::Text(s.to_string())
+        }
         Some(Value::String(s)) => DefinitionRef::File(s.to_string()),
         Some(d @ Value::Object(_)) => DefinitionRef::Inline(d.clone()),
         Some(_) => {
             return Err(FileError::new(
                 "/definition",
-                "'definition' must be an object (the ASL) or a path to a file",
+                "'definition' must be an object (the ASL), its text, or a path to a file",
             ))
         }
         None => {

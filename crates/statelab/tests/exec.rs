@@ -47,6 +47,7 @@ fn label(path: &Path) -> String {
 fn machine_for(file: &TestFile, path: &Path) -> Result<Rc<Machine>, String> {
     let checked = match &file.definition {
         DefinitionRef::Inline(def) => statelab::check(&def.to_json(), file.state_machine.as_deref()),
+        DefinitionRef::Text(text) => statelab::check(text, file.state_machine.as_deref()),
         DefinitionRef::File(rel) => {
             let p = path.parent().unwrap_or(Path::new(".")).join(rel);
             let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
