@@ -330,7 +330,7 @@ fn cloudformation(
             continue;
         }
         let props = resource.get("Properties");
-        let subs = substitutions(props.and_then(|p| p.get("DefinitionSubstitutions")));
+        let subs = substitutions(doc, props.and_then(|p| p.get("DefinitionSubstitutions")));
         let mut base = String::new();
         for t in prefix.iter().copied().chain([&**id, "Properties"]) {
             push_token(&mut base, t);
@@ -551,8 +551,38 @@ fn sub_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
     let template = string_text(doc, &format!("{pointer}/{at}"), template);
     let params = parameter_defaults(doc);
     Some(substitute(&template, true, &|n| {
-        vars.and_then(|v| v.get(n)).map(opaque).or_else(|| params.get(n).map(opaque))
+        vars.and_then(|v| v.get(n))
+            .map(|v| function_arn_of(doc, v).unwrap_or_else(|| opaque(v)))
+            .or_else(|| params.get(n).map(opaque))
+            .or_else(|| n.strip_suffix(".Arn").and_then(|f| function_arn(doc, f)))
     }))
+}
+
+/// The ARN a Lambda function resource of the template will have, with the parts only a deploy
+/// knows left as placeholders: `Fn::GetAtt [F, Arn]` (or `${F.Arn}`) of an `AWS::Lambda::Function`
+/// or `AWS::Serverless::Function`. As an ARN, it makes a Task that calls it a Lambda function
+/// Task (LambdaFunctionScheduled, as on AWS); the opaque `${F.Arn}` made it a generic one.
+fn function_arn(doc: &Document, function: &str) -> Option<String> {
+    let resources = doc.value.get("Resources").or_else(|| doc.value.get("resources")?.get("Resources"))?;
+    let kind = resources.get(function)?.get("Type")?.as_str()?;
+    matches!(kind, "AWS::Lambda::Function" | "AWS::Serverless::Function").then(|| {
+        format!(
+            "arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:${{{function}}}"
+        )
+    })
+}
+
+/// [`function_arn`] for an `Fn::GetAtt` of a function's `Arn`.
+fn function_arn_of(doc: &Document, v: &Value) -> Option<String> {
+    let (f, arg) = intrinsic(v)?;
+    if f != "Fn::GetAtt" {
+        return None;
+    }
+    let (resource, attribute) = match arg {
+        Value::String(s) => s.split_once('.')?,
+        _ => (arg.index(0)?.as_str()?, arg.index(1)?.as_str()?),
+    };
+    (attribute == "Arn").then(|| function_arn(doc, resource)).flatten()
 }
 
 /// The template's parameters that have a `Default`, by name: what `Ref` and `${Name}` stand for
@@ -583,7 +613,7 @@ fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
             None => {
                 let default = match intrinsic(part) {
                     Some(("Ref", Value::String(n))) => parameter_defaults(doc).get(&**n).map(opaque),
-                    _ => None,
+                    _ => function_arn_of(doc, part),
                 };
                 out.push_produced(&default.unwrap_or_else(|| opaque(part)), span_of(doc, &at))
             }
@@ -597,10 +627,11 @@ fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
 /// resource provider), so `First: Start${Suffix}` then `Suffix: Here` gives `StartHere`. A cycle
 /// (`A: ${B}`, `B: ${A}`), which CloudFormation refuses, stops after as many rounds as there are
 /// substitutions, leaving what is left of the placeholders as they are.
-fn substitutions(v: Option<&Value>) -> HashMap<String, String> {
+fn substitutions(doc: &Document, v: Option<&Value>) -> HashMap<String, String> {
+    let text = |v: &Value| function_arn_of(doc, v).unwrap_or_else(|| opaque(v));
     let mut subs: HashMap<String, String> = v
         .and_then(Value::as_object)
-        .map_or_else(HashMap::new, |m| m.iter().map(|(k, v)| (k.to_string(), opaque(v))).collect());
+        .map_or_else(HashMap::new, |m| m.iter().map(|(k, v)| (k.to_string(), text(v))).collect());
     for _ in 0..subs.len() {
         let round: HashMap<String, String> = subs
             .iter()
@@ -813,7 +844,7 @@ fn resolve_intrinsics(doc: &Document, v: &Value) -> Option<Value> {
     let params = parameter_defaults(doc);
     rewrite(v, &|node| match intrinsic(node) {
         Some(("Ref", Value::String(n))) if params.contains_key(&**n) => params.get(&**n).cloned(),
-        _ => render_intrinsic(node).map(Value::string),
+        _ => function_arn_of(doc, node).or_else(|| render_intrinsic(node)).map(Value::string),
     })
 }
 
@@ -973,7 +1004,11 @@ mod tests {
         assert_eq!(select(&named, Some("refunds-prod")).map(|m| m.name), Ok("refunds-prod".to_string()));
         assert_eq!(subbed.pointer, "/Resources/Subbed/Properties/DefinitionString");
         let states = subbed.definition.get("States").cloned().unwrap_or_default();
-        assert_eq!(states.get("A").and_then(|a| a.get("Resource")), Some(&Value::string("${Fn.Arn}")));
+        // A Lambda function resource of the template gets an ARN, its deploy-time parts left as
+        // placeholders, so that the Task is a Lambda function Task (it was an opaque "${Fn.Arn}").
+        let arn = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}";
+        assert_eq!(states.get("A").and_then(|a| a.get("Resource")), Some(&Value::string(arn)));
+        assert_eq!(crate::compile::classify_resource(arn).0, crate::machine::ResourceKind::LambdaFunction);
         assert_eq!(states.get("B").and_then(|b| b.get("Seconds")), Some(&Value::int(5)));
         assert!(subbed.map.is_some() && subbed.locate(&d, "/States/B/Seconds").is_some());
         let e = select(&d, Some("Broken")).err().unwrap_or_default();
