@@ -428,6 +428,12 @@ mod tests {
         e
     }
 
+    /// Where the first line holding `needle` is, or past the end when none does (so an order
+    /// asserted against a missing line fails).
+    fn line_with(lines: &[String], needle: &str) -> usize {
+        lines.iter().position(|l| l.contains(needle)).unwrap_or(usize::MAX)
+    }
+
     #[test]
     fn a_retry_the_state_did_not_live_to_make_is_said_so() {
         // Branch 0's Task waits 10 s to retry; branch 1 fails at 1 s and stops it first.
@@ -502,7 +508,7 @@ mod tests {
             r#"{"T": {"Throw": {"Error": "E", "Cause": "c"}}}"#,
         );
         let lines = explain(&e, &e.visits()[0]);
-        let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or(usize::MAX);
+        let at = |needle: &str| line_with(&lines, needle);
         assert_eq!(lines.iter().filter(|l| l.starts_with("Arguments/n")).count(), 1, "{lines:?}");
         assert!(lines[at("Arguments/n")].contains("(2 times, once per attempt)"), "{lines:?}");
         assert!(at("Arguments/n") < at("(invocation #0)"), "{lines:?}");
@@ -558,7 +564,7 @@ mod tests {
         );
         // In the order it happened: the first invocation, its failure retried, the second.
         let lines = explain(&e, &e.visits()[0]);
-        let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or(usize::MAX);
+        let at = |needle: &str| line_with(&lines, needle);
         assert!(at("(invocation #0)") < at("retried it"), "{lines:?}");
         assert!(at("retried it") < at("(invocation #1)"), "{lines:?}");
         assert!(at("(invocation #1)") < lines.len(), "{lines:?}");
@@ -610,7 +616,7 @@ mod tests {
         );
         // The matched rule's Output is told after the rules were tried, not before.
         let lines = explain(&e, &e.visits()[0]);
-        let at = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or(usize::MAX);
+        let at = |needle: &str| line_with(&lines, needle);
         assert!(at("So rule #0 matched") < at("Choices[0]/Output/n"), "{lines:?}");
         assert!(at("Choices[0]/Output/n") < lines.len(), "{lines:?}");
         let t = explain(&e, &e.visits()[1]).join("\n");
