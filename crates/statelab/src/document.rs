@@ -133,12 +133,23 @@ pub struct EmbeddedMachine {
 impl EmbeddedMachine {
     /// The whole document taken as the definition itself (no template around it).
     pub fn bare(doc: &Document) -> EmbeddedMachine {
+        EmbeddedMachine::read("StateMachine".to_string(), Kind::Bare, String::new(), doc.value.clone(), None)
+    }
+
+    /// A machine whose definition was read (no error; no declared type yet).
+    fn read(
+        name: String,
+        kind: Kind,
+        pointer: String,
+        definition: Value,
+        map: Option<SourceMap>,
+    ) -> EmbeddedMachine {
         EmbeddedMachine {
-            name: "StateMachine".to_string(),
-            kind: Kind::Bare,
-            pointer: String::new(),
-            definition: doc.value.clone(),
-            map: None,
+            name,
+            kind,
+            pointer,
+            definition,
+            map,
             error: None,
             error_at: None,
             workflow_type: None,
@@ -253,7 +264,11 @@ pub fn choose_reading(
     name: Option<&str>,
     read: ReadFile<'_>,
 ) -> Result<EmbeddedMachine, String> {
-    let all = machines_reading(doc, read);
+    choose_among(machines_reading(doc, read), name)
+}
+
+/// [`choose`] among a document's machines, found already (by [`machines_reading`]).
+pub fn choose_among(all: Vec<EmbeddedMachine>, name: Option<&str>) -> Result<EmbeddedMachine, String> {
     if all.is_empty() {
         return Err(NO_MACHINE.to_string());
     }
@@ -297,14 +312,13 @@ fn serverless(doc: &Document, step_functions: &Value, read: ReadFile<'_>, out: &
         let Some(definition) = entry.get("definition") else { continue };
         let name = entry.get("name").and_then(Value::as_str).unwrap_or(key).to_string();
         let pointer = make_pointer(&["stepFunctions", "stateMachines", key, "definition"]);
+        // `${file(./flow.yml)}`, when the caller can read it.
         let included = definition.as_str().and_then(|s| {
-            s.trim().strip_prefix("${file(")?.strip_suffix(")}").map(str::trim).map(str::to_string)
+            let path = s.trim().strip_prefix("${file(")?.strip_suffix(")}")?.trim();
+            Some((path, read(path)?))
         });
         let mut machine = match included {
-            Some(path) => match read(&path) {
-                Some(text) => from_file(name, Kind::Serverless, pointer, &path, &text, &HashMap::new()),
-                None => extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new()),
-            },
+            Some((path, text)) => from_file(name, Kind::Serverless, pointer, path, &text, &HashMap::new()),
             None => extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new()),
         };
         if machine.error.is_none() && machine.map.is_none() {
@@ -359,17 +373,14 @@ fn cloudformation(
         } else {
             "StateMachineType"
         }));
-        if let Some(def) = field("Definition") {
-            let machine = extract(doc, name, Kind::CloudFormation, at("Definition"), def, &subs);
-            out.push(EmbeddedMachine { workflow_type: declared, ..machine });
+        let machine = if let Some(def) = field("Definition") {
+            extract(doc, name, Kind::CloudFormation, at("Definition"), def, &subs)
         } else if let Some(def) = field("DefinitionString") {
-            let machine = extract(doc, name, Kind::CloudFormation, at("DefinitionString"), def, &subs);
-            out.push(EmbeddedMachine { workflow_type: declared, ..machine });
+            extract(doc, name, Kind::CloudFormation, at("DefinitionString"), def, &subs)
         } else if let Some((path, text)) =
             field("DefinitionUri").and_then(Value::as_str).and_then(|path| Some((path, read(path)?)))
         {
-            let machine = from_file(name, Kind::CloudFormation, at("DefinitionUri"), path, &text, &subs);
-            out.push(EmbeddedMachine { workflow_type: declared, ..machine });
+            from_file(name, Kind::CloudFormation, at("DefinitionUri"), path, &text, &subs)
         } else {
             let file_field =
                 ["DefinitionUri", "DefinitionS3Location"].into_iter().find(|f| field(f).is_some());
@@ -378,7 +389,9 @@ fn cloudformation(
                 None => (base.clone(), "the resource has no Definition or DefinitionString".to_string()),
             };
             out.push(failed(name, pointer, Value::Null, error));
-        }
+            continue;
+        };
+        out.push(EmbeddedMachine { workflow_type: declared, ..machine });
     }
 }
 
@@ -401,14 +414,8 @@ fn separate_file(reference: &str) -> String {
 
 fn failed(name: String, pointer: String, definition: Value, error: String) -> EmbeddedMachine {
     EmbeddedMachine {
-        name,
-        kind: Kind::CloudFormation,
-        pointer,
-        definition,
-        map: None,
         error: Some(error),
-        error_at: None,
-        workflow_type: None,
+        ..EmbeddedMachine::read(name, Kind::CloudFormation, pointer, definition, None)
     }
 }
 
@@ -423,22 +430,9 @@ fn from_file(
     text: &str,
     subs: &HashMap<String, String>,
 ) -> EmbeddedMachine {
-    let text = if subs.is_empty() {
-        text.to_string()
-    } else {
-        substitute(&Located::produced(text, 0..0), false, &|n| subs.get(n).cloned()).text
-    };
+    let text = if subs.is_empty() { text.to_string() } else { substituted(text, &|n| subs.get(n).cloned()) };
     match load(&text) {
-        Ok(file) => EmbeddedMachine {
-            name,
-            kind,
-            pointer,
-            definition: file.value,
-            map: None,
-            error: None,
-            error_at: None,
-            workflow_type: None,
-        },
+        Ok(file) => EmbeddedMachine::read(name, kind, pointer, file.value, None),
         Err(e) => {
             let error = format!("its definition file {path} does not parse: {e}");
             EmbeddedMachine { kind, ..failed(name, pointer, Value::Null, error) }
@@ -480,16 +474,7 @@ fn extract(
         if !subs.is_empty() {
             definition = substitute_strings(&definition, subs).unwrap_or(definition);
         }
-        return EmbeddedMachine {
-            name,
-            kind,
-            pointer,
-            definition,
-            map: None,
-            error: None,
-            error_at: None,
-            workflow_type: None,
-        };
+        return EmbeddedMachine::read(name, kind, pointer, definition, None);
     };
     if let Some(include) = text.text.trim().strip_prefix("${file(") {
         let file = include.split(')').next().unwrap_or_default();
@@ -504,16 +489,7 @@ fn extract(
                 (range.start, range.end)
             };
             let map = map.relocated(doc.map.lines(), &place);
-            EmbeddedMachine {
-                name,
-                kind,
-                pointer,
-                definition,
-                map: Some(map),
-                error: None,
-                error_at: None,
-                workflow_type: None,
-            }
+            EmbeddedMachine::read(name, kind, pointer, definition, Some(map))
         }
         Err(e) => {
             let error = format!("the definition string is not valid JSON: {e} (counted within the string)");
@@ -552,7 +528,7 @@ fn sub_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
     let params = parameter_defaults(doc);
     Some(substitute(&template, true, &|n| {
         vars.and_then(|v| v.get(n))
-            .map(|v| function_arn_of(doc, v).unwrap_or_else(|| opaque(v)))
+            .map(|v| deployed_text(doc, v))
             .or_else(|| params.get(n).map(opaque))
             .or_else(|| n.strip_suffix(".Arn").and_then(|f| function_arn(doc, f)))
     }))
@@ -570,6 +546,12 @@ fn function_arn(doc: &Document, function: &str) -> Option<String> {
             "arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:${{{function}}}"
         )
     })
+}
+
+/// A value in a template as the text it puts into a definition: a function's ARN for its
+/// `Fn::GetAtt [F, Arn]` ([`function_arn_of`]), else [`opaque`].
+fn deployed_text(doc: &Document, v: &Value) -> String {
+    function_arn_of(doc, v).unwrap_or_else(|| opaque(v))
 }
 
 /// [`function_arn`] for an `Fn::GetAtt` of a function's `Arn`.
@@ -602,6 +584,7 @@ fn parameter_defaults(doc: &Document) -> HashMap<String, Value> {
 fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
     let (separator, parts) = join_args(arg)?;
     let separator = string_text(doc, &format!("{pointer}/Fn::Join/0"), separator);
+    let params = parameter_defaults(doc);
     let mut out = Located::default();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
@@ -611,11 +594,11 @@ fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
         match part.as_str() {
             Some(s) => out.push(&string_text(doc, &at, s)),
             None => {
-                let default = match intrinsic(part) {
-                    Some(("Ref", Value::String(n))) => parameter_defaults(doc).get(&**n).map(opaque),
-                    _ => function_arn_of(doc, part),
+                let text = match intrinsic(part) {
+                    Some(("Ref", Value::String(n))) => params.get(&**n).map(opaque),
+                    _ => None,
                 };
-                out.push_produced(&default.unwrap_or_else(|| opaque(part)), span_of(doc, &at))
+                out.push_produced(&text.unwrap_or_else(|| deployed_text(doc, part)), span_of(doc, &at))
             }
         }
     }
@@ -628,17 +611,12 @@ fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
 /// (`A: ${B}`, `B: ${A}`), which CloudFormation refuses, stops after as many rounds as there are
 /// substitutions, leaving what is left of the placeholders as they are.
 fn substitutions(doc: &Document, v: Option<&Value>) -> HashMap<String, String> {
-    let text = |v: &Value| function_arn_of(doc, v).unwrap_or_else(|| opaque(v));
-    let mut subs: HashMap<String, String> = v
-        .and_then(Value::as_object)
-        .map_or_else(HashMap::new, |m| m.iter().map(|(k, v)| (k.to_string(), text(v))).collect());
+    let mut subs: HashMap<String, String> = v.and_then(Value::as_object).map_or_else(HashMap::new, |m| {
+        m.iter().map(|(k, v)| (k.to_string(), deployed_text(doc, v))).collect()
+    });
     for _ in 0..subs.len() {
-        let round: HashMap<String, String> = subs
-            .iter()
-            .map(|(k, v)| {
-                (k.clone(), substitute(&Located::produced(v, 0..0), false, &|n| subs.get(n).cloned()).text)
-            })
-            .collect();
+        let round: HashMap<String, String> =
+            subs.iter().map(|(k, v)| (k.clone(), substituted(v, &|n| subs.get(n).cloned()))).collect();
         if round == subs {
             break;
         }
@@ -747,6 +725,12 @@ fn substitute(s: &Located, sub_escapes: bool, lookup: &dyn Fn(&str) -> Option<St
     out
 }
 
+/// `text` with the `${Name}` placeholders that `lookup` knows replaced (no `Fn::Sub` escapes), when
+/// where the text came from does not matter.
+fn substituted(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    substitute(&Located::produced(text, 0..0), false, lookup).text
+}
+
 /// Rebuilds `v` with `f` applied top-down: where `f` gives a replacement, the node is replaced and
 /// not descended into. `None` when nothing changed (so untouched subtrees stay shared).
 /// Recursion is bounded by the parsers' nesting limit.
@@ -804,10 +788,7 @@ fn serverless_variables(root: &Value, v: &Value) -> Option<Value> {
         if let Some(value) = whole.and_then(|name| serverless_variable(root, name)) {
             return Some(value);
         }
-        let new = substitute(&Located::produced(s, 0..0), false, &|n| {
-            serverless_variable(root, n).map(|v| opaque(&v))
-        })
-        .text;
+        let new = substituted(s, &|n| serverless_variable(root, n).map(|v| opaque(&v)));
         (new != s).then(|| Value::string(new))
     })
 }
@@ -856,7 +837,7 @@ fn substitute_strings(v: &Value, subs: &HashMap<String, String>) -> Option<Value
         if !s.contains("${") {
             return None;
         }
-        let new = substitute(&Located::produced(s, 0..0), false, &|n| subs.get(n).cloned()).text;
+        let new = substituted(s, &|n| subs.get(n).cloned());
         (new != s).then_some(new)
     };
     rewrite_keyed(v, &|node| node.as_str().and_then(text).map(Value::string), &text)

@@ -162,8 +162,10 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
         }
     };
     out.format = Some(doc.format);
-    out.machines = document::machines_reading(&doc, read).into_iter().map(|m| m.name).collect();
-    let embedded = match document::choose_reading(&doc, name, read) {
+    // Found once: a template's machines may be read from files.
+    let all = document::machines_reading(&doc, read);
+    out.machines = all.iter().map(|m| m.name.clone()).collect();
+    let embedded = match document::choose_among(all, name) {
         Ok(m) => m,
         // Text that is no template and holds no machine is taken for a broken definition, so
         // that it gets AWS's diagnostics (`These fields are required: [States, StartAt]`,
