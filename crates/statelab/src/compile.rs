@@ -2653,7 +2653,6 @@ fn looks_like_path_or_call(s: &str) -> bool {
     looks_like_path(s) || intrinsics::is_intrinsic_call(s)
 }
 
-/// What is certainly wrong with literal argument `i` of a call to `f`, if anything.
 /// A field of the context object (`$$`) and the fields below it; none listed: not checked
 /// further (a value, or the user's data).
 struct ContextField {
@@ -2691,6 +2690,7 @@ const CONTEXT_FIELDS: &[ContextField] = &[
     },
 ];
 
+/// What is certainly wrong with literal argument `i` of a call to `f`, if anything.
 fn literal_problem(f: Function, i: usize, v: &Value, args: &[Arg]) -> Option<String> {
     use Function::*;
     let want_array =

@@ -879,10 +879,14 @@ pub fn format_mismatch(call: &Call) -> Option<(usize, usize)> {
     if call.function != Function::Format {
         return None;
     }
-    let pieces = compile_template(call.raw_template.as_deref()?).ok()?;
-    let holes = pieces.iter().filter(|p| matches!(p, Piece::Hole)).count();
+    let holes = holes(&compile_template(call.raw_template.as_deref()?).ok()?);
     let values = call.args.len().saturating_sub(1);
     (holes != values).then_some((holes, values))
+}
+
+/// How many `{}` a compiled template has.
+fn holes(pieces: &[Piece]) -> usize {
+    pieces.iter().filter(|p| matches!(p, Piece::Hole)).count()
 }
 
 fn compile_template(t: &str) -> Result<Vec<Piece>, TemplateError> {
@@ -930,7 +934,7 @@ fn format(call: &Call, args: &[Value]) -> Result<Value, StatesError> {
         };
         StatesError::runtime(format!("{f}: the template {} {what}", quote_json(template, 200)))
     })?;
-    let holes = pieces.iter().filter(|p| matches!(p, Piece::Hole)).count();
+    let holes = holes(&pieces);
     if holes != values.len() {
         return Err(fail(
             f,
