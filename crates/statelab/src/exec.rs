@@ -495,7 +495,13 @@ struct Join {
     children: Vec<usize>,
     is_map: bool,
     distributed: bool,
+    /// Items failed so far (a Distributed Map's tolerated failures count items: a failed batch
+    /// counts every item in it).
     failures: u64,
+    /// With an ItemBatcher, how many items each batch holds (else empty: one item per child).
+    batch_sizes: Vec<usize>,
+    /// How many items the Map was given (before batching).
+    item_total: usize,
     tolerated_count: Option<u64>,
     tolerated_percentage: Option<f64>,
     /// The event that the join's closing events point back to: the last event of the child that
@@ -1536,14 +1542,17 @@ impl Execution {
             NumberSource::Path(p) => {
                 let (ctx, vars) = self.env_parts(fiber, state);
                 let env = Env { input: doc, context: &ctx, vars: &*vars };
-                // A Task's timeout and heartbeat take what their constant and JSONata forms take:
-                // a whole number of seconds, at least 1 (0 would time out at once).
+                // A path takes what the field's constant and JSONata forms take: a Task's timeout
+                // a whole number of seconds from 1 (0 would time out at once), a Map's
+                // concurrency, counts and batch sizes whole numbers, a percentage 0 to 100. A
+                // Wait's SecondsPath keeps taking any number from 0 (AWS's own examples compute
+                // it by division; what AWS does with a fraction is not recorded).
                 let (min, max, integer, wants) = match field {
-                    "TimeoutSecondsPath" | "HeartbeatSecondsPath" => {
+                    "SecondsPath" => (0.0, f64::INFINITY, false, "a non-negative number"),
+                    _ => {
                         let (_, min, max, integer, wants) = jsonata::number_rule(field);
                         (min, max, integer, wants)
                     }
-                    _ => (0.0, f64::INFINITY, false, "a non-negative number"),
                 };
                 match env.select(p) {
                     Some(v) => v
@@ -2348,9 +2357,13 @@ impl Execution {
             // A child execution failed. Its events are not in this history, so what follows
             // points back to MapRunStarted. Without a threshold it is 0, so the first failure
             // exceeds it.
+            // AWS counts failed items against the thresholds, over all the items given (with an
+            // ItemBatcher, a failed batch fails every item in it): its `maprun-fail-threshold`
+            // page.
             let anchor = join.last_child_event;
-            let total = join.results.len() as f64;
-            let failures = join.failures + 1;
+            let total = join.item_total as f64;
+            let weight = join.batch_sizes.get(slot).copied().unwrap_or(1) as u64;
+            let failures = join.failures.saturating_add(weight);
             let over_count = failures > join.tolerated_count.unwrap_or(0)
                 && (join.tolerated_count.is_some() || join.tolerated_percentage.is_none());
             let over_pct =
@@ -2532,6 +2545,8 @@ impl Execution {
             is_map: false,
             distributed: false,
             failures: 0,
+            batch_sizes: Vec::new(),
+            item_total: branches.len(),
             tolerated_count: None,
             tolerated_percentage: None,
             last_child_event: started,
@@ -2622,7 +2637,8 @@ impl Execution {
         // ItemSelector shapes each item before ItemBatcher groups them (AWS's order, as TestState
         // reports the stages: afterItemsPath, afterItemSelector, afterItemBatcher), so
         // `$$.Map.Item` is one item there, not a batch.
-        let items = match &spec.item_batcher {
+        let item_total = items.len();
+        let (items, batch_sizes) = match &spec.item_batcher {
             Some(b) => {
                 let mut selected = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
@@ -2631,7 +2647,7 @@ impl Execution {
                 }
                 self.batch(fiber, state, b, selected, &after_ip)?
             }
-            None => items,
+            None => (items, Vec::new()),
         };
         let concurrency = match &spec.max_concurrency {
             Some(src) => self.number(fiber, state, src, &after_ip, "MaxConcurrencyPath")? as usize,
@@ -2677,6 +2693,8 @@ impl Execution {
             is_map: true,
             distributed,
             failures: 0,
+            batch_sizes,
+            item_total,
             tolerated_count,
             tolerated_percentage,
             last_child_event: started,
@@ -2693,7 +2711,8 @@ impl Execution {
         Ok(())
     }
 
-    /// ItemBatcher: groups items into `{"Items": [...]}` batches (plus `BatchInput`).
+    /// ItemBatcher: groups items into `{"Items": [...]}` batches (plus `BatchInput`), and says
+    /// how many items each holds.
     fn batch(
         &mut self,
         fiber: usize,
@@ -2701,7 +2720,7 @@ impl Execution {
         b: &ItemBatcherSpec,
         items: Vec<Value>,
         doc: &Value,
-    ) -> Result<Vec<Value>, StatesError> {
+    ) -> Result<(Vec<Value>, Vec<usize>), StatesError> {
         let max_items = match &b.max_items {
             Some(s) => self.number(fiber, state, s, doc, "MaxItemsPerBatchPath")? as usize,
             None => 0,
@@ -2721,6 +2740,7 @@ impl Execution {
             None => None,
         };
         let mut out = Vec::new();
+        let mut sizes = Vec::new();
         let mut cur: Vec<Value> = Vec::new();
         let mut bytes: usize = 0;
         for item in items {
@@ -2728,6 +2748,7 @@ impl Execution {
             if !cur.is_empty()
                 && ((max_items > 0 && cur.len() >= max_items) || bytes.saturating_add(len) > max_bytes)
             {
+                sizes.push(cur.len());
                 out.push(make_batch(std::mem::take(&mut cur), &batch_input));
                 bytes = 0;
             }
@@ -2735,9 +2756,10 @@ impl Execution {
             cur.push(item);
         }
         if !cur.is_empty() {
+            sizes.push(cur.len());
             out.push(make_batch(cur, &batch_input));
         }
-        Ok(out)
+        Ok((out, sizes))
     }
 
     /// Starts queued Map iterations up to the concurrency limit. Their `MapIterationStarted`
