@@ -61,7 +61,8 @@ pub enum Failure {
     },
     /// `BAD_STUBS`: `{stubs: {A: {Retrun: 1}}}`, with the pointer `/A`.
     BadStubs(StubError),
-    /// `NO_SUCH_STATE`: `runTo("Nope")` on a machine without a state `Nope`.
+    /// `NO_SUCH_STATE`: `runTo("Nope")` on a machine without a state `Nope` (or `runTo(5)`): the
+    /// message.
     NoSuchState(String),
     /// `NO_SUCH_STEP`: `inspect(9)` after 3 steps.
     NoSuchStep {
@@ -111,7 +112,7 @@ impl Failure {
             Failure::BadOptions(m) => format!("Bad options: {m}"),
             Failure::BadInput { message, .. } => format!("Bad input: {message}"),
             Failure::BadStubs(e) => format!("Bad stubs: {e}"),
-            Failure::NoSuchState(name) => format!("No state named '{name}' in the state machine"),
+            Failure::NoSuchState(message) => message.clone(),
             Failure::NoSuchStep { step, taken } => {
                 format!("No step {step}: steps are numbered from 1, and {taken} have been taken")
             }

@@ -243,13 +243,13 @@ impl JsExecution {
         // is given as if it were a string, and a number made it read out of bounds.
         let Some(state) = state.as_string() else {
             return Err(Failure::NoSuchState(format!(
-                "{} (runTo takes a state's name, a string)",
+                "runTo takes a state's name (a string), not a {}",
                 state.js_typeof().as_string().unwrap_or_default()
             )));
         };
         let targets: Vec<StateId> = self.exec.machine().find_all(&state).collect();
         if targets.is_empty() {
-            return Err(Failure::NoSuchState(state));
+            return Err(Failure::NoSuchState(format!("No state named '{state}' in the state machine")));
         }
         Ok(self.exec.run_until(&|id| targets.contains(&id)).is_some())
     }

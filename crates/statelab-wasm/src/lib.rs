@@ -112,7 +112,8 @@ export type HistoryEventType =
   | "TaskScheduled" | "TaskStarted" | "TaskSubmitted" | "TaskSucceeded" | "TaskFailed" | "TaskTimedOut"
   | "LambdaFunctionScheduled" | "LambdaFunctionStarted" | "LambdaFunctionSucceeded"
   | "LambdaFunctionFailed" | "LambdaFunctionTimedOut"
-  | "ActivityScheduled" | "ActivityStarted" | "ActivitySucceeded" | "ActivityFailed" | "ActivityTimedOut";
+  | "ActivityScheduled" | "ActivityStarted" | "ActivitySucceeded" | "ActivityFailed" | "ActivityTimedOut"
+  | "EvaluationFailed";
 
 /** Payloads are JSON *text*, as AWS sends them. */
 export interface Truncated { truncated: boolean }
@@ -182,6 +183,8 @@ export interface HistoryEvent {
   mapIterationAbortedEventDetails?: MapIterationEventDetails;
   mapRunStartedEventDetails?: { mapRunArn: string };
   mapRunFailedEventDetails?: ErrorEventDetails;
+  /** A JSONata expression failed: the field it was in and its state (before the failure it causes). */
+  evaluationFailedEventDetails?: ErrorEventDetails & { location: string; state: string };
   /** Statelab's own marker: no stub answered this Task, so it returned its input. */
   unstubbed?: true;
 }

@@ -134,24 +134,49 @@ fn stringify(v: &JsValue, indent: u32) -> Result<Option<String>, String> {
         .map_err(|e| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default())
 }
 
+// JS functions that may run the caller's code (a Proxy's traps, a getter), imported with `catch`:
+// a JS exception that unwinds through the module skips its stack's restoring, so a few hundred of
+// them (a revoked Proxy as options, a getter that throws) left every later call failing with
+// "memory access out of bounds". js_sys's `Array::isArray` and `Object::entries` do not catch.
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray(v)`: throws for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
+    /// `Date.prototype.getTime.call(v)`: the time of a `Date` (NaN when invalid), and a
+    /// `TypeError` for anything else, with none of the value's own code run.
+    #[wasm_bindgen(catch, js_namespace = ["Date", "prototype", "getTime"], js_name = call)]
+    fn date_time(v: &JsValue) -> Result<f64, JsValue>;
+}
+
+/// The message of what a JS call threw.
+fn thrown(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "an exception".into())
+}
+
 /// Reads an options object; `undefined` and `null` give the defaults.
 pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Failure> {
     if options.is_undefined() || options.is_null() {
         return Ok(T::default());
     }
-    if !options.is_object() || js_sys::Array::is_array(&options) {
+    let array = is_array(&options)
+        .map_err(|e| Failure::BadOptions(format!("the options cannot be read: {}", thrown(&e))))?;
+    if !options.is_object() || array {
         return Err(Failure::BadOptions("the options must be an object".into()));
     }
     let text = match stringify(&options, 0) {
         Ok(text) => text.unwrap_or_default(),
         Err(why) => return Err(stubs_without_json(&options).unwrap_or(Failure::BadOptions(why))),
     };
-    check_values(&options)?;
     // Read as the input is (1,000 levels deep, a lone surrogate as U+FFFD): serde_json's reader
     // stopped at 128 levels and refused lone surrogates, so stubs the input reader takes were
     // refused as options. Then through serde_json's own Value, so that errors carry no position
     // in text nobody wrote.
     let value = statelab::json::parse(&text).map_err(|e| Failure::BadOptions(e.message))?;
+    check_values(&options, &value)?;
     let json = serde_json::to_value(&value).map_err(|e| Failure::BadOptions(e.to_string()))?;
     serde_json::from_value(json).map_err(|e| Failure::BadOptions(in_js_terms(&e.to_string())))
 }
@@ -180,33 +205,33 @@ fn stubs_without_json(options: &JsValue) -> Option<Failure> {
     Some(Failure::BadStubs(statelab::stubs::StubError { message, ..Default::default() }))
 }
 
-/// Refuses option values that `JSON.stringify` turned into `null`, which reads as "the default"
-/// (as `null` and `undefined` themselves do, on purpose): `NaN`, the infinities and an invalid
-/// `Date` are mistakes. The stubs are data, where JSON's own rules apply.
-fn check_values(options: &JsValue) -> Result<(), Failure> {
-    for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
-        let pair: js_sys::Array = entry.unchecked_into();
-        let (key, value) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1));
-        if key == "stubs" {
+/// Refuses option values that `JSON.stringify` turned into `null` (`written`, the options as
+/// written), which reads as "the default" (as `null` and `undefined` themselves do, on purpose):
+/// `NaN`, the infinities and an invalid `Date` are mistakes, the stubs' too. Inside the stubs,
+/// which are data, JSON's own rules apply.
+fn check_values(options: &JsValue, written: &Value) -> Result<(), Failure> {
+    for (key, value) in written.as_object().into_iter().flatten() {
+        if !value.is_null() {
             continue;
         }
-        let why = if let Some(n) = value.as_f64().filter(|n| !n.is_finite()) {
-            let js = if n.is_nan() {
-                "NaN"
-            } else if n > 0.0 {
-                "Infinity"
-            } else {
-                "-Infinity"
-            };
-            Some(format!("must be a finite number, not {js}"))
-        } else if value.dyn_ref::<js_sys::Date>().is_some_and(|d| d.get_time().is_nan()) {
-            Some("is an invalid Date".to_string())
-        } else {
-            None
-        };
-        if let Some(why) = why {
-            return Err(Failure::BadOptions(format!("{key} {why}")));
+        let key: &str = key;
+        let original = js_sys::Reflect::get(options, &JsValue::from_str(key))
+            .map_err(|e| Failure::BadOptions(format!("{key} cannot be read: {}", thrown(&e))))?;
+        if original.is_null() || original.is_undefined() {
+            continue;
         }
+        let why = match original.as_f64() {
+            Some(n) if n.is_nan() => "cannot be NaN",
+            Some(n) if n > 0.0 => "cannot be Infinity",
+            Some(_) => "cannot be -Infinity",
+            None if date_time(&original).is_ok_and(f64::is_nan) => "is an invalid Date",
+            None => "has no JSON value (its toJSON gives null)",
+        };
+        let message = format!("{key} {why}");
+        return Err(match key {
+            "stubs" => Failure::BadStubs(statelab::stubs::StubError { message, ..Default::default() }),
+            _ => Failure::BadOptions(message),
+        });
     }
     Ok(())
 }
@@ -304,6 +329,25 @@ pub fn start(
     options.check_start_time(machine.timeout_seconds).map_err(|e| Failure::BadOptions(e.cause))?;
     // So is a region not written like one (it was BAD_INPUT, which is about the input).
     options.check_region().map_err(|e| Failure::BadOptions(e.cause))?;
-    Execution::start(machine, input, Rc::new(stubs), options)
-        .map_err(|e| Failure::BadInput { message: e.cause, error: Some(e.error) })
+    Execution::start(machine.clone(), input, Rc::new(stubs), options).map_err(|e| {
+        if e.error != "InvalidDefinition" {
+            return Failure::BadInput { message: e.cause, error: Some(e.error) };
+        }
+        // An Express run of a machine with a Task Express cannot run (`.sync`): the definition's
+        // fault, at the first such Task's Resource, as the CLI says (it was BAD_INPUT).
+        let location = machine
+            .express_conflicts(0)
+            .first()
+            .map(|&(id, _)| format!("{}/Resource", machine.state(id).pointer));
+        Failure::InvalidDefinition(vec![DiagnosticReport {
+            severity: Severity::Error,
+            code: "SCHEMA_VALIDATION_FAILED".into(),
+            message: e.cause,
+            location,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+        }])
+    })
 }

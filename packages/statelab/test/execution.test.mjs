@@ -129,7 +129,13 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
   // In JavaScript's words, not Rust's type names.
   assert.throws(() => run(definition, {}, { maxSteps: 1.5 }), { code: 'BAD_OPTIONS', message: /expected a whole number, 0 or more/ });
   assert.throws(() => run(definition, {}, { seed: 'x' }), (e) => e.code === 'BAD_OPTIONS' && /expected a whole number/.test(e.message) && !/[iu]64/.test(e.message));
-  assert.throws(() => run(definition, {}, { maxSteps: NaN }), { code: 'BAD_OPTIONS', message: /maxSteps must be a finite number, not NaN/ });
+  assert.throws(() => run(definition, {}, { maxSteps: NaN }), { code: 'BAD_OPTIONS', message: /maxSteps cannot be NaN/ });
+  // Not 'must be a finite number': region is a string.
+  assert.throws(() => run(definition, {}, { region: -Infinity }), { code: 'BAD_OPTIONS', message: /: region cannot be -Infinity$/ });
+  // The stubs themselves too (they were read as absent: every Task echoed its input).
+  for (const stubs of [NaN, Infinity, new Date(NaN)]) {
+    assert.throws(() => run(definition, {}, { stubs }), { code: 'BAD_STUBS', message: /: stubs (cannot be|is an invalid Date)/ });
+  }
   assert.throws(() => run(definition, {}, { startTime: new Date('garbage') }), { code: 'BAD_OPTIONS', message: /startTime is an invalid Date/ });
   assert.throws(() => run(definition, {}, { startTime: '9999-12-31T00:00:00Z' }), { code: 'BAD_OPTIONS' });
   assert.throws(() => run(definition, {}, { mockTestCase: 'x' }), { code: 'BAD_OPTIONS', message: /mockTestCase applies to a MockConfigFile/ });
@@ -168,4 +174,45 @@ test('the report lists stubs the run could never use', () => {
   assert.equal(r.unused_stubs[0].pointer, '/Chrage');
   assert.match(r.unused_stubs[0].message, /did you mean 'Charge'/);
   assert.equal(run(task, {}, { stubs: { Charge: { Return: 1 } } }).unused_stubs, undefined);
+});
+
+test('options whose reading throws give BAD_OPTIONS, and the module keeps working', () => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  let reads = 0;
+  const secondReadThrows = { get seed() { if (reads++ % 2) throw new Error('second read'); return 1; } };
+  class BadDate extends Date { getTime() { throw new Error('no time'); } }
+  // Each exception used to unwind through the WebAssembly without restoring its stack: after a
+  // few hundred of them every call failed with "memory access out of bounds".
+  for (let i = 0; i < 1500; i++) {
+    assert.throws(() => run(definition, {}, proxy), { name: 'StatelabError', code: 'BAD_OPTIONS' });
+    assert.throws(() => validate(definition, proxy), { name: 'StatelabError', code: 'BAD_OPTIONS' });
+    assert.throws(() => new Execution(definition, {}, proxy), { name: 'StatelabError', code: 'BAD_OPTIONS' });
+  }
+  assert.equal(run(definition, {}, secondReadThrows).status, 'SUCCEEDED', 'a getter read once is fine');
+  // Its own getTime is never called: Date.prototype's is.
+  assert.throws(() => run(definition, {}, { startTime: new BadDate(NaN) }), { code: 'BAD_OPTIONS', message: /startTime is an invalid Date/ });
+  assert.equal(run(definition, {}, { startTime: new BadDate(0) }).status, 'SUCCEEDED');
+  assert.equal(run(definition).status, 'SUCCEEDED');
+});
+
+test('an Express run of a .sync Task is INVALID_DEFINITION, located at its Resource', () => {
+  const sync = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::glue:startJobRun.sync', Parameters: { JobName: 'j' }, End: true } } };
+  // It was BAD_INPUT, which is about the input.
+  assert.throws(() => run(sync, {}, { type: 'EXPRESS' }), (e) => {
+    assert.equal(e.code, 'INVALID_DEFINITION');
+    assert.equal(e.diagnostics[0].location, '/States/T/Resource');
+    assert.match(e.diagnostics[0].message, /State 'T' cannot run in an Express workflow/);
+    return true;
+  });
+  assert.equal(run(sync).status, 'SUCCEEDED');
+});
+
+test('a failed JSONata expression records an EvaluationFailed event, as the .d.ts declares', () => {
+  const failing = { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $nope.x %}', End: true } } };
+  const event = run(failing).history.find((e) => e.type === 'EvaluationFailed');
+  assert.ok(event, 'an EvaluationFailed event');
+  assert.deepEqual(Object.keys(event.evaluationFailedEventDetails), ['error', 'cause', 'location', 'state']);
+  const declared = readFileSync(new URL('../node/statelab.d.ts', import.meta.url), 'utf8');
+  assert.match(declared, /"EvaluationFailed"/);
 });

@@ -41,6 +41,8 @@ const cost: Cost = report.cost;
 const usd: number = cost.standard_usd;
 const event: HistoryEvent | undefined = report.history[0];
 const entered: string | undefined = event?.stateEnteredEventDetails?.name;
+const failedField: string | undefined =
+  event?.type === 'EvaluationFailed' ? event.evaluationFailedEventDetails?.location : undefined;
 // @ts-expect-error: the report has no `outputs`
 report.outputs;
 // @ts-expect-error: an unknown option
