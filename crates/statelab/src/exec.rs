@@ -858,8 +858,9 @@ impl Execution {
         let state = s.state?;
         self.visits.iter().rev().filter(|v| v.state == state && v.thread == s.thread).find(|v| match s.kind {
             "enter" => v.step == step,
-            // The budget stops a step before it runs: only a visit it aborted is the step's.
-            "budget" => v.step <= step && v.status == VisitStatus::Aborted,
+            // The budget stops a step before it runs, and the history's limit after a step it
+            // could not record: only a visit the step aborted is the step's.
+            "budget" | "limit" => v.step <= step && v.status == VisitStatus::Aborted,
             _ => v.step <= step,
         })
     }
@@ -1267,13 +1268,19 @@ impl Execution {
             f.assigned = Vec::new();
             f.after_input_path = Value::Null;
         }
-        self.count_transition(fiber, state);
         self.max_payload = self.max_payload.max(input.json_len());
         let id = self.emit(
             fiber,
             Some(state),
             Details::StateEntered { state_type: st.type_name(), name: st.name.clone(), input: input.clone() },
         );
+        if self.history_full {
+            // No room was left in the history for this entry, and the execution fails after this
+            // step: as far as the record goes the state was never entered, so it is neither
+            // billed nor shown as a visit (billing counted one state more than the history had).
+            return;
+        }
+        self.count_transition(fiber, state);
         self.fiber_mut(fiber).entered_event = id;
         if self.options.inspect {
             self.record_visit(fiber, state, id, &input);
@@ -3387,15 +3394,20 @@ mod tests {
         let (m, _) = crate::compile::compile(
             &json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$", "IsPresent": true, "Next": "A"}], "Default": "C"}, "C": {"Type": "Succeed"}}}),
         );
-        let mut e =
-            Execution::start(Rc::new(m.unwrap()), json!({}), Rc::new(Stubs::empty()), Options::default())
-                .unwrap();
+        let opts = Options { inspect: true, ..Options::default() };
+        let mut e = Execution::start(Rc::new(m.unwrap()), json!({}), Rc::new(Stubs::empty()), opts).unwrap();
         e.run();
         assert_eq!(e.status().name(), "FAILED");
         assert!(e.status().error().unwrap().cause.contains("maximum number of history events (25000)"));
         // The event that ends the execution is the 25,000th itself.
         assert_eq!(e.history().len(), 25_000);
         assert_eq!(e.history().last().map(|ev| ev.details.type_name()), Some("ExecutionFailed"));
+        // The state the last step would have entered had no room in the history: it is neither
+        // billed nor a visit (QA found 12,500 billed against 12,499 entered, and an inspector
+        // visit to B for the step that only failed the execution).
+        assert_eq!(e.usage().transitions, e.states_entered().len() as u64);
+        assert_eq!(e.visits().len(), e.states_entered().len());
+        assert!(e.visit_at(e.step_count()).is_none());
     }
 
     #[test]
