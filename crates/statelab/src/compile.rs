@@ -2184,20 +2184,17 @@ impl Compiler {
         Some((key, proc))
     }
 
-    /// The fields of an item processor besides its states; returns the mode.
-    fn processor_fields(&mut self, proc: &Value, pp: &str, item_processor: bool) -> MapMode {
+    /// The fields of an item processor (or a legacy Iterator) besides its states; returns the
+    /// mode.
+    fn processor_fields(&mut self, proc: &Value, pp: &str) -> MapMode {
         let Some(pobj) = proc.as_object() else { return MapMode::Inline };
         // An item processor is not a state: it carries no QueryLanguage (measured on AWS). The
-        // legacy Iterator has no ProcessorConfig.
-        let allowed: Fields = if item_processor {
-            &["StartAt", "States", "Comment", "ProcessorConfig"]
-        } else {
-            &["StartAt", "States", "Comment"]
-        };
-        self.unknown_fields(pobj, allowed, pp);
+        // legacy Iterator takes a ProcessorConfig too, DISTRIBUTED included (LocalStack's
+        // `test_map_state_legacy_config_*`, validated against AWS).
+        self.unknown_fields(pobj, &["StartAt", "States", "Comment", "ProcessorConfig"], pp);
         self.opt_string(proc, pp, "Comment");
         let mut mode = MapMode::Inline;
-        let Some(cfg) = pobj.get("ProcessorConfig").filter(|_| item_processor) else { return mode };
+        let Some(cfg) = pobj.get("ProcessorConfig") else { return mode };
         let cp = at(pp, "ProcessorConfig");
         let Some(c) = cfg.as_object() else {
             self.expected(ty::OBJECT, &cp);
@@ -2267,7 +2264,7 @@ impl Compiler {
         let before = self.error_count();
         let proc = self.processor(v, pointer);
         let mode = match proc {
-            Some((key, p)) => self.processor_fields(p, &at(pointer, key), key == "ItemProcessor"),
+            Some((key, p)) => self.processor_fields(p, &at(pointer, key)),
             None => MapMode::Inline,
         };
         if mode == MapMode::Inline {
