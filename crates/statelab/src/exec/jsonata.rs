@@ -336,7 +336,20 @@ impl Execution {
             return Ok(v);
         }
         Err(match t {
-            JTemplate::Expr(e, field) => self.wrong_type(fiber, e, field, &v, "an array"),
+            JTemplate::Expr(e, field) => {
+                // AWS's wording, quoted from real executions ("... specified for the field
+                // 'Items' returned an unexpected result type. Expected 'array', but was
+                // 'object'"), with the value LocalStack's AWS-recorded snapshot shows after it
+                // (`test_map_state_items_eval_jsonata_fail`).
+                let cause = format!(
+                    "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result \
+                     type. Expected 'array', but was '{}' for value: {}",
+                    e.text(),
+                    v.type_name(),
+                    v.to_json()
+                );
+                self.evaluation_failed(fiber, field, StatesError::query(cause))
+            }
             // Statelab's wording for a constant that is not an array.
             _ => StatesError::query(format!("The field 'Items' must give an array, not {}.", describe(&v))),
         })
