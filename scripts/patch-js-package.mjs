@@ -38,6 +38,22 @@ let wasmModule, wasmInstance, wasm = NOT_INITIALIZED;`;
 js = js.replace(declaration, guard).replaceAll(initialised, 'if (wasm !== NOT_INITIALIZED) return wasm;');
 writeFileSync(file, js);
 
+// 3. `free()` a second time does nothing (wasm-bindgen's threw "null pointer passed to rust"), so
+//    that `using e = new Execution(...)` followed by an explicit `e.free()` does not throw when the
+//    scope ends: disposers are expected to be idempotent.
+const free = `    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_execution_free(ptr, 0);`;
+for (const build of ['node', 'web']) {
+  const glue = `${pkg}/${build}/statelab.js`;
+  const text = readFileSync(glue, 'utf8');
+  if (text.split(free).length !== 2) {
+    console.error(`[patch-js-package] ${glue}: Execution.free has changed shape; update scripts/patch-js-package.mjs`);
+    process.exit(1);
+  }
+  writeFileSync(glue, text.replace(free, free.replace('wasm.__wbg', 'if (ptr === 0) return;\n        wasm.__wbg')));
+}
+
 for (const build of ['node', 'web']) {
   const types = `${pkg}/${build}/statelab.d.ts`;
   const text = readFileSync(types, 'utf8');

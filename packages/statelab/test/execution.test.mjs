@@ -216,3 +216,13 @@ test('a failed JSONata expression records an EvaluationFailed event, as the .d.t
   const declared = readFileSync(new URL('../node/statelab.d.ts', import.meta.url), 'utf8');
   assert.match(declared, /"EvaluationFailed"/);
 });
+
+test('free() and [Symbol.dispose] may be called again', () => {
+  const x = new Execution(definition);
+  x.free();
+  // It threw "null pointer passed to rust": `using x = ...` then x.free() threw at the scope's end.
+  x.free();
+  if (Symbol.dispose) x[Symbol.dispose]();
+  assert.throws(() => x.step(), /null pointer passed to rust/);
+  assert.equal(run(definition).status, 'SUCCEEDED');
+});
