@@ -26,7 +26,11 @@ export interface Diagnostic {
   message: string;
   /** A JSON Pointer into the definition (`/States/Check/Choices/0/Next`), or `null`. */
   location: string | null;
-  /** Where in the text, 1-based, when known. */
+  /**
+   * Where in the text, 1-based, when known. Columns count characters (Unicode code points), as
+   * editors do: a character outside the Basic Multilingual Plane (an emoji) is one column,
+   * where a JS string index counts two.
+   */
   line?: number;
   column?: number;
   end_line?: number;
