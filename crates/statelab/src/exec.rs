@@ -38,6 +38,10 @@ const DEFAULT_TASK_TIMEOUT_SECONDS: f64 = 99_999_999.0;
 const INLINE_MAP_CONCURRENCY: usize = 40;
 /// Distributed Map child concurrency when `MaxConcurrency` is 0 or absent.
 const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
+/// The role an execution runs as unless told another (written for the `aws` partition; see
+/// [`Options::execution_role`]).
+pub const DEFAULT_ROLE_ARN: &str = "arn:aws:iam::123456789012:role/StatelabRole";
+
 /// Express workflows stop after five minutes.
 pub const EXPRESS_MAX_SECONDS: f64 = 300.0;
 /// Variables an Assign block sets, in order.
@@ -127,7 +131,7 @@ impl Default for Options {
             account: "123456789012".into(),
             state_machine_name: "StateMachine".into(),
             execution_name: "statelab".into(),
-            role_arn: "arn:aws:iam::123456789012:role/StatelabRole".into(),
+            role_arn: DEFAULT_ROLE_ARN.into(),
             max_steps: 1_000_000,
             max_history_events: MAX_HISTORY_EVENTS,
             unstubbed: Unstubbed::Echo,
@@ -198,16 +202,51 @@ impl Options {
         Ok(())
     }
 
-    /// `arn:aws:states:<region>:<account>:stateMachine:<name>`.
-    pub fn state_machine_arn(&self) -> String {
-        format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
+    /// The ARN partition of the region: `aws-cn` for China (`cn-north-1`), `aws-us-gov` for
+    /// GovCloud, `aws-iso`/`aws-iso-b` for the isolated regions, else `aws`.
+    pub fn partition(&self) -> &'static str {
+        let r = &*self.region;
+        if r.starts_with("cn-") {
+            "aws-cn"
+        } else if r.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else if r.starts_with("us-isob-") {
+            "aws-iso-b"
+        } else if r.starts_with("us-iso-") {
+            "aws-iso"
+        } else {
+            "aws"
+        }
     }
 
-    /// `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
+    /// The role the execution runs as: the default one in the region's partition.
+    pub fn execution_role(&self) -> String {
+        match self.role_arn.strip_prefix("arn:aws:").filter(|_| self.role_arn == DEFAULT_ROLE_ARN) {
+            Some(rest) => format!("arn:{}:{rest}", self.partition()),
+            None => self.role_arn.clone(),
+        }
+    }
+
+    /// `arn:<partition>:states:<region>:<account>:stateMachine:<name>`.
+    pub fn state_machine_arn(&self) -> String {
+        format!(
+            "arn:{}:states:{}:{}:stateMachine:{}",
+            self.partition(),
+            self.region,
+            self.account,
+            self.state_machine_name
+        )
+    }
+
+    /// `arn:<partition>:states:<region>:<account>:execution:<machine>:<name>`.
     pub fn execution_arn(&self) -> String {
         format!(
-            "arn:aws:states:{}:{}:execution:{}:{}",
-            self.region, self.account, self.state_machine_name, self.execution_name
+            "arn:{}:states:{}:{}:execution:{}:{}",
+            self.partition(),
+            self.region,
+            self.account,
+            self.state_machine_name,
+            self.execution_name
         )
     }
 }
@@ -720,7 +759,7 @@ impl Execution {
             ("Input", input.clone()),
             ("StartTime", Value::string(format_millis(options.start_time_ms))),
             ("Name", Value::string(options.execution_name.as_str())),
-            ("RoleArn", Value::string(options.role_arn.as_str())),
+            ("RoleArn", Value::string(options.execution_role())),
             ("RedriveCount", Value::int(0)),
         ]);
         let sm_ctx = Value::object_from([
@@ -779,7 +818,7 @@ impl Execution {
             express: false,
             express_child: None,
         });
-        let role = Rc::from(exec.options.role_arn.as_str());
+        let role = Rc::from(exec.options.execution_role());
         exec.emit(0, None, Details::ExecutionStarted { input: input.clone(), role_arn: role });
         // AWS records the first state's `*StateEntered` with previousEventId 0, not 1: every
         // history LocalStack recorded against AWS shows it (e.g. `test_task_lambda.snapshot.json`).
@@ -2679,7 +2718,8 @@ impl Execution {
         let mut map_run_arn = None;
         if distributed {
             let arn: Rc<str> = Rc::from(format!(
-                "arn:aws:states:{}:{}:mapRun:{}/{}:{MAP_RUN_ID}",
+                "arn:{}:states:{}:{}:mapRun:{}/{}:{MAP_RUN_ID}",
+                self.options.partition(),
                 self.options.region,
                 self.options.account,
                 self.options.state_machine_name,
