@@ -105,10 +105,9 @@ fn retry_sentence(st: &State, r: &RetryRecord, ended: Option<i64>) -> String {
             r.attempt - 1
         );
         // Said only of a wait the cap shortened (it was said of every wait of a capped retrier).
-        let uncapped = rt.interval_seconds * rt.backoff_rate.powf(f64::from(r.attempt.saturating_sub(1)));
         let cap = rt
             .max_delay_seconds
-            .filter(|&m| uncapped > m)
+            .filter(|&m| rt.backoff_seconds(r.attempt) > m)
             .map_or(String::new(), |m| format!(", capped at MaxDelaySeconds {m}"));
         let jitter = if rt.jitter_full { ", with FULL jitter (a seeded random share of it)" } else { "" };
         format!(" = {base}{cap}{jitter}")

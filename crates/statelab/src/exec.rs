@@ -2206,11 +2206,7 @@ impl Execution {
             let attempts = self.fiber(fiber).retries.get(i).copied().unwrap_or(0);
             if attempts < r.max_attempts {
                 let attempt = attempts + 1;
-                // An interval of 0 stays 0 however many retries: BackoffRate^n overflows to
-                // infinity after about a thousand, and 0 × infinity is NaN, which `min` below
-                // would have turned into the longest delay.
-                let growth = r.backoff_rate.powi(attempt.saturating_sub(1).min(i32::MAX as u32) as i32);
-                let mut delay = if r.interval_seconds > 0.0 { r.interval_seconds * growth } else { 0.0 };
+                let mut delay = r.backoff_seconds(attempt);
                 if let Some(max) = r.max_delay_seconds {
                     delay = delay.min(max);
                 }

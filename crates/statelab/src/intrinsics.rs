@@ -678,12 +678,8 @@ fn path_end(bytes: &[u8], start: usize) -> usize {
 
 fn unknown_function_message(name: &str) -> String {
     let known: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
-    // A wrong case, else a likely typo (`States.Fromat`).
-    let close = Function::ALL
-        .iter()
-        .find(|f| f.name().eq_ignore_ascii_case(name))
-        .map(|f| f.name())
-        .or_else(|| crate::machine::closest_name(name, known.iter().copied()));
+    // A wrong case (distance 0: closest_name ignores case), else a likely typo (`States.Fromat`).
+    let close = crate::machine::closest_name(name, known.iter().copied());
     match close {
         Some(f) => format!("unknown intrinsic function '{name}'; did you mean '{f}'?"),
         None => format!("unknown intrinsic function '{name}'; the functions are {}", known.join(", ")),
@@ -871,8 +867,6 @@ enum TemplateError {
     InvalidEscape(char),
 }
 
-/// Splits a template into text and `{}` placeholders, decoding `\'`, `\{`, `\}` and `\\`.
-/// A `{` or `}` that is not part of `{}` is ordinary text.
 /// For a `States.Format` call with a literal template: how many `{}` it has, and how many values
 /// the call gives, when the two differ (the call then always fails).
 pub fn format_mismatch(call: &Call) -> Option<(usize, usize)> {
@@ -889,6 +883,8 @@ fn holes(pieces: &[Piece]) -> usize {
     pieces.iter().filter(|p| matches!(p, Piece::Hole)).count()
 }
 
+/// Splits a template into text and `{}` placeholders, decoding `\'`, `\{`, `\}` and `\\`.
+/// A `{` or `}` that is not part of `{}` is ordinary text.
 fn compile_template(t: &str) -> Result<Vec<Piece>, TemplateError> {
     let mut pieces = Vec::new();
     let mut text = String::new();

@@ -495,6 +495,21 @@ pub struct Retrier {
     pub jitter_full: bool,
 }
 
+impl Retrier {
+    /// The wait before retry `attempt` (1 for the first), in seconds, before `MaxDelaySeconds`
+    /// and jitter: `IntervalSeconds × BackoffRate^(attempt - 1)`. An interval of 0 stays 0 however
+    /// many retries: BackoffRate^n overflows to infinity after about a thousand, and 0 × infinity
+    /// is NaN, which a cap would have turned into the longest delay.
+    pub fn backoff_seconds(&self, attempt: u32) -> f64 {
+        let growth = self.backoff_rate.powi(attempt.saturating_sub(1).min(i32::MAX as u32) as i32);
+        if self.interval_seconds > 0.0 {
+            self.interval_seconds * growth
+        } else {
+            0.0
+        }
+    }
+}
+
 /// One `Catch` entry.
 #[derive(Debug)]
 pub struct Catcher {
