@@ -330,7 +330,7 @@ pub fn start(
     // So is a region not written like one (it was BAD_INPUT, which is about the input).
     options.check_region().map_err(|e| Failure::BadOptions(e.cause))?;
     Execution::start(machine.clone(), input, Rc::new(stubs), options).map_err(|e| {
-        if e.error != "InvalidDefinition" {
+        if e.error != statelab::error::names::INVALID_DEFINITION {
             return Failure::BadInput { message: e.cause, error: Some(e.error) };
         }
         // An Express run of a machine with a Task Express cannot run (`.sync`): the definition's

@@ -398,11 +398,7 @@ fn cloudformation(
 /// A declared workflow type, `STANDARD` or `EXPRESS` in any case; anything else (a parameter's
 /// `${Ref}`, a typo) declares nothing.
 fn declared_type(v: Option<&Value>) -> Option<WorkflowType> {
-    match v?.as_str()?.to_ascii_uppercase().as_str() {
-        "STANDARD" => Some(WorkflowType::Standard),
-        "EXPRESS" => Some(WorkflowType::Express),
-        _ => None,
-    }
+    WorkflowType::from_name(v?.as_str()?)
 }
 
 fn separate_file(reference: &str) -> String {

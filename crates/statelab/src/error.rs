@@ -36,6 +36,9 @@ pub mod names {
     pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
     /// A ResultWriter failed.
     pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
+    /// Not a state's error: the API's exception for a definition the execution cannot run with
+    /// (an Express run of a `.sync` Task), with which `Execution::start` refuses to start.
+    pub const INVALID_DEFINITION: &str = "InvalidDefinition";
 }
 
 /// What to do about the payload quota, said wherever it is exceeded.

@@ -61,17 +61,25 @@ pub enum WorkflowType {
     Express,
 }
 
-/// AWS's names, in any case (`express` too), as the CLI's `--type` takes them.
+impl WorkflowType {
+    /// AWS's name, `STANDARD` or `EXPRESS`, in any case (`express` too), as the CLI's `--type`,
+    /// the JS API's `type`, test files and templates take it.
+    pub fn from_name(name: &str) -> Option<WorkflowType> {
+        match name.to_ascii_uppercase().as_str() {
+            "STANDARD" => Some(WorkflowType::Standard),
+            "EXPRESS" => Some(WorkflowType::Express),
+            _ => None,
+        }
+    }
+}
+
+/// AWS's names, in any case ([`WorkflowType::from_name`]).
 impl<'de> serde::Deserialize<'de> for WorkflowType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<WorkflowType, D::Error> {
         let name = String::deserialize(d)?;
-        match name.to_ascii_uppercase().as_str() {
-            "STANDARD" => Ok(WorkflowType::Standard),
-            "EXPRESS" => Ok(WorkflowType::Express),
-            _ => Err(serde::de::Error::custom(format!(
-                "unknown variant `{name}`, expected `STANDARD` or `EXPRESS`"
-            ))),
-        }
+        WorkflowType::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown variant `{name}`, expected `STANDARD` or `EXPRESS`"))
+        })
     }
 }
 
@@ -539,8 +547,6 @@ struct Join {
     failures: u64,
     /// With an ItemBatcher, how many items each batch holds (else empty: one item per child).
     batch_sizes: Vec<usize>,
-    /// How many items the Map was given (before batching).
-    item_total: usize,
     tolerated_count: Option<u64>,
     tolerated_percentage: Option<f64>,
     /// The event that the join's closing events point back to: the last event of the child that
@@ -551,6 +557,17 @@ struct Join {
     last_child_event: u32,
     /// A Distributed Map's Map Run.
     map_run_arn: Option<Rc<str>>,
+}
+
+impl Join {
+    /// How many items the Map was given: one per child, or with an ItemBatcher every batch's.
+    fn item_total(&self) -> usize {
+        if self.batch_sizes.is_empty() {
+            self.results.len()
+        } else {
+            self.batch_sizes.iter().sum()
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -742,7 +759,7 @@ impl Execution {
                 // AWS refuses such a definition when an Express state machine is created:
                 // InvalidDefinition is the API's exception (the wording is Statelab's).
                 return Err(StatesError::new(
-                    "InvalidDefinition",
+                    names::INVALID_DEFINITION,
                     format!(
                         "{}. Run the workflow as STANDARD, or use a request-response Task",
                         machine.express_refusal(id, why)
@@ -2403,7 +2420,7 @@ impl Execution {
             // ItemBatcher, a failed batch fails every item in it): its `maprun-fail-threshold`
             // page.
             let anchor = join.last_child_event;
-            let total = join.item_total as f64;
+            let total = join.item_total() as f64;
             let weight = join.batch_sizes.get(slot).copied().unwrap_or(1) as u64;
             let failures = join.failures.saturating_add(weight);
             let over_count = failures > join.tolerated_count.unwrap_or(0)
@@ -2588,7 +2605,6 @@ impl Execution {
             distributed: false,
             failures: 0,
             batch_sizes: Vec::new(),
-            item_total: branches.len(),
             tolerated_count: None,
             tolerated_percentage: None,
             last_child_event: started,
@@ -2679,7 +2695,6 @@ impl Execution {
         // ItemSelector shapes each item before ItemBatcher groups them (AWS's order, as TestState
         // reports the stages: afterItemsPath, afterItemSelector, afterItemBatcher), so
         // `$$.Map.Item` is one item there, not a batch.
-        let item_total = items.len();
         let (items, batch_sizes) = match &spec.item_batcher {
             Some(b) => {
                 let mut selected = Vec::with_capacity(items.len());
@@ -2737,7 +2752,6 @@ impl Execution {
             distributed,
             failures: 0,
             batch_sizes,
-            item_total,
             tolerated_count,
             tolerated_percentage,
             last_child_event: started,

@@ -162,11 +162,8 @@ pub fn case_options(v: &Value, base: &Options) -> Result<Options, FileError> {
     }
     if let Some(t) = opt_str(v, "type")? {
         // In any case, as the CLI's --type and the JS API's `type` take it.
-        o.workflow_type = match t.to_ascii_uppercase().as_str() {
-            "STANDARD" => WorkflowType::Standard,
-            "EXPRESS" => WorkflowType::Express,
-            _ => return Err(FileError::new("/type", format!("'type' must be STANDARD or EXPRESS, not {t}"))),
-        };
+        o.workflow_type = WorkflowType::from_name(&t)
+            .ok_or_else(|| FileError::new("/type", format!("'type' must be STANDARD or EXPRESS, not {t}")))?;
     }
     if let Some(r) = opt_str(v, "region")? {
         o.region = r;
@@ -556,7 +553,7 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, File
             let field = match e.error.as_str() {
                 "Statelab.InvalidStartTime" => Some("start_time"),
                 "Statelab.InvalidRegion" => Some("region"),
-                "InvalidDefinition" => Some("type"),
+                crate::error::names::INVALID_DEFINITION => Some("type"),
                 "States.DataLimitExceeded" => Some("input"),
                 _ => None,
             };
