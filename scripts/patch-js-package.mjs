@@ -4,7 +4,10 @@
 // 1. The web build (web/statelab.js): a call made before init() or initSync() throws a
 //    StatelabError with code NOT_INITIALIZED that says what to do, instead of "Cannot read
 //    properties of undefined" from deep inside the glue.
-// 2. Both builds' statelab.d.ts declare `[Symbol.dispose]`, which TypeScript knows only from its
+// 2. In both builds `free()` a second time does nothing (wasm-bindgen's threw "null pointer passed
+//    to rust"), so that `using e = new Execution(...)` followed by an explicit `e.free()` does not
+//    throw when the scope ends: disposers are expected to be idempotent.
+// 3. Both builds' statelab.d.ts declare `[Symbol.dispose]`, which TypeScript knows only from its
 //    esnext.disposable library: a project compiling with `lib: ["es2022"]` got error TS2550 from
 //    inside the package. The declarations now reference that library themselves.
 //
@@ -15,16 +18,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const pkg = process.argv[2];
-const file = `${pkg}/web/statelab.js`;
-let js = readFileSync(file, 'utf8');
+
+/** Stops the build when `text` does not hold `needle` exactly `times` times. */
+function expectShape(file, text, needle, times, what) {
+  if (text.split(needle).length !== times + 1) {
+    console.error(`[patch-js-package] ${file}: ${what} has changed shape; update scripts/patch-js-package.mjs`);
+    process.exit(1);
+  }
+}
 
 const declaration = 'let wasmModule, wasmInstance, wasm;';
 const initialised = 'if (wasm !== undefined) return wasm;';
-if (!js.includes(declaration) || js.split(initialised).length !== 3) {
-  console.error(`[patch-js-package] ${file}: wasm-bindgen's glue has changed shape; update scripts/patch-js-package.mjs`);
-  process.exit(1);
-}
-
 const guard = `const NOT_INITIALIZED = new Proxy({}, {
     get() {
         const e = new Error("statelab's web build is not initialised: call \`await init()\` (or \`initSync({ module: bytes })\`) before using it");
@@ -34,24 +38,21 @@ const guard = `const NOT_INITIALIZED = new Proxy({}, {
     },
 });
 let wasmModule, wasmInstance, wasm = NOT_INITIALIZED;`;
-
-js = js.replace(declaration, guard).replaceAll(initialised, 'if (wasm !== NOT_INITIALIZED) return wasm;');
-writeFileSync(file, js);
-
-// 3. `free()` a second time does nothing (wasm-bindgen's threw "null pointer passed to rust"), so
-//    that `using e = new Execution(...)` followed by an explicit `e.free()` does not throw when the
-//    scope ends: disposers are expected to be idempotent.
 const free = `    free() {
         const ptr = this.__destroy_into_raw();
         wasm.__wbg_execution_free(ptr, 0);`;
+
 for (const build of ['node', 'web']) {
-  const glue = `${pkg}/${build}/statelab.js`;
-  const text = readFileSync(glue, 'utf8');
-  if (text.split(free).length !== 2) {
-    console.error(`[patch-js-package] ${glue}: Execution.free has changed shape; update scripts/patch-js-package.mjs`);
-    process.exit(1);
+  const file = `${pkg}/${build}/statelab.js`;
+  let js = readFileSync(file, 'utf8');
+  expectShape(file, js, free, 1, 'Execution.free');
+  js = js.replace(free, free.replace('wasm.__wbg', 'if (ptr === 0) return;\n        wasm.__wbg'));
+  if (build === 'web') {
+    expectShape(file, js, declaration, 1, "wasm-bindgen's glue");
+    expectShape(file, js, initialised, 2, "wasm-bindgen's glue");
+    js = js.replace(declaration, guard).replaceAll(initialised, 'if (wasm !== NOT_INITIALIZED) return wasm;');
   }
-  writeFileSync(glue, text.replace(free, free.replace('wasm.__wbg', 'if (ptr === 0) return;\n        wasm.__wbg')));
+  writeFileSync(file, js);
 }
 
 for (const build of ['node', 'web']) {

@@ -140,7 +140,7 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         st.type_name(),
         st.name,
         format::offset_ms(visit.entered_at - start),
-        if visit.thread.is_empty() { String::new() } else { format!(" in {}", visit.thread) }
+        format::in_thread(&visit.thread)
     ));
     if let Some(s) = path_sentence("InputPath", &st.io.input_path, st_stages.after_input_path.as_ref()) {
         out.push(s);

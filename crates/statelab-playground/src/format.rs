@@ -1,5 +1,15 @@
 //! How numbers, times and money are shown.
 
+/// ` in Processing[1]/Price#2`: which branch or iteration a visit or event happened in, after a
+/// state's name; nothing at the top level (`thread` empty).
+pub fn in_thread(thread: &str) -> String {
+    if thread.is_empty() {
+        String::new()
+    } else {
+        format!(" in {thread}")
+    }
+}
+
 /// `2026-01-01 00:00:30 UTC`.
 pub fn clock(ms: i64) -> String {
     statelab::time::format_millis(ms).replace('T', " ").replace(".000Z", " UTC").replace('Z', " UTC")

@@ -146,8 +146,7 @@ pub fn HistoryPanel() -> impl IntoView {
         let failed = r.error.is_some();
         // The whole name on hover: the column cuts long ones short. The state first, then the
         // branch or iteration: in a narrow column the name is what must stay readable.
-        let title =
-            if r.thread.is_empty() { r.state.clone() } else { format!("{} in {}", r.state, r.thread) };
+        let title = format!("{}{}", r.state, crate::format::in_thread(&r.thread));
         view! {
             // Only the rows in view exist: their index tells assistive technology where they are.
             <div class="h-row" class:selected=r.selected class:h-fail=failed

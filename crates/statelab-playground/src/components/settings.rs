@@ -65,8 +65,11 @@ fn show_kept(ev: &leptos::ev::Event, kept: impl std::fmt::Display) {
 }
 
 /// The note beside a field, while there is one.
-fn field_note(note: RwSignal<Option<String>>, testid: &'static str) -> impl IntoView {
-    move || note.get().map(|n| view! { <span class="field-note" data-testid=testid role="status">{n}</span> })
+fn field_note(
+    note: impl Fn() -> Option<String> + Send + Sync + 'static,
+    testid: &'static str,
+) -> impl IntoView {
+    move || note().map(|n| view! { <span class="field-note" data-testid=testid role="status">{n}</span> })
 }
 
 /// The settings panel.
@@ -96,19 +99,18 @@ pub fn SettingsPanel() -> impl IntoView {
                     <option value="STANDARD" prop:selected=move || s().workflow_type == WorkflowType::Standard>"Standard"</option>
                     <option value="EXPRESS" prop:selected=move || s().workflow_type == WorkflowType::Express>"Express"</option>
                 </select>
-                {move || {
-                    // The playground runs with this setting; the CLI and the JS API take a
-                    // template's declared type when not told one, so say when they differ.
-                    let declared = ctx.checked.with(|c| c.workflow_type)?;
-                    (declared != s().workflow_type).then(|| {
-                        let name = if declared == WorkflowType::Express { "Express" } else { "Standard" };
-                        view! {
-                            <span class="field-note" data-testid="workflow-type-note" role="status">
-                                {format!("The template declares this machine {name}; runs here use this setting.")}
-                            </span>
-                        }
-                    })
-                }}
+                {field_note(
+                    move || {
+                        // The playground runs with this setting; the CLI and the JS API take a
+                        // template's declared type when not told one, so say when they differ.
+                        let declared = ctx.checked.with(|c| c.workflow_type)?;
+                        (declared != s().workflow_type).then(|| {
+                            let name = if declared == WorkflowType::Express { "Express" } else { "Standard" };
+                            format!("The template declares this machine {name}; runs here use this setting.")
+                        })
+                    },
+                    "workflow-type-note",
+                )}
             </label>
             <label>
                 <span>"Region (prices)"</span>
@@ -142,7 +144,7 @@ pub fn SettingsPanel() -> impl IntoView {
                         start_note.set(start_time_note(&v));
                         ctx.edit(|s| s.settings.start_time = v);
                     }/>
-                {field_note(start_note, "start-time-note")}
+                {field_note(move || start_note.get(), "start-time-note")}
             </label>
             <label>
                 <span>"Seed"</span>
@@ -166,7 +168,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <span class="field-hint" id="seed-hint">
                     "Seeds States.UUID, States.MathRandom, JSONata's $random(), $uuid() and $shuffle(), task tokens and retry jitter: the same seed gives the same run."
                 </span>
-                {field_note(seed_note, "seed-note")}
+                {field_note(move || seed_note.get(), "seed-note")}
             </label>
             <label>
                 <span>"Step budget"</span>
@@ -185,7 +187,7 @@ pub fn SettingsPanel() -> impl IntoView {
                         }
                         budget_note.set(note);
                     }/>
-                {field_note(budget_note, "max-steps-note")}
+                {field_note(move || budget_note.get(), "max-steps-note")}
             </label>
             <label class="check">
                 <input type="checkbox" data-testid="strict-stubs" prop:checked=move || s().strict_stubs
@@ -225,11 +227,13 @@ pub fn SettingsPanel() -> impl IntoView {
                         }}
                     </select>
                     // Why none can be chosen, in full (a select is too narrow to say it).
-                    {move || picker().and_then(|p| p.missing).map(|m| view! {
-                        <span class="field-note" data-testid="mock-test-case-note" role="status">
-                            {format!("The MockConfigFile has no machine '{m}', the one the definition runs.")}
-                        </span>
-                    })}
+                    {field_note(
+                        move || {
+                            let m = picker().and_then(|p| p.missing)?;
+                            Some(format!("The MockConfigFile has no machine '{m}', the one the definition runs."))
+                        },
+                        "mock-test-case-note",
+                    )}
                 </label>
             </Show>
         </form>

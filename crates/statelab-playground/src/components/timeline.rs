@@ -76,7 +76,7 @@ pub fn Timeline() -> impl IntoView {
                     let name = exec.machine().state(v.state).name.to_string();
                     // Which branch or iteration, where there are several (three bars read alike
                     // "Pack: +5m 7s → +5m 12s" to a screen reader: a QA pass).
-                    let thread = if v.thread.is_empty() { String::new() } else { format!(" in {}", v.thread) };
+                    let thread = format::in_thread(&v.thread);
                     let title = format!(
                         "{name}{thread}: {} → {}",
                         format::offset_ms(v.entered_at - start),
