@@ -1058,7 +1058,6 @@ impl Compiler {
             self.schema(e.message.clone(), &format!("{p}{}", e.pointer));
         }
         self.template_strings(t, p);
-        self.check_intrinsics_in(t, p);
         self.check_doubled_fields(t, p);
         errors.is_empty().then_some(compiled)
     }
@@ -1101,23 +1100,30 @@ impl Compiler {
 
     /// What a JSONPath template's strings say, in one walk: the variables its `.$` paths read
     /// (for [`Self::warn_variable_uses`]); NO_DOLLAR, a string that looks like a path or intrinsic
-    /// under a key without `.$`; and a `{% %}` expression, which a JSONPath state takes as a
-    /// literal string (the likeliest slip when moving to JSONata is leaving out `QueryLanguage`).
+    /// under a key without `.$`; a `{% %}` expression, which a JSONPath state takes as a literal
+    /// string (the likeliest slip when moving to JSONata is leaving out `QueryLanguage`); and
+    /// warnings for `$$` paths naming no context field and intrinsic calls whose literal arguments
+    /// can only fail.
     fn template_strings(&mut self, t: &Value, p: &str) {
         let mut reads = Vec::new();
         let mut no_dollar = Vec::new();
         let mut jsonata = Vec::new();
+        let mut calls = Vec::new();
+        let mut context_paths = Vec::new();
         walk_strings(t, p, &mut |ptr, key, s| {
             if crate::template::jsonata_expression(s).is_some() {
                 jsonata.push(ptr.to_string());
             } else if key.ends_with(".$") {
-                if let Some(Root::Variable(name)) = s
-                    .starts_with('$')
-                    .then(|| JsonPath::parse(s).ok())
-                    .flatten()
-                    .map(|path| path.root().clone())
-                {
-                    reads.push((name.to_string(), ptr.to_string(), false));
+                if intrinsics::is_intrinsic_call(s) {
+                    if let Ok(call) = intrinsics::parse(s) {
+                        calls.push((ptr.to_string(), call));
+                    }
+                } else if let Some(path) = s.starts_with('$').then(|| JsonPath::parse(s).ok()).flatten() {
+                    match path.root() {
+                        Root::Variable(name) => reads.push((name.to_string(), ptr.to_string(), false)),
+                        Root::Context => context_paths.push((ptr.to_string(), path)),
+                        Root::Input => {}
+                    }
                 }
             } else if looks_like_path_or_call(s) {
                 no_dollar.push((ptr.to_string(), key.to_string()));
@@ -1135,6 +1141,15 @@ impl Compiler {
                 &ptr,
             );
         }
+        for (ptr, call) in calls {
+            for path in call.paths() {
+                self.check_context_path(path, &ptr);
+            }
+            self.check_call(&call, &ptr);
+        }
+        for (ptr, path) in context_paths {
+            self.check_context_path(&path, &ptr);
+        }
     }
 
     /// A `{% %}` expression in a JSONPath state, which takes it as the literal string it is.
@@ -1145,32 +1160,6 @@ impl Compiler {
             "This value is a JSONata expression, but the state uses JSONPath, so it is a literal string: set \"QueryLanguage\": \"JSONata\" on the state or the machine",
             ptr,
         );
-    }
-
-    /// Warnings for intrinsic calls whose literal arguments can only fail.
-    fn check_intrinsics_in(&mut self, t: &Value, p: &str) {
-        let mut calls = Vec::new();
-        let mut context_paths = Vec::new();
-        walk_strings(t, p, &mut |ptr, key, s| {
-            if key.ends_with(".$") && intrinsics::is_intrinsic_call(s) {
-                if let Ok(call) = intrinsics::parse(s) {
-                    calls.push((ptr.to_string(), call));
-                }
-            } else if key.ends_with(".$") && s.starts_with("$$") {
-                if let Ok(path) = JsonPath::parse(s) {
-                    context_paths.push((ptr.to_string(), path));
-                }
-            }
-        });
-        for (ptr, call) in calls {
-            for path in call.paths() {
-                self.check_context_path(path, &ptr);
-            }
-            self.check_call(&call, &ptr);
-        }
-        for (ptr, path) in context_paths {
-            self.check_context_path(&path, &ptr);
-        }
     }
 
     /// A `$$` path naming a field the context object never has (`$$.Execution.Idd`) finds
