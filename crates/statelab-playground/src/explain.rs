@@ -62,10 +62,20 @@ fn list(names: &[std::rc::Rc<str>]) -> String {
 /// The most expression results listed one by one (a Map's ItemSelector runs once per item).
 const MAX_EXPRESSIONS: usize = 12;
 
+/// Why `st` evaluates the expression of `field` more than once in a visit, when it is said: a
+/// Task's fields before the call once per attempt, a Map's ItemSelector once per item.
+fn why_repeated(st: &State, field: &str) -> &'static str {
+    match st.kind {
+        Kind::Task(_) if before_the_call(field) => ", once per attempt",
+        Kind::Map(_) if field.starts_with("ItemSelector") => ", once per item",
+        _ => "",
+    }
+}
+
 /// JSONata: which expression, in which field, produced what; only those `wanted` takes. The
-/// same expression giving the same value again (a retried Task's Arguments, once per attempt) is
-/// said once, with how many times.
-fn expression_sentences(visit: &Visit, out: &mut Vec<String>, wanted: impl Fn(&str) -> bool) {
+/// same expression giving the same value again (a retried Task's Arguments, a Map's ItemSelector)
+/// is said once, with how many times.
+fn expression_sentences(st: &State, visit: &Visit, out: &mut Vec<String>, wanted: impl Fn(&str) -> bool) {
     let mut shown: Vec<(&statelab::exec::Evaluation, usize)> = Vec::new();
     for e in visit.evaluations.iter().filter(|e| !e.field.ends_with("/Condition") && wanted(&e.field)) {
         match shown.iter_mut().find(|(s, _)| s.field == e.field && s.expr == e.expr && s.value == e.value) {
@@ -74,7 +84,8 @@ fn expression_sentences(visit: &Visit, out: &mut Vec<String>, wanted: impl Fn(&s
         }
     }
     for (e, n) in shown.iter().take(MAX_EXPRESSIONS) {
-        let times = if *n > 1 { format!(" ({n} times, once per attempt)") } else { String::new() };
+        let times =
+            if *n > 1 { format!(" ({n} times{})", why_repeated(st, &e.field)) } else { String::new() };
         out.push(match &e.value {
             Some(v) => format!("{}: {{% {} %}} gave {}{times}.", e.field, e.expr, snippet(v)),
             None => format!("{}: {{% {} %}} failed (see below){times}.", e.field, e.expr),
@@ -196,7 +207,7 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
     if jsonata && !is_choice {
         // A Task's Output, Assign and Catch expressions come after its calls, in the order
         // things happened (they were all told first: a QA pass).
-        expression_sentences(visit, &mut out, |f| !is_task || before_the_call(f));
+        expression_sentences(st, visit, &mut out, |f| !is_task || before_the_call(f));
     }
     match &st.kind {
         Kind::Pass { .. } if jsonata => {}
@@ -302,7 +313,7 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         Kind::Fail { .. } | Kind::Succeed | Kind::Map(_) => {}
     }
     if jsonata && is_choice {
-        expression_sentences(visit, &mut out, |_| true);
+        expression_sentences(st, visit, &mut out, |_| true);
     }
     // A Task's retries were told between its invocations, each after the one that failed.
     let told = if is_task { visit.invocations.len() } else { 0 };
@@ -310,7 +321,7 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         out.push(retry_sentence(st, r, visit.exited_at));
     }
     if jsonata && is_task {
-        expression_sentences(visit, &mut out, |f| !before_the_call(f));
+        expression_sentences(st, visit, &mut out, |f| !before_the_call(f));
     }
     if let Some(v) = &st_stages.result {
         if !matches!(st.kind, Kind::Pass { .. }) {
@@ -514,6 +525,23 @@ mod tests {
         assert!(at("(invocation #0)") < at("retried it"), "{lines:?}");
         assert!(at("retried it") < at("(invocation #1)"), "{lines:?}");
         assert!(at("(invocation #1)") < at("Catch[0]/Output"), "{lines:?}");
+    }
+
+    /// A Map's ItemSelector giving one value for every item says so once per item, not "once
+    /// per attempt" (said of any repeated expression: the eighth session's review).
+    #[test]
+    fn a_repeated_item_selector_is_once_per_item() {
+        let e = run(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+                "Items": "{% [1, 2, 3] %}", "ItemSelector": {"k": "{% 7 %}"},
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}"#,
+            "{}",
+            "{}",
+        );
+        let lines = explain(&e, &e.visits()[0]);
+        let selector = &lines[line_with(&lines, "ItemSelector/k")];
+        assert!(selector.contains("gave 7 (3 times, once per item)."), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.contains("once per attempt")), "{lines:?}");
     }
 
     /// Only the waits the cap shortened say "capped" (every one did: a QA pass).
