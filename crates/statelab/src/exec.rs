@@ -1276,10 +1276,14 @@ impl Execution {
             }
             Ev::Retry { fiber, .. } => {
                 self.fiber_mut(fiber).waiting = None;
-                if let Some(state) = self.fiber(fiber).state {
+                let (state, recorded) = (self.fiber(fiber).state, self.history.len());
+                self.run_state(fiber);
+                // A retry the history had no room to record (the execution fails after this
+                // step) is not billed, as an entry is not.
+                let unrecorded = self.history_full && self.history.len() == recorded;
+                if let (Some(state), false) = (state, unrecorded) {
                     self.count_transition(fiber, state);
                 }
-                self.run_state(fiber);
             }
             Ev::JoinDone { fiber, .. } => self.join_done(fiber),
             Ev::ExecTimeout { seconds } => {
