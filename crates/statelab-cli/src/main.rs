@@ -179,6 +179,9 @@ struct ValidateArgs {
     /// What to print: one line per problem, or ValidateStateMachineDefinition's JSON
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// The workflow type to check for: an Express workflow cannot run '.sync', '.waitForTaskToken' or Activity Tasks [default: the template's declared type, else STANDARD]
+    #[arg(long = "type", value_name = "TYPE", value_enum, ignore_case = true)]
+    workflow_type: Option<WorkflowType>,
 }
 
 #[derive(Args, Debug)]

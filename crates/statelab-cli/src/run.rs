@@ -19,7 +19,8 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
     // A template of one machine has nothing to choose: `--state-machine` may then name the
     // MockConfigFile's machine instead (its names need not match the template's).
     let config = s.state_machine.as_ref().and_then(|_| files::mock_config(s));
-    let checked = files::check_named(&source, s.state_machine.as_deref(), config.as_ref());
+    let checked = files::check_named(&source, s.state_machine.as_deref(), config.as_ref())
+        .for_workflow(s.workflow_type.map(Into::into));
     let machine = files::machine(&source, &checked, colors.err)?;
     let input = files::input(s.input.as_deref(), colors.err)?;
     let stubs = files::stubs(s, checked.selected.as_deref(), &machine, colors.err)?;

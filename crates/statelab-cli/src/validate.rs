@@ -11,7 +11,8 @@ use crate::{exit, files, Failure, Format, ValidateArgs};
 
 pub fn validate(args: &ValidateArgs, colors: Colors) -> Result<u8, Failure> {
     let source = files::read(&args.definition)?;
-    let checked = files::check(&source, args.state_machine.as_deref());
+    let checked =
+        files::check(&source, args.state_machine.as_deref()).for_workflow(args.workflow_type.map(Into::into));
     let report = ValidationReport::of(&checked);
     let mut out = std::io::stdout().lock();
     match args.format {

@@ -205,7 +205,10 @@ pub fn validate(
 ) -> Result<JsValue, Failure> {
     let opts: options::ValidateOptions = options::options(options)?;
     let report = match options::definition_text(&definition) {
-        Ok(text) => ValidationReport::of(&statelab::check_named(&text, opts.state_machine.as_deref(), None)),
+        Ok(text) => ValidationReport::of(
+            &statelab::check_named(&text, opts.state_machine.as_deref(), None)
+                .for_workflow(opts.workflow_type),
+        ),
         Err(Failure::InvalidDefinition(diagnostics)) => ValidationReport { result: "FAIL", diagnostics },
         Err(other) => return Err(other),
     };

@@ -95,6 +95,11 @@ export interface RunOptions {
 export interface ValidateOptions {
   /** Which state machine, when the document holds several. */
   stateMachine?: string;
+  /**
+   * The workflow type to check for (default: the template's declared type, else `STANDARD`): an
+   * `EXPRESS` workflow cannot run `.sync`, `.waitForTaskToken` or Activity Tasks.
+   */
+  type?: "STANDARD" | "EXPRESS";
 }
 "#;
 
@@ -120,6 +125,9 @@ pub struct RunOptions {
 pub struct ValidateOptions {
     /// Which state machine, when the document holds several.
     pub state_machine: Option<String>,
+    /// The workflow type to check for.
+    #[serde(rename = "type")]
+    pub workflow_type: Option<WorkflowType>,
 }
 
 /// A JS value as `JSON.stringify` writes it: properties that are `undefined` (or functions) left
@@ -283,7 +291,8 @@ pub fn start(
     let text = definition_text(definition)?;
     // As the CLI reads --state-machine: a bare definition's name, or a one-machine template's
     // naming only the MockConfigFile's machine, goes to the MockConfigFile.
-    let checked = statelab::check_named(&text, opts.state_machine.as_deref(), opts.stubs.as_ref());
+    let checked = statelab::check_named(&text, opts.state_machine.as_deref(), opts.stubs.as_ref())
+        .for_workflow(opts.workflow_type);
     let machine = checked
         .machine
         .clone()
@@ -329,25 +338,7 @@ pub fn start(
     options.check_start_time(machine.timeout_seconds).map_err(|e| Failure::BadOptions(e.cause))?;
     // So is a region not written like one (it was BAD_INPUT, which is about the input).
     options.check_region().map_err(|e| Failure::BadOptions(e.cause))?;
-    Execution::start(machine.clone(), input, Rc::new(stubs), options).map_err(|e| {
-        if e.error != statelab::error::names::INVALID_DEFINITION {
-            return Failure::BadInput { message: e.cause, error: Some(e.error) };
-        }
-        // An Express run of a machine with a Task Express cannot run (`.sync`): the definition's
-        // fault, at the first such Task's Resource, as the CLI says (it was BAD_INPUT).
-        let location = machine
-            .express_conflicts(0)
-            .first()
-            .map(|&(id, _)| format!("{}/Resource", machine.state(id).pointer));
-        Failure::InvalidDefinition(vec![DiagnosticReport {
-            severity: Severity::Error,
-            code: "SCHEMA_VALIDATION_FAILED".into(),
-            message: e.cause,
-            location,
-            line: None,
-            column: None,
-            end_line: None,
-            end_column: None,
-        }])
-    })
+    // An Express run of a Task Express cannot run was refused above, located (`for_workflow`).
+    Execution::start(machine, input, Rc::new(stubs), options)
+        .map_err(|e| Failure::BadInput { message: e.cause, error: Some(e.error) })
 }

@@ -758,13 +758,7 @@ impl Execution {
             if let Some(&(id, why)) = machine.express_conflicts(0).first() {
                 // AWS refuses such a definition when an Express state machine is created:
                 // InvalidDefinition is the API's exception (the wording is Statelab's).
-                return Err(StatesError::new(
-                    names::INVALID_DEFINITION,
-                    format!(
-                        "{}. Run the workflow as STANDARD, or use a request-response Task",
-                        machine.express_refusal(id, why)
-                    ),
-                ));
+                return Err(StatesError::new(names::INVALID_DEFINITION, machine.express_error(id, why)));
             }
         }
         options.check_region()?;

@@ -74,12 +74,32 @@ pub struct Checked {
     /// The workflow type the document declares for the machine checked (a template's
     /// `StateMachineType`, SAM's `Type`, serverless's `type`): a run takes it unless told another.
     pub workflow_type: Option<exec::WorkflowType>,
+    /// The Tasks an Express workflow cannot run (`.sync`, `.waitForTaskToken`, Activities), as
+    /// errors located at their `Resource`: [`Checked::for_workflow`] adds them when the run is
+    /// Express.
+    pub express_problems: Vec<Diagnostic>,
 }
 
 impl Checked {
     /// `true` when there is no error (warnings allowed).
     pub fn is_ok(&self) -> bool {
         self.machine.is_some() && !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The check for a run of `workflow_type`, else of the type the document declares, else
+    /// Standard (as ValidateStateMachineDefinition's `type`): AWS refuses an Express machine
+    /// with a Task an Express workflow cannot run, so for Express those Tasks are errors and the
+    /// machine is withheld.
+    pub fn for_workflow(mut self, workflow_type: Option<exec::WorkflowType>) -> Checked {
+        if workflow_type.or(self.workflow_type) == Some(exec::WorkflowType::Express)
+            && !self.express_problems.is_empty()
+        {
+            self.diagnostics.append(&mut self.express_problems);
+            // Still in the order of the text.
+            self.diagnostics.sort_by_key(|d| d.span.map(|s| s.start.offset));
+            self.machine = None;
+        }
+        self
     }
 }
 
@@ -246,7 +266,22 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
         d.span = Some(*span);
         diags.push(d);
     }
-    for d in &mut diags {
+    let mut express: Vec<Diagnostic> = machine
+        .as_ref()
+        .map(|m| {
+            m.express_conflicts(0)
+                .into_iter()
+                .map(|(id, why)| {
+                    Diagnostic::error(
+                        compile::codes::SCHEMA,
+                        m.express_error(id, why),
+                        Some(format!("{}/Resource", m.state(id).pointer)),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for d in diags.iter_mut().chain(&mut express) {
         if d.span.is_none() {
             match &embedded.map {
                 Some(map) => d.locate(map, "", &def),
@@ -254,6 +289,7 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
             }
         }
     }
+    out.express_problems = express;
     // In the order of the text, as an editor lists problems (the passes that find them run one
     // after the other, so a later pass's warning at the top came last). Problems of the whole
     // definition, with no place, come first; ties keep the order they were found in.
@@ -305,6 +341,29 @@ mod tests {
         let d = &c.diagnostics[0];
         assert_eq!(d.message, "Field 'Bogus' is not supported");
         assert_eq!(d.span.unwrap().start.line, 5, "{d:?}");
+    }
+
+    /// A Task an Express workflow cannot run is an error only of a check for Express: the type
+    /// given, else the one the document declares (validate passed a template declaring EXPRESS).
+    #[test]
+    fn express_problems_are_errors_of_an_express_check() {
+        let def = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "End": true,
+            "Resource": "arn:aws:states:::ecs:runTask.sync"}}}"#;
+        assert!(check(def, None).for_workflow(None).is_ok());
+        let express = check(def, None).for_workflow(Some(exec::WorkflowType::Express));
+        assert!(!express.is_ok() && express.machine.is_none());
+        let d = &express.diagnostics[0];
+        assert_eq!(
+            (d.location.as_deref(), d.span.map(|s| s.start.line)),
+            (Some("/States/T/Resource"), Some(2))
+        );
+        let template = format!(
+            "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      \
+             StateMachineType: EXPRESS\n      Definition: {}\n",
+            def.replace('\n', "")
+        );
+        assert!(!check(&template, None).for_workflow(None).is_ok());
+        assert!(check(&template, None).for_workflow(Some(exec::WorkflowType::Standard)).is_ok());
     }
 
     #[test]

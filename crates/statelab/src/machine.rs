@@ -90,6 +90,14 @@ impl Machine {
         format!("State '{}' cannot run in an Express workflow: {why}", self.state(id).name)
     }
 
+    /// [`Machine::express_refusal`] with what to do about it, as a run or a check says it.
+    pub fn express_error(&self, id: StateId, why: &str) -> String {
+        format!(
+            "{}. Run the workflow as STANDARD, or use a request-response Task",
+            self.express_refusal(id, why)
+        )
+    }
+
     /// The Tasks an Express workflow running `scope` could not run, with why (see
     /// [`express_unsupported`]), outer scopes first: the scope's own Tasks and those of its
     /// Parallel branches and inline Map iterations. A Distributed Map's children are workflows

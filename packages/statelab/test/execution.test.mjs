@@ -208,6 +208,30 @@ test('an Express run of a .sync Task is INVALID_DEFINITION, located at its Resou
   assert.equal(run(sync).status, 'SUCCEEDED');
 });
 
+test('validate checks for the workflow type given, else the one a template declares', () => {
+  const sync = '{"StartAt": "T", "States": {"T": {"Type": "Task", "End": true,\n  "Resource": "arn:aws:states:::glue:startJobRun.sync"}}}';
+  assert.equal(validate(sync).result, 'OK');
+  // As ValidateStateMachineDefinition's `type`: an Express machine cannot run a .sync Task.
+  const express = validate(sync, { type: 'EXPRESS' });
+  assert.equal(express.result, 'FAIL');
+  assert.deepEqual(
+    [express.diagnostics[0].location, express.diagnostics[0].line, express.diagnostics[0].column],
+    ['/States/T/Resource', 2, 15],
+  );
+  const template = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  M:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      Definition: ${sync.replace('\n', '')}
+`;
+  // It passed: only a run refused it.
+  assert.equal(validate(template).result, 'FAIL');
+  assert.equal(validate(template, { type: 'STANDARD' }).result, 'OK');
+  assert.throws(() => validate(sync, { type: 'FAST' }), { code: 'BAD_OPTIONS' });
+});
+
 test('a failed JSONata expression records an EvaluationFailed event, as the .d.ts declares', () => {
   const failing = { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $nope.x %}', End: true } } };
   const event = run(failing).history.find((e) => e.type === 'EvaluationFailed');
