@@ -46,6 +46,10 @@ impl Bindings for StatesBindings<'_> {
 
 /// A value described in a cause: its type and (the start of) its JSON.
 fn describe(v: &Value) -> String {
+    if v.is_null() {
+        // Its type and its JSON are one word: "null", not "null null".
+        return "null".into();
+    }
     let json = v.to_json();
     let shown: String = json.chars().take(80).collect();
     let more = if shown.len() < json.len() { "…" } else { "" };
