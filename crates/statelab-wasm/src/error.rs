@@ -20,7 +20,7 @@ export type ErrorCode =
   | "BAD_STUBS"
   /** `runTo` names no state of the machine. */
   | "NO_SUCH_STATE"
-  /** `inspect` names a step that was not taken. */
+  /** `inspect` names a step that was not taken (or is not a number). */
   | "NO_SUCH_STEP"
   /** The web build was used before `init()` or `initSync()`. */
   | "NOT_INITIALIZED"
@@ -64,13 +64,8 @@ pub enum Failure {
     /// `NO_SUCH_STATE`: `runTo("Nope")` on a machine without a state `Nope` (or `runTo(5)`): the
     /// message.
     NoSuchState(String),
-    /// `NO_SUCH_STEP`: `inspect(9)` after 3 steps.
-    NoSuchStep {
-        /// The step asked for.
-        step: f64,
-        /// Steps taken.
-        taken: u64,
-    },
+    /// `NO_SUCH_STEP`: `inspect(9)` after 3 steps, or `inspect('1')`: the message.
+    NoSuchStep(String),
     /// `INTERNAL`: a value that could not cross to JS. A bug.
     Internal(String),
 }
@@ -83,7 +78,7 @@ impl Failure {
             Failure::BadInput { .. } => "BAD_INPUT",
             Failure::BadStubs(_) => "BAD_STUBS",
             Failure::NoSuchState(_) => "NO_SUCH_STATE",
-            Failure::NoSuchStep { .. } => "NO_SUCH_STEP",
+            Failure::NoSuchStep(_) => "NO_SUCH_STEP",
             Failure::Internal(_) => "INTERNAL",
         }
     }
@@ -113,9 +108,7 @@ impl Failure {
             Failure::BadInput { message, .. } => format!("Bad input: {message}"),
             Failure::BadStubs(e) => format!("Bad stubs: {e}"),
             Failure::NoSuchState(message) => message.clone(),
-            Failure::NoSuchStep { step, taken } => {
-                format!("No step {step}: steps are numbered from 1, and {taken} have been taken")
-            }
+            Failure::NoSuchStep(m) => m.clone(),
             Failure::Internal(m) => format!("Internal error (a bug in Statelab): {m}"),
         }
     }

@@ -270,13 +270,29 @@ impl JsExecution {
     /// The state visit step `step` concerned (default: the last step taken), with its data at
     /// each stage; `null` when the step concerned no state (the execution's timeout).
     ///
-    /// @throws {StatelabError} `NO_SUCH_STEP` for a step not taken.
+    /// @throws {StatelabError} `NO_SUCH_STEP` for a step not taken, or one that is not a number.
     #[wasm_bindgen(unchecked_return_type = "Inspection | null")]
-    pub fn inspect(&self, step: Option<f64>) -> Result<JsValue, Failure> {
+    pub fn inspect(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] step: JsValue,
+    ) -> Result<JsValue, Failure> {
         let taken = self.exec.step_count();
-        let index = step.unwrap_or(taken as f64);
+        // Taken as any value and checked here: as an `Option<f64>`, JS's coercion made
+        // inspect('1') step 1 and inspect(true) step 1.
+        let index = match step.as_f64() {
+            Some(n) => n,
+            None if step.is_undefined() || step.is_null() => taken as f64,
+            None => {
+                return Err(Failure::NoSuchStep(format!(
+                    "inspect takes a step's number, not a {}",
+                    step.js_typeof().as_string().unwrap_or_default()
+                )))
+            }
+        };
         if index.fract() != 0.0 || index < 1.0 || index > taken as f64 {
-            return Err(Failure::NoSuchStep { step: index, taken });
+            return Err(Failure::NoSuchStep(format!(
+                "No step {index}: steps are numbered from 1, and {taken} have been taken"
+            )));
         }
         match self.exec.visit_at(index as u64) {
             Some(v) => inspection(&self.exec, index as u64, v),

@@ -109,11 +109,15 @@ export interface ValidateOptions {
 pub struct RunOptions {
     stubs: Option<Value>,
     start_time: Option<String>,
-    seed: Option<i64>,
+    /// Read as a number and checked by [`whole`]: as an `i64`, `1e20` was "floating point, expected
+    /// a whole number", and a seed past 2^53 had lost digits before it got here.
+    seed: Option<f64>,
     #[serde(rename = "type")]
     workflow_type: Option<WorkflowType>,
     region: Option<String>,
-    max_steps: Option<u64>,
+    /// Read as a number and checked by [`whole`] (serde's `u64` said "0 or more" of -1, and 0
+    /// is refused too).
+    max_steps: Option<f64>,
     state_machine: Option<String>,
     mock_test_case: Option<String>,
     strict_stubs: Option<bool>,
@@ -187,6 +191,25 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
     check_values(&options, &value)?;
     let json = serde_json::to_value(&value).map_err(|e| Failure::BadOptions(e.to_string()))?;
     serde_json::from_value(json).map_err(|e| Failure::BadOptions(in_js_terms(&e.to_string())))
+}
+
+/// JavaScript's `Number.MAX_SAFE_INTEGER`, 2^53 - 1: past it, numbers lose digits.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A numeric option that must be a whole number from `min` to `Number.MAX_SAFE_INTEGER`.
+fn whole(name: &str, value: Option<f64>, min: f64) -> Result<Option<i64>, Failure> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.fract() == 0.0 && (min..=MAX_SAFE_INTEGER).contains(&v) => Ok(Some(v as i64)),
+        Some(v) => Err(Failure::BadOptions(if min < 0.0 {
+            format!(
+                "{name} must be a whole number from -{MAX_SAFE_INTEGER} to {MAX_SAFE_INTEGER} (JavaScript's \
+                 safe integers: a larger one has already lost digits), not {v}"
+            )
+        } else {
+            format!("{name} must be a whole number, {min} or more, not {v}")
+        })),
+    }
 }
 
 /// serde's message with JavaScript's words for the types it expected (`u64` means nothing to a
@@ -321,8 +344,8 @@ pub fn start(
         workflow_type: opts.workflow_type.or(checked.workflow_type),
         region: opts.region,
         start_time: opts.start_time,
-        seed: opts.seed,
-        max_steps: opts.max_steps,
+        seed: whole("seed", opts.seed, -MAX_SAFE_INTEGER)?,
+        max_steps: whole("maxSteps", opts.max_steps, 1.0)?.map(i64::unsigned_abs),
         state_machine: opts.state_machine,
         mock_test_case: opts.mock_test_case,
         strict_stubs: opts.strict_stubs.unwrap_or(false),

@@ -100,6 +100,10 @@ test('inspect shows the data-flow stages of a visit', () => {
   });
   assert.equal(x.inspect().state, 'Done');
   assert.throws(() => x.inspect(6), { name: 'StatelabError', code: 'NO_SUCH_STEP' });
+  // JS's coercion made inspect('1') and inspect(true) step 1.
+  assert.throws(() => x.inspect('1'), { code: 'NO_SUCH_STEP', message: "inspect takes a step's number, not a string" });
+  assert.throws(() => x.inspect(true), { code: 'NO_SUCH_STEP', message: /not a boolean/ });
+  assert.equal(x.inspect(null).state, 'Done');
 });
 
 test('errors are thrown StatelabErrors with a code and the fields that locate them', () => {
@@ -127,8 +131,14 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
   }
   // Values JSON.stringify would make null (the default) are mistakes, said as such.
   // In JavaScript's words, not Rust's type names.
-  assert.throws(() => run(definition, {}, { maxSteps: 1.5 }), { code: 'BAD_OPTIONS', message: /expected a whole number, 0 or more/ });
-  assert.throws(() => run(definition, {}, { seed: 'x' }), (e) => e.code === 'BAD_OPTIONS' && /expected a whole number/.test(e.message) && !/[iu]64/.test(e.message));
+  assert.throws(() => run(definition, {}, { maxSteps: 1.5 }), { code: 'BAD_OPTIONS', message: /maxSteps must be a whole number, 1 or more, not 1\.5/ });
+  // It said "0 or more" of -1, and 0 is refused too.
+  assert.throws(() => run(definition, {}, { maxSteps: -1 }), { code: 'BAD_OPTIONS', message: /1 or more, not -1$/ });
+  assert.throws(() => run(definition, {}, { seed: 'x' }), (e) => e.code === 'BAD_OPTIONS' && /expected a number/.test(e.message) && !/[iu]64|f64/.test(e.message));
+  // A seed past 2^53 has lost digits before Statelab sees it (1e20 was "floating point, expected a whole number").
+  assert.throws(() => run(definition, {}, { seed: 1e20 }), { code: 'BAD_OPTIONS', message: /seed must be a whole number from -9007199254740991 to 9007199254740991 .*not 100000000000000000000$/ });
+  assert.throws(() => run(definition, {}, { seed: 2 ** 53 }), { code: 'BAD_OPTIONS' });
+  assert.equal(run(definition, {}, { seed: -(2 ** 53 - 1) }).status, 'SUCCEEDED');
   assert.throws(() => run(definition, {}, { maxSteps: NaN }), { code: 'BAD_OPTIONS', message: /maxSteps cannot be NaN/ });
   // Not 'must be a finite number': region is a string.
   assert.throws(() => run(definition, {}, { region: -Infinity }), { code: 'BAD_OPTIONS', message: /: region cannot be -Infinity$/ });
