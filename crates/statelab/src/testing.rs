@@ -477,6 +477,71 @@ pub fn parse_test_file(v: &Value) -> Result<TestFile, FileError> {
     })
 }
 
+/// Outputs up to this long (as JSON) are shown whole in a mismatch; longer ones only where they
+/// differ (a 300-item array with one item changed was a 2.3 KB line, a QA pass).
+const SHOWN_WHOLE: usize = 120;
+
+/// The line for an output other than the one expected: both whole when they are short, and
+/// where they first differ when that is inside them.
+fn output_mismatch(expected: &Value, got: &Value) -> String {
+    let (at, want, have) = first_difference(expected, got, String::new());
+    let short = expected.json_len() <= SHOWN_WHOLE && got.json_len() <= SHOWN_WHOLE;
+    match (short, at.is_empty()) {
+        (true, true) => format!("output: expected {expected}, got {got}"),
+        (true, false) => {
+            format!("output: expected {expected}, got {got} (at {at}: expected {want}, got {have})")
+        }
+        (false, _) => {
+            let at = if at.is_empty() { "/" } else { &at };
+            format!("output differs at {at}: expected {}, got {}", clipped(&want), clipped(&have))
+        }
+    }
+}
+
+/// `s` cut to [`SHOWN_WHOLE`] characters.
+fn clipped(s: &str) -> String {
+    match s.char_indices().nth(SHOWN_WHOLE) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &s[..cut], s.len()),
+        None => s.to_string(),
+    }
+}
+
+/// Where two unequal values first differ, as a JSON Pointer ("" for the values themselves), with
+/// what each has there in words: a value as JSON, "nothing" for a missing member, "N items" when
+/// two arrays differ in length.
+fn first_difference(expected: &Value, got: &Value, at: String) -> (String, String, String) {
+    match (expected, got) {
+        (Value::Object(_), Value::Object(_)) => {
+            let (e, g) = (expected.as_object(), got.as_object());
+            if let (Some(e), Some(g)) = (e, g) {
+                for (k, want) in e.iter() {
+                    match g.get(k) {
+                        None => return (child(&at, k), want.to_json(), "nothing".into()),
+                        Some(have) if have != want => return first_difference(want, have, child(&at, k)),
+                        Some(_) => {}
+                    }
+                }
+                if let Some((k, have)) = g.iter().find(|(k, _)| !e.contains_key(k)) {
+                    return (child(&at, k), "nothing".into(), have.to_json());
+                }
+            }
+        }
+        (Value::Array(_), Value::Array(_)) => {
+            let (e, g) = (expected.as_array().unwrap_or_default(), got.as_array().unwrap_or_default());
+            if e.len() != g.len() {
+                return (at, format!("{} items", e.len()), format!("{} items", g.len()));
+            }
+            if let Some(i) = e.iter().zip(g).position(|(a, b)| a != b) {
+                if let (Some(a), Some(b)) = (e.get(i), g.get(i)) {
+                    return first_difference(a, b, child(&at, &i.to_string()));
+                }
+            }
+        }
+        _ => {}
+    }
+    (at, expected.to_json(), got.to_json())
+}
+
 /// Compares a finished execution with expectations; each mismatch is one line.
 pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
     let mut out = Vec::new();
@@ -490,7 +555,7 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
     if let Some(o) = &expect.output {
         match status {
             crate::exec::Status::Succeeded(v) if v == o => {}
-            crate::exec::Status::Succeeded(v) => out.push(format!("output: expected {o}, got {v}")),
+            crate::exec::Status::Succeeded(v) => out.push(output_mismatch(o, v)),
             other => out.push(format!("output: expected {o}, but the execution is {}", other.name())),
         }
     }
@@ -569,6 +634,30 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, File
 mod tests {
     use super::*;
     use crate::json;
+
+    /// An output mismatch says where the two differ; a long one only there (a 300-item array
+    /// with one item changed printed both arrays whole on one 2.3 KB line: a QA pass).
+    #[test]
+    fn an_output_mismatch_says_where() {
+        let short = output_mismatch(&json!({"a": {"b": 1}}), &json!({"a": {"b": 2}}));
+        assert_eq!(
+            short,
+            r#"output: expected {"a":{"b":1}}, got {"a":{"b":2}} (at /a/b: expected 1, got 2)"#
+        );
+        assert_eq!(output_mismatch(&json!(1), &json!("1")), r#"output: expected 1, got "1""#);
+        let items: Vec<Value> = (0..300).map(Value::from).collect();
+        let mut changed = items.clone();
+        changed[137] = Value::from(-1);
+        let long = output_mismatch(&json!({"items": items.clone()}), &json!({"items": changed}));
+        assert_eq!(long, "output differs at /items/137: expected 137, got -1");
+        let fewer = output_mismatch(&json!({"items": items.clone()}), &json!({"items": &items[1..]}));
+        assert_eq!(fewer, "output differs at /items: expected 300 items, got 299 items");
+        let extra =
+            output_mismatch(&json!({"items": items.clone()}), &json!({"items": items.clone(), "x/y": 1}));
+        assert_eq!(extra, "output differs at /x~1y: expected nothing, got 1");
+        let missing = output_mismatch(&json!({"items": items.clone(), "x": 1}), &json!({"items": items}));
+        assert_eq!(missing, "output differs at /x: expected 1, got nothing");
+    }
 
     /// Where each kind of problem points, so `statelab test` can give its line and column.
     #[test]
