@@ -327,6 +327,17 @@ fn case(
 ) -> Result<TestCase, FileError> {
     let in_file = |e: FileError| e.within(at, None);
     let stubs = v.get("stubs").cloned().unwrap_or_else(Value::empty_object);
+    if let Some(path) = stubs.as_str() {
+        // Said plainly: it was "'stubs' is not one (it has no "StateMachines")", or "Stubs must be
+        // a JSON object", of what is a file name.
+        return Err(FileError::new(
+            &child(at, "stubs"),
+            format!(
+                "'stubs' are written in the test file, as an object: a file name such as {path:?} is not read \
+                 (put its content here)"
+            ),
+        ));
+    }
     let mock_test_case = opt_str(v, "mock_test_case").map_err(in_file)?;
     if mock_test_case.is_some() && !crate::stubs::is_mock_config(&stubs) {
         // Otherwise ignored: the case would quietly run other responses than it names.
@@ -780,6 +791,12 @@ mod tests {
         assert_eq!(
             one(json!({"stubs": {"A": {"Return": 1}}, "mock_test_case": "C"})).as_deref(),
             Some("/cases/0/mock_test_case")
+        );
+        // A file name as the stubs, which is not read: said so (a QA pass had "it has no
+        // StateMachines" of a mock file's name).
+        assert_eq!(
+            one(json!({"stubs": "m.mock.json", "mock_test_case": "C"})).as_deref(),
+            Some("/cases/0/stubs")
         );
 
         // Stubs that cannot be used are found when the case runs, pointed to inside the case.
