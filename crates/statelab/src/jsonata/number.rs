@@ -616,7 +616,13 @@ pub(crate) fn format_number(
         }
     } else {
         for pos in &pic.integer_grouping {
-            let at = dpos.saturating_sub(*pos);
+            // jsonata-js splits at `decimalPos - pos` with `slice`, which counts a negative
+            // index from the end: a number with fewer digits than the picture gets its
+            // separators there (`$formatNumber(123, "#,##,###")` is "1,2,3"; it was ",,123").
+            let at = match dpos.checked_sub(*pos) {
+                Some(at) => at,
+                None => sv.len().saturating_sub(pos - dpos),
+            };
             sv.insert(at.min(sv.len()), p.grouping);
             dpos += 1;
         }
@@ -688,6 +694,14 @@ mod tests {
         assert_eq!(f(1.0, "x"), Err("D3086"));
         assert_eq!(f(1.0, "0.0;0.0;0.0"), Err("D3080"));
         assert_eq!(f(1.0, "#0e"), Err("D3093"));
+        // Irregular grouping with fewer digits than the picture, as jsonata-js 2.0.6 gives it (a
+        // QA pass ran each through it): its `slice` counts a negative split index from the end.
+        assert_eq!(f(123.0, "#,##,###"), Ok("1,2,3".into()));
+        assert_eq!(f(123.0, "#,##,##0"), Ok("1,2,3".into()));
+        assert_eq!(f(1234.0, "#,##,###"), Ok("12,34,".into()));
+        assert_eq!(f(1.0, "#,##,###"), Ok(",1,".into()));
+        assert_eq!(f(99.0, "#,##,##0"), Ok(",,99".into()));
+        assert_eq!(f(1234567.0, "#,##,###"), Ok("12,34,567".into()));
     }
 
     #[test]
