@@ -389,3 +389,19 @@ fn integral_doubles_are_written_as_javascript_writes_them() {
         assert_eq!(back, Some(f), "{expr}");
     }
 }
+
+/// KNOWN DIFFERENCES from jsonata-js 2.0.6 (measured side by side by a QA pass; AWS's behaviour is
+/// not recorded), said in the README's list: a character outside the Basic Multilingual Plane is
+/// one character to a pattern, where JavaScript's patterns see two UTF-16 halves (jsonata-js
+/// counts 2, replaces with "xx" and says `false` below), while `$match`'s index counts UTF-16
+/// units as jsonata-js's does; and integer-like keys keep their written order (jsonata-js puts
+/// them first: `["1", "2", "b"]`).
+#[test]
+fn astral_characters_and_integer_like_keys_differ_from_javascript() {
+    let text = |expr: &str| eval(expr, Value::Null).unwrap().map(|v| v.to_json());
+    assert_eq!(text(r#"$count($match("😀", /./))"#).as_deref(), Some("1"));
+    assert_eq!(text(r#"$replace("😀", /./, "x")"#).as_deref(), Some(r#""x""#));
+    assert_eq!(text(r#"$contains("😀", /^.$/)"#).as_deref(), Some("true"));
+    assert_eq!(text(r#"$match("😀a", /a/).index"#).as_deref(), Some("2"));
+    assert_eq!(text(r#"$keys({"b": 1, "2": 2, "1": 3})"#).as_deref(), Some(r#"["b","2","1"]"#));
+}
