@@ -181,6 +181,23 @@ test('a reload restores the definition, input, stubs and settings', async ({ pag
   await expect(page.getByTestId('seed')).toHaveValue('42');
 });
 
+test('a seed or step budget typed with a decimal point stays as typed until the field is left, then is refused with a note', async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId('tab-settings').click();
+  for (const [field, note, kept] of [['seed', 'seed-note', '2'], ['max-steps', 'max-steps-note', '2']]) {
+    await page.getByTestId(field).click();
+    await page.keyboard.press('ControlOrMeta+a');
+    // Key by key, as a person types: the number field's value was written back as it was typed,
+    // which put the caret at its start, so this read "52" (a QA pass).
+    await page.keyboard.type('2.5');
+    await expect(page.getByTestId(field)).toHaveValue('2.5');
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId(field)).toHaveValue(kept);
+    await expect(page.getByTestId(note)).toContainText(`stays ${kept}`);
+  }
+  expect(errors).toEqual([]);
+});
+
 test('a reload keeps the panel shown, the play speed and the cost heat', async ({ page }) => {
   const errors = await open(page);
   await page.getByTestId('tab-history').click();

@@ -111,7 +111,7 @@ pub fn CostPanel() -> impl IntoView {
                         <h4>"Projection"</h4>
                         <label class="projection">
                             "At "
-                            <input type="number" min="0" data-testid="projection-executions" prop:value=move || volume.get().to_string()
+                            <input type="text" inputmode="numeric" data-testid="projection-executions" prop:value=move || volume.get().to_string()
                                 on:input=move |ev| {
                                     let typed = event_target_value(&ev);
                                     match executions(&typed) {

@@ -150,7 +150,9 @@ pub fn SettingsPanel() -> impl IntoView {
                 <span>"Seed"</span>
                 // What the seed does is shown under the field and read with it (it was a hover
                 // tooltip, which keyboard users never saw).
-                <input type="number" data-testid="seed" aria-describedby="seed-hint" prop:value=move || s().seed.to_string()
+                // Text, not type="number": writing a number field's value as it is typed put the
+                // caret back at its start, so "2.5" typed became "52" (a QA pass).
+                <input type="text" inputmode="numeric" data-testid="seed" aria-describedby="seed-hint" prop:value=move || s().seed.to_string()
                     on:input=move |ev| {
                         let typed = event_target_value(&ev);
                         if let Some(v) = as_typed(&typed, seed(&typed, 0)) {
@@ -172,7 +174,7 @@ pub fn SettingsPanel() -> impl IntoView {
             </label>
             <label>
                 <span>"Step budget"</span>
-                <input type="number" min="1" data-testid="max-steps" prop:value=move || s().max_steps.to_string()
+                <input type="text" inputmode="numeric" data-testid="max-steps" prop:value=move || s().max_steps.to_string()
                     on:input=move |ev| {
                         let typed = event_target_value(&ev);
                         if let Some(v) = as_typed(&typed, step_budget(&typed, 1)) {
