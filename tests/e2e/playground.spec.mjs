@@ -547,6 +547,13 @@ test('on a phone the Examples, Share and Export boxes stay on the screen, and th
       const b = await page.locator(box).boundingBox();
       expect(b.x, `${box} at ${width} px`).toBeGreaterThanOrEqual(0);
       expect(b.x + b.width, `${box} at ${width} px`).toBeLessThanOrEqual(width);
+      // Nor does what is in them: the Export menu's longest item ran past its box and made the
+      // page scroll sideways (a QA pass).
+      const overflowing = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} button`)]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth)
+        .map((el) => el.textContent), box);
+      expect(overflowing, `${box} at ${width} px`).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `the page with ${box} at ${width} px`).toBeLessThanOrEqual(width);
       await page.keyboard.press('Escape');
       await expect(page.locator(box)).toHaveCount(0);
     }

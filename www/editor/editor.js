@@ -64,6 +64,9 @@ const theme = EditorView.theme({
   '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.5' },
   '.cm-gutters': { background: 'var(--panel)', color: 'var(--muted)', border: 'none' },
   '.cm-content': { caretColor: 'var(--fg)' },
+  // The page's focus ring (:focus-visible in style.css), drawn inside the editor: CodeMirror's own
+  // dotted outline did not show, so a keyboard user could not see the editor had focus (a QA pass).
+  '&.cm-focused': { outline: '2px solid var(--accent)', outlineOffset: '-2px' },
   '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--fg)' },
   '.cm-activeLine': { background: 'var(--active-line)' },
   '.cm-activeLineGutter': { background: 'var(--active-line)' },
