@@ -136,7 +136,20 @@ fn document(source: &Source, style: Style) -> Result<document::Document, Failure
 pub fn input(path: Option<&str>, style: Style) -> Result<Value, Failure> {
     match path {
         None => Ok(Value::empty_object()),
-        Some(p) => Ok(document(&read(p)?, style)?.value),
+        Some(p) => {
+            let source = read(p)?;
+            let doc = document(&source, style)?;
+            // Used anyway, with the later member; said, as a key written twice is a slip.
+            if let Some((span, message)) = doc.map.duplicate_warning() {
+                report!(
+                    "{}: {}: {}",
+                    place(&source.name, Some(span.start)),
+                    style.warning("warning"),
+                    terminal_safe(&message)
+                );
+            }
+            Ok(doc.value)
+        }
     }
 }
 

@@ -177,14 +177,26 @@ pub fn mock_config_export(text: &str, name: &str) -> Result<(Value, Option<Strin
 
 /// The input parsed (JSON or YAML, as `statelab run --input` reads it), or why not.
 pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
+    read_input(text).map(|(v, _)| v)
+}
+
+/// [`parse_input`], with a warning for a key written twice in one object (the input is used
+/// anyway, with the later member).
+pub fn read_input(text: &str) -> Result<(Value, Option<TextProblem>), TextProblem> {
     if text.trim().is_empty() {
-        return Ok(Value::empty_object());
+        return Ok((Value::empty_object(), None));
     }
-    statelab::document::load(text).map(|d| d.value).map_err(|e| TextProblem {
+    let doc = statelab::document::load(text).map_err(|e| TextProblem {
         code: "INVALID_JSON",
         message: format!("Input is not valid {}: {}", format_name(text), e.message),
         span: Some(Span { start: e.pos, end: e.pos }),
-    })
+    })?;
+    let warning = doc.map.duplicate_warning().map(|(span, message)| TextProblem {
+        code: "DUPLICATE_KEY",
+        message,
+        span: Some(span),
+    });
+    Ok((doc.value, warning))
 }
 
 /// The stubs parsed (either format, JSON or YAML), or why not, located in the stubs text.
@@ -641,6 +653,14 @@ mod tests {
     fn problems_are_located() {
         let p = parse_input("{\n  \"a\": ,\n}").unwrap_err();
         assert_eq!(p.span.unwrap().start.line, 2);
+        // A key written twice in the input is used with the later member, and said (it passed
+        // silently: a QA pass).
+        let (v, warning) = read_input("{\"a\": 1,\n \"a\": 2}").unwrap();
+        assert_eq!(v.to_json(), r#"{"a":2}"#);
+        let w = warning.unwrap();
+        assert_eq!((w.code, w.span.unwrap().start.line), ("DUPLICATE_KEY", 2));
+        assert!(w.message.starts_with("'a' appears twice"), "{}", w.message);
+        assert!(read_input("{\"a\": 1}").unwrap().1.is_none());
         let p = parse_stubs("{\n  \"A\": {\"Retrun\": 1}\n}", &Settings::default(), &Checked::default())
             .unwrap_err();
         // Stubs that parse but cannot be used are not called invalid JSON.

@@ -121,11 +121,27 @@ impl SourceMap {
     /// keeps the later member, so the first would be silently ignored.
     pub fn first_duplicate(&self) -> Option<(&str, Span, String)> {
         let (pointer, span) = self.duplicate_keys.first()?;
-        let key = unescape_token(pointer.rsplit('/').next().unwrap_or_default());
         Some((
             pointer,
             *span,
-            format!("'{key}' appears twice in one object: keep one (the first would be ignored)"),
+            format!(
+                "'{}' appears twice in one object: keep one (the first would be ignored)",
+                last_key(pointer)
+            ),
+        ))
+    }
+
+    /// The first key written twice in one object, as a warning's span and message, for a
+    /// document that is used anyway with the later member (an execution's input, which JSON
+    /// readers that allow repeated keys read that way).
+    pub fn duplicate_warning(&self) -> Option<(Span, String)> {
+        let (pointer, span) = self.duplicate_keys.first()?;
+        Some((
+            *span,
+            format!(
+                "'{}' appears twice in one object: the later one is used, the first ignored",
+                last_key(pointer)
+            ),
         ))
     }
 
@@ -198,6 +214,11 @@ pub fn child(pointer: &str, token: &str) -> String {
     let mut p = pointer.to_string();
     push_token(&mut p, token);
     p
+}
+
+/// The key a member's pointer ends with, unescaped.
+fn last_key(pointer: &str) -> String {
+    unescape_token(pointer.rsplit('/').next().unwrap_or_default())
 }
 
 /// A reference token as written in a JSON Pointer, unescaped (`a~1b` is the key `a/b`).

@@ -95,8 +95,12 @@ pub fn EditorPane() -> impl IntoView {
         ctx.checked.with(|c| {
             ctx.session.with(|s| {
                 let mut out = definition_problems(&s.definition, c);
-                if let Err(p) = state::parse_input(&s.input) {
-                    out.push(text_problem("input", &s.input, p));
+                match state::read_input(&s.input) {
+                    Err(p) => out.push(text_problem("input", &s.input, p)),
+                    Ok((_, Some(p))) => {
+                        out.push(Problem { severity: "warning", ..text_problem("input", &s.input, p) })
+                    }
+                    Ok((_, None)) => {}
                 }
                 let machine = c.machine.as_deref();
                 if let Some(m) = machine {
