@@ -259,9 +259,10 @@ fn bad_options_are_errors_that_say_what_is_wrong() {
         (r#"{"maxStep": 5}"#, "unknown field `maxStep`, expected one of"),
         (r#"{"type": "expres"}"#, "unknown variant `expres`, expected `STANDARD` or `EXPRESS`"),
         // Types in JavaScript's words, not Rust's (`i64`, `u64`).
-        (r#"{"seed": 1.5}"#, "expected a whole number"),
-        (r#"{"maxSteps": 0}"#, "The step budget must be at least 1"),
-        (r#"{"maxSteps": -1}"#, "expected a whole number, 0 or more"),
+        (r#"{"seed": 1.5}"#, "seed must be a whole number from -9007199254740991 to 9007199254740991"),
+        (r#"{"maxSteps": 0}"#, "maxSteps must be a whole number, 1 or more, not 0"),
+        // It said "0 or more" of -1, though 0 is refused too.
+        (r#"{"maxSteps": -1}"#, "maxSteps must be a whole number, 1 or more, not -1"),
         (r#"{"startTime": "yesterday"}"#, "not an RFC 3339 timestamp: yesterday"),
         (r#"{"strictStubs": "yes"}"#, "expected true or false"),
         (r#""fast""#, "the options must be an object"),
@@ -480,7 +481,7 @@ fn inspect_shows_the_stages_of_the_visit_at_a_step() {
     let mut x = start(RETRY, r#"{"order": {"total": 5}, "keep": true}"#, RETRY_STUBS);
     x.run().unwrap();
     // Step 4 completed Charge, which step 1 entered.
-    let i = x.inspect(Some(4.0)).unwrap();
+    let i = x.inspect(JsValue::from(4.0)).unwrap();
     assert!(is_plain_object(&i));
     assert_eq!((num(&i, "step"), num(&i, "enteredStep")), (4.0, 1.0));
     assert_eq!(
@@ -506,14 +507,17 @@ fn inspect_shows_the_stages_of_the_visit_at_a_step() {
         r#"[{"retrier":0,"attempt":1,"error":"Busy","cause":"try later","at":"2026-01-01T00:00:00.000Z","delaySeconds":2}]"#
     );
     // The default is the last step; stages a state does not have are absent.
-    let last = x.inspect(None).unwrap();
+    let last = x.inspect(JsValue::UNDEFINED).unwrap();
     assert_eq!((text(&last, "state"), num(&last, "step")), ("Done".into(), 5.0));
     assert!(get(&last, "afterItemsPath").is_undefined());
     assert!(get(&last, "error").is_undefined());
     for bad in [0.0, 6.0, 1.5, -1.0] {
-        let e = thrown(x.inspect(Some(bad)));
+        let e = thrown(x.inspect(JsValue::from(bad)));
         assert_eq!(text(&e, "code"), "NO_SUCH_STEP", "{bad}");
     }
+    // Not coerced: a string was step 1.
+    let e = thrown(x.inspect(JsValue::from_str("1")));
+    assert_eq!(text(&e, "message"), "inspect takes a step's number, not a string");
 }
 
 #[wasm_bindgen_test]
@@ -524,24 +528,24 @@ fn inspect_during_a_run_and_of_caught_errors() {
       "Handled": {"Type": "Pass", "Assign": {"seen.$": "$.err.Error"}, "End": true}}}"#;
     let mut x = start(def, "{}", r#"{"stubs": {"T": {"Throw": {"Error": "Oops", "Cause": "bad"}}}}"#);
     x.step().unwrap();
-    let running = x.inspect(None).unwrap();
+    let running = x.inspect(JsValue::UNDEFINED).unwrap();
     assert_eq!(text(&running, "status"), "RUNNING");
     assert!(get(&running, "exitedAt").is_null());
     assert!(get(&running, "result").is_undefined());
     assert_eq!(text(&x.report().unwrap(), "status"), "RUNNING");
     x.run().unwrap();
-    let caught = x.inspect(Some(2.0)).unwrap();
+    let caught = x.inspect(JsValue::from(2.0)).unwrap();
     assert_eq!(text(&caught, "status"), "CAUGHT");
     assert_eq!(
         (text(&caught, "error"), text(&caught, "cause"), num(&caught, "catcher")),
         ("Oops".into(), "bad".into(), 0.0)
     );
-    let handled = x.inspect(None).unwrap();
+    let handled = x.inspect(JsValue::UNDEFINED).unwrap();
     assert_eq!(json(&get(&handled, "assigned")), r#"{"seen":"Oops"}"#);
     // A Fail state with no Error or Cause: both left out, as in the report (it gave "" here).
     let mut f = start(r#"{"StartAt": "F", "States": {"F": {"Type": "Fail"}}}"#, "{}", "{}");
     f.run().unwrap();
-    let failed = f.inspect(None).unwrap();
+    let failed = f.inspect(JsValue::UNDEFINED).unwrap();
     assert_eq!(text(&failed, "status"), "FAILED");
     assert!(get(&failed, "error").is_undefined() && get(&failed, "cause").is_undefined());
     assert!(get(&f.report().unwrap(), "cause").is_undefined());
@@ -553,8 +557,8 @@ fn inspect_is_null_for_the_execution_timeout_step() {
     let mut x = start(def, "{}", "{}");
     x.run().unwrap();
     assert_eq!(x.status(), "TIMED_OUT");
-    assert!(x.inspect(None).unwrap().is_null());
-    assert_eq!(text(&x.inspect(Some(1.0)).unwrap(), "state"), "W");
+    assert!(x.inspect(JsValue::UNDEFINED).unwrap().is_null());
+    assert_eq!(text(&x.inspect(JsValue::from(1.0)).unwrap(), "state"), "W");
 }
 
 #[wasm_bindgen_test]
@@ -564,7 +568,7 @@ fn steps_inside_parallel_branches_name_their_thread() {
       {"StartAt": "R", "States": {"R": {"Type": "Pass", "End": true}}}]}}}"#;
     let mut x = start(def, "{}", "{}");
     assert!(x.run_to("R".into()).unwrap());
-    let i = x.inspect(None).unwrap();
+    let i = x.inspect(JsValue::UNDEFINED).unwrap();
     assert_eq!((text(&i, "state"), text(&i, "thread")), ("R".into(), "P[1]".into()));
     x.run().unwrap();
     assert_eq!(x.states_entered(), ["P", "L", "R"]);

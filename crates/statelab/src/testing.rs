@@ -521,34 +521,24 @@ fn clipped(s: &str) -> String {
 /// what each has there in words: a value as JSON, "nothing" for a missing member, "N items" when
 /// two arrays differ in length.
 fn first_difference(expected: &Value, got: &Value, at: String) -> (String, String, String) {
-    match (expected, got) {
-        (Value::Object(_), Value::Object(_)) => {
-            let (e, g) = (expected.as_object(), got.as_object());
-            if let (Some(e), Some(g)) = (e, g) {
-                for (k, want) in e.iter() {
-                    match g.get(k) {
-                        None => return (child(&at, k), want.to_json(), "nothing".into()),
-                        Some(have) if have != want => return first_difference(want, have, child(&at, k)),
-                        Some(_) => {}
-                    }
-                }
-                if let Some((k, have)) = g.iter().find(|(k, _)| !e.contains_key(k)) {
-                    return (child(&at, k), "nothing".into(), have.to_json());
-                }
+    if let (Some(e), Some(g)) = (expected.as_object(), got.as_object()) {
+        for (k, want) in e.iter() {
+            match g.get(k) {
+                None => return (child(&at, k), want.to_json(), "nothing".into()),
+                Some(have) if have != want => return first_difference(want, have, child(&at, k)),
+                Some(_) => {}
             }
         }
-        (Value::Array(_), Value::Array(_)) => {
-            let (e, g) = (expected.as_array().unwrap_or_default(), got.as_array().unwrap_or_default());
-            if e.len() != g.len() {
-                return (at, format!("{} items", e.len()), format!("{} items", g.len()));
-            }
-            if let Some(i) = e.iter().zip(g).position(|(a, b)| a != b) {
-                if let (Some(a), Some(b)) = (e.get(i), g.get(i)) {
-                    return first_difference(a, b, child(&at, &i.to_string()));
-                }
-            }
+        if let Some((k, have)) = g.iter().find(|(k, _)| !e.contains_key(k)) {
+            return (child(&at, k), "nothing".into(), have.to_json());
         }
-        _ => {}
+    } else if let (Some(e), Some(g)) = (expected.as_array(), got.as_array()) {
+        if e.len() != g.len() {
+            return (at, format!("{} items", e.len()), format!("{} items", g.len()));
+        }
+        if let Some((i, (a, b))) = e.iter().zip(g).enumerate().find(|(_, (a, b))| a != b) {
+            return first_difference(a, b, child(&at, &i.to_string()));
+        }
     }
     (at, expected.to_json(), got.to_json())
 }
