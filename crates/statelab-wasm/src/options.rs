@@ -212,18 +212,12 @@ fn whole(name: &str, value: Option<f64>, min: f64) -> Result<Option<i64>, Failur
     }
 }
 
-/// serde's message with JavaScript's words for the types it expected (`u64` means nothing to a
-/// caller who wrote `maxSteps: 1.5`).
+/// serde's message with JavaScript's words for the types it expected (`f64` means nothing to a
+/// caller who wrote `seed: "x"`). The whole numbers are read as numbers and checked by [`whole`].
 fn in_js_terms(message: &str) -> String {
-    [
-        ("expected u64", "expected a whole number, 0 or more"),
-        ("expected u32", "expected a whole number, 0 or more"),
-        ("expected i64", "expected a whole number"),
-        ("expected f64", "expected a number"),
-        ("expected a boolean", "expected true or false"),
-    ]
-    .iter()
-    .fold(message.to_string(), |m, (rust, js)| m.replace(rust, js))
+    [("expected f64", "expected a number"), ("expected a boolean", "expected true or false")]
+        .iter()
+        .fold(message.to_string(), |m, (rust, js)| m.replace(rust, js))
 }
 
 /// When the options have no JSON form because of their stubs (a `BigInt` in a response), that is
