@@ -763,11 +763,14 @@ impl Compiler {
         // Reference paths at `$$` (a Choice rule's Variable, a Wait's SecondsPath) are noted as
         // they are compiled; the states of a branch inside this one keep their own.
         let outer_context_paths = std::mem::replace(&mut self.context_paths, false);
-        self.task_token_here = &*ty == "Task"
+        // Whether `$$.Task` exists here, restored after the state like `context_paths`, so that
+        // it never depends on which nested state happened to be compiled last.
+        let callback = &*ty == "Task"
             && obj
                 .get("Resource")
                 .and_then(Value::as_str)
                 .is_some_and(|r| classify_resource(r).1 == Pattern::WaitForTaskToken);
+        let outer_task_token = std::mem::replace(&mut self.task_token_here, callback);
         let next =
             if fields.contains(&"Next") { self.next_or_end(id, v, pointer, names) } else { Next::Terminal };
         let mut io = Io {
@@ -819,6 +822,7 @@ impl Compiler {
             _ => None,
         };
         uses.context |= std::mem::replace(&mut self.context_paths, outer_context_paths);
+        self.task_token_here = outer_task_token;
         if self.error_count() > errors_before {
             return None;
         }
