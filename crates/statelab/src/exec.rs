@@ -568,6 +568,21 @@ impl Join {
             self.batch_sizes.iter().sum()
         }
     }
+
+    /// A Distributed Map's child at `slot` failed: the items failed then (a failed batch counts
+    /// every item in it), and whether they pass the tolerated failures. AWS counts failed items
+    /// against the thresholds, over all the items given: its `maprun-fail-threshold` page.
+    fn failures_after(&self, slot: usize) -> (u64, bool) {
+        let weight = self.batch_sizes.get(slot).copied().unwrap_or(1) as u64;
+        let failures = self.failures.saturating_add(weight);
+        // Without a threshold it is 0, so the first failure exceeds it.
+        let over_count = failures > self.tolerated_count.unwrap_or(0)
+            && (self.tolerated_count.is_some() || self.tolerated_percentage.is_none());
+        let total = self.item_total() as f64;
+        let over_pct =
+            self.tolerated_percentage.is_some_and(|p| failures as f64 * 100.0 / total.max(1.0) > p);
+        (failures, over_count || over_pct)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -2392,8 +2407,16 @@ impl Execution {
         let cause = self.fiber(fiber).last_event;
         let pstate = self.current(parent);
         let name = pstate.map(|s| self.machine.state(s).name.clone()).unwrap_or_else(|| Rc::from(""));
-        let Some(join) = self.fiber(parent).join.clone() else { return };
-        if join.is_map {
+        // Read, not copied: a copy per failed child took every result so far, each time.
+        let Some((is_map, anchor, tally)) = self
+            .fiber(parent)
+            .join
+            .as_ref()
+            .map(|j| (j.is_map, j.last_child_event, j.distributed.then(|| j.failures_after(slot))))
+        else {
+            return;
+        };
+        if is_map {
             self.emit_after(
                 fiber,
                 cause,
@@ -2410,22 +2433,10 @@ impl Execution {
                 self.emit_after(fiber, cause, Some(s), Details::StateAborted { state_type: "Task" });
             }
         }
-        if join.distributed {
+        if let Some((failures, over)) = tally {
             // A child execution failed. Its events are not in this history, so what follows
-            // points back to MapRunStarted. Without a threshold it is 0, so the first failure
-            // exceeds it.
-            // AWS counts failed items against the thresholds, over all the items given (with an
-            // ItemBatcher, a failed batch fails every item in it): its `maprun-fail-threshold`
-            // page.
-            let anchor = join.last_child_event;
-            let total = join.item_total() as f64;
-            let weight = join.batch_sizes.get(slot).copied().unwrap_or(1) as u64;
-            let failures = join.failures.saturating_add(weight);
-            let over_count = failures > join.tolerated_count.unwrap_or(0)
-                && (join.tolerated_count.is_some() || join.tolerated_percentage.is_none());
-            let over_pct =
-                join.tolerated_percentage.is_some_and(|p| failures as f64 * 100.0 / total.max(1.0) > p);
-            if !over_count && !over_pct {
+            // points back to MapRunStarted.
+            if !over {
                 if let Some(j) = self.fiber_mut(parent).join.as_mut() {
                     j.failures = failures;
                     j.running = j.running.saturating_sub(1);
@@ -2452,12 +2463,15 @@ impl Execution {
     /// A Parallel or Map fails: its other threads stop, and the error goes to its own Retry/Catch.
     /// `cause` is the event that failed it, which the abort and failure events point back to.
     fn fail_join(&mut self, parent: usize, e: StatesError, cause: u32, also: Also) {
-        let Some(join) = self.fiber(parent).join.clone() else { return };
+        let Some((is_map, distributed)) = self.fiber(parent).join.as_ref().map(|j| (j.is_map, j.distributed))
+        else {
+            return;
+        };
         let pstate = self.current(parent);
         self.cancel_children(parent, Some(cause));
         self.fiber_mut(parent).last_event = cause;
-        let details = if join.is_map {
-            if join.distributed {
+        let details = if is_map {
+            if distributed {
                 self.emit_after(parent, cause, pstate, Details::MapRunFailed(err_details(&e)));
                 self.fiber_mut(parent).last_event = cause;
             }
