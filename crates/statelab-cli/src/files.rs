@@ -60,7 +60,7 @@ pub fn diagnostic_line(name: &str, d: &Diagnostic, style: Style) -> String {
     }
     // Only after "...; choose one" (as the playground's editors.rs says it): the message for two
     // machines of one name ends "choose one by its key, ...", which this garbled.
-    if d.code == "STATELAB_NO_STATE_MACHINE" && d.message.ends_with("choose one") {
+    if d.code == statelab::compile::codes::NO_STATE_MACHINE && d.message.ends_with("choose one") {
         line.push_str(" by name (use --state-machine NAME)");
     }
     line

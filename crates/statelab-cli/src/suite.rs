@@ -364,7 +364,8 @@ fn machine_of(
                 .map(|l| l.replace("(use --state-machine NAME)", "(with the test file's 'state_machine')"))
                 .collect();
             // A machine the document does not have is that field's problem.
-            let unnamed = checked.diagnostics.iter().any(|d| d.code == "STATELAB_NO_STATE_MACHINE");
+            let unnamed =
+                checked.diagnostics.iter().any(|d| d.code == statelab::compile::codes::NO_STATE_MACHINE);
             let at = map.get("/state_machine").filter(|_| unnamed).map(|n| n.place().start);
             Err(Unusable { at, case: None, lines })
         }

@@ -60,6 +60,8 @@ pub mod codes {
     pub const UNSUPPORTED: &str = "STATELAB_UNSUPPORTED";
     /// Statelab warning: legal but probably a mistake.
     pub const SUSPICIOUS: &str = "STATELAB_WARNING";
+    /// Statelab: the document holds no state machine to check, or none was picked among several.
+    pub const NO_STATE_MACHINE: &str = "STATELAB_NO_STATE_MACHINE";
 }
 
 /// The longest a state name may be.

@@ -194,7 +194,7 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
             document::EmbeddedMachine::bare(&doc)
         }
         Err(e) => {
-            out.diagnostics.push(Diagnostic::error("STATELAB_NO_STATE_MACHINE", e, None));
+            out.diagnostics.push(Diagnostic::error(compile::codes::NO_STATE_MACHINE, e, None));
             return out;
         }
     };
@@ -210,7 +210,7 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
             Some(at) => {
                 (compile::codes::INVALID_JSON_DESCRIPTION, Some(doc.map.lines().span(at.start, at.end)))
             }
-            None => ("STATELAB_NO_STATE_MACHINE", doc.map.locate(&embedded.pointer).map(|n| n.value)),
+            None => (compile::codes::NO_STATE_MACHINE, doc.map.locate(&embedded.pointer).map(|n| n.value)),
         };
         let mut d = Diagnostic::error(code, message, None);
         d.span = span;

@@ -49,7 +49,7 @@ fn definition_problems(text: &str, checked: &Checked) -> Vec<Problem> {
 /// The message, with where to choose the machine when the document holds several (the library
 /// says to choose one; the command line names its option, the page its picker).
 fn with_hint(d: &statelab::Diagnostic) -> String {
-    if d.code == "STATELAB_NO_STATE_MACHINE" && d.message.ends_with("choose one") {
+    if d.code == statelab::compile::codes::NO_STATE_MACHINE && d.message.ends_with("choose one") {
         format!("{} in the Machine list above the editor", d.message)
     } else {
         d.message.clone()
