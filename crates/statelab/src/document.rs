@@ -131,6 +131,11 @@ pub struct EmbeddedMachine {
 }
 
 impl EmbeddedMachine {
+    /// Why the definition could not be read, naming the machine: `state machine "X": ...`.
+    pub fn error_message(&self) -> Option<String> {
+        self.error.as_ref().map(|e| format!("state machine \"{}\": {e}", self.name))
+    }
+
     /// The whole document taken as the definition itself (no template around it).
     pub fn bare(doc: &Document) -> EmbeddedMachine {
         EmbeddedMachine::read("StateMachine".to_string(), Kind::Bare, String::new(), doc.value.clone(), None)
@@ -246,10 +251,10 @@ pub fn machines_reading(doc: &Document, read: ReadFile<'_>) -> Vec<EmbeddedMachi
 /// available.
 pub fn select(doc: &Document, name: Option<&str>) -> Result<EmbeddedMachine, String> {
     let machine = choose(doc, name)?;
-    if let Some(e) = &machine.error {
-        return Err(format!("state machine \"{}\": {e}", machine.name));
+    match machine.error_message() {
+        Some(e) => Err(e),
+        None => Ok(machine),
     }
-    Ok(machine)
 }
 
 /// The document's only state machine, or the one named `name`, whether its definition could be

@@ -201,11 +201,10 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
     out.kind = Some(embedded.kind);
     out.selected = Some(embedded.name.clone());
     out.workflow_type = embedded.workflow_type;
-    if let Some(e) = &embedded.error {
+    if let Some(message) = embedded.error_message() {
         // A definition string that is not JSON is located at the fault, in the template; a
         // definition that cannot be read at all (in a separate file, computed at deploy time) at
         // its field.
-        let message = format!("state machine \"{}\": {e}", embedded.name);
         let (code, span) = match &embedded.error_at {
             Some(at) => {
                 (compile::codes::INVALID_JSON_DESCRIPTION, Some(doc.map.lines().span(at.start, at.end)))
