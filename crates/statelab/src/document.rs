@@ -526,11 +526,10 @@ fn sub_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
     let (template, vars) = sub_args(arg)?;
     let at = if arg.as_str().is_some() { "Fn::Sub" } else { "Fn::Sub/0" };
     let template = string_text(doc, &format!("{pointer}/{at}"), template);
-    let params = parameter_defaults(doc);
     Some(substitute(&template, true, &|n| {
         vars.and_then(|v| v.get(n))
             .map(|v| deployed_text(doc, v))
-            .or_else(|| params.get(n).map(opaque))
+            .or_else(|| parameter_default(doc, n).map(opaque))
             .or_else(|| n.strip_suffix(".Arn").and_then(|f| function_arn(doc, f)))
     }))
 }
@@ -549,10 +548,19 @@ fn function_arn(doc: &Document, function: &str) -> Option<String> {
     })
 }
 
-/// A value in a template as the text it puts into a definition: a function's ARN for its
-/// `Fn::GetAtt [F, Arn]` ([`function_arn_of`]), else [`opaque`].
+/// A value in a template as the text it puts into a definition: a parameter's Default for a
+/// `Ref` to it, a function's ARN for its `Fn::GetAtt [F, Arn]` ([`function_arn_of`]), else
+/// [`opaque`]. What DefinitionSubstitutions, `Fn::Sub` variables and `Fn::Join` parts give.
 fn deployed_text(doc: &Document, v: &Value) -> String {
-    function_arn_of(doc, v).unwrap_or_else(|| opaque(v))
+    default_of_ref(doc, v).map(opaque).or_else(|| function_arn_of(doc, v)).unwrap_or_else(|| opaque(v))
+}
+
+/// The Default of the template parameter that `v`, a `Ref`, names.
+fn default_of_ref<'a>(doc: &'a Document, v: &Value) -> Option<&'a Value> {
+    match intrinsic(v)? {
+        ("Ref", Value::String(name)) => parameter_default(doc, name),
+        _ => None,
+    }
 }
 
 /// [`function_arn`] for an `Fn::GetAtt` of a function's `Arn`.
@@ -568,24 +576,17 @@ fn function_arn_of(doc: &Document, v: &Value) -> Option<String> {
     (attribute == "Arn").then(|| function_arn(doc, resource)).flatten()
 }
 
-/// The template's parameters that have a `Default`, by name: what `Ref` and `${Name}` stand for
-/// when the stack is deployed without other values, so that `"TimeoutSeconds": ${Timeout}` in a
-/// DefinitionString is a number and not text that is no JSON (a QA pass).
-fn parameter_defaults(doc: &Document) -> HashMap<String, Value> {
-    doc.value
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, p)| Some((name.to_string(), p.get("Default")?.clone())))
-        .collect()
+/// The Default of template parameter `name`: what `Ref` and `${Name}` stand for when the stack is
+/// deployed without other values, so that `"TimeoutSeconds": ${Timeout}` in a DefinitionString is
+/// a number and not text that is no JSON (a QA pass).
+fn parameter_default<'a>(doc: &'a Document, name: &str) -> Option<&'a Value> {
+    doc.value.get("Parameters")?.get(name)?.get("Default")
 }
 
 /// The text an `Fn::Join` at `pointer` renders to, each part located in the document.
 fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
     let (separator, parts) = join_args(arg)?;
     let separator = string_text(doc, &format!("{pointer}/Fn::Join/0"), separator);
-    let params = parameter_defaults(doc);
     let mut out = Located::default();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
@@ -594,13 +595,7 @@ fn join_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
         let at = format!("{pointer}/Fn::Join/1/{i}");
         match part.as_str() {
             Some(s) => out.push(&string_text(doc, &at, s)),
-            None => {
-                let text = match intrinsic(part) {
-                    Some(("Ref", Value::String(n))) => params.get(&**n).map(opaque),
-                    _ => None,
-                };
-                out.push_produced(&text.unwrap_or_else(|| deployed_text(doc, part)), span_of(doc, &at))
-            }
+            None => out.push_produced(&deployed_text(doc, part), span_of(doc, &at)),
         }
     }
     Some(out)
@@ -823,10 +818,10 @@ fn serverless_variable(root: &Value, name: &str) -> Option<Value> {
 /// Replaces intrinsic-function objects by their opaque text.
 /// A `Ref` to a template parameter with a `Default` becomes that value, typed.
 fn resolve_intrinsics(doc: &Document, v: &Value) -> Option<Value> {
-    let params = parameter_defaults(doc);
-    rewrite(v, &|node| match intrinsic(node) {
-        Some(("Ref", Value::String(n))) if params.contains_key(&**n) => params.get(&**n).cloned(),
-        _ => function_arn_of(doc, node).or_else(|| render_intrinsic(node)).map(Value::string),
+    rewrite(v, &|node| {
+        default_of_ref(doc, node)
+            .cloned()
+            .or_else(|| function_arn_of(doc, node).or_else(|| render_intrinsic(node)).map(Value::string))
     })
 }
 
@@ -1097,6 +1092,33 @@ mod tests {
         let m = select(&d, Some("Subbed")).unwrap_or_else(|e| panic!("{e}"));
         let t = m.definition.get("States").and_then(|s| s.get("T")).cloned().unwrap_or_default();
         assert_eq!(t.get("Resource"), Some(&Value::string("${Fn}")));
+    }
+
+    /// A `Ref` to a parameter with a Default is that Default also where a template names it as a
+    /// DefinitionSubstitution or an `Fn::Sub` variable (it stayed the opaque `${P}`, so a
+    /// substituted `"Seconds": ${Wait}` was no JSON and the machine could not be read).
+    #[test]
+    fn parameter_defaults_reach_substitutions_and_sub_variables() {
+        let d = doc(r#"{"Parameters": {"P": {"Type": "Number", "Default": 7}},
+            "Resources": {
+                "Substituted": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+                    "DefinitionSubstitutions": {"Wait": {"Ref": "P"}},
+                    "DefinitionString": "{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": ${Wait}, \"End\": true}}}"}},
+                "Variables": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": {"Fn::Sub": [
+                    "{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Wait\", \"Seconds\": ${Wait}, \"End\": true}}}",
+                    {"Wait": {"Ref": "P"}}]}}},
+                "Object": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+                    "DefinitionSubstitutions": {"Name": {"Ref": "P"}},
+                    "Definition": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Comment": "${Name}", "End": true}}}}}}}"#);
+        for (name, field, want) in [
+            ("Substituted", "Seconds", Value::int(7)),
+            ("Variables", "Seconds", Value::int(7)),
+            ("Object", "Comment", Value::string("7")),
+        ] {
+            let m = select(&d, Some(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let w = m.definition.get("States").and_then(|s| s.get("W")).and_then(|s| s.get(field)).cloned();
+            assert_eq!(w, Some(want), "{name}");
+        }
     }
 
     /// Two machines of one name are told apart by their keys, which the error names (it named
