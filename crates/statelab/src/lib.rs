@@ -120,14 +120,17 @@ pub fn check_named_reading(
     config: Option<&Value>,
     read: document::ReadFile<'_>,
 ) -> Checked {
-    let plain = check_reading(text, None, read);
-    let Some(name) = name else { return plain };
-    if plain.machines.len() <= 1 && plain.kind.is_none_or(|k| k == Kind::Bare) {
-        return plain;
-    }
+    let Some(name) = name else { return check_reading(text, None, read) };
+    // Checked once when the name picks a machine (what it picks is what the document alone would
+    // give when it has one); the document alone only when the name picks none.
     let named = check_reading(text, Some(name), read);
+    if named.selected.is_some() {
+        return named;
+    }
+    let plain = check_reading(text, None, read);
+    let bare = plain.machines.len() <= 1 && plain.kind.is_none_or(|k| k == Kind::Bare);
     let config_has = config.is_some_and(|c| stubs::is_mock_config(c) && stubs::has_machine(c, name));
-    if named.machines.len() == 1 && named.selected.is_none() && config_has {
+    if bare || (named.machines.len() == 1 && config_has) {
         return plain;
     }
     named
@@ -363,6 +366,34 @@ mod tests {
         );
         assert!(!check(&template, None).for_workflow(None).is_ok());
         assert!(check(&template, None).for_workflow(Some(exec::WorkflowType::Standard)).is_ok());
+    }
+
+    /// A name that picks a machine checks the document once, reading each file it names once
+    /// (it was checked without the name first: every DefinitionUri was read twice); a name
+    /// that picks none falls back to the document alone where that is what the name meant.
+    #[test]
+    fn a_named_machine_is_checked_once() {
+        let template = "Resources:\n  A:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      \
+                        DefinitionUri: a.json\n  B:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      \
+                        DefinitionUri: b.json\n";
+        let reads = std::cell::Cell::new(0);
+        let read = |_: &str| {
+            reads.set(reads.get() + 1);
+            Some(r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#.to_string())
+        };
+        let c = check_named_reading(template, Some("B"), None, &read);
+        assert!(c.is_ok() && c.selected.as_deref() == Some("B"), "{:?}", c.diagnostics);
+        assert_eq!(reads.get(), 2);
+        // A bare definition has no machine to pick: the name is ignored.
+        let bare = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+        assert!(check_named(bare, Some("Anything"), None).is_ok());
+        // A template's only machine under another name is refused, unless a MockConfigFile has
+        // a machine of that name (the name is then the config's).
+        let one = format!("{CFN}      Definition: {bare}\n");
+        assert!(!check_named(&one, Some("Other"), None).is_ok());
+        let config = json::parse(r#"{"StateMachines": {"Other": {"TestCases": {}}}, "MockedResponses": {}}"#)
+            .unwrap_or_default();
+        assert!(check_named(&one, Some("Other"), Some(&config)).is_ok());
     }
 
     #[test]
