@@ -947,8 +947,16 @@ impl Compiler {
     }
 
     /// A field that must hold a reference path (`ResultPath`, `ItemsPath`, `...Path` numbers,
-    /// Choice `Variable`). `context` says whether `$$` may start it.
+    /// Choice `Variable`). `context` says whether `$$` may start it; a `$$` path is checked for
+    /// fields the context object never has ([`Self::check_context_path`]).
     fn reference_path(&mut self, v: &Value, p: &str, context: bool) -> Option<JsonPath> {
+        let path = self.reference_path_unchecked(v, p, context)?;
+        self.check_context_path(&path, p);
+        Some(path)
+    }
+
+    /// [`Self::reference_path`] for a path that may find nothing (`IsPresent`'s Variable).
+    fn reference_path_unchecked(&mut self, v: &Value, p: &str, context: bool) -> Option<JsonPath> {
         let Some(text) = v.as_str() else {
             self.expected(ty::STRING, p);
             return None;
@@ -1008,6 +1016,7 @@ impl Compiler {
                 }
                 match JsonPath::parse(s) {
                     Ok(path) => {
+                        self.check_context_path(&path, &p);
                         match path.root() {
                             Root::Context => uses.context = true,
                             Root::Variable(_) => uses.variables = true,
@@ -1903,7 +1912,13 @@ impl Compiler {
     /// `choice::make_test` builds the test.
     fn comparison(&mut self, obj: &Map, c: &str, pointer: &str) -> Option<Rule> {
         let vp = at(pointer, "Variable");
-        let variable = obj.get("Variable").and_then(|v| self.reference_path(v, &vp, true));
+        let variable = obj.get("Variable").and_then(|v| {
+            if c == "IsPresent" {
+                self.reference_path_unchecked(v, &vp, true)
+            } else {
+                self.reference_path(v, &vp, true)
+            }
+        });
         let operand = obj.get(c)?;
         let op = at(pointer, c);
         let ok = if c.ends_with("Path") {
