@@ -171,6 +171,9 @@ pub struct Call {
     /// For `States.Format` with a literal template: the template as written, escapes intact,
     /// because `\{}` and `{}` decode to the same text but only the second is a placeholder.
     raw_template: Option<Rc<str>>,
+    /// That template split into text and placeholders once, when the call is parsed, rather
+    /// than at every evaluation.
+    pieces: Option<Rc<[Piece]>>,
 }
 
 /// A call that does not parse.
@@ -491,7 +494,8 @@ impl<'a> Parser<'a> {
             }
         }
         check_arity(function, args.len()).map_err(|m| self.err(start, m))?;
-        Ok(Call { function, args, raw_template })
+        let pieces = raw_template.as_deref().and_then(|t| compile_template(t).ok()).map(Rc::from);
+        Ok(Call { function, args, raw_template, pieces })
     }
 
     /// One argument; for a string literal, also its text as written (escapes intact).
@@ -856,6 +860,7 @@ fn in_long_range(f: Function, n: usize, x: f64, v: &Value) -> Result<i64, States
 // The functions
 
 /// One piece of a `States.Format` template.
+#[derive(Debug)]
 enum Piece {
     Text(String),
     Hole,
@@ -873,7 +878,7 @@ pub fn format_mismatch(call: &Call) -> Option<(usize, usize)> {
     if call.function != Function::Format {
         return None;
     }
-    let holes = holes(&compile_template(call.raw_template.as_deref()?).ok()?);
+    let holes = holes(call.pieces.as_deref()?);
     let values = call.args.len().saturating_sub(1);
     (holes != values).then_some((holes, values))
 }
@@ -917,20 +922,23 @@ fn format(call: &Call, args: &[Value]) -> Result<Value, StatesError> {
     let Some((template, values)) = args.split_first() else {
         return Err(fail(f, "the template argument is missing"));
     };
-    // A literal template was checked when the call was parsed, so only a template read from
+    // A literal template was split when the call was parsed, so only a template read from
     // data can fail here; AWS treats an open escape as a runtime error, not an argument error.
-    let source: &str = match &call.raw_template {
-        Some(raw) => raw,
-        None => string_arg(f, 1, template)?,
+    let from_data;
+    let pieces: &[Piece] = match &call.pieces {
+        Some(pieces) => pieces,
+        None => {
+            from_data = compile_template(string_arg(f, 1, template)?).map_err(|e| {
+                let what = match e {
+                    TemplateError::OpenEscape => "ends with an open escape '\\'".to_string(),
+                    TemplateError::InvalidEscape(c) => format!("contains {}", invalid_escape_message(c)),
+                };
+                StatesError::runtime(format!("{f}: the template {} {what}", quote_json(template, 200)))
+            })?;
+            &from_data
+        }
     };
-    let pieces = compile_template(source).map_err(|e| {
-        let what = match e {
-            TemplateError::OpenEscape => "ends with an open escape '\\'".to_string(),
-            TemplateError::InvalidEscape(c) => format!("contains {}", invalid_escape_message(c)),
-        };
-        StatesError::runtime(format!("{f}: the template {} {what}", quote_json(template, 200)))
-    })?;
-    let holes = holes(&pieces);
+    let holes = holes(pieces);
     if holes != values.len() {
         return Err(fail(
             f,
@@ -944,7 +952,7 @@ fn format(call: &Call, args: &[Value]) -> Result<Value, StatesError> {
     }
     let mut out = String::new();
     let mut next = values.iter().enumerate();
-    for piece in &pieces {
+    for piece in pieces {
         // Hundreds of placeholders for the same 200 KB string would write out hundreds of MB.
         if out.len() > MAX_PAYLOAD_BYTES {
             return Err(StatesError::data_limit(&format!("result of {f}"), out.len()));
