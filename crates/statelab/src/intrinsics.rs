@@ -847,13 +847,9 @@ fn rounded_saturating(f: Function, n: usize, v: &Value) -> Result<i64, StatesErr
 /// `[9223372036854775807]`, a value nobody wrote; what AWS does with such an argument is not
 /// recorded [?]: Statelab refuses it, as it refuses `States.MathAdd(1e308, 1)`.
 fn in_long_range(f: Function, n: usize, x: f64, v: &Value) -> Result<i64, StatesError> {
-    // 2^63 is exactly representable; every double below it in magnitude fits in an i64.
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if (-LIMIT..LIMIT).contains(&x) {
-        Ok(x as i64)
-    } else {
-        Err(fail(f, format!("argument {n} is out of range: {} is not a 64-bit integer", v.to_json())))
-    }
+    crate::value::whole_to_i64(x).ok_or_else(|| {
+        fail(f, format!("argument {n} is out of range: {} is not a 64-bit integer", v.to_json()))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
