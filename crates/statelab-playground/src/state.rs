@@ -323,33 +323,24 @@ pub fn stub_problems(
 /// With the Express workflow type chosen, the Tasks an Express workflow cannot run (`.sync`,
 /// `.waitForTaskToken`, Activities), each located at its `Resource`: the run would refuse to
 /// start, so the problems list says so first.
-pub fn express_problems(text: &str, settings: &Settings, machine: &Machine) -> Vec<TextProblem> {
+pub fn express_problems(settings: &Settings, checked: &Checked) -> Vec<TextProblem> {
+    let Some(machine) = checked.machine.as_deref() else { return Vec::new() };
     if settings.workflow_type != WorkflowType::Express {
         return Vec::new();
     }
-    let conflicts = machine.express_conflicts(0);
-    if conflicts.is_empty() {
-        return Vec::new();
-    }
-    let doc = statelab::document::load(text).ok();
-    let embedded =
-        doc.as_ref().and_then(|d| statelab::document::select(d, settings.state_machine.as_deref()).ok());
-    conflicts
+    // The check located each conflict at its Resource already (the same list, in its order); its
+    // message's remedy is the CLI's, so the playground words its own.
+    machine
+        .express_conflicts(0)
         .into_iter()
-        .map(|(id, why)| {
-            let span = doc
-                .as_ref()
-                .zip(embedded.as_ref())
-                .and_then(|(d, m)| m.locate(d, &format!("{}/Resource", machine.state(id).pointer)))
-                .map(|n| n.value);
-            TextProblem {
-                code: "EXPRESS_UNSUPPORTED",
-                message: format!(
-                    "{}. Choose the Standard workflow type in Settings, or use a request-response Task",
-                    machine.express_refusal(id, why)
-                ),
-                span,
-            }
+        .zip(&checked.express_problems)
+        .map(|((id, why), located)| TextProblem {
+            code: "EXPRESS_UNSUPPORTED",
+            message: format!(
+                "{}. Choose the Standard workflow type in Settings, or use a request-response Task",
+                machine.express_refusal(id, why)
+            ),
+            span: located.span,
         })
         .collect()
 }
@@ -730,10 +721,10 @@ mod tests {
     fn express_problems_name_and_locate_the_task() {
         let text = "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\",\n  \"Resource\": \"arn:aws:states:::lambda:invoke.waitForTaskToken\", \"End\": true}}}";
         let c = check(text, None);
-        let m = c.machine.as_ref().unwrap_or_else(|| panic!("{:?}", c.diagnostics));
-        assert!(express_problems(text, &Settings::default(), m).is_empty());
+        assert!(c.machine.is_some(), "{:?}", c.diagnostics);
+        assert!(express_problems(&Settings::default(), &c).is_empty());
         let express = Settings { workflow_type: WorkflowType::Express, ..Settings::default() };
-        let p = express_problems(text, &express, m);
+        let p = express_problems(&express, &c);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.starts_with("State 'T' cannot run in an Express workflow"), "{}", p[0].message);
         assert_eq!(p[0].span.map(|s| s.start.line), Some(2));

@@ -102,14 +102,11 @@ pub fn EditorPane() -> impl IntoView {
                     }
                     Ok((_, None)) => {}
                 }
-                let machine = c.machine.as_deref();
-                if let Some(m) = machine {
-                    out.extend(
-                        state::express_problems(&s.definition, &s.settings, m)
-                            .into_iter()
-                            .map(|p| text_problem("definition", &s.definition, p)),
-                    );
-                }
+                out.extend(
+                    state::express_problems(&s.settings, c)
+                        .into_iter()
+                        .map(|p| text_problem("definition", &s.definition, p)),
+                );
                 match state::stub_problems(&s.stubs, &s.settings, c) {
                     Err(p) => out.push(text_problem("stubs", &s.stubs, p)),
                     Ok(unused) => out.extend(
