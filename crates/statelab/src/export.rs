@@ -13,13 +13,11 @@ pub fn history_json(events: &[Event]) -> String {
 /// A value as YAML (block style, keys in order, strings quoted when YAML would misread them).
 pub fn to_yaml(v: &Value) -> String {
     let mut out = String::new();
-    match v {
-        Value::Object(_) if v.as_object().is_some_and(|m| !m.is_empty()) => block(v, 0, &mut out),
-        Value::Array(_) if v.as_array().is_some_and(|a| !a.is_empty()) => block(v, 0, &mut out),
-        _ => {
-            out.push_str(&scalar(v));
-            out.push('\n');
-        }
+    if is_container(v) {
+        block(v, 0, false, &mut out);
+    } else {
+        out.push_str(&scalar(v));
+        out.push('\n');
     }
     out
 }
@@ -35,20 +33,28 @@ fn is_container(v: &Value) -> bool {
         || matches!(v, Value::Array(_)) && v.as_array().is_some_and(|a| !a.is_empty())
 }
 
-fn block(v: &Value, depth: usize, out: &mut String) {
-    if depth > 200 {
-        out.push_str("null\n");
-        return;
-    }
+/// Writes the members or items of container `v` as block lines at `depth`. `inline`: the first
+/// line goes on the line begun already (after an array item's dash), unindented.
+///
+/// Recursive to the value's depth, which a document bounds ([`crate::value::MAX_DEPTH`]); every
+/// level is written whatever its depth (cut at 200 levels, a deep Result was exported as YAML
+/// that did not parse) and straight into `out`, so a deep value is written in one pass.
+fn block(v: &Value, depth: usize, inline: bool, out: &mut String) {
+    let mut first = inline;
+    let mut line_start = |out: &mut String| {
+        if !std::mem::take(&mut first) {
+            indent(depth, out);
+        }
+    };
     match v {
         Value::Object(_) => {
             for (k, child) in v.as_object().into_iter().flatten() {
-                indent(depth, out);
+                line_start(out);
                 out.push_str(&key(k));
                 out.push(':');
                 if is_container(child) {
                     out.push('\n');
-                    block(child, depth + 1, out);
+                    block(child, depth + 1, false, out);
                 } else {
                     out.push(' ');
                     out.push_str(&scalar(child));
@@ -58,24 +64,19 @@ fn block(v: &Value, depth: usize, out: &mut String) {
         }
         Value::Array(_) => {
             for child in v.as_array().unwrap_or_default() {
-                indent(depth, out);
-                out.push('-');
+                line_start(out);
+                out.push_str("- ");
                 if is_container(child) {
                     // The first line of a nested block goes on the dash's line.
-                    let mut inner = String::new();
-                    block(child, depth + 1, &mut inner);
-                    let trimmed = inner.trim_start_matches(' ');
-                    out.push(' ');
-                    out.push_str(trimmed);
+                    block(child, depth + 1, true, out);
                 } else {
-                    out.push(' ');
                     out.push_str(&scalar(child));
                     out.push('\n');
                 }
             }
         }
         _ => {
-            indent(depth, out);
+            line_start(out);
             out.push_str(&scalar(v));
             out.push('\n');
         }
@@ -111,8 +112,10 @@ fn plain_ok(s: &str) -> bool {
     if s.parse::<f64>().is_ok()
         || s.starts_with("0x")
         || s.starts_with("0o")
-        || lower.starts_with(".inf")
+        || lower.trim_start_matches(['+', '-']).starts_with(".inf")
         || lower == ".nan"
+        // A merge key: read back, its value's members would become the parent's.
+        || s == "<<"
     {
         return false;
     }
@@ -120,7 +123,11 @@ fn plain_ok(s: &str) -> bool {
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         return false;
     }
-    !(s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.chars().any(|c| c.is_control()))
+    // A byte order mark may not appear inside a document, except in a quoted string.
+    !(s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.chars().any(|c| c.is_control() || c == '\u{feff}'))
 }
 
 /// What Statelab's stubs may hold that a Step Functions Local MockConfigFile cannot (its
@@ -264,6 +271,26 @@ mod tests {
         let text = to_yaml(&v);
         let back = crate::yaml::parse(&text).unwrap();
         assert_eq!(back, v, "{text}");
+    }
+
+    /// Strings YAML would read otherwise are quoted (a QA pass: a `<<` key merged its value into
+    /// the parent, `+.inf` and a byte order mark did not read back), and a value nested past 200
+    /// levels is written whole (it became an unindented `null` that did not parse).
+    #[test]
+    fn yaml_keeps_merge_keys_infinities_byte_order_marks_and_depth() {
+        let v = json!({
+            "<<": {"x": 1}, "y": ["+.inf", "+.Inf", "-.INF", "a\u{feff}b", "<<", "<<x"],
+            "m": {"<<": 1}
+        });
+        let text = to_yaml(&v);
+        assert_eq!(crate::yaml::parse(&text).unwrap(), v, "{text}");
+        let mut deep = json!([1, {"k": [2]}]);
+        for i in 0..crate::value::MAX_DEPTH - 3 {
+            deep = if i % 2 == 0 { json!({"a": deep}) } else { json!([deep, 0]) };
+        }
+        assert_eq!(deep.depth(), crate::value::MAX_DEPTH);
+        let text = to_yaml(&deep);
+        assert_eq!(crate::yaml::parse(&text).unwrap(), deep);
     }
 
     #[test]
