@@ -90,20 +90,28 @@ impl Style {
 }
 
 /// `text` with its control characters written as escapes (`\u{1b}`), so that a state name or a
-/// message from a definition cannot move the cursor, recolour or retitle the user's terminal.
+/// message from a definition cannot move the cursor, recolour or retitle the user's terminal;
+/// the bidirectional formatting characters too (`\u{202e}`), so that it cannot reorder the rest
+/// of the line in a terminal that applies them (Trojan Source, CVE-2021-42574).
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(unsafe_in_terminal) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if unsafe_in_terminal(c) {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Control characters and the bidirectional marks, embeddings, overrides and isolates.
+fn unsafe_in_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -114,5 +122,7 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(terminal_safe("Say hello"), "Say hello");
         assert_eq!(terminal_safe("A\u{1b}[2Jb\n\u{9b}"), "A\\u{1b}[2Jb\\u{a}\\u{9b}");
+        // A QA pass: a state named "\u{202e}RTL" reordered the trace line it was printed on.
+        assert_eq!(terminal_safe("\u{202e}RTL \u{2066}x\u{2069} é"), "\\u{202e}RTL \\u{2066}x\\u{2069} é");
     }
 }
