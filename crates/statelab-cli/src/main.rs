@@ -112,6 +112,16 @@ struct SessionArgs {
 }
 
 impl SessionArgs {
+    /// What the flags say together, before any file is read: a test case needs a file to take
+    /// it from (a link with one and no stubs would carry a case nothing holds), and standard
+    /// input can be read once.
+    fn check_usage(&self) -> Result<(), Failure> {
+        if self.test_case.is_some() && self.stubs.is_none() && self.mock_config.is_none() {
+            return Err(Failure::Usage("--test-case needs --mock-config FILE".into()));
+        }
+        self.check_stdin()
+    }
+
     /// Standard input can be read once: at most one of the files may be `-`.
     fn check_stdin(&self) -> Result<(), Failure> {
         let from_stdin: Vec<&str> = [

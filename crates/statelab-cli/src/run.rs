@@ -13,7 +13,7 @@ use crate::{bench, exit, files, Failure, Format, RunArgs, TimeFormat};
 
 pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
     let s = &args.session;
-    s.check_stdin()?;
+    s.check_usage()?;
     let started = std::time::Instant::now();
     let source = files::read(&s.definition)?;
     // A template of one machine has nothing to choose: `--state-machine` may then name the

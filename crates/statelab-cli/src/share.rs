@@ -8,7 +8,7 @@ use crate::{exit, files, Failure, ShareArgs};
 
 pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
     let s = &args.session;
-    s.check_stdin()?;
+    s.check_usage()?;
     // The texts go in as they are, valid or not: a link is how a broken machine gets shown to
     // someone who can help.
     let text = |path: Option<&str>| -> Result<String, Failure> {
