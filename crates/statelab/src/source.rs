@@ -49,11 +49,13 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
-    /// Indexes `text`.
+    /// Indexes `text`. A line ends at `\n`, `\r\n` or a lone `\r`, as in YAML and in editors
+    /// (a file saved with classic Mac line endings is many lines, not one).
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 line_starts.push(i + 1);
             }
         }
@@ -265,6 +267,11 @@ mod tests {
         assert_eq!(idx.pos(6), Pos { offset: 6, line: 2, column: 3 });
         assert_eq!(idx.pos(7).line, 3);
         assert_eq!(idx.pos(99).line, 3);
+        // A QA pass: a YAML file with CR line endings put every problem on line 1.
+        let idx = LineIndex::new("a\rb\r\nc\nd");
+        let at = |o| (idx.pos(o).line, idx.pos(o).column);
+        assert_eq!([at(2), at(5), at(7)], [(2, 1), (3, 1), (4, 1)]);
+        assert_eq!(at(3), (2, 2), "a CR before LF is the end of its line");
     }
 
     #[test]
