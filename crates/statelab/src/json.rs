@@ -392,6 +392,17 @@ mod tests {
         assert_eq!(v.to_json(), r#"{"a":[1,-2,3.5,1000.0,"x\"é😀",true,false,null],"b":{}}"#);
     }
 
+    /// A known difference from AWS (README): an integer past the 64-bit range is read as the
+    /// double nearest it, and so written back that way, even in the history's copy of the input;
+    /// Jackson, which AWS's JSONPath side is presumed to use, would keep it whole (not recorded).
+    #[test]
+    fn integers_past_64_bits_are_read_as_doubles() {
+        assert_eq!(parse("9223372036854775807").unwrap_or_default().to_json(), "9223372036854775807");
+        let big = parse("12345678901234567890").unwrap_or_default();
+        assert!(matches!(big, Value::Number(Number::Float(_))));
+        assert_eq!(big.to_json(), "1.2345678901234567e19");
+    }
+
     #[test]
     fn records_spans() {
         let text = "{\n  \"States\": {\"A\": {\"Type\": \"Pass\"}}\n}";
