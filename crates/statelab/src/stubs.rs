@@ -501,6 +501,11 @@ fn response(v: &Value, p: &str, ours: bool) -> Result<Response, StubError> {
             ));
         }
     }
+    // A note for readers, as an ASL Comment is: a string (a number or an object there is more
+    // likely a misplaced Return than a note).
+    if map.get("Comment").is_some_and(|c| c.as_str().is_none()) {
+        return Err(err("Comment must be a string", &at(p, "Comment")));
+    }
     let duration = match map.get("Duration") {
         None => 0.0,
         Some(d) => match d.as_f64() {
@@ -562,6 +567,16 @@ mod tests {
         assert_eq!(s.response("A", 0).unwrap().outcome, Outcome::Return(json!(1)));
         assert_eq!(s.response("A", 5).unwrap().duration, 2.0);
         assert!(s.response("B", 0).is_none());
+    }
+
+    /// A response's Comment is a string, as a state's is (it was not checked at all).
+    #[test]
+    fn a_comment_is_a_string() {
+        assert!(Stubs::from_stubs(&json!({"A": {"Return": 1, "Comment": "why"}})).is_ok());
+        let e = Stubs::from_stubs(&json!({"A": [{"Return": 1}, {"Return": 2, "Comment": {"x": 1}}]}))
+            .err()
+            .unwrap_or_else(|| panic!("accepted"));
+        assert_eq!((e.message.as_str(), e.pointer.as_str()), ("Comment must be a string", "/A/1/Comment"));
     }
 
     #[test]
