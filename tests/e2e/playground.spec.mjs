@@ -615,6 +615,24 @@ test('a template with several machines asks which to use, and the graph says whe
   expect(errors).toEqual([]);
 });
 
+// A QA pass: two machines of one name were offered as "same" twice, and picking either asked to
+// choose by key, which the list could not do, so neither could run.
+test('two machines of one name are told apart and picked by their keys', async ({ page }) => {
+  const errors = await open(page);
+  await setEditor(page, 'definition', `Resources:
+  A: {Type: AWS::StepFunctions::StateMachine, Properties: {StateMachineName: same, Definition: {StartAt: X, States: {X: {Type: Pass, Result: a, End: true}}}}}
+  B: {Type: AWS::Serverless::StateMachine, Properties: {Name: same, Definition: {StartAt: X, States: {X: {Type: Pass, Result: b, End: true}}}}}
+`);
+  const picker = page.getByTestId('machine-picker');
+  await expect(picker.locator('option:not([disabled])')).toHaveText(['same (A)', 'same (B)']);
+  await picker.selectOption({ label: 'same (B)' });
+  await expect(picker.locator('option:checked')).toHaveText('same (B)');
+  await expect(page.locator('[data-testid="diagnostic"][data-code="STATELAB_NO_STATE_MACHINE"]')).toHaveCount(0);
+  await runToEnd(page);
+  expect(await output(page)).toBe('b');
+  expect(errors).toEqual([]);
+});
+
 test('a MockConfigFile with two machines asks for a test case, lists each machine\'s, and runs the one picked', async ({ page }) => {
   const errors = await open(page);
   const definition = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } };

@@ -173,7 +173,7 @@ impl EmbeddedMachine {
     /// The machine's key in its document, which picks it too: the serverless key (its name when
     /// it has no `name` field), or the template's logical ID (its name when it has no
     /// `StateMachineName`, or `Name` for SAM).
-    fn key(&self) -> Option<String> {
+    pub fn key(&self) -> Option<String> {
         let mut tokens = self.pointer.split('/');
         let token = match self.kind {
             Kind::Serverless => tokens.nth(3)?,

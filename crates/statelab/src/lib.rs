@@ -63,8 +63,13 @@ pub struct Checked {
     /// Every state machine the document holds, by name (a picker shows them when there are
     /// several).
     pub machines: Vec<String>,
+    /// What picks each of [`Checked::machines`] as the `name` of [`check_named`]: its name, or
+    /// its key (logical ID, serverless key) when another machine has the same name.
+    pub machine_picks: Vec<String>,
     /// The one checked.
     pub selected: Option<String>,
+    /// Its entry of [`Checked::machine_picks`].
+    pub selected_pick: Option<String>,
     /// The definition as ASL (extracted from its template, placeholders made opaque).
     pub definition: Option<Value>,
     /// The compiled machine, when there is no error.
@@ -188,6 +193,14 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
     // Found once: a template's machines may be read from files.
     let all = document::machines_reading(&doc, read);
     out.machines = all.iter().map(|m| m.name.clone()).collect();
+    out.machine_picks = all
+        .iter()
+        .map(|m| match m.key() {
+            Some(key) if out.machines.iter().filter(|n| **n == m.name).count() > 1 => key,
+            _ => m.name.clone(),
+        })
+        .collect();
+    let pointers: Vec<String> = all.iter().map(|m| m.pointer.clone()).collect();
     let embedded = match document::choose_among(all, name) {
         Ok(m) => m,
         // Text that is no template and holds no machine is taken for a broken definition, so
@@ -203,6 +216,8 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
     };
     out.kind = Some(embedded.kind);
     out.selected = Some(embedded.name.clone());
+    out.selected_pick =
+        pointers.iter().position(|p| *p == embedded.pointer).and_then(|i| out.machine_picks.get(i)).cloned();
     out.workflow_type = embedded.workflow_type;
     if let Some(message) = embedded.error_message() {
         // A definition string that is not JSON is located at the fault, in the template; a
@@ -394,6 +409,27 @@ mod tests {
         let config = json::parse(r#"{"StateMachines": {"Other": {"TestCases": {}}}, "MockedResponses": {}}"#)
             .unwrap_or_default();
         assert!(check_named(&one, Some("Other"), Some(&config)).is_ok());
+    }
+
+    /// Machines of one name are picked by their keys, which `machine_picks` gives for them (a
+    /// picker offering names alone could pick neither).
+    #[test]
+    fn machines_of_one_name_are_picked_by_key() {
+        let doc =
+            "Resources:\n  A: {Type: AWS::StepFunctions::StateMachine, Properties: {StateMachineName: same, \
+                   Definition: {StartAt: X, States: {X: {Type: Succeed}}}}}\n  \
+                   B: {Type: AWS::Serverless::StateMachine, Properties: {Name: same, \
+                   Definition: {StartAt: X, States: {X: {Type: Succeed}}}}}\n  \
+                   C: {Type: AWS::StepFunctions::StateMachine, Properties: {StateMachineName: other, \
+                   Definition: {StartAt: X, States: {X: {Type: Succeed}}}}}\n";
+        let c = check(doc, None);
+        assert_eq!(c.machines, ["same", "same", "other"]);
+        assert_eq!(c.machine_picks, ["A", "B", "other"]);
+        assert_eq!(c.selected_pick, None);
+        let b = check(doc, Some("B"));
+        assert!(b.is_ok(), "{:?}", b.diagnostics);
+        assert_eq!((b.selected.as_deref(), b.selected_pick.as_deref()), (Some("same"), Some("B")));
+        assert_eq!(check(doc, Some("other")).selected_pick.as_deref(), Some("other"));
     }
 
     #[test]

@@ -244,7 +244,14 @@ pub fn EditorPane() -> impl IntoView {
 #[component]
 fn MachinePicker() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let machines = move || ctx.checked.with(|c: &Rc<Checked>| (c.machines.clone(), c.selected.clone()));
+    let machines = move || {
+        ctx.checked.with(|c: &Rc<Checked>| {
+            (
+                c.machines.iter().cloned().zip(c.machine_picks.iter().cloned()).collect::<Vec<_>>(),
+                c.selected_pick.clone(),
+            )
+        })
+    };
     view! {
         <Show when=move || { machines().0.len() > 1 }>
             <label class="machine-picker">
@@ -260,9 +267,11 @@ fn MachinePicker() -> impl IntoView {
                         let placeholder = selected.is_none().then(|| view! {
                             <option value="" disabled=true prop:selected=true>"Choose one…"</option>
                         });
-                        let options = names.into_iter().map(|n| {
-                            let sel = selected.as_deref() == Some(n.as_str());
-                            view! { <option value=n.clone() prop:selected=sel>{n.clone()}</option> }
+                        // Two machines of one name are told apart, and picked, by their keys.
+                        let options = names.into_iter().map(|(name, pick)| {
+                            let sel = selected.as_deref() == Some(pick.as_str());
+                            let label = if pick == name { name } else { format!("{name} ({pick})") };
+                            view! { <option value=pick prop:selected=sel>{label}</option> }
                         }).collect_view();
                         (placeholder, options)
                     }}
