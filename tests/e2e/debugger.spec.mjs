@@ -630,6 +630,18 @@ test('keyboard: a control that goes away with its action hands the focus on', as
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('notice')).toHaveCount(0);
   await expect.poll(focused).toBe('run');
+  // Run and Run to breakpoint are disabled while they go (a QA pass: the focus fell to the
+  // page): each has it back at the end.
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('status')).toHaveText(/SUCCEEDED/);
+  await expect(page.getByTestId('run')).toBeEnabled();
+  await expect.poll(focused).toBe('run');
+  await page.getByTestId('reset').click();
+  await page.getByTestId('run-to-breakpoint').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('status')).not.toHaveText('READY');
+  await expect(page.getByTestId('run-to-breakpoint')).toBeEnabled();
+  await expect.poll(focused).toBe('run-to-breakpoint');
   expect(errors).toEqual([]);
 });
 

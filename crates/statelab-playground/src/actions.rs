@@ -309,6 +309,9 @@ fn run_sliced(ctx: Ctx, until: Until) {
     if ctx.running.get_untracked() {
         return;
     }
+    // The button that started the run is disabled while it goes, which takes the focus from
+    // it: given back at the end, so the keyboard is not sent back to the top of the page.
+    let focused = crate::focus::focused_id();
     ctx.running.set(true);
     ctx.stop.set(false);
     let breakpoints = ctx.session.with_untracked(|s| s.breakpoints.clone());
@@ -357,6 +360,9 @@ fn run_sliced(ctx: Ctx, until: Until) {
             }));
         }
         ctx.running.set(false);
+        if let Some(id) = focused {
+            crate::focus::restore_after_action(move || crate::focus::by_id(&id));
+        }
     });
 }
 

@@ -42,7 +42,7 @@ pub fn Toolbar() -> impl IntoView {
                         // Back at the first step disables itself: the focus goes on to Step.
                         crate::focus::restore_after_action(|| crate::focus::by_id("step"));
                     }>"◀ Back"</button>
-                <button data-testid="run-to-breakpoint" title="Run to the next breakpoint (F8)" disabled=busy
+                <button id="run-to-breakpoint" data-testid="run-to-breakpoint" title="Run to the next breakpoint (F8)" disabled=busy
                     on:click=move |_| actions::run_to_breakpoint(ctx)>"Run to breakpoint"</button>
                 <button data-testid="play" title="Play or pause, one step at a time (F9)" disabled=busy
                     aria-pressed=move || ctx.playing.get().to_string()
