@@ -190,6 +190,26 @@ test('the embed view shows the graph, stepping and inspector without the editors
   expect(await editorText(page, 'input')).toBe('{"customer": "embed"}');
 });
 
+// A QA pass: an embed link made before a machine was chosen opened on "choose one", with the
+// Machine list hidden with the editors, so nothing could run.
+test('the embed view of a document with several machines offers the Machine list', async ({ page }) => {
+  await open(page);
+  await setEditor(page, 'definition', `Resources:
+  First: {Type: AWS::StepFunctions::StateMachine, Properties: {Definition: {StartAt: A, States: {A: {Type: Pass, Result: first, End: true}}}}}
+  Second: {Type: AWS::StepFunctions::StateMachine, Properties: {Definition: {StartAt: B, States: {B: {Type: Pass, Result: second, End: true}}}}}
+`);
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const visitor = await page.context().newPage();
+  await visitor.goto(link.replace('#', '?embed#'));
+  const picker = visitor.locator('.toolbar [data-testid="machine-picker"]');
+  await expect(picker).toBeVisible();
+  await picker.selectOption('Second');
+  await visitor.getByTestId('run').click();
+  await expect(visitor.getByTestId('status')).toHaveText('SUCCEEDED');
+  expect(await output(visitor)).toBe('second');
+});
+
 test('hover help explains ASL fields, and exports download what they say', async ({ page }) => {
   await open(page);
   await hoverText(page, 'definition', 'ResultSelector');

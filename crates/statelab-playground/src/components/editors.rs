@@ -240,9 +240,30 @@ pub fn EditorPane() -> impl IntoView {
     }
 }
 
-/// Picks the machine when the definition text holds several (a serverless.yml, a template).
+/// Picks the machine when the definition text holds several, and says what the text is.
 #[component]
 fn MachinePicker() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <MachineList/>
+        // It describes the definition: on the Input and Stubs tabs it would mislead.
+        {move || (ctx.editor_tab.get() == EditorTab::Definition).then(|| ctx.checked.with(|c| c.kind.map(|k| {
+            let label = match k {
+                statelab::document::Kind::Bare => "ASL",
+                statelab::document::Kind::Serverless => "serverless.yml",
+                statelab::document::Kind::CloudFormation => "CloudFormation",
+            };
+            let fmt = c.format.unwrap_or(statelab::document::Format::Json).name();
+            view! { <span class="doc-kind" data-testid="doc-kind">{format!("{label} · {fmt}")}</span> }
+        })))}
+    }
+}
+
+/// The Machine list, shown when the definition text holds several machines (a serverless.yml, a
+/// template): above the editor, and in the embed view's toolbar (which has no editors, and
+/// whose link may have been made before a machine was chosen).
+#[component]
+pub fn MachineList() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let machines = move || {
         ctx.checked.with(|c: &Rc<Checked>| {
@@ -278,16 +299,6 @@ fn MachinePicker() -> impl IntoView {
                 </select>
             </label>
         </Show>
-        // It describes the definition: on the Input and Stubs tabs it would mislead.
-        {move || (ctx.editor_tab.get() == EditorTab::Definition).then(|| ctx.checked.with(|c| c.kind.map(|k| {
-            let label = match k {
-                statelab::document::Kind::Bare => "ASL",
-                statelab::document::Kind::Serverless => "serverless.yml",
-                statelab::document::Kind::CloudFormation => "CloudFormation",
-            };
-            let fmt = c.format.unwrap_or(statelab::document::Format::Json).name();
-            view! { <span class="doc-kind" data-testid="doc-kind">{format!("{label} · {fmt}")}</span> }
-        })))}
     }
 }
 

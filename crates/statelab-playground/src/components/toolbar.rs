@@ -66,6 +66,9 @@ pub fn Toolbar() -> impl IntoView {
                     on:click=move |_| actions::reset(ctx)>"↺ Reset"</button>
             </div>
             <div class="toolbar-right">
+                <Show when=move || ctx.embed>
+                    <crate::components::editors::MachineList/>
+                </Show>
                 <Show when=move || !ctx.embed>
                     <crate::components::share::Gallery/>
                     <crate::components::share::ShareButton/>
