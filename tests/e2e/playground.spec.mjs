@@ -600,7 +600,10 @@ test('a template with several machines asks which to use, and the graph says whe
   await expect(picker.locator('option:checked')).toHaveText('Choose one…');
   // The problem points at the picker (the command line names its --state-machine option).
   await expect(page.locator('[data-testid="diagnostic"][data-code="STATELAB_NO_STATE_MACHINE"]'))
-    .toContainText('choose one in the Machine list above the editor');
+    .toContainText('choose one in the Machine list');
+  // So does the reason a run could not start (it stopped at 'choose one': a QA pass).
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('run-error')).toContainText('choose one in the Machine list');
   await expect(page.getByTestId('graph-stale')).toBeVisible();
   await picker.selectOption('First');
   await expect(page.getByTestId('graph-stale')).toHaveCount(0);

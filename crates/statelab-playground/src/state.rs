@@ -389,6 +389,17 @@ pub struct Prepared {
     pub options: Options,
 }
 
+/// A diagnostic's message, with where to choose the machine when the document holds several
+/// (the library says to choose one; the command line names its option, the page its list, which
+/// is above the editor, or in the embed view's toolbar).
+pub fn with_machine_hint(d: &statelab::Diagnostic) -> String {
+    if d.code == statelab::compile::codes::NO_STATE_MACHINE && d.message.ends_with("choose one") {
+        format!("{} in the Machine list", d.message)
+    } else {
+        d.message.clone()
+    }
+}
+
 /// Prepares a run from the session and the checked definition.
 pub fn prepare(session: &Session, checked: &Checked) -> Result<Prepared, String> {
     let machine = checked.machine.clone().ok_or_else(|| {
@@ -397,7 +408,7 @@ pub fn prepare(session: &Session, checked: &Checked) -> Result<Prepared, String>
             Some(d) => format!(
                 "The definition has {}; the first: {}",
                 crate::format::count(errors as u64, "error"),
-                d.message
+                with_machine_hint(d)
             ),
             None => "The definition could not be read".to_string(),
         }

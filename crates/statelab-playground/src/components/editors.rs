@@ -38,22 +38,12 @@ fn definition_problems(text: &str, checked: &Checked) -> Vec<Problem> {
             editor: "definition",
             severity: if d.severity == Severity::Error { "error" } else { "warning" },
             code: d.code.clone(),
-            message: with_hint(d),
+            message: state::with_machine_hint(d),
             location: d.location.clone(),
             line_col: d.span.map(|s| (s.start.line, s.start.column)),
             range: d.span.map(|s| state::utf16_range(text, &s)),
         })
         .collect()
-}
-
-/// The message, with where to choose the machine when the document holds several (the library
-/// says to choose one; the command line names its option, the page its picker).
-fn with_hint(d: &statelab::Diagnostic) -> String {
-    if d.code == statelab::compile::codes::NO_STATE_MACHINE && d.message.ends_with("choose one") {
-        format!("{} in the Machine list above the editor", d.message)
-    } else {
-        d.message.clone()
-    }
 }
 
 fn text_problem(editor: &'static str, text: &str, p: TextProblem) -> Problem {
