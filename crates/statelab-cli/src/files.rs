@@ -81,18 +81,25 @@ pub fn check_named(source: &Source, name: Option<&str>, config: Option<&statelab
     statelab::check_named_reading(&source.text, name, config, &read)
 }
 
-/// The text of the file at `path` relative to `source`'s directory; `None` from stdin, for an
-/// S3 URI, or when it cannot be read or is larger than a document may be.
-fn beside(source: &Source, path: &str) -> Option<String> {
+/// The text of the file at `path` relative to `source`'s directory: `None` from stdin (nothing
+/// to be relative to) or for an S3 URI, and why not when it cannot be read or is larger than a
+/// document may be.
+fn beside(source: &Source, path: &str) -> Option<Result<String, String>> {
     if source.name == "<stdin>" || path.contains("://") {
         return None;
     }
     let file = std::path::Path::new(&source.name).parent().unwrap_or(std::path::Path::new("")).join(path);
-    let len = std::fs::metadata(&file).ok()?.len();
-    if len > statelab::MAX_DOCUMENT_BYTES as u64 {
-        return None;
-    }
-    std::fs::read_to_string(file).ok()
+    let read = || {
+        let len = std::fs::metadata(&file).map_err(|e| e.to_string())?.len();
+        if len > statelab::MAX_DOCUMENT_BYTES as u64 {
+            return Err(format!(
+                "it is {len} bytes; Statelab reads documents of up to {} bytes",
+                statelab::MAX_DOCUMENT_BYTES
+            ));
+        }
+        std::fs::read_to_string(&file).map_err(|e| e.to_string())
+    };
+    Some(read().map_err(|why| format!("{why} (looked for {})", file.display())))
 }
 
 /// The compiled machine of a checked definition, or every error on stderr and exit 2.

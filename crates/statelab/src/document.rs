@@ -209,12 +209,13 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
 }
 
 /// Reads a file a template names (SAM's `DefinitionUri`, serverless's `${file(...)}`), by its
-/// path as written: `None` where there are no files (the playground, the JS API) or it cannot be
+/// path as written: `None` where there are no files to read (the playground, the JS API, a
+/// template from stdin, an S3 URI), `Some(Err(why))` when it was looked for and could not be
 /// read. The caller does the I/O; this library does none.
-pub type ReadFile<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub type ReadFile<'a> = &'a dyn Fn(&str) -> Option<Result<String, String>>;
 
 /// Reads no files.
-pub fn no_files(_: &str) -> Option<String> {
+pub fn no_files(_: &str) -> Option<Result<String, String>> {
     None
 }
 
@@ -317,13 +318,19 @@ fn serverless(doc: &Document, step_functions: &Value, read: ReadFile<'_>, out: &
         let Some(definition) = entry.get("definition") else { continue };
         let name = entry.get("name").and_then(Value::as_str).unwrap_or(key).to_string();
         let pointer = make_pointer(&["stepFunctions", "stateMachines", key, "definition"]);
-        // `${file(./flow.yml)}`, when the caller can read it.
+        // `${file(./flow.yml)}`, when the caller can read files.
         let included = definition.as_str().and_then(|s| {
             let path = s.trim().strip_prefix("${file(")?.strip_suffix(")}")?.trim();
             Some((path, read(path)?))
         });
         let mut machine = match included {
-            Some((path, text)) => from_file(name, Kind::Serverless, pointer, path, &text, &HashMap::new()),
+            Some((path, Ok(text))) => {
+                from_file(name, Kind::Serverless, pointer, path, &text, &HashMap::new())
+            }
+            Some((path, Err(why))) => EmbeddedMachine {
+                kind: Kind::Serverless,
+                ..failed(name, pointer, Value::Null, unreadable(path, &why))
+            },
             None => extract(doc, name, Kind::Serverless, pointer, definition, &HashMap::new()),
         };
         if machine.error.is_none() && machine.map.is_none() {
@@ -382,15 +389,28 @@ fn cloudformation(
             extract(doc, name, Kind::CloudFormation, at("Definition"), def, &subs)
         } else if let Some(def) = field("DefinitionString") {
             extract(doc, name, Kind::CloudFormation, at("DefinitionString"), def, &subs)
-        } else if let Some((path, text)) =
+        } else if let Some((path, read)) =
             field("DefinitionUri").and_then(Value::as_str).and_then(|path| Some((path, read(path)?)))
         {
-            from_file(name, Kind::CloudFormation, at("DefinitionUri"), path, &text, &subs)
+            match read {
+                Ok(text) => from_file(name, Kind::CloudFormation, at("DefinitionUri"), path, &text, &subs),
+                Err(why) => {
+                    out.push(failed(name, at("DefinitionUri"), Value::Null, unreadable(path, &why)));
+                    continue;
+                }
+            }
         } else {
             let file_field =
                 ["DefinitionUri", "DefinitionS3Location"].into_iter().find(|f| field(f).is_some());
             let (pointer, error) = match file_field {
-                Some(f) => (at(f), separate_file(f)),
+                // With the path when it is one (a DefinitionS3Location is an object).
+                Some(f) => {
+                    let reference = match field(f).and_then(Value::as_str) {
+                        Some(path) => format!("{f}: {path}"),
+                        None => f.to_string(),
+                    };
+                    (at(f), separate_file(&reference))
+                }
                 None => (base.clone(), "the resource has no Definition or DefinitionString".to_string()),
             };
             out.push(failed(name, pointer, Value::Null, error));
@@ -411,6 +431,11 @@ fn separate_file(reference: &str) -> String {
         "the definition is in a separate file ({reference}), which Statelab cannot fetch: \
          paste the definition itself"
     )
+}
+
+/// A definition file that was looked for and could not be read.
+fn unreadable(path: &str, why: &str) -> String {
+    format!("its definition file {path} cannot be read: {why}")
 }
 
 fn failed(name: String, pointer: String, definition: Value, error: String) -> EmbeddedMachine {
@@ -1054,8 +1079,12 @@ mod tests {
                      \x20     DefinitionUri: sm/flow.asl.yaml\n      DefinitionSubstitutions: {Name: Go}\n\
                      stepFunctions:\n  stateMachines:\n    s:\n      definition: ${file(sm/other.json)}\n");
         let read = |path: &str| match path {
-            "sm/flow.asl.yaml" => Some("StartAt: ${Name}\nStates: {${Name}: {Type: Succeed}}\n".to_string()),
-            "sm/other.json" => Some(r#"{"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}"#.to_string()),
+            "sm/flow.asl.yaml" => {
+                Some(Ok("StartAt: ${Name}\nStates: {${Name}: {Type: Succeed}}\n".to_string()))
+            }
+            "sm/other.json" => {
+                Some(Ok(r#"{"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}"#.to_string()))
+            }
             _ => None,
         };
         let m = choose_reading(&d, Some("M"), &read).unwrap_or_else(|e| panic!("{e}"));
@@ -1064,7 +1093,19 @@ mod tests {
         assert_eq!(m.pointer, "/Resources/M/Properties/DefinitionUri");
         let s = choose_reading(&d, Some("s"), &read).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.definition.get("StartAt"), Some(&Value::string("X")));
-        assert!(select(&d, Some("M")).err().unwrap_or_default().contains("cannot fetch"));
+        let e = select(&d, Some("M")).err().unwrap_or_default();
+        assert!(
+            e.contains("separate file (DefinitionUri: sm/flow.asl.yaml), which Statelab cannot fetch"),
+            "{e}"
+        );
+        // A file looked for and not found says so (a QA pass: the CLI said it 'cannot fetch' a
+        // file it reads when it is there).
+        let missing = |_: &str| Some(Err("No such file or directory".to_string()));
+        for name in ["M", "s"] {
+            let m = choose_reading(&d, Some(name), &missing).unwrap_or_else(|e| panic!("{e}"));
+            let e = m.error_message().unwrap_or_default();
+            assert!(e.contains("cannot be read: No such file or directory"), "{name}: {e}");
+        }
     }
 
     /// A template parameter's Default is what `Ref` and `${Name}` stand for (a QA pass: a

@@ -394,7 +394,7 @@ mod tests {
         let reads = std::cell::Cell::new(0);
         let read = |_: &str| {
             reads.set(reads.get() + 1);
-            Some(r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#.to_string())
+            Some(Ok(r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#.to_string()))
         };
         let c = check_named_reading(template, Some("B"), None, &read);
         assert!(c.is_ok() && c.selected.as_deref() == Some("B"), "{:?}", c.diagnostics);
