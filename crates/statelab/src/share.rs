@@ -337,8 +337,17 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
             return Err(ShareError::new(BadPayload, "The shared session has no format version (\"v\")"))
         }
     }
-    Session::deserialize(value)
-        .map_err(|e| ShareError::new(BadPayload, format!("The shared session is not readable: {e}")))
+    let session = Session::deserialize(value)
+        .map_err(|e| ShareError::new(BadPayload, format!("The shared session is not readable: {e}")))?;
+    // No Statelab makes such a link (a run takes at least one step), but an edited one opened
+    // with a budget of 0 that every run then passed at once.
+    if session.options.max_steps == Some(0) {
+        return Err(ShareError::new(
+            BadPayload,
+            "The shared session's step budget (max_steps) is 0; it must be at least 1",
+        ));
+    }
+    Ok(session)
 }
 
 fn unknown_version(n: u64) -> ShareError {
@@ -447,6 +456,12 @@ mod tests {
         let bad = SessionOptions { start_time: Some("yesterday".into()), ..SessionOptions::default() };
         assert!(bad.to_options().unwrap_err().contains("yesterday"));
         assert!(SessionOptions { max_steps: Some(0), ..SessionOptions::default() }.to_options().is_err());
+        // A link edited to a budget of 0 is refused when opened (a QA pass: it opened, and every
+        // run stopped after one step with no word why).
+        let zero = Session { options: SessionOptions { max_steps: Some(0), ..full().options }, ..full() };
+        let e = decode(&encode(&zero)).err().unwrap_or_else(|| panic!("opened"));
+        assert_eq!(e.kind, ShareErrorKind::BadPayload);
+        assert!(e.message.contains("step budget (max_steps) is 0"), "{}", e.message);
     }
 
     #[test]
