@@ -58,7 +58,7 @@ pub fn diagnostic_line(name: &str, d: &Diagnostic, style: Style) -> String {
     if let Some(at) = &d.location {
         line.push_str(&format!(" (at {})", if at.is_empty() { "/".into() } else { terminal_safe(at) }));
     }
-    // Only after "...; choose one" (as the playground's editors.rs says it): the message for two
+    // Only after "...; choose one" (as the playground's state::with_machine_hint says it): the message for two
     // machines of one name ends "choose one by its key, ...", which this garbled.
     if d.code == statelab::compile::codes::NO_STATE_MACHINE && d.message.ends_with("choose one") {
         line.push_str(" by name (use --state-machine NAME)");

@@ -14,12 +14,14 @@
 //!   the document (see [`crate::origins`]), through the string's escapes or block indentation:
 //!   a problem is reported where it is in the template. A substituted value is located at its
 //!   `${...}` placeholder; a string whose text cannot be read back (an alias) as a whole.
-//!   `DefinitionUri` and `DefinitionS3Location` name files Statelab cannot fetch: such machines
-//!   are listed with an [`EmbeddedMachine::error`].
+//!   `DefinitionUri` names a file that a caller with files (the CLI, beside the template) reads
+//!   through a [`ReadFile`]; where there are none (the playground), and for
+//!   `DefinitionS3Location`, such machines are listed with an [`EmbeddedMachine::error`].
 //!
 //! In Serverless and CloudFormation definitions, intrinsic functions are deploy-time values, so
 //! they become opaque strings that keep the ASL well-formed: `{"Fn::GetAtt": ["F", "Arn"]}` →
-//! `"${F.Arn}"`, `{"Ref": "X"}` → `"${X}"`, `Fn::Sub` → its template (with its own variables
+//! `"${F.Arn}"` (a Lambda function of the template: its ARN), `{"Ref": "X"}` → `"${X}"` (a
+//! parameter with a `Default`: that value), `Fn::Sub` → its template (with its own variables
 //! substituted), `Fn::Join` → the joined text, `Fn::Select` of a literal list → the item, any other
 //! `Fn::*` → `"${Fn::Name}"`. The replacement sits at the same pointer, so the document's source
 //! map still locates it. `${...}`, `#{...}` and `${opt:stage}` placeholders in strings are kept
@@ -287,21 +289,27 @@ pub fn choose_among(all: Vec<EmbeddedMachine>, name: Option<&str>) -> Result<Emb
         Some(wanted) => {
             let by_name: Vec<usize> =
                 (0..all.len()).filter(|&i| all.get(i).is_some_and(|m| m.name == wanted)).collect();
+            let keyed = |i: &usize| all.get(*i).and_then(EmbeddedMachine::key).as_deref() == Some(wanted);
             let index = match by_name.as_slice() {
                 [i] => Some(*i),
                 [] => all.iter().position(|m| m.key().as_deref() == Some(wanted)),
-                several => {
-                    // Their keys (logical IDs, serverless keys) still tell them apart.
-                    let keys: Vec<String> = several
-                        .iter()
-                        .filter_map(|&i| all.get(i)?.key())
-                        .map(|k| format!("\"{k}\""))
-                        .collect();
-                    return Err(format!(
-                        "several state machines are named \"{wanted}\": choose one by its key, {}",
-                        keys.join(" or ")
-                    ));
-                }
+                // The one of them whose key is also the name (a logical ID `Flow` beside a
+                // machine named `Flow`): its key picks it, as any other machine's does.
+                several => match several.iter().copied().find(keyed) {
+                    Some(i) => Some(i),
+                    None => {
+                        // Their keys (logical IDs, serverless keys) still tell them apart.
+                        let keys: Vec<String> = several
+                            .iter()
+                            .filter_map(|&i| all.get(i)?.key())
+                            .map(|k| format!("\"{k}\""))
+                            .collect();
+                        return Err(format!(
+                            "several state machines are named \"{wanted}\": choose one by its key, {}",
+                            keys.join(" or ")
+                        ));
+                    }
+                },
             };
             match index {
                 Some(i) => all.into_iter().nth(i),

@@ -430,6 +430,19 @@ mod tests {
         assert!(b.is_ok(), "{:?}", b.diagnostics);
         assert_eq!((b.selected.as_deref(), b.selected_pick.as_deref()), (Some("same"), Some("B")));
         assert_eq!(check(doc, Some("other")).selected_pick.as_deref(), Some("other"));
+        // A key that is also the shared name picks its own machine (a review: "Flow" asked to
+        // choose by key, "Flow" or "Other", and so could not be chosen at all).
+        let flow = "Resources:\n  Flow: {Type: AWS::StepFunctions::StateMachine, Properties: \
+                    {Definition: {StartAt: X, States: {X: {Type: Succeed}}}}}\n  \
+                    Other: {Type: AWS::StepFunctions::StateMachine, Properties: {StateMachineName: Flow, \
+                    Definition: {StartAt: Y, States: {Y: {Type: Succeed}}}}}\n";
+        assert_eq!(check(flow, None).machine_picks, ["Flow", "Other"]);
+        for (pick, start) in [("Flow", "X"), ("Other", "Y")] {
+            let c = check(flow, Some(pick));
+            assert_eq!(c.selected_pick.as_deref(), Some(pick), "{:?}", c.diagnostics);
+            let started = c.definition.as_ref().and_then(|d| d.get("StartAt")).and_then(Value::as_str);
+            assert_eq!(started, Some(start));
+        }
     }
 
     #[test]
