@@ -1043,7 +1043,8 @@ impl Compiler {
         match v.get("ResultPath") {
             None => PathField::Default,
             Some(Value::Null) => PathField::Null,
-            Some(r) => match self.reference_path(r, &p, true) {
+            // Unchecked for context fields: a `$$` ResultPath is refused whatever it names.
+            Some(r) => match self.reference_path_unchecked(r, &p, true) {
                 Some(path) => match path.root() {
                     Root::Input => PathField::Path(path),
                     // ResultPath writes into the state's input: the context object and variables
@@ -2094,6 +2095,9 @@ impl Compiler {
                 };
                 if intrinsics::is_intrinsic_call(text) {
                     if let Ok(call) = intrinsics::parse(text) {
+                        for path in call.paths() {
+                            self.check_context_path(path, &pp);
+                        }
                         self.check_call(&call, &pp);
                     }
                 } else {

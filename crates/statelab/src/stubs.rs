@@ -502,8 +502,8 @@ fn response(v: &Value, p: &str, ours: bool) -> Result<Response, StubError> {
         }
     }
     // A note for readers, as an ASL Comment is: a string (a number or an object there is more
-    // likely a misplaced Return than a note).
-    if map.get("Comment").is_some_and(|c| c.as_str().is_none()) {
+    // likely a misplaced Return than a note), or null (YAML's `Comment:` left empty).
+    if map.get("Comment").is_some_and(|c| !matches!(c, Value::String(_) | Value::Null)) {
         return Err(err("Comment must be a string", &at(p, "Comment")));
     }
     let duration = match map.get("Duration") {
@@ -573,6 +573,7 @@ mod tests {
     #[test]
     fn a_comment_is_a_string() {
         assert!(Stubs::from_stubs(&json!({"A": {"Return": 1, "Comment": "why"}})).is_ok());
+        assert!(Stubs::from_stubs(&json!({"A": {"Return": 1, "Comment": null}})).is_ok());
         let e = Stubs::from_stubs(&json!({"A": [{"Return": 1}, {"Return": 2, "Comment": {"x": 1}}]}))
             .err()
             .unwrap_or_else(|| panic!("accepted"));
