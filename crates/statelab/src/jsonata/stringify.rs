@@ -142,7 +142,10 @@ fn write_number(n: Number, mode: Mode, out: &mut String) -> Result<(), JsonataEr
             if !f.is_finite() {
                 out.push_str("null");
             } else if mode == Mode::JsonataString {
-                out.push_str(&js_number(to_precision(f, 15)));
+                // Rounding can carry past the largest double: jsonata-js's replacer then gives
+                // Infinity, which JSON.stringify writes as null.
+                let rounded = to_precision(f, 15);
+                out.push_str(&if rounded.is_finite() { js_number(rounded) } else { "null".to_string() });
             } else {
                 out.push_str(&js_number(f));
             }
@@ -324,6 +327,20 @@ mod tests {
         for (x, s) in cases {
             assert_eq!(js_number(x), s, "{x}");
         }
+    }
+
+    /// `$string` rounds to 15 digits, which carries the largest double past the range: jsonata-js
+    /// then writes null (a QA pass side by side with jsonata 2.0.6; Statelab wrote Infinity).
+    #[test]
+    fn string_of_a_number_rounded_past_the_range_is_null() {
+        let mut out = String::new();
+        let write = |x: f64, out: &mut String| {
+            out.clear();
+            write_number(Number::Float(x), Mode::JsonataString, out).map(|()| out.clone()).ok()
+        };
+        assert_eq!(write(f64::MAX, &mut out).as_deref(), Some("null"));
+        assert_eq!(write(-f64::MAX, &mut out).as_deref(), Some("null"));
+        assert_eq!(write(1.5e308, &mut out).as_deref(), Some("1.5e+308"));
     }
 
     #[test]
