@@ -478,6 +478,13 @@ test('a narrow window (down to 320 px) stacks the editors above the execution an
   await page.getByTestId('tab-settings').click();
   await expect(page.getByTestId('tab-settings')).toBeInViewport();
   await expect(page.getByTestId('seed')).toBeVisible();
+  // The timeline is drawn stretched to its panel: on a phone it keeps a readable width and
+  // scrolls inside its panel (its labels were squeezed to a third: a QA pass), not the page.
+  await page.getByTestId('tab-timeline').click();
+  const timeline = page.getByTestId('timeline').locator('svg');
+  await expect(timeline).toBeVisible();
+  expect((await timeline.boundingBox()).width).toBeGreaterThanOrEqual(640);
+  expect((await widths())[0]).toBeLessThanOrEqual(phoneClient);
   // Wide again, side by side.
   await page.setViewportSize({ width: 1280, height: 800 });
   const wide = await page.getByTestId('graph').boundingBox();
