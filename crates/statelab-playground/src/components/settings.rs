@@ -6,9 +6,12 @@ use statelab::exec::WorkflowType;
 
 use crate::app::Ctx;
 
-/// Regions in the price table, for the picker.
+/// Regions in the price table, for the picker, in alphabetical order (the table keeps the price
+/// page's, where us-west-1 came after ap-northeast-1).
 fn regions() -> Vec<&'static str> {
-    statelab::cost::STANDARD_PER_1000.iter().map(|(r, _)| *r).collect()
+    let mut regions: Vec<&str> = statelab::cost::STANDARD_PER_1000.iter().map(|(r, _)| *r).collect();
+    regions.sort_unstable();
+    regions
 }
 
 /// What a typed step budget becomes: the budget to keep, and a note when it is not what was
@@ -255,6 +258,15 @@ fn unlisted_region(region: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The region list is in alphabetical order, every priced region in it once.
+    #[test]
+    fn regions_are_listed_in_order() {
+        let listed = regions();
+        assert!(listed.windows(2).all(|w| w[0] < w[1]), "{listed:?}");
+        assert_eq!(listed.len(), statelab::cost::STANDARD_PER_1000.len());
+        assert_eq!(listed.first(), Some(&"ap-northeast-1"));
+    }
 
     #[test]
     fn an_unlisted_region_is_labelled_as_it_is() {
