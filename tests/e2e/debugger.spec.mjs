@@ -590,9 +590,11 @@ test('Step past the end keeps the finished execution; edits that do not check ar
   await page.getByTestId('definition-editor').locator('.cm-content').click();
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.insertText('x');
+  // The reason is on the Output tab, which is shown whichever tab was open (a QA note).
+  await page.getByTestId('tab-timeline').click();
   await page.getByTestId('step').click();
   await expect(page.getByTestId('status')).toHaveText('NOT STARTED');
-  await page.getByTestId('tab-output').click();
+  await expect(page.getByTestId('tab-output')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('run-error')).toContainText('The definition has 1 error');
   await expect(page.getByTestId('notice')).not.toContainText('started a new execution');
   expect(errors).toEqual([]);

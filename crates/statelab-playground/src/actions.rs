@@ -191,6 +191,17 @@ pub fn start_fresh(ctx: Ctx) -> bool {
     }
 }
 
+/// [`start_fresh`] for a user's Run, Step, Play or Reset: when the execution cannot start, the
+/// Output tab, which says why, is shown whichever tab was open (the Inspector or the Timeline
+/// said nothing of it). Opening a session or coming back to a saved position leaves the tabs.
+fn start_or_show_why(ctx: Ctx) -> bool {
+    let started = start_fresh(ctx);
+    if !started {
+        ctx.tab.set(crate::app::Tab::Output);
+    }
+    started
+}
+
 /// Replaces the session with one the user opened (`what`: an example, a share link), keeping
 /// the one before for Undo (offered unless the two are the same).
 pub fn open_session(ctx: Ctx, session: Session, what: &str) {
@@ -270,7 +281,7 @@ fn ensure_started(ctx: Ctx) -> bool {
         return true;
     }
     let replaced = stale && ctx.dbg.with_untracked(Option::is_some);
-    let started = start_fresh(ctx);
+    let started = start_or_show_why(ctx);
     // When the edits do not start (a definition that does not check), the reason is shown in
     // the execution's place instead.
     if started && replaced {
@@ -371,7 +382,7 @@ pub fn run(ctx: Ctx) {
     if ctx.running.get_untracked() {
         return;
     }
-    if start_fresh(ctx) {
+    if start_or_show_why(ctx) {
         run_sliced(ctx, Until::End);
     }
 }
@@ -442,7 +453,7 @@ pub fn goto_step(ctx: Ctx, n: u64) {
 /// Back to before the first step.
 pub fn reset(ctx: Ctx) {
     stop(ctx);
-    start_fresh(ctx);
+    start_or_show_why(ctx);
 }
 
 thread_local! {
