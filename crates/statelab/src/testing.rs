@@ -193,7 +193,8 @@ pub fn case_options(v: &Value, base: &Options) -> Result<Options, FileError> {
         })? as usize;
     }
     if let Some(u) = opt_str(v, "unstubbed")? {
-        o.unstubbed = match u.as_str() {
+        // In any case, as "type" is.
+        o.unstubbed = match u.to_ascii_lowercase().as_str() {
             "echo" => Unstubbed::Echo,
             "fail" => Unstubbed::Fail,
             _ => {
@@ -689,6 +690,9 @@ mod tests {
         assert_eq!(one(json!({"name": "x", "inptu": 1})).as_deref(), Some("/cases/0/inptu"));
         assert_eq!(one(json!({"name": 3})).as_deref(), Some("/cases/0/name"));
         assert_eq!(one(json!({"seed": "x"})).as_deref(), Some("/cases/0/seed"));
+        // "unstubbed" is read in any case, as "type" is (a QA note: "Fail" was refused).
+        assert_eq!(one(json!({"unstubbed": "Fail", "type": "express"})), None);
+        assert_eq!(one(json!({"unstubbed": "never"})).as_deref(), Some("/cases/0/unstubbed"));
         assert_eq!(one(json!({"expect": {"status": "SUCCEDED"}})).as_deref(), Some("/cases/0/expect/status"));
         assert_eq!(one(json!({"expect": {"states": ["A", 2]}})).as_deref(), Some("/cases/0/expect/states/1"));
         assert_eq!(one(json!({"expect": {"outptu": 1}})).as_deref(), Some("/cases/0/expect/outptu"));
