@@ -42,6 +42,8 @@ impl NodeStatus {
 /// Status and visit count of every state, from the visits so far (of one thread, or all).
 pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeStatus, u32)> {
     let mut out = vec![(NodeStatus::Idle, 0u32); exec.machine().states.len()];
+    // Each (state, thread) whose latest visit failed or had its error caught.
+    let mut marks: std::collections::HashMap<(usize, &str), NodeStatus> = std::collections::HashMap::new();
     let running = !exec.is_done();
     for v in exec.visits() {
         if thread.is_some_and(|t| *v.thread != *t && !v.thread.starts_with(&format!("{t}/"))) {
@@ -49,17 +51,34 @@ pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeSt
         }
         let Some(slot) = out.get_mut(v.state) else { continue };
         slot.1 += 1;
-        let s = match &v.status {
-            VisitStatus::Running if running => NodeStatus::Current,
-            VisitStatus::Running | VisitStatus::Succeeded => NodeStatus::Visited,
-            VisitStatus::Failed(_) | VisitStatus::Aborted => NodeStatus::Failed,
-            VisitStatus::Caught { .. } => NodeStatus::Caught,
-        };
-        // Current beats everything; a later success clears an earlier caught or failed mark.
-        slot.0 = match (slot.0, s) {
-            (NodeStatus::Current, _) => NodeStatus::Current,
-            (_, s) => s,
-        };
+        let key = (v.state, &*v.thread);
+        match &v.status {
+            VisitStatus::Running if running => slot.0 = NodeStatus::Current,
+            VisitStatus::Running | VisitStatus::Succeeded => {
+                marks.remove(&key);
+            }
+            VisitStatus::Failed(_) | VisitStatus::Aborted => {
+                marks.insert(key, NodeStatus::Failed);
+            }
+            VisitStatus::Caught { .. } => {
+                marks.insert(key, NodeStatus::Caught);
+            }
+        }
+        if slot.0 == NodeStatus::Idle {
+            slot.0 = NodeStatus::Visited;
+        }
+    }
+    // In progress beats everything; then a failure, then a caught error, that a later visit in
+    // the same thread (a loop, a retry) has not cleared. A visit in another thread (a sibling Map
+    // iteration or branch) does not clear it, so a tolerated failure stays shown once the run
+    // ends (a QA pass: the iterations after it had marked the state visited).
+    for ((state, _), mark) in marks {
+        if let Some(slot) = out.get_mut(state) {
+            slot.0 = match (slot.0, mark) {
+                (NodeStatus::Current, _) | (NodeStatus::Failed, _) => slot.0,
+                _ => mark,
+            };
+        }
     }
     out
 }
@@ -590,6 +609,51 @@ mod tests {
         assert_eq!(st[0], (NodeStatus::Visited, 1));
         assert_eq!(st.iter().filter(|(s, _)| *s == NodeStatus::Idle).count(), 1);
         // "Rude" never runs
+    }
+
+    /// A caught error in one Map iteration stays shown after a later iteration passes the same
+    /// state (a QA pass: it showed visited once the run ended); the later iteration alone shows
+    /// its own visit.
+    #[test]
+    fn a_caught_error_in_one_iteration_stays_shown() {
+        let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 1, "End": true,
+            "ItemProcessor": {"StartAt": "T", "States": {
+                "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true,
+                      "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "D"}]},
+                "D": {"Type": "Pass", "End": true}}}}}}"#;
+        let c = statelab::check(def, None);
+        let m = c.machine.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
+        let stubs_of = || {
+            let stubs =
+                statelab::json::parse(r#"{"T": [{"Throw": {"Error": "E", "Cause": "c"}}, {"Return": 1}]}"#)
+                    .unwrap_or_default();
+            std::rc::Rc::new(statelab::Stubs::from_stubs(&stubs).unwrap_or_else(|e| panic!("{e:?}")))
+        };
+        let stubs = stubs_of();
+        let input = statelab::json::parse("[1, 2]").unwrap_or_default();
+        let mut e = statelab::Execution::start(m.clone(), input, stubs, statelab::exec::Options::default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        e.run();
+        let t = m.states.iter().position(|s| &*s.name == "T").unwrap_or_default();
+        let st = statuses(&e, None);
+        assert_eq!(st[t], (NodeStatus::Caught, 2));
+        let threads = threads(&e);
+        let second = threads.iter().find(|t| t.ends_with("#1")).unwrap_or_else(|| panic!("{threads:?}"));
+        assert_eq!(statuses(&e, Some(second))[t], (NodeStatus::Visited, 1));
+        // In one thread, a later visit that passes clears the mark (a loop back after a catch).
+        let looped = r#"{"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true,
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "T"}]}}}"#;
+        let m = statelab::check(looped, None).machine.unwrap_or_else(|| panic!("no machine"));
+        let mut e = statelab::Execution::start(
+            m,
+            statelab::Value::empty_object(),
+            stubs_of(),
+            statelab::exec::Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        e.run();
+        assert_eq!(statuses(&e, None)[0], (NodeStatus::Visited, 2));
     }
 }
 
