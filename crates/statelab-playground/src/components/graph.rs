@@ -54,9 +54,11 @@ pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeSt
         let key = (v.state, &*v.thread);
         match &v.status {
             VisitStatus::Running if running => slot.0 = NodeStatus::Current,
-            VisitStatus::Running | VisitStatus::Succeeded => {
+            // Most runs have no mark: no hashing for each passing visit then.
+            VisitStatus::Running | VisitStatus::Succeeded if !marks.is_empty() => {
                 marks.remove(&key);
             }
+            VisitStatus::Running | VisitStatus::Succeeded => {}
             VisitStatus::Failed(_) | VisitStatus::Aborted => {
                 marks.insert(key, NodeStatus::Failed);
             }
