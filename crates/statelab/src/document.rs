@@ -277,47 +277,45 @@ pub fn choose_reading(
 
 /// [`choose`] among a document's machines, found already (by [`machines_reading`]).
 pub fn choose_among(all: Vec<EmbeddedMachine>, name: Option<&str>) -> Result<EmbeddedMachine, String> {
+    let i = choose_index(&all, name)?;
+    all.into_iter().nth(i).ok_or_else(|| NO_MACHINE.to_string())
+}
+
+/// Which of a document's machines [`choose_among`] takes: the only one, or the one named `name`
+/// (by its name, else by its key). The error says what is available.
+pub fn choose_index(all: &[EmbeddedMachine], name: Option<&str>) -> Result<usize, String> {
     if all.is_empty() {
         return Err(NO_MACHINE.to_string());
     }
-    let names = all.iter().map(|m| format!("\"{}\"", m.name)).collect::<Vec<_>>().join(", ");
-    let chosen = match name {
-        None if all.len() == 1 => all.into_iter().next(),
-        None => {
-            return Err(format!("the document has {} state machines: {names}; choose one", all.len()));
-        }
-        Some(wanted) => {
-            let by_name: Vec<usize> =
-                (0..all.len()).filter(|&i| all.get(i).is_some_and(|m| m.name == wanted)).collect();
-            let keyed = |i: &usize| all.get(*i).and_then(EmbeddedMachine::key).as_deref() == Some(wanted);
-            let index = match by_name.as_slice() {
-                [i] => Some(*i),
-                [] => all.iter().position(|m| m.key().as_deref() == Some(wanted)),
-                // The one of them whose key is also the name (a logical ID `Flow` beside a
-                // machine named `Flow`): its key picks it, as any other machine's does.
-                several => match several.iter().copied().find(keyed) {
-                    Some(i) => Some(i),
-                    None => {
-                        // Their keys (logical IDs, serverless keys) still tell them apart.
-                        let keys: Vec<String> = several
-                            .iter()
-                            .filter_map(|&i| all.get(i)?.key())
-                            .map(|k| format!("\"{k}\""))
-                            .collect();
-                        return Err(format!(
-                            "several state machines are named \"{wanted}\": choose one by its key, {}",
-                            keys.join(" or ")
-                        ));
-                    }
-                },
-            };
-            match index {
-                Some(i) => all.into_iter().nth(i),
-                None => return Err(format!("no state machine named \"{wanted}\"; the document has {names}")),
-            }
-        }
+    let names = || all.iter().map(|m| format!("\"{}\"", m.name)).collect::<Vec<_>>().join(", ");
+    let Some(wanted) = name else {
+        return match all.len() {
+            1 => Ok(0),
+            n => Err(format!("the document has {n} state machines: {}; choose one", names())),
+        };
     };
-    chosen.ok_or_else(|| NO_MACHINE.to_string())
+    let keyed = |i: &usize| all.get(*i).and_then(EmbeddedMachine::key).as_deref() == Some(wanted);
+    let by_name: Vec<usize> =
+        (0..all.len()).filter(|&i| all.get(i).is_some_and(|m| m.name == wanted)).collect();
+    let index = match by_name.as_slice() {
+        [i] => Some(*i),
+        [] => (0..all.len()).find(keyed),
+        // The one of them whose key is also the name (a logical ID `Flow` beside a machine named
+        // `Flow`): its key picks it, as any other machine's does.
+        several => match several.iter().copied().find(keyed) {
+            Some(i) => Some(i),
+            None => {
+                // Their keys (logical IDs, serverless keys) still tell them apart.
+                let keys: Vec<String> =
+                    several.iter().filter_map(|&i| all.get(i)?.key()).map(|k| format!("\"{k}\"")).collect();
+                return Err(format!(
+                    "several state machines are named \"{wanted}\": choose one by its key, {}",
+                    keys.join(" or ")
+                ));
+            }
+        },
+    };
+    index.ok_or_else(|| format!("no state machine named \"{wanted}\"; the document has {}", names()))
 }
 
 fn serverless(doc: &Document, step_functions: &Value, read: ReadFile<'_>, out: &mut Vec<EmbeddedMachine>) {

@@ -125,20 +125,12 @@ pub fn check_named_reading(
     config: Option<&Value>,
     read: document::ReadFile<'_>,
 ) -> Checked {
-    let Some(name) = name else { return check_reading(text, None, read) };
-    // Checked once when the name picks a machine (what it picks is what the document alone would
-    // give when it has one); the document alone only when the name picks none.
-    let named = check_reading(text, Some(name), read);
-    if named.selected.is_some() {
-        return named;
-    }
-    let plain = check_reading(text, None, read);
-    let bare = plain.machines.len() <= 1 && plain.kind.is_none_or(|k| k == Kind::Bare);
-    let config_has = config.is_some_and(|c| stubs::is_mock_config(c) && stubs::has_machine(c, name));
-    if bare || (named.machines.len() == 1 && config_has) {
-        return plain;
-    }
-    named
+    let config_has = |n: &str| config.is_some_and(|c| stubs::is_mock_config(c) && stubs::has_machine(c, n));
+    check_document(text, name, read, &|all, n| match all {
+        [] => true,
+        [only] => only.kind == Kind::Bare || config_has(n),
+        _ => false,
+    })
 }
 
 /// Reads a definition from text (ASL JSON or YAML, a serverless.yml, a CloudFormation/SAM
@@ -150,6 +142,21 @@ pub fn check(text: &str, name: Option<&str>) -> Checked {
 
 /// [`check`], reading the definitions that templates keep in files of their own with `read`.
 pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_>) -> Checked {
+    check_document(text, name, read, &|_, _| false)
+}
+
+/// A name that picks none of a document's machines (given them), which is not meant for the
+/// document: the document is then checked as if no name were given.
+type NameMeantElsewhere<'a> = &'a dyn Fn(&[document::EmbeddedMachine], &str) -> bool;
+
+/// [`check_reading`], and [`check_named_reading`] with its rule for a name meant elsewhere. The
+/// document is loaded, and its files read, once: the rule is applied to the machines found.
+fn check_document(
+    text: &str,
+    name: Option<&str>,
+    read: document::ReadFile<'_>,
+    meant_elsewhere: NameMeantElsewhere<'_>,
+) -> Checked {
     let mut out = Checked::default();
     if text.len() > MAX_DOCUMENT_BYTES {
         out.diagnostics.push(Diagnostic::error(
@@ -200,24 +207,33 @@ pub fn check_reading(text: &str, name: Option<&str>, read: document::ReadFile<'_
             _ => m.name.clone(),
         })
         .collect();
-    let pointers: Vec<String> = all.iter().map(|m| m.pointer.clone()).collect();
-    let embedded = match document::choose_among(all, name) {
-        Ok(m) => m,
-        // Text that is no template and holds no machine is taken for a broken definition, so
-        // that it gets AWS's diagnostics (`These fields are required: [States, StartAt]`,
-        // `Definition must be a valid JSON object`) rather than "no state machine found".
-        Err(_) if name.is_none() && out.machines.is_empty() && !looks_like_template(&doc.value) => {
-            document::EmbeddedMachine::bare(&doc)
+    let mut chosen = document::choose_index(&all, name);
+    let name = match name {
+        Some(n) if chosen.is_err() && meant_elsewhere(&all, n) => {
+            chosen = document::choose_index(&all, None);
+            None
         }
-        Err(e) => {
-            out.diagnostics.push(Diagnostic::error(compile::codes::NO_STATE_MACHINE, e, None));
-            return out;
-        }
+        other => other,
     };
+    if let Ok(i) = chosen {
+        out.selected_pick = out.machine_picks.get(i).cloned();
+    }
+    let embedded =
+        match chosen.and_then(|i| all.into_iter().nth(i).ok_or_else(|| document::NO_MACHINE.to_string())) {
+            Ok(m) => m,
+            // Text that is no template and holds no machine is taken for a broken definition, so
+            // that it gets AWS's diagnostics (`These fields are required: [States, StartAt]`,
+            // `Definition must be a valid JSON object`) rather than "no state machine found".
+            Err(_) if name.is_none() && out.machines.is_empty() && !looks_like_template(&doc.value) => {
+                document::EmbeddedMachine::bare(&doc)
+            }
+            Err(e) => {
+                out.diagnostics.push(Diagnostic::error(compile::codes::NO_STATE_MACHINE, e, None));
+                return out;
+            }
+        };
     out.kind = Some(embedded.kind);
     out.selected = Some(embedded.name.clone());
-    out.selected_pick =
-        pointers.iter().position(|p| *p == embedded.pointer).and_then(|i| out.machine_picks.get(i)).cloned();
     out.workflow_type = embedded.workflow_type;
     if let Some(message) = embedded.error_message() {
         // A definition string that is not JSON is located at the fault, in the template; a
@@ -409,6 +425,14 @@ mod tests {
         let config = json::parse(r#"{"StateMachines": {"Other": {"TestCases": {}}}, "MockedResponses": {}}"#)
             .unwrap_or_default();
         assert!(check_named(&one, Some("Other"), Some(&config)).is_ok());
+        // A name meant for the config reads the template's file once too (the rule is applied to
+        // the machines found, not by checking the document again without the name).
+        let uri = "Resources:\n  A:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      \
+                   DefinitionUri: a.json\n";
+        reads.set(0);
+        let c = check_named_reading(uri, Some("Other"), Some(&config), &read);
+        assert!(c.is_ok() && c.selected.as_deref() == Some("A"), "{:?}", c.diagnostics);
+        assert_eq!(reads.get(), 1);
     }
 
     /// Machines of one name are picked by their keys, which `machine_picks` gives for them (a
