@@ -1158,10 +1158,7 @@ impl Compiler {
             );
         }
         for (ptr, call) in calls {
-            for path in call.paths() {
-                self.check_context_path(path, &ptr);
-            }
-            self.check_call(&call, &ptr);
+            self.check_intrinsic(&call, &ptr);
         }
         for (ptr, path) in context_paths {
             self.check_context_path(&path, &ptr);
@@ -1227,6 +1224,15 @@ impl Compiler {
                 }
             }
         }
+    }
+
+    /// An intrinsic call's `$$` paths, nested calls' included ([`Self::check_context_path`]), then
+    /// its arguments ([`Self::check_call`]).
+    fn check_intrinsic(&mut self, call: &Call, p: &str) {
+        for path in call.paths() {
+            self.check_context_path(path, p);
+        }
+        self.check_call(call, p);
     }
 
     /// Literal arguments of the wrong type, or out of range, make a call fail at run time with
@@ -2095,10 +2101,7 @@ impl Compiler {
                 };
                 if intrinsics::is_intrinsic_call(text) {
                     if let Ok(call) = intrinsics::parse(text) {
-                        for path in call.paths() {
-                            self.check_context_path(path, &pp);
-                        }
-                        self.check_call(&call, &pp);
+                        self.check_intrinsic(&call, &pp);
                     }
                 } else {
                     self.reference_path(p, &pp, true)?;
