@@ -229,9 +229,9 @@ impl Options {
 
     /// The role the execution runs as: the default one in the region's partition.
     pub fn execution_role(&self) -> String {
-        match self.role_arn.strip_prefix("arn:aws:").filter(|_| self.role_arn == DEFAULT_ROLE_ARN) {
-            Some(rest) => format!("arn:{}:{rest}", self.partition()),
-            None => self.role_arn.clone(),
+        match DEFAULT_ROLE_ARN.strip_prefix("arn:aws:") {
+            Some(rest) if self.role_arn == DEFAULT_ROLE_ARN => format!("arn:{}:{rest}", self.partition()),
+            _ => self.role_arn.clone(),
         }
     }
 
@@ -780,12 +780,14 @@ impl Execution {
         options.check_start_time(machine.timeout_seconds)?;
         let timeout = options.time_limit_seconds(machine.timeout_seconds);
         check_payload("execution input", &input)?;
+        // In the context object and in ExecutionStarted.
+        let role: Rc<str> = Rc::from(options.execution_role());
         let exec_ctx = Value::object_from([
             ("Id", Value::string(options.execution_arn())),
             ("Input", input.clone()),
             ("StartTime", Value::string(format_millis(options.start_time_ms))),
             ("Name", Value::string(options.execution_name.as_str())),
-            ("RoleArn", Value::string(options.execution_role())),
+            ("RoleArn", Value::String(role.clone())),
             ("RedriveCount", Value::int(0)),
         ]);
         let sm_ctx = Value::object_from([
@@ -844,7 +846,6 @@ impl Execution {
             express: false,
             express_child: None,
         });
-        let role = Rc::from(exec.options.execution_role());
         exec.emit(0, None, Details::ExecutionStarted { input: input.clone(), role_arn: role });
         // AWS records the first state's `*StateEntered` with previousEventId 0, not 1: every
         // history LocalStack recorded against AWS shows it (e.g. `test_task_lambda.snapshot.json`).
