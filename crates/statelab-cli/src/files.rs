@@ -47,17 +47,24 @@ pub fn place(name: &str, pos: Option<Pos>) -> String {
     }
 }
 
+/// A problem as a line: `file:line:column: <label>: message (at /pointer)`, the label styled
+/// already (`error`, `warning[CODE]`), the message and pointer escaped for the terminal.
+fn located_line(name: &str, pos: Option<Pos>, label: &str, message: &str, at: Option<&str>) -> String {
+    let mut line = format!("{}: {label}: {}", place(name, pos), terminal_safe(message));
+    if let Some(at) = at {
+        line.push_str(&format!(" (at {})", terminal_safe(at)));
+    }
+    line
+}
+
 /// One diagnostic as a line: `file:line:column: error[CODE]: message (at /pointer)`.
 pub fn diagnostic_line(name: &str, d: &Diagnostic, style: Style) -> String {
     let severity = match d.severity {
         Severity::Error => style.error(format!("error[{}]", d.code)),
         Severity::Warning => style.warning(format!("warning[{}]", d.code)),
     };
-    let mut line =
-        format!("{}: {severity}: {}", place(name, d.span.map(|s| s.start)), terminal_safe(&d.message));
-    if let Some(at) = &d.location {
-        line.push_str(&format!(" (at {})", if at.is_empty() { "/".into() } else { terminal_safe(at) }));
-    }
+    let at = d.location.as_deref().map(|at| if at.is_empty() { "/" } else { at });
+    let mut line = located_line(name, d.span.map(|s| s.start), &severity, &d.message, at);
     // Only after "...; choose one" (as the playground's state::with_machine_hint says it): the message for two
     // machines of one name ends "choose one by its key, ...", which this garbled.
     if d.code == statelab::compile::codes::NO_STATE_MACHINE && d.message.ends_with("choose one") {
@@ -131,12 +138,7 @@ fn document(source: &Source, style: Style) -> Result<document::Document, Failure
         return Err(Failure::Usage(format!("{} is empty", source.name)));
     }
     document::load(&source.text).map_err(|e| {
-        report!(
-            "{}: {}: {}",
-            place(&source.name, Some(e.pos)),
-            style.error("error"),
-            terminal_safe(&e.message)
-        );
+        report!("{}", located_line(&source.name, Some(e.pos), &style.error("error"), &e.message, None));
         Failure::Reported(exit::UNUSABLE)
     })
 }
@@ -150,12 +152,8 @@ pub fn input(path: Option<&str>, style: Style) -> Result<Value, Failure> {
             let doc = document(&source, style)?;
             // Used anyway, with the later member; said, as a key written twice is a slip.
             if let Some((span, message)) = doc.map.duplicate_warning() {
-                report!(
-                    "{}: {}: {}",
-                    place(&source.name, Some(span.start)),
-                    style.warning("warning"),
-                    terminal_safe(&message)
-                );
+                let label = style.warning("warning");
+                report!("{}", located_line(&source.name, Some(span.start), &label, &message, None));
             }
             Ok(doc.value)
         }
@@ -229,28 +227,13 @@ pub fn stubs(
         duplicate.map_or_else(|| Stubs::parse(v, machine, args.test_case.as_deref()), Err).map_err(|e| {
             // A member's problem is located at its key (NodeSpan::place).
             let pos = doc.map.locate(&e.pointer).map(|n| n.place().start);
-            let mut line = format!(
-                "{}: {}: {}",
-                place(&source.name, pos),
-                style.error("error"),
-                terminal_safe(&e.message)
-            );
-            if !e.pointer.is_empty() {
-                line.push_str(&format!(" (at {})", terminal_safe(&e.pointer)));
-            }
-            report!("{line}");
+            let at = Some(e.pointer.as_str()).filter(|p| !p.is_empty());
+            report!("{}", located_line(&source.name, pos, &style.error("error"), &e.message, at));
             Failure::Reported(exit::UNUSABLE)
         })?;
     for (at, message) in unused_stubs(machine_def, &stubs) {
         let pos = doc.map.locate(&at).map(|n| n.place().start);
-        let mut line = format!(
-            "{}: {}: {}",
-            place(&source.name, pos),
-            style.warning("warning"),
-            terminal_safe(&message)
-        );
-        line.push_str(&format!(" (at {})", terminal_safe(&at)));
-        report!("{line}");
+        report!("{}", located_line(&source.name, pos, &style.warning("warning"), &message, Some(&at)));
     }
     Ok(stubs)
 }
