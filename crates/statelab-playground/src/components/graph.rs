@@ -45,9 +45,13 @@ pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeSt
     // Each (state, thread) whose latest visit failed or had its error caught.
     let mut marks: std::collections::HashMap<(usize, &str), NodeStatus> = std::collections::HashMap::new();
     let running = !exec.is_done();
+    // The chosen thread and the threads inside it (its branches' and iterations').
+    let below = thread.map(|t| format!("{t}/"));
     for v in exec.visits() {
-        if thread.is_some_and(|t| *v.thread != *t && !v.thread.starts_with(&format!("{t}/"))) {
-            continue;
+        if let (Some(t), Some(below)) = (thread, &below) {
+            if *v.thread != *t && !v.thread.starts_with(below.as_str()) {
+                continue;
+            }
         }
         let Some(slot) = out.get_mut(v.state) else { continue };
         slot.1 += 1;
@@ -87,9 +91,11 @@ pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeSt
 
 /// Threads seen so far, for the picker.
 fn threads(exec: &statelab::Execution) -> Vec<String> {
+    // Looked up in a set: a Map of a thousand iterations compared each visit with every thread.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for v in exec.visits() {
-        if !v.thread.is_empty() && !out.iter().any(|t| **t == *v.thread) {
+        if !v.thread.is_empty() && seen.insert(&v.thread) {
             out.push(v.thread.to_string());
         }
     }
