@@ -123,12 +123,13 @@ pub fn SettingsPanel() -> impl IntoView {
                 }>
                     {move || {
                         let current = s().region;
+                        let regions = regions();
                         // A region from a link or a session outside the price table is shown as
                         // it is (a run refuses one not written like a region, and says so).
-                        let other = (!regions().contains(&current.as_str())).then(|| {
+                        let other = (!regions.contains(&current.as_str())).then(|| {
                             view! { <option value=current.clone() prop:selected=true>{unlisted_region(&current)}</option> }
                         });
-                        let listed = regions().into_iter().map(|r| view! { <option value=r prop:selected=current == r>{r}</option> }).collect_view();
+                        let listed = regions.into_iter().map(|r| view! { <option value=r prop:selected=current == r>{r}</option> }).collect_view();
                         (other, listed)
                     }}
                 </select>
