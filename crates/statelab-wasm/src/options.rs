@@ -201,14 +201,11 @@ fn whole(name: &str, value: Option<f64>, min: f64) -> Result<Option<i64>, Failur
     match value {
         None => Ok(None),
         Some(v) if v.fract() == 0.0 && (min..=MAX_SAFE_INTEGER).contains(&v) => Ok(Some(v as i64)),
-        Some(v) => Err(Failure::BadOptions(if min < 0.0 {
-            format!(
-                "{name} must be a whole number from -{MAX_SAFE_INTEGER} to {MAX_SAFE_INTEGER} (JavaScript's \
-                 safe integers: a larger one has already lost digits), not {v}"
-            )
-        } else {
-            format!("{name} must be a whole number, {min} or more, not {v}")
-        })),
+        // One message for both bounds: "1 or more" was said of 1e20, which the upper bound refused.
+        Some(v) => Err(Failure::BadOptions(format!(
+            "{name} must be a whole number from {min} to {MAX_SAFE_INTEGER} (JavaScript's safe \
+             integers: a larger one has already lost digits), not {v}"
+        ))),
     }
 }
 

@@ -260,9 +260,11 @@ fn bad_options_are_errors_that_say_what_is_wrong() {
         (r#"{"type": "expres"}"#, "unknown variant `expres`, expected `STANDARD` or `EXPRESS`"),
         // Types in JavaScript's words, not Rust's (`i64`, `u64`).
         (r#"{"seed": 1.5}"#, "seed must be a whole number from -9007199254740991 to 9007199254740991"),
-        (r#"{"maxSteps": 0}"#, "maxSteps must be a whole number, 1 or more, not 0"),
+        (r#"{"maxSteps": 0}"#, "maxSteps must be a whole number from 1 to 9007199254740991"),
         // It said "0 or more" of -1, though 0 is refused too.
-        (r#"{"maxSteps": -1}"#, "maxSteps must be a whole number, 1 or more, not -1"),
+        (r#"{"maxSteps": -1}"#, "maxSteps must be a whole number from 1 to 9007199254740991"),
+        // It said "1 or more" of a number that is more than 1 and refused for being past 2^53.
+        (r#"{"maxSteps": 1e20}"#, "maxSteps must be a whole number from 1 to 9007199254740991"),
         (r#"{"startTime": "yesterday"}"#, "not an RFC 3339 timestamp: yesterday"),
         (r#"{"strictStubs": "yes"}"#, "expected true or false"),
         (r#""fast""#, "the options must be an object"),
