@@ -370,6 +370,20 @@ test('the Express price is not shown for an execution longer than Express allows
   expect(errors).toEqual([]);
 });
 
+test('a machine Express refuses has no Express price, and the cost says why', async ({ page }) => {
+  const errors = await open(page);
+  // It was priced as Express although a run with the Express type is refused.
+  const resource = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
+  await load(page, { definition: { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: resource, End: true } } } });
+  await runToEnd(page);
+  await expect(page.getByTestId('cost-express')).toHaveText('n/a');
+  await page.getByTestId('tab-cost').click();
+  await expect(page.getByTestId('cost-express-na')).toBeVisible();
+  await expect(page.getByTestId('cost')).toContainText("State 'Ask' cannot run in an Express workflow");
+  await expect(page.getByTestId('projection-express')).toHaveText('n/a');
+  expect(errors).toEqual([]);
+});
+
 test('while playing the status says PLAYING with the step; paused, PAUSED', async ({ page }) => {
   const errors = await open(page);
   await openExample(page, 'report-runner');

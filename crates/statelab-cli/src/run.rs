@@ -115,7 +115,9 @@ fn trace(exec: &mut Execution, time: TimeFormat, style: Style, out: &mut impl Wr
     let c = &report.cost;
     // As the playground: no Express price for what could not run as Express, and a region
     // missing from the price table says whose prices were used.
-    let express = if !c.express_possible {
+    let express = if let Some(why) = &c.express_unsupported {
+        format!("n/a as Express ({})", terminal_safe(why))
+    } else if !c.express_possible {
         "n/a as Express (it runs longer than Express's 5 minutes)".to_string()
     } else {
         format!("${} as Express", usd(c.express_usd))

@@ -59,10 +59,13 @@ export interface Cost {
   /** The Express cost: `express_request_usd + express_duration_usd` (+ `express_children_usd`). */
   express_usd: number;
   /**
-   * `false` when the execution ran longer than Express's five minutes: it could not run as
-   * Express, and `express_usd` is only what that time would cost.
+   * `false` when the execution could not run as Express: it ran longer than Express's five
+   * minutes, or the machine has a Task Express refuses (`express_unsupported`); `express_usd` is
+   * then only what that time would cost.
    */
   express_possible: boolean;
+  /** Why an Express workflow would refuse the machine (a `.sync`, `.waitForTaskToken` or Activity Task), or null. */
+  express_unsupported: string | null;
   express_request_usd: number;
   express_duration_usd: number;
   /** The billed duration, rounded up to 100 ms. */

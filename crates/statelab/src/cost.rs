@@ -101,9 +101,13 @@ pub struct Cost {
     pub free_tier_transitions_per_month: u64,
     /// Express cost: request plus duration.
     pub express_usd: f64,
-    /// `false` when the execution ran longer than an Express workflow may (five minutes): it
-    /// could not run as Express, and `express_usd` is only what that time would cost.
+    /// `false` when the execution could not run as Express: it ran longer than an Express
+    /// workflow may (five minutes), or the machine has a Task Express refuses
+    /// (`express_unsupported`). `express_usd` is then only what that time would cost.
     pub express_possible: bool,
+    /// Why an Express workflow would refuse this machine (its first `.sync`,
+    /// `.waitForTaskToken` or Activity Task), or `None`.
+    pub express_unsupported: Option<String>,
     /// Express request charge.
     pub express_request_usd: f64,
     /// Express duration charge (first tier).
@@ -128,7 +132,7 @@ pub struct Cost {
 }
 
 /// What drives the cost of an execution.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Usage {
     /// States entered plus retries.
     pub transitions: u64,
@@ -144,6 +148,9 @@ pub struct Usage {
     pub express_children: u64,
     /// Their billed durations added up (each rounded up to 100 ms, as one Express execution).
     pub express_children_billed_ms: i64,
+    /// Why an Express workflow would refuse the machine, or `None` (see
+    /// [`crate::machine::Machine::express_conflicts`]).
+    pub express_unsupported: Option<String>,
 }
 
 impl Usage {
@@ -169,7 +176,8 @@ impl Usage {
             standard_price_per_transition: price,
             free_tier_transitions_per_month: FREE_TIER_TRANSITIONS,
             express_usd: EXPRESS_PER_REQUEST + duration_usd + children_usd,
-            express_possible: !beyond_express(self.duration_ms),
+            express_possible: !beyond_express(self.duration_ms) && self.express_unsupported.is_none(),
+            express_unsupported: self.express_unsupported.clone(),
             express_request_usd: EXPRESS_PER_REQUEST,
             express_duration_usd: duration_usd,
             express_billed_ms: billed_ms,
@@ -268,6 +276,19 @@ mod tests {
         assert!(!at(300_001).express_possible);
     }
 
+    /// A machine Express refuses (an Activity, `.sync`, `.waitForTaskToken`) has no Express
+    /// price however short its run: it said `express_possible: true` and priced it, while the
+    /// same machine run with `--type EXPRESS` was refused.
+    #[test]
+    fn express_is_not_possible_for_a_machine_express_refuses() {
+        let why = "State 'T' cannot run in an Express workflow: Express workflows do not support Activities";
+        let u = Usage { transitions: 1, express_unsupported: Some(why.into()), ..Usage::default() };
+        let c = u.cost("us-east-1");
+        assert!(!c.express_possible);
+        assert_eq!(c.express_unsupported.as_deref(), Some(why));
+        assert!(Usage::default().cost("us-east-1").express_unsupported.is_none());
+    }
+
     /// The pricing page's worked example: 100M executions a month at 10 s and 64 MB cost $100
     /// in requests and $382.97 in duration.
     #[test]
@@ -317,7 +338,7 @@ mod tests {
     #[test]
     fn express_children_are_billed_at_express_rates() {
         let parent = Usage { transitions: 4, duration_ms: 2_000, ..Usage::default() };
-        let u = Usage { express_children: 3, express_children_billed_ms: 3 * 1_100, ..parent };
+        let u = Usage { express_children: 3, express_children_billed_ms: 3 * 1_100, ..parent.clone() };
         let children = 3.0 * EXPRESS_PER_REQUEST + express_duration_usd(64.0 / 1024.0 * 3.3);
         let (with, without) = (u.cost("us-east-1"), parent.cost("us-east-1"));
         assert!((with.express_children_usd - children).abs() < 1e-12, "{}", with.express_children_usd);

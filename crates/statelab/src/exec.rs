@@ -958,6 +958,11 @@ impl Execution {
                     crate::cost::express_billed_ms(end.unwrap_or(self.now).saturating_sub(start))
                 })
                 .fold(0i64, i64::saturating_add),
+            express_unsupported: self
+                .machine
+                .express_conflicts(0)
+                .first()
+                .map(|&(id, why)| self.machine.express_refusal(id, why)),
         }
     }
 
@@ -3520,6 +3525,21 @@ mod tests {
         );
         let types: Vec<_> = e.history().iter().map(|ev| ev.details.type_name()).collect();
         assert_eq!(types[4], "LambdaFunctionFailed");
+    }
+
+    /// The cost of a Standard run knows whether the machine could run as Express at all.
+    #[test]
+    fn the_cost_names_a_task_express_refuses() {
+        let task = |resource: &str| json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": true}}});
+        let callback = run(task("arn:aws:states:::lambda:invoke.waitForTaskToken"), json!({}), json!({}));
+        let c = callback.cost();
+        assert!(!c.express_possible);
+        assert_eq!(
+            c.express_unsupported.as_deref(),
+            Some("State 'T' cannot run in an Express workflow: Express workflows do not support the '.waitForTaskToken' integration pattern (wait for a callback)")
+        );
+        let plain = run(task("arn:aws:states:::lambda:invoke"), json!({}), json!({}));
+        assert!(plain.cost().express_possible && plain.cost().express_unsupported.is_none());
     }
 
     /// A Task's oversized result, which `States.ALL` catches at the Task, is caught as well by the

@@ -2,17 +2,24 @@
 //! monthly volume. Prices come from the one table in the library, with their source and date.
 
 use leptos::prelude::*;
-use statelab::cost::beyond_express;
+use statelab::cost::{beyond_express, Cost};
 
 use crate::app::Ctx;
 use crate::format;
 
-/// Why the Express figures are not shown for an execution that took `elapsed_ms`.
-pub fn beyond_express_note(elapsed_ms: i64) -> String {
-    format!(
-        "This execution runs for {}, longer than the 5 minutes an Express workflow may run: as Express it would time out.",
-        format::duration_ms(elapsed_ms)
-    )
+/// Why the Express figures are not shown for an execution that took `elapsed_ms`, or `None`
+/// when they are: the machine has a Task Express refuses, or the run is longer than Express
+/// allows.
+pub fn express_unavailable(c: &Cost, elapsed_ms: i64) -> Option<String> {
+    if let Some(why) = &c.express_unsupported {
+        return Some(format!("{why}: an Express workflow would refuse this machine."));
+    }
+    beyond_express(elapsed_ms).then(|| {
+        format!(
+            "This execution runs for {}, longer than the 5 minutes an Express workflow may run: as Express it would time out.",
+            format::duration_ms(elapsed_ms)
+        )
+    })
 }
 
 /// The cost panel.
@@ -46,8 +53,8 @@ pub fn CostPanel() -> impl IntoView {
             // transition of this one. A row of their own, so the table adds up to the total.
             let itemised: u64 = per_state.iter().map(|(_, t)| t).sum();
             let children_started = c.billable_transitions.saturating_sub(itemised);
-            let elapsed = exec.elapsed_ms();
-            let no_express = beyond_express(elapsed);
+            let no_express = express_unavailable(&c, exec.elapsed_ms());
+            let express_na = no_express.is_some();
             let n = volume.get();
             let p = usage.monthly(&region, n);
             let rows = per_state
@@ -77,10 +84,10 @@ pub fn CostPanel() -> impl IntoView {
                     </section>
                     <section class="card">
                         <h4>"Express"</h4>
-                        {if no_express {
+                        {if let Some(why) = no_express {
                             view! {
                                 <p class="big mono" data-testid="cost-express-na">"n/a"</p>
-                                <p class="warn">{beyond_express_note(elapsed)}</p>
+                                <p class="warn">{why}</p>
                             }.into_any()
                         } else {
                             view! { <p class="big mono">{format::usd(c.express_usd)}</p> }.into_any()
@@ -131,7 +138,7 @@ pub fn CostPanel() -> impl IntoView {
                         </label>
                         {volume_note.get().map(|n| view! { <p class="warn small" data-testid="projection-note" role="status">{n}</p> })}
                         <p>"Standard: " <strong class="mono" data-testid="projection-standard">{format::usd(p.standard_usd)}</strong> " (after the free tier)"</p>
-                        <p>"Express: " <strong class="mono" data-testid="projection-express">{if no_express { "n/a".to_string() } else { format::usd(p.express_usd) }}</strong></p>
+                        <p>"Express: " <strong class="mono" data-testid="projection-express">{if express_na { "n/a".to_string() } else { format::usd(p.express_usd) }}</strong></p>
                     </section>
                 </div>
                 <h4>"Transitions by state"</h4>
@@ -179,7 +186,19 @@ mod tests {
     }
 
     #[test]
-    fn beyond_express_says_how_long_it_runs() {
-        assert!(beyond_express_note(1_209_600_000).contains("14d 0h 0m 0s"));
+    fn express_unavailable_says_why() {
+        let short = statelab::cost::Usage::default();
+        assert_eq!(express_unavailable(&short.cost("us-east-1"), 1_000), None);
+        let long = express_unavailable(&short.cost("us-east-1"), 1_209_600_000);
+        assert!(long.is_some_and(|why| why.contains("14d 0h 0m 0s")));
+        let refused = statelab::cost::Usage {
+            express_unsupported: Some("State 'T' cannot run in an Express workflow: why".into()),
+            ..statelab::cost::Usage::default()
+        };
+        let why = express_unavailable(&refused.cost("us-east-1"), 1_000);
+        assert_eq!(
+            why.as_deref(),
+            Some("State 'T' cannot run in an Express workflow: why: an Express workflow would refuse this machine.")
+        );
     }
 }

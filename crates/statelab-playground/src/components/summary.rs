@@ -1,10 +1,9 @@
 //! The always-visible strip: status, the virtual clock, transitions and what the run costs.
 
 use leptos::prelude::*;
-use statelab::cost::beyond_express;
 
 use crate::app::Ctx;
-use crate::components::cost::beyond_express_note;
+use crate::components::cost::express_unavailable;
 use crate::format;
 
 /// The summary strip.
@@ -52,8 +51,18 @@ pub fn Summary() -> impl IntoView {
             None => (String::new(), "—".to_string()),
         })
     });
-    let cost = move || ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.cost()));
-    let elapsed = move || ctx.dbg.with(|d| d.as_ref().map(|d| d.exec.elapsed_ms()));
+    // The cost, and why it has no Express figure when it has none: once per change, for the
+    // strip's four uses.
+    let priced = Memo::new(move |_| {
+        ctx.dbg.with(|d| {
+            d.as_ref().map(|d| {
+                let c = d.exec.cost();
+                let unavailable = express_unavailable(&c, d.exec.elapsed_ms());
+                (c, unavailable)
+            })
+        })
+    });
+    let unavailable = move || priced.with(|p| p.as_ref().and_then(|(_, why)| why.clone()));
     // What is shown comes from an execution of an earlier session: say so, until the next start.
     let stale = Memo::new(move |_| {
         ctx.dbg.with(Option::is_some) && ctx.session.with(|s| crate::actions::is_stale(ctx, s))
@@ -80,22 +89,21 @@ pub fn Summary() -> impl IntoView {
             </div>
             <div class="summary-item">
                 <span class="label">"Transitions"</span>
-                <span class="value mono" data-testid="transitions">{move || cost().map_or(0, |c| c.billable_transitions)}</span>
+                <span class="value mono" data-testid="transitions">{move || priced.with(|p| p.as_ref().map_or(0, |(c, _)| c.billable_transitions))}</span>
             </div>
             <div class="summary-item" title="Standard: per state transition; the 4,000 free transitions a month are not deducted here">
                 <span class="label">"Standard"</span>
-                <span class="value mono" data-testid="cost-standard">{move || cost().map_or_else(|| "$0".into(), |c| format::usd(c.standard_usd))}</span>
+                <span class="value mono" data-testid="cost-standard">{move || priced.with(|p| p.as_ref().map_or_else(|| "$0".into(), |(c, _)| format::usd(c.standard_usd)))}</span>
             </div>
-            <div class="summary-item" title=move || elapsed().filter(|ms| beyond_express(*ms)).map_or_else(
+            <div class="summary-item" title=move || unavailable().unwrap_or_else(
                 || "Express: $1 per million requests plus duration × memory".to_string(),
-                beyond_express_note,
             )>
                 <span class="label">"Express"</span>
-                <span class="value mono" data-testid="cost-express">{move || match (cost(), elapsed()) {
-                    (_, Some(ms)) if beyond_express(ms) => "n/a".to_string(),
-                    (Some(c), _) => format::usd(c.express_usd),
-                    (None, _) => "$0".to_string(),
-                }}</span>
+                <span class="value mono" data-testid="cost-express">{move || priced.with(|p| match p {
+                    Some((_, Some(_))) => "n/a".to_string(),
+                    Some((c, None)) => format::usd(c.express_usd),
+                    None => "$0".to_string(),
+                })}</span>
             </div>
         </div>
     }
