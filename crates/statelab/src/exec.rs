@@ -3476,6 +3476,13 @@ mod tests {
         assert_eq!(e.usage().transitions, e.states_entered().len() as u64);
         assert_eq!(e.visits().len(), e.states_entered().len());
         assert!(e.visit_at(e.step_count()).is_none());
+        // Known difference: on AWS the quota is Standard's (an Express workflow's events go to
+        // CloudWatch Logs); Statelab keeps every event for its debugger, so it applies the limit
+        // to Express workflows too (README, "Where Statelab knowingly differs").
+        let opts = Options { workflow_type: WorkflowType::Express, ..Options::default() };
+        let mut e = Execution::start(e.machine.clone(), json!({}), Rc::new(Stubs::empty()), opts).unwrap();
+        e.run();
+        assert_eq!((e.status().name(), e.history().len()), ("FAILED", 25_000));
     }
 
     #[test]
