@@ -8,6 +8,7 @@ mod bench;
 mod error;
 mod execution;
 mod options;
+mod proto;
 
 use statelab::report::{RunReport, ValidationReport};
 use wasm_bindgen::prelude::*;

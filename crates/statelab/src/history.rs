@@ -371,7 +371,9 @@ struct AsText<'a>(&'a Value);
 
 impl serde::Serialize for AsText<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.to_json())
+        // As text to format, not formatted text: a serializer that does not need it (the JS
+        // package's search for a "__proto__" key) skips writing it.
+        s.collect_str(self.0)
     }
 }
 

@@ -251,6 +251,28 @@ test('a failed JSONata expression records an EvaluationFailed event, as the .d.t
   assert.match(declared, /"EvaluationFailed"/);
 });
 
+test('a "__proto__" key in the data is an own property, as JSON.parse makes it', () => {
+  // It became the object's prototype: the key was missing from the output and its members
+  // showed through as inherited properties.
+  const input = JSON.parse('{"__proto__": {"isAdmin": true}, "a": 1}');
+  const pass = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
+  const r = run(pass, input);
+  assert.deepEqual(Object.keys(r.output), ['__proto__', 'a']);
+  assert.equal(Object.getPrototypeOf(r.output), Object.prototype);
+  assert.equal(r.output.isAdmin, undefined);
+  assert.equal(JSON.stringify(r.output), '{"__proto__":{"isAdmin":true},"a":1}');
+  const x = new Execution(pass, input);
+  x.run();
+  assert.deepEqual(Object.keys(x.inspect(1).output), ['__proto__', 'a']);
+  // A variable of that name too, in the history and in the inspector.
+  const assigning = JSON.parse('{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"__proto__": 1}, "End": true}}}');
+  const exited = run(assigning).history.find((e) => e.type === 'PassStateExited');
+  assert.deepEqual(Object.keys(exited.stateExitedEventDetails.assignedVariables), ['__proto__']);
+  const y = new Execution(assigning);
+  y.run();
+  assert.deepEqual(Object.keys(y.inspect(1).assigned), ['__proto__']);
+});
+
 test('free() and [Symbol.dispose] may be called again', () => {
   const x = new Execution(definition);
   x.free();
