@@ -315,12 +315,16 @@ impl Parser<'_> {
         let hi = self.hex4()?;
         if (0xD800..0xDC00).contains(&hi) {
             if self.bytes.get(self.i..self.i + 2) == Some(b"\\u") {
+                let next = self.i;
                 self.i += 2;
                 let lo = self.hex4()?;
                 if (0xDC00..0xE000).contains(&lo) {
                     let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                     return char::from_u32(c).ok_or_else(|| self.error("bad surrogate pair"));
                 }
+                // Not a pair: the next escape is a character of its own ("\ud800\u0041" is
+                // U+FFFD then "A"; the "A" was lost, and two keys could become one).
+                self.i = next;
             }
             return Ok('\u{FFFD}');
         }
@@ -390,6 +394,22 @@ mod tests {
         let text = r#"{"a":[1,-2,3.5,1e3,"x\"\u00e9\ud83d\ude00",true,false,null],"b":{}}"#;
         let v = parse(text).unwrap_or_default();
         assert_eq!(v.to_json(), r#"{"a":[1,-2,3.5,1000.0,"x\"é😀",true,false,null],"b":{}}"#);
+    }
+
+    /// A lone surrogate is U+FFFD, and the escape after it is read on its own: the escape after
+    /// a lone high surrogate was swallowed ("\ud800\u0041BC" gave U+FFFD "BC", and the keys
+    /// "\ud800\u0001" and "\ud800\u0002" became one).
+    #[test]
+    fn a_lone_surrogate_is_one_replacement_character() {
+        let read = |text: &str| parse(text).unwrap_or_default().to_json();
+        assert_eq!(read(r#""\ud800\u0041BC""#), "\"\u{FFFD}ABC\"");
+        assert_eq!(read(r#""\ud800\ud800\udc00""#), "\"\u{FFFD}\u{10000}\"");
+        assert_eq!(read(r#""\udc00\udc00""#), "\"\u{FFFD}\u{FFFD}\"");
+        assert_eq!(read(r#""\ud800x""#), "\"\u{FFFD}x\"");
+        assert_eq!(
+            read(r#"{"\ud800\u0001": 1, "\ud800\u0002": 2}"#).chars().filter(|c| *c == ':').count(),
+            2
+        );
     }
 
     /// A known difference from AWS (README): an integer past the 64-bit range is read as the
