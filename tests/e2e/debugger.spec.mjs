@@ -614,6 +614,34 @@ test('Step past the end keeps the finished execution; edits that do not check ar
   expect(errors).toEqual([]);
 });
 
+test('a run that cannot start while the History tab is open shows why, without breaking', async ({ page }) => {
+  // It panicked ("a reactive value that has already been disposed") when the Output tab took
+  // the History tab's place: a QA pass.
+  const errors = await open(page);
+  const console = [];
+  page.on('console', (m) => { if (m.type() === 'error') console.push(m.text()); });
+  await page.getByTestId('tab-history').click();
+  await page.getByTestId('definition-editor').locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.insertText('x');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('tab-output')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('run-error')).toContainText('The definition has');
+  // Mid-run too: a paused execution, a broken definition, Step.
+  await page.keyboard.press('ControlOrMeta+z');
+  await page.getByTestId('step').click();
+  await page.getByTestId('step').click();
+  await page.getByTestId('tab-history').click();
+  await page.getByTestId('definition-editor').locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.insertText('x');
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('run-error')).toContainText('The definition has');
+  await expect(page.getByTestId('crash-banner')).toHaveCount(0);
+  expect(errors).toEqual([]);
+  expect(console).toEqual([]);
+});
+
 test('keyboard: a control that goes away with its action hands the focus on', async ({ page }) => {
   const errors = await open(page);
   const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);

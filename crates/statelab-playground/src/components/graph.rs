@@ -163,14 +163,15 @@ pub fn Graph() -> impl IntoView {
     let transform = RwSignal::new((1.0f64, 0.0f64, 0.0f64));
     // The graph's viewport, px, once it is laid out.
     let view_size = move || {
-        let el = host.get_untracked()?;
+        // `try_`: `show` also runs a frame later, when the graph may be gone.
+        let el = host.try_get_untracked().flatten()?;
         let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
         (w > 0.0 && h > 0.0).then_some((w, h))
     };
     // Draws the layout with the view `view` gives for the viewport's size.
     let show = move |view: fn(&Layout, f64, f64) -> (f64, f64, f64)| {
-        if let (Some(l), Some((w, h))) = (layout.get_untracked(), view_size()) {
-            transform.set(view(&l, w, h));
+        if let (Some(l), Some((w, h))) = (layout.try_get_untracked().flatten(), view_size()) {
+            transform.try_set(view(&l, w, h));
         }
     };
     let fit = move || show(Layout::fit);

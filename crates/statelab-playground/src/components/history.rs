@@ -84,9 +84,11 @@ pub fn HistoryPanel() -> impl IntoView {
     Effect::new(move |_| {
         let n = total();
         if follow.get_value() && scroller.get().is_some() {
-            // After the spacer has grown to the new length.
+            // After the spacer has grown to the new length. By then the panel may be gone (a run
+            // that could not start shows the Output tab instead): `try_`, as a disposed node
+            // reference panicked.
             request_animation_frame(move || {
-                if let Some(el) = scroller.get_untracked() {
+                if let Some(el) = scroller.try_get_untracked().flatten() {
                     el.set_scroll_top(follow_top(n, f64::from(el.client_height())) as i32);
                 }
             });
@@ -97,7 +99,7 @@ pub fn HistoryPanel() -> impl IntoView {
     Effect::new(move |_| {
         let Some(i) = ctx.selected_event.get() else { return };
         request_animation_frame(move || {
-            if let Some(el) = scroller.get_untracked() {
+            if let Some(el) = scroller.try_get_untracked().flatten() {
                 let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
                 if let Some(to) = scroll_to_show(i, top, height) {
                     el.set_scroll_top(to as i32);
