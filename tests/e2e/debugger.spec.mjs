@@ -686,6 +686,20 @@ test('keyboard: a control that goes away with its action hands the focus on', as
   await expect(page.getByTestId('status')).not.toHaveText('READY');
   await expect(page.getByTestId('run-to-breakpoint')).toBeEnabled();
   await expect.poll(focused).toBe('run-to-breakpoint');
+  // Stop disables itself when pressed, and when Play reaches the end with the focus on it (a QA
+  // pass: the focus fell to the page): Play takes the focus.
+  await load(page, { definition: { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', End: true } } } });
+  await page.getByTestId('play').click();
+  await page.getByTestId('stop').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('stop')).toBeDisabled();
+  await expect.poll(focused).toBe('play');
+  await page.getByTestId('speed').selectOption('30');
+  await page.getByTestId('play').click();
+  await page.getByTestId('stop').focus();
+  await expect(page.getByTestId('status')).toHaveText(/SUCCEEDED|FAILED/);
+  await expect(page.getByTestId('stop')).toBeDisabled();
+  await expect.poll(focused).toBe('play');
   expect(errors).toEqual([]);
 });
 

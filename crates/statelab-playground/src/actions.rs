@@ -464,6 +464,8 @@ fn stop_play(ctx: Ctx) {
     PLAY.with(|p| p.borrow_mut().take());
     if ctx.playing.get_untracked() {
         ctx.playing.set(false);
+        // Stop, focused while playing, is disabled now: the focus goes on to Play.
+        crate::focus::restore_after_action(|| crate::focus::by_id("play"));
     }
 }
 

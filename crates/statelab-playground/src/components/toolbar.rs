@@ -30,7 +30,11 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="primary" id="run" data-testid="run" title="Run to the end (Ctrl+Enter)" disabled=busy
                     on:click=move |_| actions::run(ctx)>"▶ Run"</button>
                 <button data-testid="stop" title="Stop (Esc)" disabled=move || !can_stop()
-                    on:click=move |_| actions::stop(ctx)>"■ Stop"</button>
+                    on:click=move |_| {
+                        actions::stop(ctx);
+                        // Stop disables itself: the focus goes on to Play.
+                        crate::focus::restore_after_action(|| crate::focus::by_id("play"));
+                    }>"■ Stop"</button>
                 <span class="sep"></span>
                 <button id="step" data-testid="step" title="Step: one event (F10)" disabled=busy
                     on:click=move |_| actions::step(ctx)>"Step"</button>
@@ -44,7 +48,7 @@ pub fn Toolbar() -> impl IntoView {
                     }>"◀ Back"</button>
                 <button id="run-to-breakpoint" data-testid="run-to-breakpoint" title="Run to the next breakpoint (F8)" disabled=busy
                     on:click=move |_| actions::run_to_breakpoint(ctx)>"Run to breakpoint"</button>
-                <button data-testid="play" title="Play or pause, one step at a time (F9)" disabled=busy
+                <button id="play" data-testid="play" title="Play or pause, one step at a time (F9)" disabled=busy
                     aria-pressed=move || ctx.playing.get().to_string()
                     on:click=move |_| actions::toggle_play(ctx)>
                     {move || if ctx.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
