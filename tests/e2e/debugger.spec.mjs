@@ -370,6 +370,21 @@ test('the Express price is not shown for an execution longer than Express allows
   expect(errors).toEqual([]);
 });
 
+test('after Reset nothing has run, so nothing is priced', async ({ page }) => {
+  // Reset showed Express's smallest bill ($0.0000011) for the execution not yet started (a QA pass).
+  const errors = await open(page);
+  await runToEnd(page);
+  await expect(page.getByTestId('cost-express')).not.toHaveText('$0');
+  await page.getByTestId('reset').click();
+  await expect(page.getByTestId('status')).toHaveText('READY');
+  await expect(page.getByTestId('cost-standard')).toHaveText('$0');
+  await expect(page.getByTestId('cost-express')).toHaveText('$0');
+  await expect(page.getByTestId('transitions')).toHaveText('0');
+  await page.getByTestId('tab-cost').click();
+  await expect(page.getByTestId('cost')).toContainText('Run or step to see what an execution would cost');
+  expect(errors).toEqual([]);
+});
+
 test('a machine Express refuses has no Express price, and the cost says why', async ({ page }) => {
   const errors = await open(page);
   // It was priced as Express although a run with the Express type is refused.

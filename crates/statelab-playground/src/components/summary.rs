@@ -55,7 +55,9 @@ pub fn Summary() -> impl IntoView {
     // strip's four uses.
     let priced = Memo::new(move |_| {
         ctx.dbg.with(|d| {
-            d.as_ref().map(|d| {
+            // Before the first step (after Reset) nothing has run: no price, as on a fresh page
+            // (Express's smallest bill showed for an execution that had not started).
+            d.as_ref().filter(|d| d.exec.step_count() > 0).map(|d| {
                 let c = d.exec.cost();
                 let unavailable = express_unavailable(&c, d.exec.elapsed_ms());
                 (c, unavailable)
