@@ -240,11 +240,22 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
                     WaitSpec::Seconds(_) => "Seconds",
                     WaitSpec::Timestamp(_) => "Timestamp",
                 };
-                out.push(format!(
-                    "It waited {} ({how}) until {}: on the virtual clock, no real time passed.",
-                    format::duration_ms(until - visit.entered_at),
-                    format::clock(until)
-                ));
+                let (wait, until_text) =
+                    (format::duration_ms(until - visit.entered_at), format::clock(until));
+                // A wait cut short (a sibling branch failed) or not over yet is not said to have
+                // been waited out (a QA pass: "It waited 10s" of a Wait stopped after 2s).
+                out.push(match (&visit.status, visit.exited_at) {
+                    (VisitStatus::Running, _) => format!(
+                        "It waits {wait} ({how}) until {until_text}: on the virtual clock, no real time passes."
+                    ),
+                    (_, Some(at)) if at < until => format!(
+                        "It was to wait {wait} ({how}) until {until_text}, and was stopped after {}.",
+                        format::duration_ms(at - visit.entered_at)
+                    ),
+                    _ => format!(
+                        "It waited {wait} ({how}) until {until_text}: on the virtual clock, no real time passed."
+                    ),
+                });
             }
         }
         Kind::Choice(spec) if jsonata => {
@@ -459,6 +470,24 @@ mod tests {
         let text = explain(&e, t).join("\n");
         assert!(text.contains("was to retry it (attempt 1 of 3) after 10s"), "{text}");
         assert!(text.contains("but the state was stopped before then"), "{text}");
+    }
+
+    /// A Wait a failing sibling stopped is not said to have waited its time out (it said "It
+    /// waited 10s" of a Wait stopped after 2s: a QA pass).
+    #[test]
+    fn a_wait_stopped_early_says_so() {
+        let e = run(
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": true}}},
+                {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}]}}}"#,
+            "{}",
+            r#"{"T": {"Throw": {"Error": "E", "Cause": "c"}, "Duration": 2}}"#,
+        );
+        let w = e.visits().iter().find(|v| e.machine().state(v.state).name.as_ref() == "W").unwrap();
+        let text = explain(&e, w).join("\n");
+        assert!(text.contains("It was to wait 10s (Seconds) until"), "{text}");
+        assert!(text.contains("and was stopped after 2s"), "{text}");
+        assert!(!text.contains("It waited"), "{text}");
     }
 
     /// A Distributed Map says where its items came from and where its results went (it said

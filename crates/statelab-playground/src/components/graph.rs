@@ -25,6 +25,8 @@ pub enum NodeStatus {
     Failed,
     /// An error in it was caught.
     Caught,
+    /// Its last visit was stopped: a sibling branch or iteration failed, or the execution ended.
+    Aborted,
 }
 
 impl NodeStatus {
@@ -35,6 +37,7 @@ impl NodeStatus {
             NodeStatus::Visited => "visited",
             NodeStatus::Failed => "failed",
             NodeStatus::Caught => "caught",
+            NodeStatus::Aborted => "aborted",
         }
     }
 }
@@ -63,8 +66,12 @@ pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeSt
                 marks.remove(&key);
             }
             VisitStatus::Running | VisitStatus::Succeeded => {}
-            VisitStatus::Failed(_) | VisitStatus::Aborted => {
+            VisitStatus::Failed(_) => {
                 marks.insert(key, NodeStatus::Failed);
+            }
+            // Not a failure of its own (it was drawn red like the sibling that failed: a QA pass).
+            VisitStatus::Aborted => {
+                marks.insert(key, NodeStatus::Aborted);
             }
             VisitStatus::Caught { .. } => {
                 marks.insert(key, NodeStatus::Caught);
@@ -74,7 +81,7 @@ pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeSt
             slot.0 = NodeStatus::Visited;
         }
     }
-    // In progress beats everything; then a failure, then a caught error, that a later visit in
+    // In progress beats everything; then a failure, then a caught error, then a stop, that a later visit in
     // the same thread (a loop, a retry) has not cleared. A visit in another thread (a sibling Map
     // iteration or branch) does not clear it, so a tolerated failure stays shown once the run
     // ends (a QA pass: the iterations after it had marked the state visited).
@@ -82,6 +89,7 @@ pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeSt
         if let Some(slot) = out.get_mut(state) {
             slot.0 = match (slot.0, mark) {
                 (NodeStatus::Current, _) | (NodeStatus::Failed, _) => slot.0,
+                (NodeStatus::Caught, NodeStatus::Aborted) => slot.0,
                 _ => mark,
             };
         }
@@ -618,6 +626,31 @@ mod tests {
         assert_eq!(st[0], (NodeStatus::Visited, 1));
         assert_eq!(st.iter().filter(|(s, _)| *s == NodeStatus::Idle).count(), 1);
         // "Rude" never runs
+    }
+
+    /// A branch stopped because its sibling failed is shown aborted, not failed (it was drawn red
+    /// like the failing sibling: a QA pass).
+    #[test]
+    fn a_stopped_branch_is_aborted_not_failed() {
+        let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": true}}},
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": true}}}]}}}"#;
+        let m = statelab::check(def, None).machine.unwrap_or_else(|| panic!("no machine"));
+        let stubs = statelab::json::parse(r#"{"T": {"Throw": {"Error": "E", "Cause": "c"}, "Duration": 2}}"#)
+            .unwrap_or_default();
+        let stubs = std::rc::Rc::new(statelab::Stubs::from_stubs(&stubs).unwrap_or_else(|e| panic!("{e:?}")));
+        let mut e = statelab::Execution::start(
+            m.clone(),
+            statelab::Value::empty_object(),
+            stubs,
+            statelab::exec::Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        e.run();
+        let at = |name: &str| m.states.iter().position(|s| &*s.name == name).unwrap_or_default();
+        let st = statuses(&e, None);
+        assert_eq!(st[at("W")].0, NodeStatus::Aborted);
+        assert_eq!(st[at("T")].0, NodeStatus::Failed);
     }
 
     /// A caught error in one Map iteration stays shown after a later iteration passes the same

@@ -42,7 +42,7 @@ fn status_label(s: &VisitStatus) -> (&'static str, String) {
         VisitStatus::Caught { error, catcher } => {
             ("warn", format!("caught {} (Catcher #{catcher})", error.error))
         }
-        VisitStatus::Aborted => ("bad", "aborted".into()),
+        VisitStatus::Aborted => ("muted", "aborted".into()),
     }
 }
 

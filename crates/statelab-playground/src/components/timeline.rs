@@ -70,7 +70,8 @@ pub fn Timeline() -> impl IntoView {
                     let cls = match &v.status {
                         VisitStatus::Running => "bar bar-current",
                         VisitStatus::Succeeded => "bar bar-ok",
-                        VisitStatus::Failed(_) | VisitStatus::Aborted => "bar bar-bad",
+                        VisitStatus::Failed(_) => "bar bar-bad",
+                        VisitStatus::Aborted => "bar bar-aborted",
                         VisitStatus::Caught { .. } => "bar bar-caught",
                     };
                     let name = exec.machine().state(v.state).name.to_string();
