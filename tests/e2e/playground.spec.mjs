@@ -310,6 +310,30 @@ test('results from before an edit are marked until the next run; a breakpoint is
   expect(errors).toEqual([]);
 });
 
+test('the "edited since" mark does not move the page', async ({ page }) => {
+  // Beside the status it made the strip wrap onto a second line while playing (a QA pass, at
+  // 1400 px): the graph below jumped 52 px down and back.
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const errors = await open(page);
+  const loop = { StartAt: 'W', States: {
+    W: { Type: 'Wait', Seconds: 10, Next: 'C' },
+    C: { Type: 'Choice', Choices: [{ Variable: '$.done', IsPresent: true, Next: 'D' }], Default: 'W' },
+    D: { Type: 'Succeed' },
+  } };
+  await load(page, { definition: loop });
+  await page.getByTestId('speed').selectOption('1');
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('status')).toHaveText(/PLAYING/);
+  const height = () => page.locator('.summary').evaluate((el) => el.getBoundingClientRect().height);
+  const before = await height();
+  await setEditor(page, 'input', '{"edited": true}');
+  await expect(page.getByTestId('stale')).toBeVisible();
+  await expect(page.getByTestId('status')).toHaveText(/PLAYING/);
+  expect(await height()).toBe(before);
+  await page.getByTestId('play').click();
+  expect(errors).toEqual([]);
+});
+
 test('keyboard: Ctrl+Enter runs, and does not also edit the text it was pressed in', async ({ page }) => {
   await open(page);
   const before = await editorText(page, 'definition');

@@ -72,15 +72,19 @@ pub fn Summary() -> impl IntoView {
     view! {
         <div class="summary" aria-live="polite">
             <div class="summary-item">
-                <span class="label">"Status"</span>
+                // The mark sits on the label's line, above the status: beside the status it made
+                // the strip wrap onto a second line, and the page jump, while playing (a QA pass).
+                <span class="label status-label">
+                    "Status"
+                    <Show when=move || stale.get()>
+                        <span class="badge badge-warn stale-mark" data-testid="stale"
+                            title="The definition, input, stubs or settings changed after this execution started. Run (Ctrl+Enter) or Step starts again from what is in the editors.">
+                            "edited since"
+                        </span>
+                    </Show>
+                </span>
                 <span class="status-line">
-                <span class=status_class data-testid="status">{status}</span>
-                <Show when=move || stale.get()>
-                    <span class="badge badge-warn" data-testid="stale"
-                        title="The definition, input, stubs or settings changed after this execution started. Run (Ctrl+Enter) or Step starts again from what is in the editors.">
-                        "edited since"
-                    </span>
-                </Show>
+                    <span class=status_class data-testid="status">{status}</span>
                 </span>
             </div>
             <div class="summary-item">
