@@ -22,7 +22,7 @@ pub fn OutputPanel() -> impl IntoView {
             .into_any();
         }
         ctx.dbg.with(|d| match d {
-            None => view! { <p class="muted">"Press Run (Ctrl+Enter) to execute, or Step (F10) to go one event at a time."</p> }.into_any(),
+            None => view! { <p class="muted">"Press Run (Ctrl+Enter) to execute, or Step (F10) to go one step at a time."</p> }.into_any(),
             Some(d) => match d.exec.status() {
                 Status::Running => {
                     let steps = crate::format::count(d.exec.step_count(), "step");

@@ -36,7 +36,7 @@ pub fn Toolbar() -> impl IntoView {
                         crate::focus::restore_after_action(|| crate::focus::by_id("play"));
                     }>"■ Stop"</button>
                 <span class="sep"></span>
-                <button id="step" data-testid="step" title="Step: one event (F10)" disabled=busy
+                <button id="step" data-testid="step" title="Step: one step of the execution, such as entering a state, a Task's answer or a Wait's end; it may record several history events (F10)" disabled=busy
                     on:click=move |_| actions::step(ctx)>"Step"</button>
                 <button data-testid="step-over" title="Step to the next state (Ctrl+F10)" disabled=busy
                     on:click=move |_| actions::step_over(ctx)>"Next state"</button>
