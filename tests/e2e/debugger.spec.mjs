@@ -110,6 +110,27 @@ test('pdf-transform: the retry waits 30 s, the Parallel fails and is caught, Rol
   await page.screenshot({ path: `${shots}pdf-transform.png` });
 });
 
+test('Play pauses at a breakpoint; Run to breakpoint without one says it runs to the end', async ({ page }) => {
+  // Play went through breakpoints, and Run to breakpoint with none set ran to the end without a
+  // word (a QA pass).
+  const errors = await open(page);
+  await load(page, { definition: { StartAt: 'A', States: {
+    A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'C' }, C: { Type: 'Succeed' } } } });
+  await page.getByTestId('run-to-breakpoint').click();
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await expect(page.getByTestId('notice')).toContainText('No breakpoint is set, so this runs to the end');
+  await node(page, 'B').click();
+  await page.getByTestId('toggle-breakpoint').click();
+  await page.getByTestId('speed').selectOption('30');
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('notice')).toContainText("Paused at the breakpoint on 'B'");
+  await expect(page.getByTestId('status')).toHaveText(/PAUSED/);
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'false');
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  expect(errors).toEqual([]);
+});
+
 test('library loan: two weeks of Waits in no real time, with a breakpoint', async ({ page }) => {
   await open(page);
   await openExample(page, 'library-loan');

@@ -393,6 +393,14 @@ pub fn run_to_breakpoint(ctx: Ctx) {
         return;
     }
     if ensure_started(ctx) {
+        // Without one it runs to the end, as it should, but says why it did not pause (a QA pass).
+        if ctx.session.with_untracked(|s| s.breakpoints.is_empty()) {
+            ctx.notice.set(Some(Notice {
+                level: "info",
+                text: "No breakpoint is set, so this runs to the end: click a state in the graph, then Set breakpoint."
+                    .into(),
+            }));
+        }
         run_sliced(ctx, Until::Breakpoint);
     }
 }
@@ -479,13 +487,30 @@ pub fn toggle_play(ctx: Ctx) {
         return;
     }
     let ms = 1000 / ctx.speed.get_untracked().clamp(1, 60);
+    // Play pauses at a breakpoint, as Run to breakpoint does (it played through them: a QA pass).
+    let breakpoints = ctx.session.with_untracked(|s| s.breakpoints.clone());
     let interval = gloo_timers::callback::Interval::new(ms, move || {
         let mut done = false;
+        let mut hit = None;
         ctx.dbg.update(|d| match d {
-            Some(d) => done = d.step().is_none() || d.exec.is_done(),
+            Some(d) => match d.step() {
+                Some(s) if d.hits(&s, &breakpoints) => {
+                    hit = s.state.map(|id| d.exec.machine().state(id).name.to_string());
+                    done = d.exec.is_done();
+                }
+                Some(_) => done = d.exec.is_done(),
+                None => done = true,
+            },
             None => done = true,
         });
-        if done {
+        let paused = hit.is_some();
+        if let Some(name) = hit {
+            ctx.notice.set(Some(Notice {
+                level: "info",
+                text: format!("Paused at the breakpoint on '{name}'. Play or Step to go on."),
+            }));
+        }
+        if done || paused {
             stop_play(ctx);
         }
     });
