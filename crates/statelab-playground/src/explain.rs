@@ -317,10 +317,16 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
                 }
             }
         }
-        Kind::Parallel { branches } => out.push(format!(
-            "Its {} branches ran side by side; their outputs form its result, in branch order.",
-            branches.len()
-        )),
+        // In the tense of the visit: it said "ran" of branches still running (a QA pass).
+        Kind::Parallel { branches } => {
+            let verb = if matches!(visit.status, VisitStatus::Running) { "run" } else { "ran" };
+            out.push(match branches.len() {
+                1 => format!("Its one branch {verb}; its output, in a list, is the result."),
+                n => format!(
+                    "Its {n} branches {verb} side by side; their outputs form its result, in branch order."
+                ),
+            });
+        }
         Kind::Fail { .. } | Kind::Succeed | Kind::Map(_) => {}
     }
     if jsonata && is_choice {
@@ -526,7 +532,7 @@ mod tests {
             "
 ",
         );
-        assert!(t.contains("Rule #0 matched: $n is 1, NumericEqualsPath 1.0 is true."), "{t}");
+        assert!(t.contains("Rule #0 matched: $n is 1, NumericEqualsPath 1 is true."), "{t}");
         assert!(t.contains("So the execution went to 'A'."), "{t}");
         assert!(!t.contains("failed"), "{t}");
     }
@@ -625,7 +631,7 @@ mod tests {
         assert!(at("retried it") < at("(invocation #1)"), "{lines:?}");
         assert!(at("(invocation #1)") < lines.len(), "{lines:?}");
         let c = explain(&e, &e.visits()[1]).join("\n");
-        assert!(c.contains("Rule #0 did not match: $.n is 3, NumericGreaterThan 5.0 is false."), "{c}");
+        assert!(c.contains("Rule #0 did not match: $.n is 3, NumericGreaterThan 5 is false."), "{c}");
         assert!(c.contains("took the Default, 'Small'"), "{c}");
     }
 
@@ -643,7 +649,7 @@ mod tests {
         );
         let c = explain(&e, &e.visits()[0]).join("\n");
         assert!(
-            c.contains("Rule #0 did not match: $.a is 1, NumericEquals 1.0 is true, so Not makes it false."),
+            c.contains("Rule #0 did not match: $.a is 1, NumericEquals 1 is true, so Not makes it false."),
             "{c}"
         );
         assert!(c.contains("IsPresent false is false, so Not makes it true."), "{c}");

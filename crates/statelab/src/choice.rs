@@ -359,7 +359,17 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
                 (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(|ord| op.holds(ord)),
                 _ => false,
             };
-            (r, rhs.filter(|_| traced).and_then(Value::float))
+            // Shown as written: a whole constant as an integer ("3", not "3.0", for a
+            // definition's 3: a QA pass), a path's operand as the value it found.
+            let shown = match o {
+                _ if !traced => None,
+                Operand::Const(n) => match crate::value::whole_to_i64(*n) {
+                    Some(i) if n.abs() < 9_007_199_254_740_992.0 => Some(Value::int(i)),
+                    _ => Value::float(*n),
+                },
+                Operand::Path(p) => lookup(p, env).map(|c| c.into_owned()),
+            };
+            (r, shown)
         }
         Test::Timestamp(op, o) => {
             let rhs = resolve(o, env, |v| v.as_str().and_then(parse_timestamp))?;
@@ -626,5 +636,15 @@ mod tests {
         assert_eq!(trace.len(), 2);
         assert_eq!(trace[1].value, Some(json!("y")));
         assert_eq!(trace[1].operand, Some(json!("x")));
+        // A whole numeric constant shows as the integer written ("3.0" was shown for 3), a
+        // fraction as it is, and a path's operand as the value found.
+        assert_eq!(trace[0].operand.as_ref().map(Value::to_json).as_deref(), Some("1"));
+        let numeric = |test: Test| {
+            let rule = Rule::Compare { variable: JsonPath::parse("$.n").unwrap(), test };
+            let input = json!({"n": 2, "f": 2.0});
+            explain(&rule, &Env::new(&input, &Value::Null)).1[0].operand.as_ref().map(Value::to_json)
+        };
+        assert_eq!(numeric(t("NumericEquals", json!(1.5))).as_deref(), Some("1.5"));
+        assert_eq!(numeric(t("NumericEqualsPath", json!("$.f"))).as_deref(), Some("2.0"));
     }
 }
