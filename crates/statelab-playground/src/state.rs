@@ -324,21 +324,31 @@ pub fn stub_problems(
 /// `.waitForTaskToken`, Activities), each located at its `Resource`: the run would refuse to
 /// start, so the problems list says so first.
 pub fn express_problems(settings: &Settings, checked: &Checked) -> Vec<TextProblem> {
-    let Some(machine) = checked.machine.as_deref() else { return Vec::new() };
     if settings.workflow_type != WorkflowType::Express {
         return Vec::new();
     }
     // The check located each conflict at its Resource already (the same list, in its order); its
-    // message's remedy is the CLI's, so the playground words its own.
-    machine
-        .express_conflicts(0)
+    // message's remedy is the CLI's, so the playground words its own. Without a machine (another
+    // error), the conflicts are read from the definition, as the check found them.
+    let refusals: Vec<String> = match (checked.machine.as_deref(), &checked.definition) {
+        (Some(machine), _) => machine
+            .express_conflicts(0)
+            .into_iter()
+            .map(|(id, why)| machine.express_refusal(id, why))
+            .collect(),
+        (None, Some(def)) => statelab::machine::express_conflicts_in(def)
+            .into_iter()
+            .map(|(_, name, why)| statelab::machine::express_refusal(&name, why))
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    refusals
         .into_iter()
         .zip(&checked.express_problems)
-        .map(|((id, why), located)| TextProblem {
+        .map(|(refusal, located)| TextProblem {
             code: "EXPRESS_UNSUPPORTED",
             message: format!(
-                "{}. Choose the Standard workflow type in Settings, or use a request-response Task",
-                machine.express_refusal(id, why)
+                "{refusal}. Choose the Standard workflow type in Settings, or use a request-response Task"
             ),
             span: located.span,
         })
@@ -738,6 +748,14 @@ mod tests {
         let p = express_problems(&express, &c);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.starts_with("State 'T' cannot run in an Express workflow"), "{}", p[0].message);
+        assert_eq!(p[0].span.map(|s| s.start.line), Some(2));
+        // Beside another error, which leaves no machine, it is still listed (it was not).
+        let broken = text.replace("\"End\": true", "\"Next\": \"Nope\"");
+        let c = check(&broken, None);
+        assert!(c.machine.is_none());
+        let p = express_problems(&express, &c);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("Choose the Standard workflow type in Settings"), "{}", p[0].message);
         assert_eq!(p[0].span.map(|s| s.start.line), Some(2));
     }
 

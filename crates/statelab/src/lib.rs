@@ -299,21 +299,28 @@ fn check_document(
         d.span = Some(*span);
         diags.push(d);
     }
-    let mut express: Vec<Diagnostic> = machine
-        .as_ref()
-        .map(|m| {
-            m.express_conflicts(0)
-                .into_iter()
-                .map(|(id, why)| {
-                    Diagnostic::error(
-                        compile::codes::SCHEMA,
-                        m.express_error(id, why),
-                        Some(format!("{}/Resource", m.state(id).pointer)),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut express: Vec<Diagnostic> = match &machine {
+        Some(m) => m
+            .express_conflicts(0)
+            .into_iter()
+            .map(|(id, why)| {
+                Diagnostic::error(
+                    compile::codes::SCHEMA,
+                    m.express_error(id, why),
+                    Some(format!("{}/Resource", m.state(id).pointer)),
+                )
+            })
+            .collect(),
+        // Other errors left no machine: the Tasks are found in the definition itself, so that an
+        // Express check lists them with the rest (they were missing until those were mended: a
+        // QA pass).
+        None => machine::express_conflicts_in(&def)
+            .into_iter()
+            .map(|(pointer, name, why)| {
+                Diagnostic::error(compile::codes::SCHEMA, machine::express_error(&name, why), Some(pointer))
+            })
+            .collect(),
+    };
     for d in diags.iter_mut().chain(&mut express) {
         if d.span.is_none() {
             match &embedded.map {
@@ -397,6 +404,41 @@ mod tests {
         );
         assert!(!check(&template, None).for_workflow(None).is_ok());
         assert!(check(&template, None).for_workflow(Some(exec::WorkflowType::Standard)).is_ok());
+    }
+
+    /// An Express check lists the Tasks Express refuses beside the definition's other errors:
+    /// they were missing while another error left no machine (a QA pass on the JS package).
+    #[test]
+    fn express_problems_come_with_other_errors() {
+        let def = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Next": "Nope",
+            "Resource": "arn:aws:states:::states:startExecution.sync:2"},
+            "P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "A", "States": {
+                "A": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:1:activity:a", "End": true}}}]},
+            "M": {"Type": "Map", "End": true, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"},
+                "StartAt": "D", "States": {"D": {"Type": "Task", "End": true,
+                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken"}}}}}}"#;
+        let express = check(def, None).for_workflow(Some(exec::WorkflowType::Express));
+        let located: Vec<_> = express
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("cannot run in an Express workflow"))
+            .filter_map(|d| d.location.as_deref())
+            .collect();
+        assert!(located.contains(&"/States/T/Resource"), "{:?}", express.diagnostics);
+        assert!(located.contains(&"/States/P/Branches/0/States/A/Resource"), "{:?}", express.diagnostics);
+        // A Distributed Map's children run as executions of their own type.
+        assert!(!located.contains(&"/States/M/ItemProcessor/States/D/Resource"), "{:?}", express.diagnostics);
+        assert!(
+            express.diagnostics.iter().any(|d| d.message.contains("target: Nope")),
+            "{:?}",
+            express.diagnostics
+        );
+        let standard = check(def, None).for_workflow(None);
+        assert!(
+            !standard.diagnostics.iter().any(|d| d.message.contains("Express")),
+            "{:?}",
+            standard.diagnostics
+        );
     }
 
     /// A name that picks a machine checks the document once, reading each file it names once

@@ -87,15 +87,12 @@ impl Machine {
     /// Why state `id` cannot run in an Express workflow, `why` being [`express_unsupported`]'s
     /// answer: the first sentence of every message that says so.
     pub fn express_refusal(&self, id: StateId, why: &str) -> String {
-        format!("State '{}' cannot run in an Express workflow: {why}", self.state(id).name)
+        express_refusal(&self.state(id).name, why)
     }
 
     /// [`Machine::express_refusal`] with what to do about it, as a run or a check says it.
     pub fn express_error(&self, id: StateId, why: &str) -> String {
-        format!(
-            "{}. Run the workflow as STANDARD, or use a request-response Task",
-            self.express_refusal(id, why)
-        )
+        express_error(&self.state(id).name, why)
     }
 
     /// The Tasks an Express workflow running `scope` could not run, with why (see
@@ -124,6 +121,76 @@ impl Machine {
         out.sort_unstable_by_key(|&(id, _)| id);
         out
     }
+}
+
+/// [`Machine::express_refusal`] of the state named `name`.
+pub fn express_refusal(name: &str, why: &str) -> String {
+    format!("State '{name}' cannot run in an Express workflow: {why}")
+}
+
+/// [`Machine::express_error`] of the state named `name`.
+pub fn express_error(name: &str, why: &str) -> String {
+    format!("{}. Run the workflow as STANDARD, or use a request-response Task", express_refusal(name, why))
+}
+
+/// [`Machine::express_conflicts`] for a definition that did not compile (another error left no
+/// machine to ask), read from the definition itself: each Task an Express workflow could not
+/// run, as (the JSON Pointer of its `Resource`, its name, why), in the definition's order. An
+/// Express check then lists them with the other errors instead of leaving them for later.
+pub fn express_conflicts_in(definition: &Value) -> Vec<(String, String, &'static str)> {
+    type Found = Vec<(String, String, &'static str)>;
+    fn scope(v: &Value, pointer: &mut String, depth: u32, out: &mut Found) {
+        // Nesting as deep as the compiler allows is far below this; past it, nothing to find.
+        if depth > crate::value::MAX_DEPTH {
+            return;
+        }
+        let saved = pointer.len();
+        crate::source::push_token(pointer, "States");
+        for (name, st) in v.get("States").and_then(Value::as_object).into_iter().flatten() {
+            let state_at = pointer.len();
+            crate::source::push_token(pointer, name);
+            match st.get("Type").and_then(Value::as_str) {
+                Some("Task") => {
+                    if let Some(resource) = st.get("Resource").and_then(Value::as_str) {
+                        let (kind, pattern) = crate::compile::classify_resource(resource);
+                        if let Some(why) = express_unsupported(&kind, pattern) {
+                            out.push((format!("{pointer}/Resource"), name.to_string(), why));
+                        }
+                    }
+                }
+                Some("Parallel") => {
+                    for (i, branch) in
+                        st.get("Branches").and_then(Value::as_array).unwrap_or_default().iter().enumerate()
+                    {
+                        let at = pointer.len();
+                        crate::source::push_token(pointer, "Branches");
+                        crate::source::push_token(pointer, &i.to_string());
+                        scope(branch, pointer, depth + 1, out);
+                        pointer.truncate(at);
+                    }
+                }
+                // A Distributed Map's children are executions of their own, of their own type.
+                Some("Map") => {
+                    let key = if st.get("ItemProcessor").is_some() { "ItemProcessor" } else { "Iterator" };
+                    if let Some(processor) = st.get(key) {
+                        let mode = processor.get("ProcessorConfig").and_then(|c| c.get("Mode"));
+                        if mode.and_then(Value::as_str) != Some("DISTRIBUTED") {
+                            let at = pointer.len();
+                            crate::source::push_token(pointer, key);
+                            scope(processor, pointer, depth + 1, out);
+                            pointer.truncate(at);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            pointer.truncate(state_at);
+        }
+        pointer.truncate(saved);
+    }
+    let mut out = Vec::new();
+    scope(definition, &mut String::new(), 0, &mut out);
+    out
 }
 
 /// Why an Express workflow cannot run a Task invoked this way, or `None` when it can: Express
