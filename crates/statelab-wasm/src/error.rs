@@ -135,6 +135,38 @@ impl From<Failure> for JsValue {
     }
 }
 
+/// What kind of JS value `v` is, with its article, for a message ("not a number"): `typeof`
+/// said "a object" of `null` and of arrays, and "a undefined".
+pub fn kind_of(v: &JsValue) -> &'static str {
+    if v.is_null() {
+        return "null";
+    }
+    if js_sys::Array::is_array(v) {
+        return "an array";
+    }
+    match v.js_typeof().as_string().as_deref() {
+        Some("undefined") => "undefined",
+        Some("object") => "an object",
+        Some("boolean") => "a boolean",
+        Some("number") => "a number",
+        Some("bigint") => "a BigInt",
+        Some("string") => "a string",
+        Some("symbol") => "a symbol",
+        Some("function") => "a function",
+        _ => "a value of another kind",
+    }
+}
+
+/// Text the caller gave, quoted in a message at most about 100 characters long (a 50 MB state
+/// name made a 50 MB message).
+pub fn quoted(text: &str) -> String {
+    const MAX: usize = 100;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text.to_string(),
+    }
+}
+
 /// A Rust value as a plain JS value (objects, arrays, strings, numbers, `null`), as `JSON.parse`
 /// would give it.
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, Failure> {

@@ -243,13 +243,16 @@ impl JsExecution {
         // is given as if it were a string, and a number made it read out of bounds.
         let Some(state) = state.as_string() else {
             return Err(Failure::NoSuchState(format!(
-                "runTo takes a state's name (a string), not a {}",
-                state.js_typeof().as_string().unwrap_or_default()
+                "runTo takes a state's name (a string), not {}",
+                crate::error::kind_of(&state)
             )));
         };
         let targets: Vec<StateId> = self.exec.machine().find_all(&state).collect();
         if targets.is_empty() {
-            return Err(Failure::NoSuchState(format!("No state named '{state}' in the state machine")));
+            return Err(Failure::NoSuchState(format!(
+                "No state named '{}' in the state machine",
+                crate::error::quoted(&state)
+            )));
         }
         Ok(self.exec.run_until(&|id| targets.contains(&id)).is_some())
     }
@@ -267,7 +270,7 @@ impl JsExecution {
         to_js(&RunReport::of(&self.exec))
     }
 
-    /// The state visit step `step` concerned (default: the last step taken), with its data at
+    /// The state visit step `step` concerned (default, or `null`: the last step taken), with its data at
     /// each stage; `null` when the step concerned no state (the execution's timeout).
     ///
     /// @throws {StatelabError} `NO_SUCH_STEP` for a step not taken, or one that is not a number.
@@ -284,14 +287,24 @@ impl JsExecution {
             None if step.is_undefined() || step.is_null() => taken as f64,
             None => {
                 return Err(Failure::NoSuchStep(format!(
-                    "inspect takes a step's number, not a {}",
-                    step.js_typeof().as_string().unwrap_or_default()
+                    "inspect takes a step's number, not {}",
+                    crate::error::kind_of(&step)
                 )))
             }
         };
         if index.fract() != 0.0 || index < 1.0 || index > taken as f64 {
+            // In JS's words: Rust writes the infinities "inf".
+            let shown = if index.is_infinite() {
+                if index > 0.0 {
+                    "Infinity".to_string()
+                } else {
+                    "-Infinity".to_string()
+                }
+            } else {
+                index.to_string()
+            };
             return Err(Failure::NoSuchStep(format!(
-                "No step {index}: steps are numbered from 1, and {taken} have been taken"
+                "No step {shown}: steps are numbered from 1, and {taken} have been taken"
             )));
         }
         match self.exec.visit_at(index as u64) {

@@ -286,9 +286,9 @@ pub fn input(input: JsValue) -> Result<Value, Failure> {
         return Ok(Value::empty_object());
     }
     let bad = |message: String| Failure::BadInput { message, error: None };
-    let text = stringify(&input, 0).map_err(bad)?.ok_or_else(|| {
-        bad(format!("a {} has no JSON form", input.js_typeof().as_string().unwrap_or_default()))
-    })?;
+    let text = stringify(&input, 0)
+        .map_err(bad)?
+        .ok_or_else(|| bad(format!("{} has no JSON form", crate::error::kind_of(&input))))?;
     statelab::json::parse(&text).map_err(|e| bad(e.message))
 }
 

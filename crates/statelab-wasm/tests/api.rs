@@ -446,6 +446,14 @@ fn run_to_stops_where_a_state_is_entered() {
     let e = thrown(x.run_to(JsValue::from(123)));
     assert_eq!(text(&e, "code"), "NO_SUCH_STATE");
     assert_eq!(text(&e, "message"), "runTo takes a state's name (a string), not a number");
+    // With JS's words for what it got ("not a object" was said of null and of an array), and a
+    // long name cut short in the message (a 50 MB name made a 50 MB message).
+    let e = thrown(x.run_to(JsValue::NULL));
+    assert_eq!(text(&e, "message"), "runTo takes a state's name (a string), not null");
+    let e = thrown(x.run_to(js_sys::Array::new().into()));
+    assert_eq!(text(&e, "message"), "runTo takes a state's name (a string), not an array");
+    let e = thrown(x.run_to("n".repeat(100_000).into()));
+    assert!(text(&e, "message").len() < 200, "{}", text(&e, "message").len());
 }
 
 #[wasm_bindgen_test]
@@ -520,6 +528,11 @@ fn inspect_shows_the_stages_of_the_visit_at_a_step() {
     // Not coerced: a string was step 1.
     let e = thrown(x.inspect(JsValue::from_str("1")));
     assert_eq!(text(&e, "message"), "inspect takes a step's number, not a string");
+    let e = thrown(x.inspect(js_sys::Object::new().into()));
+    assert_eq!(text(&e, "message"), "inspect takes a step's number, not an object");
+    // JS's name for it, not Rust's "inf".
+    let e = thrown(x.inspect(JsValue::from(f64::INFINITY)));
+    assert!(text(&e, "message").starts_with("No step Infinity:"), "{}", text(&e, "message"));
 }
 
 #[wasm_bindgen_test]
