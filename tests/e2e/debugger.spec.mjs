@@ -81,6 +81,7 @@ test('pdf-transform: the retry waits 30 s, the Parallel fails and is caught, Rol
   await expect(node(page, 'Convert')).toHaveAttribute('data-status', 'visited');
   await expect(node(page, 'Processing')).toHaveAttribute('data-status', 'caught');
   await expect(node(page, 'Thumbnail')).toHaveAttribute('data-status', 'failed');
+  await expect(node(page, 'Thumbnail')).toHaveAttribute('aria-label', /, failed$/);
   await expect(node(page, 'Rollback')).toHaveAttribute('data-status', 'visited');
   // Convert's visit: one retry, 30 s, by the States.TaskFailed retrier.
   await node(page, 'Convert').click();
@@ -121,6 +122,8 @@ test('Play pauses at a breakpoint; Run to breakpoint without one says it runs to
   await expect(page.getByTestId('notice')).toContainText('No breakpoint is set, so this runs to the end');
   await node(page, 'B').click();
   await page.getByTestId('toggle-breakpoint').click();
+  // The label says so, and what the colours say, to a screen reader.
+  await expect(node(page, 'B')).toHaveAttribute('aria-label', 'B (Pass): 1 visit, 1 transition, breakpoint set');
   await page.getByTestId('speed').selectOption('30');
   await page.getByTestId('play').click();
   await expect(page.getByTestId('notice')).toContainText("Paused at the breakpoint on 'B'");

@@ -30,6 +30,17 @@ pub enum NodeStatus {
 }
 
 impl NodeStatus {
+    /// The status as a node's accessible label ends with it.
+    fn words(self) -> &'static str {
+        match self {
+            NodeStatus::Idle | NodeStatus::Visited => "",
+            NodeStatus::Current => ", in progress",
+            NodeStatus::Failed => ", failed",
+            NodeStatus::Caught => ", an error was caught",
+            NodeStatus::Aborted => ", stopped",
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             NodeStatus::Idle => "idle",
@@ -364,7 +375,9 @@ pub fn Graph() -> impl IntoView {
                         n.type_name
                     ),
                 };
-                let aria = title.clone();
+                // What the colours and the breakpoint dot show, in words for a screen reader (the
+                // label named neither: a QA pass).
+                let aria = format!("{title}{}{}", status.words(), if bp { ", breakpoint set" } else { "" });
                 let (x, y, w, h) = (n.x, n.y, n.w, n.h);
                 view! {
                     <g class=cls style=heat_style data-state=name.clone() data-status=status.as_str() data-visits=visits.to_string()
