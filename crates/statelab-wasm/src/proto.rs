@@ -172,49 +172,47 @@ impl ser::Serializer for Finder {
     }
 }
 
-impl ser::SerializeSeq for Finder {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Stop> {
-        v.serialize(DEEPER)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
+/// The compound serializers whose elements are values, walked one level deeper.
+macro_rules! walk_values {
+    ($($compound:ident :: $method:ident),* $(,)?) => {$(
+        impl ser::$compound for Finder {
+            type Ok = ();
+            type Error = Stop;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Stop> {
+                v.serialize(DEEPER)
+            }
+            fn end(self) -> Result<(), Stop> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Finder {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Stop> {
-        v.serialize(DEEPER)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
+walk_values!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
+
+// A struct's and a variant's field names are Rust's own, never "__proto__": only their values
+// are walked.
+macro_rules! walk_fields {
+    ($($compound:ident),*) => {$(
+        impl ser::$compound for Finder {
+            type Ok = ();
+            type Error = Stop;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> Result<(), Stop> {
+                v.serialize(DEEPER)
+            }
+            fn end(self) -> Result<(), Stop> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for Finder {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Stop> {
-        v.serialize(DEEPER)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Finder {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Stop> {
-        v.serialize(DEEPER)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
+walk_fields!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for Finder {
     type Ok = ();
@@ -223,30 +221,6 @@ impl ser::SerializeMap for Finder {
         k.serialize(Finder { key: true })
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Stop> {
-        v.serialize(DEEPER)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-// A struct's and a variant's field names are Rust's own, never "__proto__": only their values
-// are walked.
-impl ser::SerializeStruct for Finder {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> Result<(), Stop> {
-        v.serialize(DEEPER)
-    }
-    fn end(self) -> Result<(), Stop> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Finder {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> Result<(), Stop> {
         v.serialize(DEEPER)
     }
     fn end(self) -> Result<(), Stop> {
