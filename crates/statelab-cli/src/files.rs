@@ -24,17 +24,37 @@ pub struct Source {
 /// Reads a file, or stdin for `-`.
 pub fn read(path: &str) -> Result<Source, Failure> {
     let (name, text) = if path == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
+        let text = read_bounded(std::io::stdin().lock())
             .map_err(|e| Failure::Usage(format!("cannot read stdin: {e}")))?;
         ("<stdin>".to_string(), text)
     } else {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))?;
+        let text = read_file(std::path::Path::new(path))
+            .map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))?;
         (path.to_string(), text)
     };
     Ok(Source { name, text })
+}
+
+/// The text of the file at `path`, refused past [`statelab::MAX_DOCUMENT_BYTES`] (see
+/// [`read_bounded`]).
+pub fn read_file(path: &std::path::Path) -> Result<String, String> {
+    read_bounded(std::fs::File::open(path).map_err(|e| e.to_string())?)
+}
+
+/// Reads text up to the most Statelab reads of a document (8 MiB), and refuses more without
+/// reading it: a special file (`/dev/zero`) or a huge one filled memory until the process was
+/// killed, for a limit said only once all of it was read.
+pub fn read_bounded(from: impl Read) -> Result<String, String> {
+    let limit = statelab::MAX_DOCUMENT_BYTES as u64;
+    let mut bytes = Vec::new();
+    from.take(limit + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "it is larger than {limit} bytes (8 MiB), the most Statelab reads of a document"
+        ));
+    }
+    // std's words for it, as read_to_string said before.
+    String::from_utf8(bytes).map_err(|_| "stream did not contain valid UTF-8".to_string())
 }
 
 /// `file:line:column` (or just `file` when the place is unknown).
@@ -96,17 +116,7 @@ fn beside(source: &Source, path: &str) -> Option<Result<String, String>> {
         return None;
     }
     let file = std::path::Path::new(&source.name).parent().unwrap_or(std::path::Path::new("")).join(path);
-    let read = || {
-        let len = std::fs::metadata(&file).map_err(|e| e.to_string())?.len();
-        if len > statelab::MAX_DOCUMENT_BYTES as u64 {
-            return Err(format!(
-                "it is {len} bytes; Statelab reads documents of up to {} bytes",
-                statelab::MAX_DOCUMENT_BYTES
-            ));
-        }
-        std::fs::read_to_string(&file).map_err(|e| e.to_string())
-    };
-    Some(read().map_err(|why| format!("{why} (looked for {})", file.display())))
+    Some(read_file(&file).map_err(|why| format!("{why} (looked for {})", file.display())))
 }
 
 /// The compiled machine of a checked definition, or every error on stderr and exit 2.
@@ -165,7 +175,7 @@ pub fn input(path: Option<&str>, style: Style) -> Result<Value, Failure> {
 /// are read for the run).
 pub fn mock_config(args: &SessionArgs) -> Option<Value> {
     let path = args.mock_config.as_deref().or(args.stubs.as_deref()).filter(|p| *p != "-")?;
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = read_file(std::path::Path::new(path)).ok()?;
     document::load(&text).ok().map(|d| d.value).filter(is_mock_config)
 }
 
@@ -248,5 +258,14 @@ mod tests {
         let name = "z\u{1b}[2J.json";
         assert_eq!(place(name, Some(Pos { offset: 1, line: 1, column: 2 })), "z\\u{1b}[2J.json:1:2");
         assert_eq!(place(name, None), "z\\u{1b}[2J.json");
+    }
+
+    /// An endless source (`/dev/zero`) is refused at the limit instead of filling memory.
+    #[test]
+    fn reading_stops_past_the_document_limit() {
+        let e = read_bounded(std::io::repeat(b'x')).unwrap_err();
+        assert!(e.starts_with("it is larger than 8388608 bytes"), "{e}");
+        assert_eq!(read_bounded(&b"{}"[..]).as_deref(), Ok("{}"));
+        assert_eq!(read_bounded(&b"\xff"[..]).unwrap_err(), "stream did not contain valid UTF-8");
     }
 }

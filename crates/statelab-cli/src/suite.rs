@@ -9,7 +9,7 @@ use statelab::stubs::unused_stubs;
 use statelab::testing::{self, DefinitionRef, TestFile};
 use statelab::{json, Machine, Value};
 
-use crate::files::{diagnostic_line, place, Source};
+use crate::files::{self, diagnostic_line, place, Source};
 use crate::style::{terminal_safe, Colors, Style};
 use crate::{exit, Failure, Format};
 use statelab::text::count;
@@ -75,6 +75,9 @@ pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
         let path = Path::new(p);
         let meta = std::fs::metadata(path).map_err(|e| Failure::Usage(format!("cannot read {p}: {e}")))?;
         if meta.is_dir() {
+            // The directory named: one that cannot be read is a usage error ("no test files" was
+            // said of a directory without permission to read it).
+            std::fs::read_dir(path).map_err(|e| Failure::Usage(format!("cannot read {p}: {e}")))?;
             let before = found.len();
             discover(path, &mut found);
             if found.len() == before {
@@ -84,18 +87,31 @@ pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
                 )));
             }
         } else {
-            found.push(path.to_path_buf());
+            found.push(Found::File(path.to_path_buf()));
         }
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut tally = Tally::default();
     let json = args.format == Format::Json;
     let mut outcomes = Vec::new();
-    for path in &found {
-        if json {
-            run_file(path, Style::plain(), &mut tally, &mut std::io::sink(), &mut outcomes)?;
-        } else {
-            run_file(path, colors.out, &mut tally, &mut out, &mut outcomes)?;
+    for entry in &found {
+        let style = if json { Style::plain() } else { colors.out };
+        let out: &mut dyn Write = if json { &mut std::io::sink() } else { &mut out };
+        match entry {
+            Found::File(path) => run_file(path, style, &mut tally, out, &mut outcomes)?,
+            Found::Unreadable(path, why) => {
+                let lines = vec![format!("cannot read this directory, so its tests did not run: {why}")];
+                report_unusable(
+                    &path.display().to_string(),
+                    None,
+                    None,
+                    lines,
+                    style,
+                    &mut tally,
+                    out,
+                    &mut outcomes,
+                )?;
+            }
         }
     }
     if json {
@@ -125,13 +141,30 @@ pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
     })
 }
 
+/// What a directory search finds: a test file, or a directory inside that cannot be read (its
+/// tests would be skipped without a word, and the run pass).
+enum Found {
+    File(PathBuf),
+    Unreadable(PathBuf, String),
+}
+
 /// Collects the test files under `dir`, recursively, in name order. Symbolic links to
-/// directories are not followed.
-fn discover(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
+/// directories are not followed; only regular files (or links to them) are tests, so a FIFO
+/// named `*.json` is not opened (reading it waited forever).
+fn discover(dir: &Path, found: &mut Vec<Found>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return found.push(Found::Unreadable(dir.to_path_buf(), e.to_string())),
+    };
+    let mut listed = Vec::new();
     for entry in entries {
+        match entry {
+            Ok(entry) => listed.push(entry),
+            Err(e) => return found.push(Found::Unreadable(dir.to_path_buf(), e.to_string())),
+        }
+    }
+    listed.sort_by_key(|e| e.file_name());
+    for entry in listed {
         let name = entry.file_name().to_string_lossy().to_string();
         let path = entry.path();
         let Ok(kind) = entry.file_type() else { continue };
@@ -139,8 +172,8 @@ fn discover(dir: &Path, found: &mut Vec<PathBuf>) {
             if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_str()) {
                 discover(&path, found);
             }
-        } else if is_test_file(&name, &path) {
-            found.push(path);
+        } else if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) && is_test_file(&name, &path) {
+            found.push(Found::File(path));
         }
     }
 }
@@ -154,9 +187,42 @@ fn is_test_file(name: &str, path: &Path) -> bool {
     if !name.ends_with(".json") {
         return false;
     }
-    let Ok(text) = std::fs::read_to_string(path) else { return false };
-    let Ok(v) = json::parse(&text) else { return false };
+    let Ok(text) = files::read_file(path) else { return false };
+    // A byte order mark, as a test file may have (one with it was skipped).
+    let Ok(v) = json::parse(text.strip_prefix('\u{feff}').unwrap_or(&text)) else { return false };
     v.get("definition").is_some() && (v.get("expect").is_some() || v.get("cases").is_some())
+}
+
+/// Reports a file, case or directory that cannot be used: an `ERROR` line (and the diagnostics
+/// that say why), counted as an error.
+#[allow(clippy::too_many_arguments)]
+fn report_unusable(
+    name: &str,
+    at: Option<Pos>,
+    case: Option<&str>,
+    lines: Vec<String>,
+    style: Style,
+    tally: &mut Tally,
+    out: &mut dyn Write,
+    outcomes: &mut Vec<Outcome>,
+) -> std::io::Result<()> {
+    tally.errors += 1;
+    let first = lines.first().map(String::as_str).unwrap_or_default();
+    let label = label(name, at, case);
+    writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(first))?;
+    // The other lines are diagnostics, already made safe (and perhaps coloured).
+    for line in lines.iter().skip(1) {
+        writeln!(out, "    {line}")?;
+    }
+    outcomes.push(Outcome {
+        file: name.to_string(),
+        case: case.map(str::to_string),
+        at,
+        status: "ERROR",
+        messages: lines,
+        warnings: Vec::new(),
+    });
+    Ok(())
 }
 
 /// Runs every case of one test file.
@@ -164,7 +230,7 @@ fn run_file(
     path: &Path,
     style: Style,
     tally: &mut Tally,
-    out: &mut impl Write,
+    out: &mut dyn Write,
     outcomes: &mut Vec<Outcome>,
 ) -> std::io::Result<()> {
     let name = path.display().to_string();
@@ -180,16 +246,7 @@ fn run_file(
     let Loaded { file, has_cases, machine, map } = match load(path, &name, style) {
         Ok(loaded) => loaded,
         Err(Unusable { at, case, lines }) => {
-            tally.errors += 1;
-            let first = lines.first().map(String::as_str).unwrap_or_default();
-            let label = label(&name, at, case.as_deref());
-            writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(first))?;
-            // The other lines are diagnostics, already made safe (and perhaps coloured).
-            for line in lines.iter().skip(1) {
-                writeln!(out, "    {line}")?;
-            }
-            outcomes.push(outcome(case.as_deref(), at, "ERROR", lines));
-            return Ok(());
+            return report_unusable(&name, at, case.as_deref(), lines, style, tally, out, outcomes);
         }
     };
     for case in &file.cases {
@@ -291,7 +348,7 @@ impl Unusable {
 
 /// Reads a test file and compiles its definition.
 fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
-    let text = std::fs::read_to_string(path).map_err(|e| Unusable::whole(format!("cannot read it: {e}")))?;
+    let text = files::read_file(path).map_err(|e| Unusable::whole(format!("cannot read it: {e}")))?;
     // A byte order mark is invisible in editors, and columns are counted as they show them.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let (value, map) = json::parse_with_map(text).map_err(|e| Unusable::at(Some(e.pos), e.message))?;
@@ -317,7 +374,7 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
         }
         DefinitionRef::File(rel) => {
             let def_path = path.parent().unwrap_or(Path::new("")).join(rel);
-            let text = std::fs::read_to_string(&def_path).map_err(|e| {
+            let text = files::read_file(&def_path).map_err(|e| {
                 let why = format!("cannot read its definition {}: {e}", def_path.display());
                 Unusable::at(position(&map, "/definition"), why)
             })?;
@@ -389,4 +446,35 @@ fn invalid(name: &str, diagnostics: &[statelab::Diagnostic], style: Style) -> Ve
     let mut lines = vec![format!("the definition is invalid ({})", count(errors.len(), "error"))];
     lines.extend(errors.iter().map(|d| diagnostic_line(name, d, style)));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A directory the search cannot read is found as such, to be reported: its tests were
+    /// skipped without a word and the run passed. (Made unreadable by permissions only for
+    /// users other than root, so a directory that is not there stands for it.)
+    #[test]
+    fn an_unreadable_directory_is_found_not_skipped() {
+        let mut found = Vec::new();
+        discover(Path::new("tests/no-such-directory"), &mut found);
+        assert!(matches!(found.as_slice(), [Found::Unreadable(p, _)] if p.ends_with("no-such-directory")));
+    }
+
+    /// Only regular files are tests: a FIFO named `*.json` was opened, and the run waited for a
+    /// writer forever.
+    #[test]
+    fn a_fifo_is_not_a_test_file() {
+        let dir = std::env::temp_dir().join(format!("statelab-fifo-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let fifo = dir.join("pipe.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        let mut found = Vec::new();
+        discover(&dir, &mut found);
+        let _ = std::fs::remove_dir_all(&dir);
+        if made {
+            assert!(found.is_empty());
+        }
+    }
 }
