@@ -534,11 +534,37 @@ fn first_difference(expected: &Value, got: &Value, at: String) -> (String, Strin
             return (child(&at, k), "nothing".into(), have.to_json());
         }
     } else if let (Some(e), Some(g)) = (expected.as_array(), got.as_array()) {
-        if e.len() != g.len() {
-            return (at, format!("{} items", e.len()), format!("{} items", g.len()));
-        }
+        // The first item that differs, whatever the lengths (an item changed in an array one
+        // item longer was reported as "expected 201 items, got 200 items" at the array: a QA
+        // pass); past the shorter one's end, the first item only one has.
         if let Some((i, (a, b))) = e.iter().zip(g).enumerate().find(|(_, (a, b))| a != b) {
             return first_difference(a, b, child(&at, &i.to_string()));
+        }
+        if e.len() != g.len() {
+            let n = e.len().min(g.len());
+            let item = |items: &[Value]| {
+                items.get(n).map_or_else(
+                    || "nothing".to_string(),
+                    |v| format!("{} (of {} items)", v.to_json(), items.len()),
+                )
+            };
+            return (child(&at, &n.to_string()), item(e), item(g));
+        }
+    } else if let (Some(e), Some(g)) = (expected.as_str(), got.as_str()) {
+        // Long strings that differ late: from a little before the first different character
+        // (both were cut to their first 120 characters, and read the same).
+        if e.chars().count() > SHOWN_WHOLE || g.chars().count() > SHOWN_WHOLE {
+            let i = e.chars().zip(g.chars()).take_while(|(a, b)| a == b).count();
+            let start = i.saturating_sub(20);
+            let excerpt = |s: &str| {
+                let part: String = s.chars().skip(start).take(SHOWN_WHOLE / 2).collect();
+                format!(
+                    "…{} (from character {start} of {})",
+                    Value::string(part).to_json(),
+                    s.chars().count()
+                )
+            };
+            return (at, excerpt(e), excerpt(g));
         }
     }
     (at, expected.to_json(), got.to_json())
@@ -652,8 +678,27 @@ mod tests {
         changed[137] = Value::from(-1);
         let long = output_mismatch(&json!({"items": items.clone()}), &json!({"items": changed}));
         assert_eq!(long, "output differs at /items/137: expected 137, got -1");
+        // Lengths differ: the first item that differs, or the first only one has.
         let fewer = output_mismatch(&json!({"items": items.clone()}), &json!({"items": &items[1..]}));
-        assert_eq!(fewer, "output differs at /items: expected 300 items, got 299 items");
+        assert_eq!(fewer, "output differs at /items/0: expected 0, got 1");
+        let shorter = output_mismatch(&json!({"items": items.clone()}), &json!({"items": &items[..299]}));
+        assert_eq!(shorter, "output differs at /items/299: expected 299 (of 300 items), got nothing");
+        let mut longer = items.clone();
+        longer[137] = Value::from(5);
+        longer.push(Value::from(0));
+        let both = output_mismatch(&json!({"items": items.clone()}), &json!({"items": longer}));
+        assert_eq!(both, "output differs at /items/137: expected 137, got 5");
+        // A long string that differs late shows where (both read "xxxx… (202 bytes)").
+        let (x, y) = ("x".repeat(200), format!("{}y", "x".repeat(199)));
+        let late = output_mismatch(&json!({"s": x}), &json!({"s": y}));
+        assert_eq!(
+            late,
+            format!(
+                "output differs at /s: expected …\"{}\" (from character 179 of 200), got …\"{}y\" (from character 179 of 200)",
+                "x".repeat(21),
+                "x".repeat(20)
+            )
+        );
         let extra =
             output_mismatch(&json!({"items": items.clone()}), &json!({"items": items.clone(), "x/y": 1}));
         assert_eq!(extra, "output differs at /x~1y: expected nothing, got 1");
