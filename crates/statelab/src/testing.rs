@@ -240,8 +240,16 @@ const EXPECT_FIELDS: [&str; 7] =
 /// Refuses a field that is not in `known` (nor `notes`, free text anywhere): a misspelt field
 /// would otherwise be ignored, and a case would quietly test less than it says.
 fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), FileError> {
-    for key in v.as_object().into_iter().flat_map(|m| m.keys()) {
-        if key.as_ref() == "notes" || known.contains(&key.as_ref()) {
+    for (key, value) in v.as_object().into_iter().flatten() {
+        if key.as_ref() == "notes" {
+            // Words for people, so a string, as `title` and `summary` are (anything was taken,
+            // null too: a QA pass).
+            if value.as_str().is_none() {
+                return Err(FileError::new(&child("", key), "'notes' must be a string (words for people)"));
+            }
+            continue;
+        }
+        if known.contains(&key.as_ref()) {
             continue;
         }
         let hint = if key.as_ref() == "strict_stubs" {
@@ -771,6 +779,10 @@ mod tests {
             clash.map(|(_, m)| m).as_deref(),
             Some("case 1, which has no name, is reported as 'case 1': give this one another name")
         );
+        // Notes are words, wherever they are (null, numbers and objects were taken: a QA pass).
+        assert_eq!(one(json!({"notes": null})).as_deref(), Some("/cases/0/notes"));
+        assert_eq!(one(json!({"expect": {"notes": {"x": 1}}})).as_deref(), Some("/cases/0/expect/notes"));
+        assert_eq!(one(json!({"notes": "why this case"})), None);
         // null is not "the default", for text fields as for numbers.
         for field in ["region", "start_time", "mock_test_case", "name", "seed", "max_steps"] {
             assert_eq!(one(json!({ field: null })), Some(format!("/cases/0/{field}")), "{field}");
