@@ -4,7 +4,9 @@
 use statelab::choice::{explain as explain_rule, Comparison};
 use statelab::eval::Env;
 use statelab::exec::{Execution, RetryRecord, Visit, VisitStatus};
-use statelab::machine::{Kind, PathField, Payload, QueryLanguage, State, WaitSpec};
+use statelab::machine::{
+    Kind, NumberSource, PathField, Payload, QueryLanguage, State, TimestampSource, WaitSpec,
+};
 use statelab::Value;
 
 use crate::format;
@@ -215,20 +217,32 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         Kind::Pass { result: None } => out.push("With no Result, the effective input is the result.".into()),
         Kind::Task(spec) => {
             for (i, inv) in visit.invocations.iter().enumerate() {
-                let who = if inv.unstubbed {
+                let last = i + 1 == visit.invocations.len();
+                // How this invocation ended: "answered" was said of one that timed out, one a
+                // failing sibling stopped, and one still running (a QA pass).
+                let error = visit.retries.get(i).map(|r| r.error.error.as_str()).or(match &visit.status {
+                    VisitStatus::Failed(e) if last => Some(e.error.as_str()),
+                    VisitStatus::Caught { error, .. } if last => Some(error.error.as_str()),
+                    _ => None,
+                });
+                let timed_out =
+                    error.is_some_and(|e| e == "States.Timeout" || e == "States.HeartbeatTimeout");
+                let takes = format::duration_ms((inv.duration_seconds * 1000.0) as i64);
+                let stub = format!("The stub for '{}' (invocation #{})", st.name, inv.index);
+                let sentence = if inv.unstubbed {
                     "No stub answered, so the task's input was echoed as its result".to_string()
+                } else if timed_out {
+                    format!("{stub} takes {takes} of virtual time, longer than the Task may take: it timed out first")
+                } else if last && matches!(visit.status, VisitStatus::Running) {
+                    format!("{stub} is working: it answers after {takes} of virtual time")
+                } else if last && matches!(visit.status, VisitStatus::Aborted) {
+                    format!("{stub} would have answered after {takes} of virtual time, but the state was stopped first")
+                } else if inv.duration_seconds > 0.0 {
+                    format!("{stub} answered after {takes} of virtual time")
                 } else {
-                    format!("The stub for '{}' (invocation #{}) answered", st.name, inv.index)
+                    format!("{stub} answered")
                 };
-                let took = if inv.duration_seconds > 0.0 {
-                    format!(
-                        " after {} of virtual time",
-                        format::duration_ms((inv.duration_seconds * 1000.0) as i64)
-                    )
-                } else {
-                    String::new()
-                };
-                out.push(format!("{who}{took} (resource {}).", spec.resource));
+                out.push(format!("{sentence} (resource {}).", spec.resource));
                 if let Some(r) = visit.retries.get(i) {
                     out.push(retry_sentence(st, r, visit.exited_at));
                 }
@@ -236,15 +250,22 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         }
         Kind::Wait(w) => {
             if let Some(until) = visit.wait_until {
+                // The field that gave the time, as written ("Seconds" was said of a SecondsPath).
                 let how = match w {
-                    WaitSpec::Seconds(_) => "Seconds",
-                    WaitSpec::Timestamp(_) => "Timestamp",
+                    WaitSpec::Seconds(NumberSource::Path(p)) => format!("SecondsPath {}", p.text()),
+                    WaitSpec::Seconds(_) => "Seconds".to_string(),
+                    WaitSpec::Timestamp(TimestampSource::Path(p)) => format!("TimestampPath {}", p.text()),
+                    WaitSpec::Timestamp(_) => "Timestamp".to_string(),
                 };
+                // A timestamp already past is no wait at all: say so, rather than "waits 0s".
                 let (wait, until_text) =
                     (format::duration_ms(until - visit.entered_at), format::clock(until));
                 // A wait cut short (a sibling branch failed) or not over yet is not said to have
                 // been waited out (a QA pass: "It waited 10s" of a Wait stopped after 2s).
                 out.push(match (&visit.status, visit.exited_at) {
+                    _ if matches!(w, WaitSpec::Timestamp(_)) && until == visit.entered_at => {
+                        format!("Its {how} was not after {until_text}, so it did not wait.")
+                    }
                     (VisitStatus::Running, _) => format!(
                         "It waits {wait} ({how}) until {until_text}: on the virtual clock, no real time passes."
                     ),
@@ -321,7 +342,10 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         Kind::Parallel { branches } => {
             let verb = if matches!(visit.status, VisitStatus::Running) { "run" } else { "ran" };
             out.push(match branches.len() {
-                1 => format!("Its one branch {verb}; its output, in a list, is the result."),
+                1 => format!(
+                    "Its one branch {}; its output, in a list, is the result.",
+                    if verb == "run" { "runs" } else { "ran" }
+                ),
                 n => format!(
                     "Its {n} branches {verb} side by side; their outputs form its result, in branch order."
                 ),
@@ -394,14 +418,26 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
             ));
         }
         VisitStatus::Failed(e) => {
+            // Only Task, Parallel and Map states have Retry and Catch.
+            let can_handle = matches!(st.kind, Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_));
             let why = if e.is_terminal() {
                 " It is a terminal error: States.ALL cannot catch it."
+            } else if !can_handle {
+                ""
             } else if st.catch.is_empty() && st.retry.is_empty() {
                 " The state has no Retry or Catch for it."
             } else {
                 " No Retrier had attempts left and no Catcher matched."
             };
-            out.push(format!("It failed with {}: {}.{why}", e.error, e.cause));
+            // A cause that ends a sentence already is not given a second full stop ("..")
+            // and an empty one is left out ("States.Timeout: .").
+            let cause = e.cause.trim_end();
+            let stop = if cause.ends_with('.') { "" } else { "." };
+            out.push(if cause.is_empty() {
+                format!("It failed with {}.{why}", e.error)
+            } else {
+                format!("It failed with {}: {cause}{stop}{why}", e.error)
+            });
         }
         VisitStatus::Aborted => out.push(
             "It was stopped because a sibling branch or iteration failed, or the execution ended.".into(),
@@ -409,8 +445,13 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         VisitStatus::Running => out.push("It is still in progress.".into()),
         VisitStatus::Succeeded => {}
     }
-    if let Some(s) = path_sentence("OutputPath", &st.io.output_path, st_stages.output.as_ref()) {
-        out.push(s);
+    // Only once it has run: not before (a visit in progress, one that failed) and not for a caught
+    // error, whose Catcher's output skips OutputPath (it said "selected nothing" or named the
+    // Catcher's output: a QA pass).
+    if matches!(visit.status, VisitStatus::Succeeded) {
+        if let Some(s) = path_sentence("OutputPath", &st.io.output_path, st_stages.output.as_ref()) {
+            out.push(s);
+        }
     }
     if !visit.assigned.is_empty() {
         let vars: Vec<String> =
@@ -494,6 +535,56 @@ mod tests {
         assert!(text.contains("It was to wait 10s (Seconds) until"), "{text}");
         assert!(text.contains("and was stopped after 2s"), "{text}");
         assert!(!text.contains("It waited"), "{text}");
+    }
+
+    /// What a QA pass found said wrongly: OutputPath "selected" for a caught error (whose
+    /// Catcher skips it), "answered" of an invocation that timed out, "Seconds" of a
+    /// SecondsPath, "waits 0s" of a Timestamp already past, ".." after a cause ending in a full
+    /// stop, and "no Retry or Catch" of a Fail state, which cannot have them.
+    #[test]
+    fn explanations_say_what_happened() {
+        let visit_of = |e: &Execution, name: &str| {
+            let v = e.visits().iter().find(|v| e.machine().state(v.state).name.as_ref() == name).cloned();
+            explain(e, &v.unwrap()).join("\n")
+        };
+        let caught = run(
+            r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "OutputPath": "$.r", "TimeoutSeconds": 3, "End": true,
+                "Retry": [{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "D"}]},
+                "D": {"Type": "Succeed"}}}"#,
+            r#"{"keep": 1}"#,
+            r#"{"T": {"Return": {}, "Duration": 10}}"#,
+        );
+        let t = visit_of(&caught, "T");
+        assert!(!t.contains("OutputPath"), "{t}");
+        assert!(!t.contains("answered"), "{t}");
+        assert!(
+            t.contains("takes 10s of virtual time, longer than the Task may take: it timed out first"),
+            "{t}"
+        );
+        let waits = run(
+            r#"{"StartAt": "S", "States": {"S": {"Type": "Wait", "SecondsPath": "$.s", "Next": "P"},
+                "P": {"Type": "Wait", "Timestamp": "2025-12-31T23:00:00Z", "Next": "F"},
+                "F": {"Type": "Fail", "Error": "E", "Cause": "It broke."}}}"#,
+            r#"{"s": 2}"#,
+            "{}",
+        );
+        assert!(
+            visit_of(&waits, "S").contains("It waited 2s (SecondsPath $.s)"),
+            "{}",
+            visit_of(&waits, "S")
+        );
+        let past = visit_of(&waits, "P");
+        assert!(
+            past.contains("Its Timestamp was not after 2026-01-01 00:00:02 UTC, so it did not wait."),
+            "{past}"
+        );
+        let f = visit_of(&waits, "F");
+        assert!(
+            f.contains("It failed with E: It broke.") && !f.contains("..") && !f.contains("Retry"),
+            "{f}"
+        );
     }
 
     /// A Distributed Map says where its items came from and where its results went (it said

@@ -66,7 +66,11 @@ pub fn OutputPanel() -> impl IntoView {
             (!names.is_empty()).then(|| {
                 view! {
                     <p class="warning-box" data-testid="unstubbed">
-                        {format!("Ran without a stub (their input was echoed as their result): {}", names.join(", "))}
+                        {if names.len() == 1 {
+                            format!("Ran without a stub (its input was echoed as its result): {}", names.join(", "))
+                        } else {
+                            format!("Ran without a stub (their input was echoed as their result): {}", names.join(", "))
+                        }}
                     </p>
                 }
             })
