@@ -134,6 +134,25 @@ test('Play pauses at a breakpoint; Run to breakpoint without one says it runs to
   expect(errors).toEqual([]);
 });
 
+test('after an edit to another machine, the old run is not drawn on the new states', async ({ page }) => {
+  // The old execution's visits were drawn on the new states that had their ids, and a visit
+  // listed for Y opened IsPolite in the inspector (a QA pass).
+  const errors = await open(page);
+  await runToEnd(page);
+  await expect(node(page, 'IsPolite')).toHaveAttribute('data-status', 'visited');
+  await setEditor(page, 'definition', JSON.stringify({ StartAt: 'X', States: {
+    X: { Type: 'Pass', Next: 'Y' }, Y: { Type: 'Pass', Next: 'Z' }, Z: { Type: 'Succeed' } } }));
+  await expect(node(page, 'Y')).toHaveAttribute('data-status', 'idle');
+  await expect(node(page, 'Y')).toHaveAttribute('data-visits', '0');
+  await node(page, 'Y').click();
+  await expect(page.getByTestId('node-panel')).toBeVisible();
+  await expect(page.getByTestId('node-visit')).toHaveCount(0);
+  // The run of the new machine is drawn as usual.
+  await runToEnd(page);
+  await expect(node(page, 'Y')).toHaveAttribute('data-status', 'visited');
+  expect(errors).toEqual([]);
+});
+
 test('library loan: two weeks of Waits in no real time, with a breakpoint', async ({ page }) => {
   await open(page);
   await openExample(page, 'library-loan');

@@ -231,7 +231,17 @@ pub fn Graph() -> impl IntoView {
     let overlay = Memo::new(move |_| {
         let t = thread.get();
         ctx.dbg.with(|d| {
-            d.as_ref().map(|d| {
+            let d = d.as_ref()?;
+            // Only over the machine it ran (its states' names at their ids): after an edit to
+            // another machine, its visits were drawn on the new states that had their ids (a
+            // QA pass).
+            let same = ctx.checked.with(|c| {
+                c.machine.as_ref().is_some_and(|m| {
+                    let ran = &d.exec.machine().states;
+                    m.states.len() == ran.len() && m.states.iter().zip(ran).all(|(a, b)| a.name == b.name)
+                })
+            });
+            same.then(|| {
                 let st = statuses(&d.exec, (!t.is_empty()).then_some(t.as_str()));
                 let counts = d.exec.state_transitions().to_vec();
                 (st, counts)
@@ -318,7 +328,6 @@ pub fn Graph() -> impl IntoView {
             crate::focus::restore_after_redraw(move || crate::focus::graph_node(&name));
         }
         let ov = overlay.get();
-        let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
         let breakpoints = breakpoint_list.get();
         let selected = ctx.selected_state.get();
         // The branch or iteration shown, if not all.
@@ -336,6 +345,7 @@ pub fn Graph() -> impl IntoView {
                 })
                 .collect()
         });
+        let max_cost = ov.as_ref().map_or(1, |(_, c)| c.iter().copied().max().unwrap_or(1).max(1));
         // The graph is one Tab stop (the selected state, else the first in reading order); the
         // arrows, Home and End move between the states in reading order (top to bottom, then
         // left to right), so a big machine is not one Tab press a state.
@@ -574,7 +584,11 @@ fn NodePanel() -> impl IntoView {
         {move || info().map(|(name, ty)| {
             let id = ctx.selected_state.get().unwrap_or_default();
             let has_bp = ctx.session.with(|s| s.breakpoints.contains(&name));
-            let visits: Vec<(usize, String)> = ctx.dbg.with(|d| d.as_ref().map(|d| {
+            // The execution's own state of that id, when it is this one: after an edit the
+            // execution shown may be of another machine, whose state of that id is another.
+            let visits: Vec<(usize, String)> = ctx.dbg.with(|d| d.as_ref().filter(|d| {
+                d.exec.machine().states.get(id).is_some_and(|s| *s.name == *name)
+            }).map(|d| {
                 let start = d.exec.options().start_time_ms;
                 d.exec.visits().iter().enumerate().filter(|(_, v)| v.state == id).map(|(i, v)| {
                     let t = if v.thread.is_empty() { String::new() } else { format!("{} · ", v.thread) };
