@@ -93,7 +93,15 @@ fn expression_sentences(st: &State, visit: &Visit, out: &mut Vec<String>, wanted
             None => format!("{}: {{% {} %}} failed (see below){times}.", e.field, e.expr),
         });
     }
-    if shown.len() > MAX_EXPRESSIONS {
+    // The count is of what was kept: past the visit's first evaluations, none are (it said
+    // "88 more" of 589: a QA pass).
+    let full = visit.evaluations.len() >= statelab::exec::MAX_RECORDED_EVALUATIONS;
+    if full {
+        out.push(format!(
+            "…and more: a visit keeps its first {} evaluations, and the rest are not shown.",
+            statelab::exec::MAX_RECORDED_EVALUATIONS
+        ));
+    } else if shown.len() > MAX_EXPRESSIONS {
         out.push(format!("…and {} more expressions.", shown.len() - MAX_EXPRESSIONS));
     }
 }
@@ -585,6 +593,22 @@ mod tests {
             f.contains("It failed with E: It broke.") && !f.contains("..") && !f.contains("Retry"),
             "{f}"
         );
+    }
+
+    /// Past the evaluations a visit keeps, no count is made up (it said "…and 88 more" of a Map
+    /// with 589 left: a QA pass).
+    #[test]
+    fn kept_evaluations_are_not_miscounted() {
+        let e = run(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+                "Items": "{% $states.input.xs %}", "ItemSelector": {"v": "{% $states.context.Map.Item.Value %}"},
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}"#,
+            &format!("{{\"xs\": [{}]}}", (0..300).map(|i| i.to_string()).collect::<Vec<_>>().join(",")),
+            "{}",
+        );
+        let text = explain(&e, &e.visits()[0]).join("\n");
+        assert!(text.contains("a visit keeps its first 100 evaluations"), "{text}");
+        assert!(!text.contains("more expressions."), "{text}");
     }
 
     /// A Distributed Map says where its items came from and where its results went (it said
