@@ -10,6 +10,27 @@ use crate::format;
 
 const LANE_H: f64 = 22.0;
 const LABEL_W: f64 = 150.0;
+/// About how wide a character of a bar's label is (10 px), and of a lane's (11 px monospace), in
+/// the drawing's units.
+const BAR_CHAR_W: f64 = 6.0;
+const LANE_CHAR_W: f64 = 6.7;
+
+/// `text` cut with an ellipsis to about `width` units (at `char_w` a character): a bar's label ran
+/// over the bars after it, and a nested lane's name under its bars (a QA pass). `keep_end`: cut
+/// the start instead of the end.
+fn fit(text: &str, width: f64, char_w: f64, keep_end: bool) -> String {
+    let room = (width / char_w).floor().max(1.0) as usize;
+    let n = text.chars().count();
+    if n <= room {
+        return text.to_string();
+    }
+    let keep = room.saturating_sub(1);
+    if keep_end {
+        format!("…{}", text.chars().skip(n - keep).collect::<String>())
+    } else {
+        format!("{}…", text.chars().take(keep).collect::<String>())
+    }
+}
 const WIDTH: f64 = 900.0;
 /// Beyond this many visits only the latest are laid out (and of those, only the ones that fit).
 const MAX_BARS: usize = 3000;
@@ -115,7 +136,7 @@ pub fn Timeline() -> impl IntoView {
                             }>
                             <title>{title}</title>
                             <rect class=cls x=x0 y=y width=w height=LANE_H - 8.0 rx="2"></rect>
-                            {(w > 40.0).then(|| view! { <text class="bar-label" x=x0 + 3.0 y=y + 10.0>{name.clone()}</text> })}
+                            {(w > 40.0).then(|| view! { <text class="bar-label" x=x0 + 3.0 y=y + 10.0>{fit(&name, w - 6.0, BAR_CHAR_W, false)}</text> })}
                             {retries}
                         </g>
                     })
@@ -126,7 +147,9 @@ pub fn Timeline() -> impl IntoView {
                 .enumerate()
                 .map(|(i, l)| {
                     let name = if l.is_empty() { "execution".to_string() } else { l.to_string() };
-                    view! { <text class="lane-label" x="4" y=i as f64 * LANE_H + 15.0>{name}</text> }
+                    // The end of a nested lane's name is what tells it from its neighbours.
+                    let shown = fit(&name, LABEL_W - 8.0, LANE_CHAR_W, true);
+                    view! { <text class="lane-label" x="4" y=i as f64 * LANE_H + 15.0><title>{name}</title>{shown}</text> }
                 })
                 .collect_view();
             let now_x = x(exec.now());
@@ -207,7 +230,17 @@ fn bar_id(i: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::place_bars;
+    use super::{fit, place_bars};
+
+    /// Labels are cut to their room: a bar's keeps its start, a lane's its end (where nested
+    /// lanes differ).
+    #[test]
+    fn labels_fit_their_room() {
+        assert_eq!(fit("Short", 60.0, 6.0, false), "Short");
+        assert_eq!(fit("ProcessTheIncomingOrder", 60.0, 6.0, false), "ProcessTh…");
+        assert_eq!(fit("Outer[0]/Inner#0/Deep[1]", 60.0, 6.0, true), "…0/Deep[1]");
+        assert_eq!(fit("x", 1.0, 6.0, false), "x");
+    }
 
     #[test]
     fn instant_visits_line_up_after_the_bar_before() {
