@@ -141,8 +141,12 @@ pub fn kind_of(v: &JsValue) -> &'static str {
     if v.is_null() {
         return "null";
     }
-    if js_sys::Array::is_array(v) {
-        return "an array";
+    // The catching import: Array.isArray throws for a revoked Proxy, and an exception through
+    // the module breaks it (see options.rs).
+    match crate::options::is_array(v) {
+        Ok(true) => return "an array",
+        Ok(false) => {}
+        Err(_) => return "an object that cannot be read (a revoked Proxy?)",
     }
     match v.js_typeof().as_string().as_deref() {
         Some("undefined") => "undefined",

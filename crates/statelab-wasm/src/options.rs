@@ -154,7 +154,7 @@ fn stringify(v: &JsValue, indent: u32) -> Result<Option<String>, String> {
 extern "C" {
     /// `Array.isArray(v)`: throws for a revoked Proxy.
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
+    pub(crate) fn is_array(v: &JsValue) -> Result<bool, JsValue>;
     /// `Date.prototype.getTime.call(v)`: the time of a `Date` (NaN when invalid), and a
     /// `TypeError` for anything else, with none of the value's own code run.
     #[wasm_bindgen(catch, js_namespace = ["Date", "prototype", "getTime"], js_name = call)]

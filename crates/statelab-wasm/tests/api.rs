@@ -452,6 +452,14 @@ fn run_to_stops_where_a_state_is_entered() {
     assert_eq!(text(&e, "message"), "runTo takes a state's name (a string), not null");
     let e = thrown(x.run_to(js_sys::Array::new().into()));
     assert_eq!(text(&e, "message"), "runTo takes a state's name (a string), not an array");
+    // A revoked Proxy: Array.isArray throws for it, and must not throw through the module.
+    let revoked =
+        js_sys::eval("(() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; })()").unwrap();
+    for _ in 0..300 {
+        let e = thrown(x.run_to(revoked.clone()));
+        assert_eq!(text(&e, "code"), "NO_SUCH_STATE");
+    }
+    assert_eq!(x.status(), "SUCCEEDED");
     let e = thrown(x.run_to("n".repeat(100_000).into()));
     assert!(text(&e, "message").len() < 200, "{}", text(&e, "message").len());
 }
