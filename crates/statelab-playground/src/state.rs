@@ -327,23 +327,11 @@ pub fn express_problems(settings: &Settings, checked: &Checked) -> Vec<TextProbl
     if settings.workflow_type != WorkflowType::Express {
         return Vec::new();
     }
-    // The check located each conflict at its Resource already (the same list, in its order); its
-    // message's remedy is the CLI's, so the playground words its own. Without a machine (another
-    // error), the conflicts are read from the definition, as the check found them.
-    let refusals: Vec<String> = match (checked.machine.as_deref(), &checked.definition) {
-        (Some(machine), _) => machine
-            .express_conflicts(0)
-            .into_iter()
-            .map(|(id, why)| machine.express_refusal(id, why))
-            .collect(),
-        (None, Some(def)) => statelab::machine::express_conflicts_in(def)
-            .into_iter()
-            .map(|(_, name, why)| statelab::machine::express_refusal(&name, why))
-            .collect(),
-        (None, None) => Vec::new(),
-    };
+    // The check located each conflict at its Resource and gave its refusal, in one order; its
+    // message's remedy is the CLI's, so the playground words its own.
+    let refusals = &checked.express_refusals;
     refusals
-        .into_iter()
+        .iter()
         .zip(&checked.express_problems)
         .map(|(refusal, located)| TextProblem {
             code: "EXPRESS_UNSUPPORTED",

@@ -83,6 +83,10 @@ pub struct Checked {
     /// errors located at their `Resource`: [`Checked::for_workflow`] adds them when the run is
     /// Express.
     pub express_problems: Vec<Diagnostic>,
+    /// For each of [`Checked::express_problems`], in its order, the refusal without the
+    /// remedy ("State 'T' cannot run in an Express workflow: why"), for a caller that words its
+    /// own remedy (the playground names its Settings).
+    pub express_refusals: Vec<String>,
 }
 
 impl Checked {
@@ -299,28 +303,29 @@ fn check_document(
         d.span = Some(*span);
         diags.push(d);
     }
-    let mut express: Vec<Diagnostic> = match &machine {
+    // (pointer of the Resource, state name, why), from the machine or, when other errors left
+    // none, from the definition itself, so that an Express check lists them with the rest (they
+    // were missing until those were mended: a QA pass).
+    let conflicts: Vec<(String, String, &'static str)> = match &machine {
         Some(m) => m
             .express_conflicts(0)
             .into_iter()
-            .map(|(id, why)| {
-                Diagnostic::error(
-                    compile::codes::SCHEMA,
-                    m.express_error(id, why),
-                    Some(format!("{}/Resource", m.state(id).pointer)),
-                )
-            })
+            .map(|(id, why)| (format!("{}/Resource", m.state(id).pointer), m.state(id).name.to_string(), why))
             .collect(),
-        // Other errors left no machine: the Tasks are found in the definition itself, so that an
-        // Express check lists them with the rest (they were missing until those were mended: a
-        // QA pass).
-        None => machine::express_conflicts_in(&def)
-            .into_iter()
-            .map(|(pointer, name, why)| {
-                Diagnostic::error(compile::codes::SCHEMA, machine::express_error(&name, why), Some(pointer))
-            })
-            .collect(),
+        None => machine::express_conflicts_in(&def),
     };
+    let mut express: Vec<Diagnostic> = conflicts
+        .iter()
+        .map(|(pointer, name, why)| {
+            Diagnostic::error(
+                compile::codes::SCHEMA,
+                machine::express_error(name, why),
+                Some(pointer.clone()),
+            )
+        })
+        .collect();
+    out.express_refusals =
+        conflicts.iter().map(|(_, name, why)| machine::express_refusal(name, why)).collect();
     for d in diags.iter_mut().chain(&mut express) {
         if d.span.is_none() {
             match &embedded.map {
@@ -439,6 +444,23 @@ mod tests {
             "{:?}",
             standard.diagnostics
         );
+        // Each refusal goes with its problem, in one order, also when the machine compiled but
+        // another error (a repeated key) keeps it from callers: the playground zips the two.
+        let nested_first = r#"{"StartAt": "A", "Comment": "x", "Comment": "y", "States": {
+            "A": {"Type": "Parallel", "Next": "B", "Branches": [{"StartAt": "X", "States": {
+                "X": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "End": true}}}]},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "End": true}}}"#;
+        for text in [def, nested_first] {
+            let c = check(text, None);
+            assert_eq!(c.express_refusals.len(), c.express_problems.len());
+            assert!(!c.express_refusals.is_empty());
+            for (refusal, problem) in c.express_refusals.iter().zip(&c.express_problems) {
+                assert!(problem.message.starts_with(refusal.as_str()), "{refusal} / {}", problem.message);
+                let name = refusal.split('\'').nth(1).unwrap_or_default();
+                let at = problem.location.as_deref().unwrap_or_default();
+                assert!(at.ends_with(&format!("/States/{name}/Resource")), "{refusal} at {at}");
+            }
+        }
     }
 
     /// A name that picks a machine checks the document once, reading each file it names once
