@@ -93,15 +93,7 @@ fn expression_sentences(st: &State, visit: &Visit, out: &mut Vec<String>, wanted
             None => format!("{}: {{% {} %}} failed (see below){times}.", e.field, e.expr),
         });
     }
-    // The count is of what was kept: past the visit's first evaluations, none are (it said
-    // "88 more" of 589: a QA pass).
-    let full = visit.evaluations.len() >= statelab::exec::MAX_RECORDED_EVALUATIONS;
-    if full {
-        out.push(format!(
-            "…and more: a visit keeps its first {} evaluations, and the rest are not shown.",
-            statelab::exec::MAX_RECORDED_EVALUATIONS
-        ));
-    } else if shown.len() > MAX_EXPRESSIONS {
+    if shown.len() > MAX_EXPRESSIONS {
         out.push(format!("…and {} more expressions.", shown.len() - MAX_EXPRESSIONS));
     }
 }
@@ -225,25 +217,21 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         Kind::Pass { result: None } => out.push("With no Result, the effective input is the result.".into()),
         Kind::Task(spec) => {
             for (i, inv) in visit.invocations.iter().enumerate() {
-                let last = i + 1 == visit.invocations.len();
                 // How this invocation ended: "answered" was said of one that timed out, one a
-                // failing sibling stopped, and one still running (a QA pass).
-                let error = visit.retries.get(i).map(|r| r.error.error.as_str()).or(match &visit.status {
-                    VisitStatus::Failed(e) if last => Some(e.error.as_str()),
-                    VisitStatus::Caught { error, .. } if last => Some(error.error.as_str()),
-                    _ => None,
-                });
-                let timed_out =
-                    error.is_some_and(|e| e == "States.Timeout" || e == "States.HeartbeatTimeout");
+                // failing sibling stopped, and one still running (a QA pass). One a Retrier
+                // answered has answered (with an error), whatever the visit is doing since; a
+                // stub that throws States.Timeout itself answered too.
+                let pending = i + 1 == visit.invocations.len() && visit.retries.get(i).is_none();
+                let timed_out = inv.timed_out;
                 let takes = format::duration_ms((inv.duration_seconds * 1000.0) as i64);
                 let stub = format!("The stub for '{}' (invocation #{})", st.name, inv.index);
                 let sentence = if inv.unstubbed {
                     "No stub answered, so the task's input was echoed as its result".to_string()
                 } else if timed_out {
                     format!("{stub} takes {takes} of virtual time, longer than the Task may take: it timed out first")
-                } else if last && matches!(visit.status, VisitStatus::Running) {
+                } else if pending && matches!(visit.status, VisitStatus::Running) {
                     format!("{stub} is working: it answers after {takes} of virtual time")
-                } else if last && matches!(visit.status, VisitStatus::Aborted) {
+                } else if pending && matches!(visit.status, VisitStatus::Aborted) {
                     format!("{stub} would have answered after {takes} of virtual time, but the state was stopped first")
                 } else if inv.duration_seconds > 0.0 {
                     format!("{stub} answered after {takes} of virtual time")
@@ -485,6 +473,14 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
             if visit.thread.is_empty() { "execution" } else { "branch" }
         ));
     }
+    // Said once, and only when some were not kept (it counted only what was kept: "…and 88 more"
+    // of a Map with 589 left, a QA pass).
+    if visit.evaluations_dropped {
+        out.push(format!(
+            "It evaluated more expressions than the {} a visit keeps: the rest are not shown.",
+            statelab::exec::MAX_RECORDED_EVALUATIONS
+        ));
+    }
     out
 }
 
@@ -595,6 +591,36 @@ mod tests {
         );
     }
 
+    /// A stub that throws States.Timeout answered (it is how Step Functions Local simulates a
+    /// timeout): it was said to have "timed out first"; and an invocation a Retrier answered is
+    /// not "working" while the retry waits (review).
+    #[test]
+    fn a_thrown_timeout_and_a_pending_retry_are_answers() {
+        let def = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 1}], "End": true}}}"#;
+        let stubs = r#"{"T": {"Throw": {"Error": "States.Timeout", "Cause": ""}}}"#;
+        let e = run(def, "{}", stubs);
+        let text = explain(&e, &e.visits()[0]).join("\n");
+        assert!(!text.contains("timed out first"), "{text}");
+        assert!(text.contains("(invocation #0) answered"), "{text}");
+        // Paused while the retry waits: the first invocation answered.
+        let c = statelab::check(def, None);
+        let stubs = statelab::Stubs::from_stubs(&statelab::json::parse(stubs).unwrap()).unwrap();
+        let mut e = Execution::start(
+            c.machine.unwrap(),
+            statelab::Value::empty_object(),
+            Rc::new(stubs),
+            Default::default(),
+        )
+        .unwrap();
+        while e.visits().first().is_none_or(|v| v.retries.is_empty()) {
+            e.step();
+        }
+        let text = explain(&e, &e.visits()[0]).join("\n");
+        assert!(!text.contains("is working"), "{text}");
+        assert!(text.contains("(invocation #0) answered"), "{text}");
+    }
+
     /// Past the evaluations a visit keeps, no count is made up (it said "…and 88 more" of a Map
     /// with 589 left: a QA pass).
     #[test]
@@ -607,8 +633,13 @@ mod tests {
             "{}",
         );
         let text = explain(&e, &e.visits()[0]).join("\n");
-        assert!(text.contains("a visit keeps its first 100 evaluations"), "{text}");
-        assert!(!text.contains("more expressions."), "{text}");
+        assert_eq!(
+            text.matches("It evaluated more expressions than the 100 a visit keeps").count(),
+            1,
+            "{text}"
+        );
+        // What is counted is what was kept, and said to be so.
+        assert!(text.contains("…and 88 more expressions."), "{text}");
     }
 
     /// A Distributed Map says where its items came from and where its results went (it said

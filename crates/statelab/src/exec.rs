@@ -362,6 +362,9 @@ pub struct Invocation {
     pub unstubbed: bool,
     /// Virtual seconds the stub said the work takes.
     pub duration_seconds: f64,
+    /// The Task's `TimeoutSeconds` or `HeartbeatSeconds` ended it first: the stub's answer never
+    /// came (a stub that throws `States.Timeout` itself is an answer).
+    pub timed_out: bool,
 }
 
 /// Everything known about one visit of a state.
@@ -406,6 +409,8 @@ pub struct Visit {
     /// The JSONata expressions it evaluated, with their results, in order (at most
     /// [`MAX_RECORDED_EVALUATIONS`]).
     pub evaluations: Vec<Evaluation>,
+    /// More expressions were evaluated than [`Visit::evaluations`] keeps.
+    pub evaluations_dropped: bool,
 }
 
 /// What one step did.
@@ -1392,6 +1397,7 @@ impl Execution {
                 variables,
                 error_output: None,
                 evaluations: Vec::new(),
+                evaluations_dropped: false,
             },
         );
         self.fiber_mut(fiber).visit = self.visits.len() - 1;
@@ -1833,9 +1839,6 @@ impl Execution {
                 }
             },
         };
-        if let Some(v) = self.visit_mut(fiber) {
-            v.invocations.push(Invocation { index, unstubbed, duration_seconds: duration });
-        }
         let timeout_s = timeout.unwrap_or(DEFAULT_TASK_TIMEOUT_SECONDS);
         // Heartbeats only come from activity workers and callbacks; stubs never send them, so a
         // task that runs longer than HeartbeatSeconds misses its heartbeat.
@@ -1853,9 +1856,13 @@ impl Execution {
             Some(h) if h < timeout_s => (h, Ended::MissedHeartbeat),
             _ => (timeout_s, Ended::TimedOut),
         };
-        if duration > limit {
+        let timed_out = duration > limit;
+        if timed_out {
             fire = limit;
             result = Err((StatesError::new(names::TIMEOUT, ""), ended));
+        }
+        if let Some(v) = self.visit_mut(fiber) {
+            v.invocations.push(Invocation { index, unstubbed, duration_seconds: duration, timed_out });
         }
         let at = self.now.saturating_add((fire * 1000.0).round() as i64);
         let gen = self.fiber(fiber).gen;

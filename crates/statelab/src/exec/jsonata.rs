@@ -136,6 +136,8 @@ impl Execution {
                     expr: Rc::from(expr.text()),
                     value: r.as_ref().ok().cloned(),
                 });
+            } else {
+                v.evaluations_dropped = true;
             }
         }
         r.map_err(|e| self.evaluation_failed(fiber, field, e))
