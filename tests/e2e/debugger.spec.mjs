@@ -147,8 +147,14 @@ test('after an edit to another machine, the old run is not drawn on the new stat
   await node(page, 'Y').click();
   await expect(page.getByTestId('node-panel')).toBeVisible();
   await expect(page.getByTestId('node-visit')).toHaveCount(0);
-  // The run of the new machine is drawn as usual.
+  // The run of the new machine is drawn as usual, also while the text is broken for a moment
+  // (the drawing is of the last good machine, which is the one that ran: review).
   await runToEnd(page);
+  await expect(node(page, 'Y')).toHaveAttribute('data-status', 'visited');
+  await page.getByTestId('definition-editor').locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.insertText('x');
+  await expect(page.getByTestId('graph-stale')).toBeVisible();
   await expect(node(page, 'Y')).toHaveAttribute('data-status', 'visited');
   expect(errors).toEqual([]);
 });
@@ -752,9 +758,13 @@ test('keyboard: a control that goes away with its action hands the focus on', as
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('stop')).toBeDisabled();
   await expect.poll(focused).toBe('play');
+  // Long enough to still be playing when Stop takes the focus (at 30 steps a second).
+  const chain = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`S${i}`, i < 29 ? { Type: 'Pass', Next: `S${i + 1}` } : { Type: 'Succeed' }]));
+  await load(page, { definition: { StartAt: 'S0', States: chain } });
   await page.getByTestId('speed').selectOption('30');
   await page.getByTestId('play').click();
   await page.getByTestId('stop').focus();
+  await expect(page.getByTestId('stop')).toBeFocused();
   await expect(page.getByTestId('status')).toHaveText(/SUCCEEDED|FAILED/);
   await expect(page.getByTestId('stop')).toBeDisabled();
   await expect.poll(focused).toBe('play');

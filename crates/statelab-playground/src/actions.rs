@@ -487,11 +487,12 @@ pub fn toggle_play(ctx: Ctx) {
         return;
     }
     let ms = 1000 / ctx.speed.get_untracked().clamp(1, 60);
-    // Play pauses at a breakpoint, as Run to breakpoint does (it played through them: a QA pass).
-    let breakpoints = ctx.session.with_untracked(|s| s.breakpoints.clone());
     let interval = gloo_timers::callback::Interval::new(ms, move || {
         let mut done = false;
         let mut hit = None;
+        // Play pauses at a breakpoint, as Run to breakpoint does (it played through them: a QA
+        // pass); read at each step, so one set while playing counts.
+        let breakpoints = ctx.session.with_untracked(|s| s.breakpoints.clone());
         ctx.dbg.update(|d| match d {
             Some(d) => match d.step() {
                 Some(s) if d.hits(&s, &breakpoints) => {

@@ -527,8 +527,9 @@ fn clipped(s: &str) -> String {
 }
 
 /// Where two unequal values first differ, as a JSON Pointer ("" for the values themselves), with
-/// what each has there in words: a value as JSON, "nothing" for a missing member, "N items" when
-/// two arrays differ in length.
+/// what each has there in words: a value as JSON, "nothing" for a missing member or an item past
+/// an array's end ("V (of N items)" for the one that has it), and an excerpt of two long strings
+/// from a little before their first different character.
 fn first_difference(expected: &Value, got: &Value, at: String) -> (String, String, String) {
     if let (Some(e), Some(g)) = (expected.as_object(), got.as_object()) {
         for (k, want) in e.iter() {
@@ -566,9 +567,11 @@ fn first_difference(expected: &Value, got: &Value, at: String) -> (String, Strin
             let start = i.saturating_sub(20);
             let excerpt = |s: &str| {
                 let part: String = s.chars().skip(start).take(SHOWN_WHOLE / 2).collect();
+                // Counted from 1, as people count.
                 format!(
-                    "…{} (from character {start} of {})",
+                    "…{} (from character {} of {})",
                     Value::string(part).to_json(),
+                    start + 1,
                     s.chars().count()
                 )
             };
@@ -702,7 +705,7 @@ mod tests {
         assert_eq!(
             late,
             format!(
-                "output differs at /s: expected …\"{}\" (from character 179 of 200), got …\"{}y\" (from character 179 of 200)",
+                "output differs at /s: expected …\"{}\" (from character 180 of 200), got …\"{}y\" (from character 180 of 200)",
                 "x".repeat(21),
                 "x".repeat(20)
             )

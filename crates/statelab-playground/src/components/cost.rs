@@ -12,7 +12,7 @@ use crate::format;
 /// allows.
 pub fn express_unavailable(c: &Cost, elapsed_ms: i64) -> Option<String> {
     if let Some(why) = &c.express_unsupported {
-        return Some(format!("{why}: an Express workflow would refuse this machine."));
+        return Some(format!("{why}."));
     }
     beyond_express(elapsed_ms).then(|| {
         format!(
@@ -197,9 +197,6 @@ mod tests {
             ..statelab::cost::Usage::default()
         };
         let why = express_unavailable(&refused.cost("us-east-1"), 1_000);
-        assert_eq!(
-            why.as_deref(),
-            Some("State 'T' cannot run in an Express workflow: why: an Express workflow would refuse this machine.")
-        );
+        assert_eq!(why.as_deref(), Some("State 'T' cannot run in an Express workflow: why."));
     }
 }

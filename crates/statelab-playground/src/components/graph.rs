@@ -56,7 +56,7 @@ impl NodeStatus {
 /// Status and visit count of every state, from the visits so far (of one thread, or all).
 pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeStatus, u32)> {
     let mut out = vec![(NodeStatus::Idle, 0u32); exec.machine().states.len()];
-    // Each (state, thread) whose latest visit failed or had its error caught.
+    // Each (state, thread) whose latest visit failed, had its error caught, or was stopped.
     let mut marks: std::collections::HashMap<(usize, &str), NodeStatus> = std::collections::HashMap::new();
     let running = !exec.is_done();
     // The chosen thread and the threads inside it (its branches' and iterations').
@@ -165,8 +165,15 @@ pub fn Graph() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     // The layout follows the machine; while the definition is broken the last good one stays.
     let layout = RwSignal::new(None::<Arc<Layout>>);
+    // The names of the states drawn, by id: an execution is drawn over them only when it ran
+    // the same (kept with the layout, so a definition broken for a keystroke keeps the overlay).
+    let drawn = RwSignal::new(Vec::<String>::new());
     Effect::new(move |_| {
         if let Some(m) = ctx.checked.with(|c| c.machine.clone()) {
+            let names: Vec<String> = m.states.iter().map(|s| s.name.to_string()).collect();
+            if drawn.with_untracked(|d| *d != names) {
+                drawn.set(names);
+            }
             // An edit that draws the same (a space, a Comment, a Result's value) leaves the
             // drawing alone: redrawing 2,000 states' nodes took a third of a second per keystroke.
             let new = layout::layout(&m);
@@ -235,11 +242,9 @@ pub fn Graph() -> impl IntoView {
             // Only over the machine it ran (its states' names at their ids): after an edit to
             // another machine, its visits were drawn on the new states that had their ids (a
             // QA pass).
-            let same = ctx.checked.with(|c| {
-                c.machine.as_ref().is_some_and(|m| {
-                    let ran = &d.exec.machine().states;
-                    m.states.len() == ran.len() && m.states.iter().zip(ran).all(|(a, b)| a.name == b.name)
-                })
+            let same = drawn.with(|names| {
+                let ran = &d.exec.machine().states;
+                names.len() == ran.len() && names.iter().zip(ran).all(|(a, b)| **a == *b.name)
             });
             same.then(|| {
                 let st = statuses(&d.exec, (!t.is_empty()).then_some(t.as_str()));
