@@ -598,16 +598,21 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
             other => out.push(format!("output: expected {o}, but the execution is {}", other.name())),
         }
     }
+    // An empty error or cause is none, as the run report leaves it out ("error": "" passed
+    // against a Fail state with no Error, and a cause expected of it was "got \"\"": a QA pass).
     if let Some(e) = &expect.error {
-        match status.error().map(|e| e.error.as_str()) {
+        match status.error().map(|e| e.error.as_str()).filter(|s| !s.is_empty()) {
             Some(got) if got == e => {}
             Some(got) => out.push(format!("error: expected {e}, got {got}")),
-            None => out.push(format!("error: expected {e}, got none (the execution is {})", status.name())),
+            None => {
+                let e = if e.is_empty() { "\"\"" } else { e.as_str() };
+                out.push(format!("error: expected {e}, got none (the execution is {})", status.name()))
+            }
         }
     }
     if let Some(c) = &expect.cause {
         // Causes are quoted (they hold spaces and punctuation); "none" is not one.
-        match status.error().map(|e| e.cause.as_str()) {
+        match status.error().map(|e| e.cause.as_str()).filter(|s| !s.is_empty()) {
             Some(got) if got == c => {}
             Some(got) => out.push(format!("cause: expected {c:?}, got {got:?}")),
             None => out.push(format!("cause: expected {c:?}, got none (the execution is {})", status.name())),
@@ -925,6 +930,21 @@ mod tests {
             [
                 "error: expected E, got none (the execution is SUCCEEDED)",
                 "cause: expected \"a cause\", got none (the execution is SUCCEEDED)",
+            ]
+        );
+        // A Fail state with no Error or Cause has none, as the run report says: "" is not
+        // expected of it silently.
+        let def = json!({"StartAt": "F", "States": {"F": {"Type": "Fail"}}});
+        let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let mut exec =
+            Execution::start(machine, json!({}), Rc::new(Stubs::empty()), Default::default()).unwrap();
+        exec.run();
+        let expect = Expect { error: Some(String::new()), cause: Some("x".into()), ..Expect::default() };
+        assert_eq!(
+            check(&exec, &expect),
+            [
+                "error: expected \"\", got none (the execution is FAILED)",
+                "cause: expected \"x\", got none (the execution is FAILED)",
             ]
         );
     }
