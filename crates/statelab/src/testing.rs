@@ -598,24 +598,26 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
             other => out.push(format!("output: expected {o}, but the execution is {}", other.name())),
         }
     }
-    // An empty error or cause is none, as the run report leaves it out ("error": "" passed
-    // against a Fail state with no Error, and a cause expected of it was "got \"\"": a QA pass).
+    // An expected "" is how a case says "no error" of a failure without one (a Fail state with
+    // no Error); an empty one that is not expected is said as the run report says it: none (a
+    // cause expected of such a Fail was "got \"\"", of a SUCCEEDED run "got none": a QA pass).
     if let Some(e) = &expect.error {
-        match status.error().map(|e| e.error.as_str()).filter(|s| !s.is_empty()) {
+        match status.error().map(|e| e.error.as_str()) {
             Some(got) if got == e => {}
-            Some(got) => out.push(format!("error: expected {e}, got {got}")),
-            None => {
-                let e = if e.is_empty() { "\"\"" } else { e.as_str() };
+            Some("") | None => {
                 out.push(format!("error: expected {e}, got none (the execution is {})", status.name()))
             }
+            Some(got) => out.push(format!("error: expected {e}, got {got}")),
         }
     }
     if let Some(c) = &expect.cause {
         // Causes are quoted (they hold spaces and punctuation); "none" is not one.
-        match status.error().map(|e| e.cause.as_str()).filter(|s| !s.is_empty()) {
+        match status.error().map(|e| e.cause.as_str()) {
             Some(got) if got == c => {}
+            Some("") | None => {
+                out.push(format!("cause: expected {c:?}, got none (the execution is {})", status.name()))
+            }
             Some(got) => out.push(format!("cause: expected {c:?}, got {got:?}")),
-            None => out.push(format!("cause: expected {c:?}, got none (the execution is {})", status.name())),
         }
     }
     if let Some(states) = &expect.states {
@@ -932,18 +934,20 @@ mod tests {
                 "cause: expected \"a cause\", got none (the execution is SUCCEEDED)",
             ]
         );
-        // A Fail state with no Error or Cause has none, as the run report says: "" is not
-        // expected of it silently.
+        // A Fail state with no Error or Cause: "" says so, and another cause expected of it is
+        // told "got none", as of a run that succeeded.
         let def = json!({"StartAt": "F", "States": {"F": {"Type": "Fail"}}});
         let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
         let mut exec =
             Execution::start(machine, json!({}), Rc::new(Stubs::empty()), Default::default()).unwrap();
         exec.run();
-        let expect = Expect { error: Some(String::new()), cause: Some("x".into()), ..Expect::default() };
+        let empty = Expect { error: Some(String::new()), cause: Some(String::new()), ..Expect::default() };
+        assert!(check(&exec, &empty).is_empty());
+        let expect = Expect { error: Some("E".into()), cause: Some("x".into()), ..Expect::default() };
         assert_eq!(
             check(&exec, &expect),
             [
-                "error: expected \"\", got none (the execution is FAILED)",
+                "error: expected E, got none (the execution is FAILED)",
                 "cause: expected \"x\", got none (the execution is FAILED)",
             ]
         );
