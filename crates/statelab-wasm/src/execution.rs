@@ -293,16 +293,10 @@ impl JsExecution {
             }
         };
         if index.fract() != 0.0 || index < 1.0 || index > taken as f64 {
-            // In JS's words: Rust writes the infinities "inf".
-            let shown = if index.is_infinite() {
-                if index > 0.0 {
-                    "Infinity".to_string()
-                } else {
-                    "-Infinity".to_string()
-                }
-            } else {
-                index.to_string()
-            };
+            // As JS writes the number: Rust writes the infinities "inf", -0 "-0" and 1e21 whole.
+            let shown = js_sys::Number::from(index)
+                .to_string_with_radix(10)
+                .map_or_else(|_| index.to_string(), String::from);
             return Err(Failure::NoSuchStep(format!(
                 "No step {shown}: steps are numbered from 1, and {taken} have been taken"
             )));

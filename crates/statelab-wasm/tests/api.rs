@@ -541,6 +541,10 @@ fn inspect_shows_the_stages_of_the_visit_at_a_step() {
     // JS's name for it, not Rust's "inf".
     let e = thrown(x.inspect(JsValue::from(f64::INFINITY)));
     assert!(text(&e, "message").starts_with("No step Infinity:"), "{}", text(&e, "message"));
+    for (n, shown) in [(-0.0, "0"), (1e21, "1e+21"), (f64::NAN, "NaN")] {
+        let e = thrown(x.inspect(JsValue::from(n)));
+        assert!(text(&e, "message").starts_with(&format!("No step {shown}:")), "{}", text(&e, "message"));
+    }
 }
 
 #[wasm_bindgen_test]
