@@ -159,6 +159,19 @@ test('after an edit to another machine, the old run is not drawn on the new stat
   expect(errors).toEqual([]);
 });
 
+test("a selected event's details leave the history table room to be read", async ({ page }) => {
+  // At 1400 x 1000 the details took all but three rows of the table (a QA pass).
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  const errors = await open(page);
+  await runToEnd(page);
+  await page.getByTestId('tab-history').click();
+  await page.getByTestId('history-row').nth(2).click();
+  await expect(page.getByTestId('event-details')).toBeVisible();
+  const rows = await page.getByTestId('history').evaluate((el) => el.clientHeight / 26);
+  expect(rows).toBeGreaterThanOrEqual(5);
+  expect(errors).toEqual([]);
+});
+
 test('library loan: two weeks of Waits in no real time, with a breakpoint', async ({ page }) => {
   await open(page);
   await openExample(page, 'library-loan');
