@@ -658,6 +658,9 @@ pub struct Execution {
     /// Express child executions of Distributed Maps: when each started and ended (billed per
     /// request and duration, as Express workflows).
     express_children: Vec<(i64, Option<i64>)>,
+    /// Why an Express workflow would refuse the machine, worked out the first time the cost is
+    /// asked for (the machine does not change; the playground asks at every step).
+    express_refusal: std::cell::OnceCell<Option<String>>,
 }
 
 /// Appends to one of the execution's logs (history, visits, steps), which grow by one or more
@@ -821,6 +824,7 @@ impl Execution {
             ended_at: None,
             history_full: false,
             express_children: Vec::new(),
+            express_refusal: std::cell::OnceCell::new(),
             machine,
             stubs,
             options: Rc::new(options),
@@ -964,10 +968,14 @@ impl Execution {
                 })
                 .fold(0i64, i64::saturating_add),
             express_unsupported: self
-                .machine
-                .express_conflicts(0)
-                .first()
-                .map(|&(id, why)| self.machine.express_refusal(id, why)),
+                .express_refusal
+                .get_or_init(|| {
+                    self.machine
+                        .express_conflicts(0)
+                        .first()
+                        .map(|&(id, why)| self.machine.express_refusal(id, why))
+                })
+                .clone(),
         }
     }
 
