@@ -363,10 +363,9 @@ fn compare(variable: &JsonPath, test: &Test, env: &Env, trace: Trace) -> Result<
             // definition's 3: a QA pass), a path's operand as the value it found.
             let shown = match o {
                 _ if !traced => None,
-                Operand::Const(n) => match crate::value::whole_to_i64(*n) {
-                    Some(i) if n.abs() < 9_007_199_254_740_992.0 => Some(Value::int(i)),
-                    _ => Value::float(*n),
-                },
+                Operand::Const(n) => {
+                    crate::value::safe_integer(*n).map(Value::int).or_else(|| Value::float(*n))
+                }
                 Operand::Path(p) => lookup(p, env).map(|c| c.into_owned()),
             };
             (r, shown)

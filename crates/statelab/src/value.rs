@@ -100,6 +100,13 @@ pub(crate) fn whole_to_i64(f: f64) -> Option<i64> {
     (f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
 }
 
+/// `f` as an integer when it is whole and below 2^53 in magnitude, where every integer is a
+/// double of its own (JavaScript's safe integers): how `JSON.parse` would read it back, and how
+/// a number written as an integer in a definition is shown again.
+pub(crate) fn safe_integer(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0).then_some(f as i64)
+}
+
 /// Size and depth of a subtree, kept in every array and object node.
 #[derive(Clone, Copy, Debug, Default)]
 struct Meta {

@@ -1279,11 +1279,7 @@ fn copy_number(n: crate::value::Number) -> R<crate::value::Value> {
         Number::Float(f) => {
             let r = stringify::to_precision(f, 15);
             // JSON.parse reads an integral number back as an integer.
-            if r.fract() == 0.0 && r.abs() < 9_007_199_254_740_992.0 {
-                Value::int(r as i64)
-            } else {
-                Value::Number(Number::Float(r))
-            }
+            crate::value::safe_integer(r).map_or(Value::Number(Number::Float(r)), Value::int)
         }
     })
 }

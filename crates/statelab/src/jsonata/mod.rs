@@ -302,10 +302,7 @@ fn js_integer(f: f64) -> Option<i64> {
     if f.fract() != 0.0 {
         return None;
     }
-    if f.abs() < 9_007_199_254_740_992.0 {
-        return Some(f as i64);
-    }
-    stringify::js_number(f).parse().ok()
+    crate::value::safe_integer(f).or_else(|| stringify::js_number(f).parse().ok())
 }
 
 /// Input numbers normalised the same way (`1.0` in the input is `1` out); `None` if unchanged.
