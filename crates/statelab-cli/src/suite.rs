@@ -75,11 +75,15 @@ pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
         let path = Path::new(p);
         let meta = std::fs::metadata(path).map_err(|e| Failure::Usage(format!("cannot read {p}: {e}")))?;
         if meta.is_dir() {
-            // The directory named: one that cannot be read is a usage error ("no test files" was
-            // said of a directory without permission to read it).
-            std::fs::read_dir(path).map_err(|e| Failure::Usage(format!("cannot read {p}: {e}")))?;
             let before = found.len();
             discover(path, &mut found);
+            // The directory named: one that cannot be read is a usage error ("no test files" was
+            // said of a directory without permission to read it).
+            if let Some(Found::Unreadable(dir, why)) = found.get(before) {
+                if dir == path {
+                    return Err(Failure::Usage(format!("cannot read {p}: {why}")));
+                }
+            }
             if found.len() == before {
                 return Err(Failure::Usage(format!(
                     "no test files in {p} (a test file ends in .test.json, or is a .json file with a \
