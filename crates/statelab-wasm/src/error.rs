@@ -174,17 +174,15 @@ pub fn quoted(text: &str) -> String {
 /// A Rust value as a plain JS value (objects, arrays, strings, numbers, `null`), as `JSON.parse`
 /// would give it.
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, Failure> {
-    let direct = if crate::proto::has_proto_key(v) {
-        // serde-wasm-bindgen would make the key the object's prototype (see `proto`).
-        Err(())
-    } else {
-        v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|_| ())
-    };
-    direct.or_else(|()| {
-        // The one thing the serializer refuses is an integer past 2^53, which JSON text (a Pass
-        // state's `Result`) may hold: go through JSON text, which rounds it as `JSON.parse` does
-        // (and keeps a "__proto__" key as an own property).
-        let text = serde_json::to_string(v).map_err(|e| Failure::Internal(e.to_string()))?;
-        js_sys::JSON::parse(&text).map_err(|_| Failure::Internal("unreadable JSON".into()))
-    })
+    // serde-wasm-bindgen would make a "__proto__" key the object's prototype (see `proto`).
+    if !crate::proto::has_proto_key(v) {
+        if let Ok(js) = v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+            return Ok(js);
+        }
+    }
+    // Through JSON text, which keeps a "__proto__" key as an own property; also the way for the
+    // one thing the serializer refuses, an integer past 2^53, which JSON text (a Pass state's
+    // `Result`) may hold: JSON.parse rounds it as JS does.
+    let text = serde_json::to_string(v).map_err(|e| Failure::Internal(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| Failure::Internal("unreadable JSON".into()))
 }
