@@ -222,12 +222,11 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
                 // answered has answered (with an error), whatever the visit is doing since; a
                 // stub that throws States.Timeout itself answered too.
                 let pending = i + 1 == visit.invocations.len() && visit.retries.get(i).is_none();
-                let timed_out = inv.timed_out;
                 let takes = format::duration_ms((inv.duration_seconds * 1000.0) as i64);
                 let stub = format!("The stub for '{}' (invocation #{})", st.name, inv.index);
                 let sentence = if inv.unstubbed {
                     "No stub answered, so the task's input was echoed as its result".to_string()
-                } else if timed_out {
+                } else if inv.timed_out {
                     format!("{stub} takes {takes} of virtual time, longer than the Task may take: it timed out first")
                 } else if pending && matches!(visit.status, VisitStatus::Running) {
                     format!("{stub} is working: it answers after {takes} of virtual time")
@@ -253,12 +252,12 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
                     WaitSpec::Timestamp(TimestampSource::Path(p)) => format!("TimestampPath {}", p.text()),
                     WaitSpec::Timestamp(_) => "Timestamp".to_string(),
                 };
-                // A timestamp already past is no wait at all: say so, rather than "waits 0s".
                 let (wait, until_text) =
                     (format::duration_ms(until - visit.entered_at), format::clock(until));
                 // A wait cut short (a sibling branch failed) or not over yet is not said to have
                 // been waited out (a QA pass: "It waited 10s" of a Wait stopped after 2s).
                 out.push(match (&visit.status, visit.exited_at) {
+                    // A timestamp already past is no wait at all: said so, rather than "waits 0s".
                     _ if matches!(w, WaitSpec::Timestamp(_)) && until == visit.entered_at => {
                         format!("Its {how} was not after {until_text}, so it did not wait.")
                     }
@@ -336,14 +335,13 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
         }
         // In the tense of the visit: it said "ran" of branches still running (a QA pass).
         Kind::Parallel { branches } => {
-            let verb = if matches!(visit.status, VisitStatus::Running) { "run" } else { "ran" };
-            out.push(match branches.len() {
-                1 => format!(
-                    "Its one branch {}; its output, in a list, is the result.",
-                    if verb == "run" { "runs" } else { "ran" }
-                ),
-                n => format!(
-                    "Its {n} branches {verb} side by side; their outputs form its result, in branch order."
+            let running = matches!(visit.status, VisitStatus::Running);
+            out.push(match (branches.len(), running) {
+                (1, true) => "Its one branch runs; its output, in a list, is the result.".to_string(),
+                (1, false) => "Its one branch ran; its output, in a list, is the result.".to_string(),
+                (n, running) => format!(
+                    "Its {n} branches {} side by side; their outputs form its result, in branch order.",
+                    if running { "run" } else { "ran" }
                 ),
             });
         }

@@ -21,6 +21,12 @@ impl Debugger {
             .map_err(|e| format!("{}: {}", e.error, e.cause))
     }
 
+    /// Whether a step has been taken: before the first (a fresh start, a Reset) nothing has run,
+    /// so nothing is priced.
+    pub fn has_run(&self) -> bool {
+        self.exec.step_count() > 0
+    }
+
     /// One scheduler event.
     pub fn step(&mut self) -> Option<Step> {
         self.exec.step()

@@ -329,8 +329,8 @@ pub fn express_problems(settings: &Settings, checked: &Checked) -> Vec<TextProbl
     }
     // The check located each conflict at its Resource and gave its refusal, in one order; its
     // message's remedy is the CLI's, so the playground words its own.
-    let refusals = &checked.express_refusals;
-    refusals
+    checked
+        .express_refusals
         .iter()
         .zip(&checked.express_problems)
         .map(|(refusal, located)| TextProblem {

@@ -31,8 +31,7 @@ pub fn CostPanel() -> impl IntoView {
     let volume_note = RwSignal::new(None::<String>);
     let body = move || {
         ctx.dbg.with(|d| {
-            // Before the first step (after Reset) nothing has run, so nothing is billed.
-            let Some(d) = d.as_ref().filter(|d| d.exec.step_count() > 0) else {
+            let Some(d) = d.as_ref().filter(|d| d.has_run()) else {
                 return view! { <p class="muted">"Run or step to see what an execution would cost on AWS."</p> }.into_any();
             };
             let exec = &d.exec;

@@ -30,6 +30,19 @@ pub enum NodeStatus {
 }
 
 impl NodeStatus {
+    /// Which shows when a state has several (visits in several threads): in progress, then a
+    /// failure, a caught error, a stop, a visit.
+    fn precedence(self) -> u8 {
+        match self {
+            NodeStatus::Idle => 0,
+            NodeStatus::Visited => 1,
+            NodeStatus::Aborted => 2,
+            NodeStatus::Caught => 3,
+            NodeStatus::Failed => 4,
+            NodeStatus::Current => 5,
+        }
+    }
+
     /// The status as a node's accessible label ends with it.
     fn words(self) -> &'static str {
         match self {
@@ -98,11 +111,9 @@ pub fn statuses(exec: &statelab::Execution, thread: Option<&str>) -> Vec<(NodeSt
     // ends (a QA pass: the iterations after it had marked the state visited).
     for ((state, _), mark) in marks {
         if let Some(slot) = out.get_mut(state) {
-            slot.0 = match (slot.0, mark) {
-                (NodeStatus::Current, _) | (NodeStatus::Failed, _) => slot.0,
-                (NodeStatus::Caught, NodeStatus::Aborted) => slot.0,
-                _ => mark,
-            };
+            if mark.precedence() > slot.0.precedence() {
+                slot.0 = mark;
+            }
         }
     }
     out

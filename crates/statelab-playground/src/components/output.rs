@@ -66,10 +66,9 @@ pub fn OutputPanel() -> impl IntoView {
             (!names.is_empty()).then(|| {
                 view! {
                     <p class="warning-box" data-testid="unstubbed">
-                        {if names.len() == 1 {
-                            format!("Ran without a stub (its input was echoed as its result): {}", names.join(", "))
-                        } else {
-                            format!("Ran without a stub (their input was echoed as their result): {}", names.join(", "))
+                        {{
+                            let whose = if names.len() == 1 { "its" } else { "their" };
+                            format!("Ran without a stub ({whose} input was echoed as {whose} result): {}", names.join(", "))
                         }}
                     </p>
                 }

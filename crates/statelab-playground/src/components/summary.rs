@@ -57,7 +57,7 @@ pub fn Summary() -> impl IntoView {
         ctx.dbg.with(|d| {
             // Before the first step (after Reset) nothing has run: no price, as on a fresh page
             // (Express's smallest bill showed for an execution that had not started).
-            d.as_ref().filter(|d| d.exec.step_count() > 0).map(|d| {
+            d.as_ref().filter(|d| d.has_run()).map(|d| {
                 let c = d.exec.cost();
                 let unavailable = express_unavailable(&c, d.exec.elapsed_ms());
                 (c, unavailable)

@@ -10,6 +10,11 @@ use crate::format;
 
 const LANE_H: f64 = 22.0;
 const LABEL_W: f64 = 150.0;
+const WIDTH: f64 = 900.0;
+/// Beyond this many visits only the latest are laid out (and of those, only the ones that fit).
+const MAX_BARS: usize = 3000;
+const MAX_LANES: usize = 60;
+
 /// About how wide a character of a bar's label is (10 px), and of a lane's (11 px monospace), in
 /// the drawing's units.
 const BAR_CHAR_W: f64 = 6.0;
@@ -31,10 +36,6 @@ fn fit(text: &str, width: f64, char_w: f64, keep_end: bool) -> String {
         format!("{}…", text.chars().take(keep).collect::<String>())
     }
 }
-const WIDTH: f64 = 900.0;
-/// Beyond this many visits only the latest are laid out (and of those, only the ones that fit).
-const MAX_BARS: usize = 3000;
-const MAX_LANES: usize = 60;
 
 /// The timeline panel.
 #[component]
