@@ -241,15 +241,6 @@ fn run_file(
     outcomes: &mut Vec<Outcome>,
 ) -> std::io::Result<()> {
     let name = path.display().to_string();
-    let outcome =
-        |case: Option<&str>, at: Option<Pos>, status: &'static str, messages: Vec<String>| Outcome {
-            file: name.clone(),
-            case: case.map(str::to_string),
-            at,
-            status,
-            messages,
-            warnings: Vec::new(),
-        };
     let Loaded { file, has_cases, machine, map } = match load(path, &name, style) {
         Ok(loaded) => loaded,
         Err(Unusable { at, case, lines }) => {
@@ -261,25 +252,20 @@ fn run_file(
         let case = match case {
             Ok(case) => case,
             Err(e) => {
-                tally.errors += 1;
                 let at = position(&map, &e.pointer);
-                let label = label(&name, at, e.case.as_deref());
-                writeln!(out, "{} {label}: {}", style.error("ERROR"), terminal_safe(&e.message))?;
-                outcomes.push(outcome(e.case.as_deref(), at, "ERROR", vec![e.message.clone()]));
+                let lines = vec![e.message.clone()];
+                report_unusable(&name, at, e.case.as_deref(), lines, style, tally, out, outcomes)?;
                 continue;
             }
         };
         let case_name = has_cases.then_some(case.name.as_str());
-        let case_label = |at: Option<Pos>| label(&name, at, case_name);
         match testing::run_case(machine.clone(), case) {
             Err(e) => {
-                tally.errors += 1;
                 let at = position(&map, &e.pointer);
-                writeln!(out, "{} {}: {}", style.error("ERROR"), case_label(at), terminal_safe(&e.message))?;
-                outcomes.push(outcome(case_name, at, "ERROR", vec![e.message.clone()]));
+                report_unusable(&name, at, case_name, vec![e.message], style, tally, out, outcomes)?;
             }
             Ok(exec) => {
-                let label = case_label(None);
+                let label = label(&name, None, case_name);
                 let mismatches = testing::check(&exec, &case.expect);
                 if mismatches.is_empty() {
                     tally.passed += 1;
@@ -292,7 +278,14 @@ fn run_file(
                     }
                 }
                 let status = if mismatches.is_empty() { "PASS" } else { "FAIL" };
-                let mut result = outcome(case_name, None, status, mismatches);
+                let mut result = Outcome {
+                    file: name.clone(),
+                    case: case_name.map(str::to_string),
+                    at: None,
+                    status,
+                    messages: mismatches,
+                    warnings: Vec::new(),
+                };
                 for (pointer, message) in unused_stubs(exec.machine(), exec.stubs()) {
                     let at = position(&map, &format!("{}/stubs{pointer}", case.at));
                     let place = place(&name, at);
