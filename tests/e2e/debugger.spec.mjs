@@ -54,10 +54,30 @@ test('report-runner: three Wait loops, each moving the clock 10 s, stepped one e
   // The timeline shows every visit; the Wait bars are 10 s long.
   await page.getByTestId('tab-timeline').click();
   await expect(page.getByTestId('timeline').getByTestId('timeline-bar')).toHaveCount(12);
+  const end = await page.getByTestId('virtual-clock').textContent();
   // A click on a bar goes back to that moment.
   await page.getByTestId('timeline').locator('[data-testid="timeline-bar"][data-state="PollReportState"]').nth(1).click();
   await expect(page.getByTestId('status')).toHaveText('PAUSED');
   await expect(page.getByTestId('virtual-clock')).toContainText('+20s');
+  // The bars after it stay, drawn faint (they vanished: a QA pass), and a click on one steps on
+  // to it: here the last, which reaches the end's moment.
+  const bars = page.getByTestId('timeline').getByTestId('timeline-bar');
+  const ahead = page.getByTestId('timeline').locator('[data-testid="timeline-bar"][data-ahead="true"]');
+  await expect(bars).toHaveCount(12);
+  await expect(page.getByTestId('timeline-ahead')).toBeVisible();
+  const later = await ahead.count();
+  expect(later).toBeGreaterThan(1);
+  expect(later).toBeLessThan(12);
+  // The bars are drawn widest first: their ids give the order of the visits.
+  const ids = (await ahead.evaluateAll((bars) => bars.map((b) => b.id))).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  await expect(page.locator(`#${ids[0]}`)).toHaveAttribute('aria-label', /ahead of the current step/);
+  await page.locator(`#${ids[0]}`).click();
+  await expect(ahead).toHaveCount(later - 1);
+  await page.locator(`#${ids[ids.length - 1]}`).click();
+  await expect(ahead).toHaveCount(0);
+  await expect(page.getByTestId('timeline-ahead')).toHaveCount(0);
+  await expect(bars).toHaveCount(12);
+  await expect(page.getByTestId('virtual-clock')).toHaveText(end);
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
   // So does Enter on a bar reached from the keyboard.

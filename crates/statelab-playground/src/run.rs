@@ -1,5 +1,6 @@
 //! The debugger: an execution plus the stepping operations the toolbar offers. Going back is a
-//! deterministic replay to the previous step.
+//! deterministic replay to the previous step; the furthest execution reached is kept, so the
+//! timeline still shows what comes after the step gone back to.
 
 use statelab::exec::Step;
 use statelab::Execution;
@@ -11,13 +12,17 @@ use crate::state::Prepared;
 pub struct Debugger {
     /// The execution.
     pub exec: Execution,
+    /// The furthest execution reached, while `exec` is behind it (after Back or a click on the
+    /// timeline): its later visits are what stepping on will do again, since a replay of the same
+    /// session is the same run.
+    ahead: Option<Execution>,
 }
 
 impl Debugger {
     /// Starts a run (nothing stepped yet).
     pub fn start(p: Prepared) -> Result<Debugger, String> {
         Execution::start(p.machine, p.input, p.stubs, p.options)
-            .map(|exec| Debugger { exec })
+            .map(|exec| Debugger { exec, ahead: None })
             .map_err(|e| format!("{}: {}", e.error, e.cause))
     }
 
@@ -29,7 +34,30 @@ impl Debugger {
 
     /// One scheduler event.
     pub fn step(&mut self) -> Option<Step> {
-        self.exec.step()
+        let step = self.exec.step();
+        self.caught_up();
+        step
+    }
+
+    /// The furthest execution reached, when the one shown is behind it.
+    pub fn ahead(&self) -> Option<&Execution> {
+        self.ahead.as_ref()
+    }
+
+    /// Forgets the execution ahead once the one shown has reached it.
+    fn caught_up(&mut self) {
+        if self.ahead.as_ref().is_some_and(|a| a.step_count() <= self.exec.step_count()) {
+            self.ahead = None;
+        }
+    }
+
+    /// Replays to step `n`, keeping the furthest execution reached.
+    fn rewind(&mut self, n: u64) {
+        let behind = self.exec.replay(n);
+        let left = std::mem::replace(&mut self.exec, behind);
+        if self.ahead.as_ref().is_none_or(|a| a.step_count() < left.step_count()) {
+            self.ahead = Some(left);
+        }
     }
 
     /// Steps until the next state is entered (in any branch), or the end.
@@ -42,21 +70,23 @@ impl Debugger {
                 break;
             }
         }
+        self.caught_up();
         last
     }
 
     /// Goes back one step.
     pub fn back(&mut self) {
         let n = self.exec.step_count().saturating_sub(1);
-        self.exec = self.exec.replay(n);
+        self.rewind(n);
     }
 
     /// Goes to step `n` (0 = before the first step).
     pub fn goto(&mut self, n: u64) {
         if n < self.exec.step_count() {
-            self.exec = self.exec.replay(n);
+            self.rewind(n);
         } else {
             while self.exec.step_count() < n && self.exec.step().is_some() {}
+            self.caught_up();
         }
     }
 
@@ -96,5 +126,32 @@ mod tests {
         assert_eq!(d.exec.step_count(), 0);
         d.goto(1000);
         assert!(d.exec.is_done());
+    }
+
+    /// Going back keeps the furthest execution, whose visits are the ones stepping on repeats;
+    /// it is let go once the execution shown reaches it again.
+    #[test]
+    fn the_execution_ahead_is_kept_until_it_is_reached() {
+        let mut d = debugger();
+        d.goto(1000);
+        let end = d.exec.step_count();
+        let visits = d.exec.visits().len();
+        assert!(d.ahead().is_none());
+        d.goto(1);
+        assert_eq!(d.ahead().map(|a| a.step_count()), Some(end));
+        d.back();
+        assert_eq!(d.ahead().map(|a| a.step_count()), Some(end), "the furthest, not the last left");
+        d.step();
+        d.step_over();
+        assert!(d.ahead().is_some());
+        let ahead = d.ahead().unwrap();
+        let shown = d.exec.visits();
+        assert!(shown.len() < visits);
+        for (a, b) in shown.iter().zip(ahead.visits()) {
+            assert_eq!((a.state, a.step, a.entered_at), (b.state, b.step, b.entered_at));
+        }
+        d.goto(end);
+        assert!(d.ahead().is_none());
+        assert_eq!(d.exec.visits().len(), visits);
     }
 }

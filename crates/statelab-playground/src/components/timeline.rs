@@ -53,13 +53,28 @@ pub fn Timeline() -> impl IntoView {
             };
             let exec = &d.exec;
             let start = exec.options().start_time_ms;
-            let visits = exec.visits();
-            let end = visits.iter().filter_map(|v| v.exited_at).max().unwrap_or(start).max(exec.now());
+            // After going back, the visits still ahead (the same run, replayed) are drawn faint:
+            // the axis stays put and a click on one steps on to it.
+            let ahead = d.ahead();
+            let now_of = |future: bool| if future { ahead.map_or(exec.now(), |a| a.now()) } else { exec.now() };
+            let past = exec.visits();
+            let visits: Vec<(&statelab::exec::Visit, bool)> = past
+                .iter()
+                .map(|v| (v, false))
+                .chain(ahead.map_or(&[][..], |a| a.visits().get(past.len()..).unwrap_or_default()).iter().map(|v| (v, true)))
+                .collect();
+            let end = visits
+                .iter()
+                .filter_map(|(v, _)| v.exited_at)
+                .max()
+                .unwrap_or(start)
+                .max(exec.now())
+                .max(ahead.map_or(start, |a| a.now()));
             let span = ((end - start) as f64).max(1000.0);
             let x = move |t: i64| LABEL_W + (t - start) as f64 / span * (WIDTH - LABEL_W - 10.0);
             let mut lanes: Vec<std::rc::Rc<str>> = Vec::new();
             let skip = visits.len().saturating_sub(MAX_BARS);
-            for v in visits.iter().skip(skip) {
+            for (v, _) in visits.iter().skip(skip) {
                 if !lanes.contains(&v.thread) && lanes.len() < MAX_LANES {
                     lanes.push(v.thread.clone());
                 }
@@ -68,9 +83,9 @@ pub fn Timeline() -> impl IntoView {
             let spans: Vec<Option<(usize, f64, f64)>> = visits
                 .iter()
                 .enumerate()
-                .map(|(i, v)| {
+                .map(|(i, (v, future))| {
                     let lane = lanes.iter().position(|l| *l == v.thread).filter(|_| i >= skip)?;
-                    Some((lane, x(v.entered_at), x(v.exited_at.unwrap_or(exec.now()))))
+                    Some((lane, x(v.entered_at), x(v.exited_at.unwrap_or(now_of(*future)))))
                 })
                 .collect();
             let placed = place_bars(&spans, lanes.len(), LABEL_W, WIDTH - 10.0);
@@ -78,15 +93,19 @@ pub fn Timeline() -> impl IntoView {
             // End move between the bars in time order, so a long run is not a thousand Tab presses.
             let shown: std::rc::Rc<Vec<usize>> =
                 std::rc::Rc::new((0..visits.len()).filter(|&i| placed.get(i).is_some_and(Option::is_some)).collect());
-            let stop = ctx.selected_visit.get_untracked().filter(|i| shown.contains(i)).or(shown.last().copied());
+            let stop = ctx
+                .selected_visit
+                .get_untracked()
+                .filter(|i| shown.contains(i))
+                .or(shown.iter().rev().find(|&&i| i < past.len()).copied());
             // Widest bars first, so instant states at a bar's edge stay on top and clickable.
             let mut order: Vec<usize> = shown.to_vec();
-            let width_of = |v: &statelab::exec::Visit| v.exited_at.unwrap_or(exec.now()) - v.entered_at;
+            let width_of = |(v, future): &(&statelab::exec::Visit, bool)| v.exited_at.unwrap_or(now_of(*future)) - v.entered_at;
             order.sort_by_key(|&i| std::cmp::Reverse(visits.get(i).map_or(0, width_of)));
             let bars = order
                 .into_iter()
-                .filter_map(|i| visits.get(i).map(|v| (i, v)))
-                .filter_map(|(i, v)| {
+                .filter_map(|i| visits.get(i).map(|&(v, future)| (i, v, future)))
+                .filter_map(|(i, v, future)| {
                     let (lane, x0, w) = placed.get(i).copied().flatten()?;
                     let y = lane as f64 * LANE_H + 4.0;
                     let cls = match &v.status {
@@ -96,14 +115,16 @@ pub fn Timeline() -> impl IntoView {
                         VisitStatus::Aborted => "bar bar-aborted",
                         VisitStatus::Caught { .. } => "bar bar-caught",
                     };
+                    let group = if future { "tl-visit tl-ahead" } else { "tl-visit" };
                     let name = exec.machine().state(v.state).name.to_string();
                     // Which branch or iteration, where there are several (three bars read alike
                     // "Pack: +5m 7s → +5m 12s" to a screen reader: a QA pass).
                     let thread = format::in_thread(&v.thread);
                     let title = format!(
-                        "{name}{thread}: {} → {}",
+                        "{name}{thread}: {} → {}{}",
                         format::offset_ms(v.entered_at - start),
-                        v.exited_at.map_or_else(|| "now".to_string(), |e| format::offset_ms(e - start))
+                        v.exited_at.map_or_else(|| "now".to_string(), |e| format::offset_ms(e - start)),
+                        if future { " (ahead of the current step)" } else { "" }
                     );
                     let step = v.step;
                     let retries = v
@@ -122,7 +143,7 @@ pub fn Timeline() -> impl IntoView {
                     let shown = shown.clone();
                     let at = shown.binary_search(&i).unwrap_or(0);
                     Some(view! {
-                        <g class="tl-visit" data-testid="timeline-bar" data-state=name.clone() id=bar_id(i)
+                        <g class=group data-testid="timeline-bar" data-ahead=future.then_some("true") data-state=name.clone() id=bar_id(i)
                             tabindex=crate::keys::tab_index(stop == Some(i)) role="button"
                             aria-label=aria
                             on:click=move |_| go()
@@ -164,6 +185,9 @@ pub fn Timeline() -> impl IntoView {
                 })
                 .collect_view();
             view! {
+                {(visits.len() > past.len()).then(|| view! {
+                    <p class="muted" data-testid="timeline-ahead">"Faint bars come after the current step: Step, or click one, to go on to it."</p>
+                })}
                 {(shown.len() < visits.len()).then(|| view! {
                     <p class="muted" data-testid="timeline-partial">{format!("Showing the latest {} of {} visits: the earlier ones do not fit.", shown.len(), visits.len())}</p>
                 })}
