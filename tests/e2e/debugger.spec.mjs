@@ -693,6 +693,11 @@ test('Step past the end keeps the finished execution; edits that do not check ar
   await page.keyboard.press('F10');
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
   await expect(page.getByTestId('history')).toHaveAttribute('data-count', count);
+  // Play (F9) at the end plays it again from the start, and says so (it did so without a word).
+  await page.keyboard.press('F9');
+  await expect(page.getByTestId('notice')).toContainText('The execution had ended: started a new one from the beginning.');
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await expect(page.getByTestId('history')).toHaveAttribute('data-count', count);
   // Back still goes through it.
   await page.getByTestId('back').click();
   await expect(page.getByTestId('status')).toHaveText('PAUSED');

@@ -281,14 +281,18 @@ fn ensure_started(ctx: Ctx) -> bool {
         return true;
     }
     let replaced = stale && ctx.dbg.with_untracked(Option::is_some);
+    let ended = !stale && ctx.dbg.with_untracked(Option::is_some);
     let started = start_or_show_why(ctx);
     // When the edits do not start (a definition that does not check), the reason is shown in
-    // the execution's place instead.
-    if started && replaced {
-        ctx.notice.set(Some(Notice {
-            level: "info",
-            text: "The session changed: started a new execution with your edits.".into(),
-        }));
+    // the execution's place instead. Step says the execution has ended where Play started it
+    // again without a word (a QA pass): both say what they do.
+    let why = if replaced {
+        "The session changed: started a new execution with your edits."
+    } else {
+        "The execution had ended: started a new one from the beginning."
+    };
+    if started && (replaced || ended) {
+        ctx.notice.set(Some(Notice { level: "info", text: why.into() }));
     }
     started
 }
