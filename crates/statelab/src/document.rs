@@ -322,7 +322,14 @@ fn serverless(doc: &Document, step_functions: &Value, read: ReadFile<'_>, out: &
     let Some(machines) = step_functions.get("stateMachines").and_then(Value::as_object) else { return };
     for (key, entry) in machines {
         let Some(definition) = entry.get("definition") else { continue };
-        let name = entry.get("name").and_then(Value::as_str).unwrap_or(key).to_string();
+        // `name: orders-${self:custom.stage}` is the deployed name (a QA pass: it stayed as written,
+        // in ARNs and for --state-machine); one that needs a deploy-time value stays as written.
+        let name = match entry.get("name").and_then(Value::as_str) {
+            Some(written) => serverless_variables(&doc.value, &Value::string(written))
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| written.to_string()),
+            None => key.to_string(),
+        };
         let pointer = make_pointer(&["stepFunctions", "stateMachines", key, "definition"]);
         // `${file(./flow.yml)}`, when the caller can read files.
         let included = definition.as_str().and_then(|s| {
@@ -372,7 +379,12 @@ fn cloudformation(
         // The name AWS gives the machine (its ARN's, and a MockConfigFile's key); CloudFormation
         // makes one up from the stack when there is none, for which the logical ID stands in.
         let named = if kind == Some("AWS::Serverless::StateMachine") { "Name" } else { "StateMachineName" };
-        let name = field(named).and_then(Value::as_str).unwrap_or(id).to_string();
+        // `!Sub "orders-${Env}"` and `!Ref Env` with Env's Default are the deployed name (a QA pass);
+        // one that needs a deploy-time value (`${AWS::StackName}`) is unknown here, like none.
+        let name = field(named)
+            .map(|n| deployed_text(doc, n))
+            .filter(|n| !n.is_empty() && !n.contains("${"))
+            .unwrap_or_else(|| id.to_string());
         // CloudFormation (and SAM) take exactly one place for the definition.
         let given: Vec<&str> = ["Definition", "DefinitionString", "DefinitionS3Location", "DefinitionUri"]
             .into_iter()
@@ -557,12 +569,16 @@ fn sub_text(doc: &Document, pointer: &str, arg: &Value) -> Option<Located> {
     let (template, vars) = sub_args(arg)?;
     let at = if arg.as_str().is_some() { "Fn::Sub" } else { "Fn::Sub/0" };
     let template = string_text(doc, &format!("{pointer}/{at}"), template);
-    Some(substitute(&template, true, &|n| {
-        vars.and_then(|v| v.get(n))
-            .map(|v| deployed_text(doc, v))
-            .or_else(|| parameter_default(doc, n).map(opaque))
-            .or_else(|| n.strip_suffix(".Arn").and_then(|f| function_arn(doc, f)))
-    }))
+    Some(substitute(&template, true, &|n| sub_variable(doc, vars, n)))
+}
+
+/// What `${n}` stands for in an `Fn::Sub` with variables `vars`: the variable, else a template
+/// parameter's Default, else a function's ARN for `${F.Arn}`.
+fn sub_variable(doc: &Document, vars: Option<&Map>, n: &str) -> Option<String> {
+    vars.and_then(|v| v.get(n))
+        .map(|v| deployed_text(doc, v))
+        .or_else(|| parameter_default(doc, n).map(opaque))
+        .or_else(|| n.strip_suffix(".Arn").and_then(|f| function_arn(doc, f)))
 }
 
 /// The ARN a Lambda function resource of the template will have, with the parts only a deploy
@@ -582,8 +598,26 @@ fn function_arn(doc: &Document, function: &str) -> Option<String> {
 /// A value in a template as the text it puts into a definition: a parameter's Default for a
 /// `Ref` to it, a function's ARN for its `Fn::GetAtt [F, Arn]` ([`function_arn_of`]), else
 /// [`opaque`]. What DefinitionSubstitutions, `Fn::Sub` variables and `Fn::Join` parts give.
+/// An `Fn::Sub` or `Fn::Join` among them is rendered with the same lookups as the definition's
+/// own (`B: !Sub "hi-${Env}"` stayed `hi-${Env}` with Env's Default at hand: a QA pass).
+/// Recursion is bounded by the parsers' nesting limit.
 fn deployed_text(doc: &Document, v: &Value) -> String {
-    default_of_ref(doc, v).map(opaque).or_else(|| function_arn_of(doc, v)).unwrap_or_else(|| opaque(v))
+    if let Some(default) = default_of_ref(doc, v) {
+        return opaque(default);
+    }
+    if let Some(arn) = function_arn_of(doc, v) {
+        return arn;
+    }
+    let rendered = match intrinsic(v) {
+        Some(("Fn::Sub", arg)) => sub_args(arg).map(|(template, vars)| {
+            substitute(&Located::produced(template, 0..0), true, &|n| sub_variable(doc, vars, n)).text
+        }),
+        Some(("Fn::Join", arg)) => join_args(arg).map(|(separator, parts)| {
+            parts.iter().map(|part| deployed_text(doc, part)).collect::<Vec<_>>().join(separator)
+        }),
+        _ => None,
+    };
+    rendered.unwrap_or_else(|| opaque(v))
 }
 
 /// The Default of the template parameter that `v`, a `Ref`, names.
@@ -808,20 +842,32 @@ fn rewrite_keyed(
 /// A string that is one variable takes its value as it is (`Seconds: ${self:custom.waitTime}` is
 /// the number); one inside text is written into it. Others (`${env:X}`, `${opt:stage}` without a
 /// default, `${ssm:...}`) stay as written: deploy-time values, opaque here.
+///
+/// A value taken from the file is resolved in turn (`custom: {stage: "${opt:stage, 'dev'}"}`
+/// then `${self:custom.stage}`, the usual idiom, stayed `${opt:stage, 'dev'}`: a QA pass), to
+/// [`MAX_VARIABLE_DEPTH`] levels, where a cycle stops.
 fn serverless_variables(root: &Value, v: &Value) -> Option<Value> {
+    resolve_serverless(root, v, 0)
+}
+
+/// How deep variables taken from the file are resolved in turn.
+const MAX_VARIABLE_DEPTH: usize = 10;
+
+fn resolve_serverless(root: &Value, v: &Value, depth: usize) -> Option<Value> {
     rewrite(v, &|node| {
         let s = node.as_str().filter(|s| s.contains("${"))?;
         let whole = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')).filter(|r| !r.contains("${"));
-        if let Some(value) = whole.and_then(|name| serverless_variable(root, name)) {
+        if let Some(value) = whole.and_then(|name| serverless_variable(root, name, depth)) {
             return Some(value);
         }
-        let new = substituted(s, &|n| serverless_variable(root, n).map(|v| opaque(&v)));
+        let new = substituted(s, &|n| serverless_variable(root, n, depth).map(|v| opaque(&v)));
         (new != s).then(|| Value::string(new))
     })
 }
 
-/// One variable's value: `self:a.b.c` from the file, else its default (`'dev'`, `"dev"`, `3`).
-fn serverless_variable(root: &Value, name: &str) -> Option<Value> {
+/// One variable's value: `self:a.b.c` from the file (its own variables resolved), else its
+/// default (`'dev'`, `"dev"`, `3`).
+fn serverless_variable(root: &Value, name: &str, depth: usize) -> Option<Value> {
     let (source, default) = match name.split_once(',') {
         Some((s, d)) => (s.trim(), Some(d.trim())),
         None => (name.trim(), None),
@@ -833,7 +879,10 @@ fn serverless_variable(root: &Value, name: &str) -> Option<Value> {
         })
     });
     if let Some(v) = from_file {
-        return Some(v.clone());
+        if depth >= MAX_VARIABLE_DEPTH {
+            return Some(v.clone());
+        }
+        return Some(resolve_serverless(root, v, depth + 1).unwrap_or_else(|| v.clone()));
     }
     let default = default?;
     let quoted = default
@@ -1074,6 +1123,45 @@ mod tests {
         // Deploy-time values stay as written.
         assert_eq!(r.get("e"), Some(&Value::string("${env:HOME}")));
         assert_eq!(r.get("o"), Some(&Value::string("${opt:stage}")));
+    }
+
+    /// Variables taken from the file are resolved in turn, in the definition and in the machine's
+    /// name (the usual `stage: ${opt:stage, 'dev'}` then `${self:custom.stage}` stayed
+    /// `${opt:stage, 'dev'}`, and the name as written: a QA pass); a cycle stops.
+    #[test]
+    fn serverless_variables_from_the_file_are_resolved_in_turn() {
+        let d = doc("custom:\n  stage: \"${opt:stage, 'dev'}\"\n  loop: '${self:custom.loop}'\nstepFunctions:\n  stateMachines:\n\
+                     \x20   m:\n      name: orders-${self:custom.stage}\n      definition:\n        StartAt: P\n        States:\n\
+                     \x20         P: {Type: Pass, Result: {a: '${self:custom.stage}', c: '${self:custom.loop}'}, End: true}\n");
+        let m = select(&d, Some("orders-dev")).unwrap_or_else(|e| panic!("{e}"));
+        let r = m.definition.get("States").and_then(|s| s.get("P")).and_then(|p| p.get("Result")).cloned();
+        let r = r.unwrap_or_default();
+        assert_eq!(r.get("a"), Some(&Value::string("dev")));
+        assert_eq!(r.get("c"), Some(&Value::string("${self:custom.loop}")));
+    }
+
+    /// A DefinitionSubstitution or a machine's name given by `Fn::Sub` or `Ref` uses the template
+    /// parameters' Defaults too (`!Sub "hi-${Env}"` stayed `hi-${Env}`, and the name fell back to
+    /// the logical ID: a QA pass); a name that needs a deploy-time value still does.
+    #[test]
+    fn substitutions_and_names_given_by_intrinsics_use_parameter_defaults() {
+        let d = doc(r#"{"Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+            "Resources": {
+                "SM": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+                    "StateMachineName": {"Fn::Sub": "orders-${Env}"},
+                    "DefinitionSubstitutions": {"B": {"Fn::Sub": "hi-${Env}"}, "C": {"Fn::Sub": ["hi-${X}", {"X": {"Ref": "Env"}}]},
+                        "J": {"Fn::Join": ["-", ["a", {"Ref": "Env"}]]}},
+                    "Definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"b": "${B}", "c": "${C}", "j": "${J}"}, "End": true}}}}},
+                "Stacked": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+                    "StateMachineName": {"Fn::Sub": "${AWS::StackName}-x"},
+                    "Definition": {"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}}}}}"#);
+        let m = select(&d, Some("orders-prod")).unwrap_or_else(|e| panic!("{e}"));
+        let r = m.definition.get("States").and_then(|s| s.get("P")).and_then(|p| p.get("Result")).cloned();
+        let r = r.unwrap_or_default();
+        assert_eq!(r.get("b"), Some(&Value::string("hi-prod")));
+        assert_eq!(r.get("c"), Some(&Value::string("hi-prod")));
+        assert_eq!(r.get("j"), Some(&Value::string("a-prod")));
+        assert!(select(&d, Some("Stacked")).is_ok());
     }
 
     /// With a reader (the CLI's, beside the template), a definition in a file of its own is read:
