@@ -117,16 +117,19 @@ pub fn mock_test_cases(v: &Value) -> Vec<(String, String)> {
     out
 }
 
-/// The state machine of a MockConfigFile a run reads: the definition's own machine (`selected`,
-/// by its name) when the config has it, since a template's picker may have chosen it by its key
-/// (`orders` for the machine named `Orders`); else the one asked for (a bare definition is named
-/// only there); else none, which is the config's only machine.
+/// The state machine of a MockConfigFile a run reads: the one asked for when the config has it
+/// (with a template of one machine, the name asked for may be the config's alone: it was passed
+/// over when the config also had the template's machine, a QA pass); else the definition's own
+/// machine (`selected`, by its name) when the config has it, since a template's picker may have
+/// chosen it by its key (`orders` for the machine named `Orders`); else the one asked for (a bare
+/// definition is named only there), which the config then lacks; else none, which is the
+/// config's only machine.
 pub fn mock_machine<'a>(
     config: &Value,
     selected: Option<&'a str>,
     asked: Option<&'a str>,
 ) -> Option<&'a str> {
-    selected.filter(|s| has_machine(config, s)).or(asked)
+    asked.filter(|a| has_machine(config, a)).or(selected.filter(|s| has_machine(config, s))).or(asked)
 }
 
 /// `true` when a MockConfigFile has a state machine of this name.
@@ -702,13 +705,15 @@ mod tests {
         );
     }
 
-    /// The definition's machine picks the config's by its name, over a name asked for by key; a
-    /// bare definition's machine is only ever the one asked for.
+    /// The definition's machine picks the config's by its name, over a name asked for by key
+    /// that the config lacks; a bare definition's machine is only ever the one asked for.
     #[test]
     fn the_mock_machine_is_the_definitions_when_the_config_has_it() {
         let cfg = json!({"StateMachines": {"Orders": {"TestCases": {}}, "Other": {"TestCases": {}}}});
         assert_eq!(mock_machine(&cfg, Some("Orders"), Some("orders")), Some("Orders"));
         assert_eq!(mock_machine(&cfg, Some("StateMachine"), Some("Other")), Some("Other"));
+        // Asked for by a name the config has, over the definition's.
+        assert_eq!(mock_machine(&cfg, Some("Orders"), Some("Other")), Some("Other"));
         assert_eq!(mock_machine(&cfg, Some("StateMachine"), None), None);
         assert_eq!(mock_machine(&json!({}), Some("Orders"), None), None);
     }

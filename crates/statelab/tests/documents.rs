@@ -87,7 +87,8 @@ fn report_runner_serverless() {
 
 #[test]
 fn sam_template_with_sub_and_substitutions() {
-    let doc = check("sam-orders.template.yaml", Format::Yaml, &[("OrderStateMachine", Kind::CloudFormation)]);
+    // `Name: !Sub "orders-${Stage}"`, with Stage's Default: the deployed name.
+    let doc = check("sam-orders.template.yaml", Format::Yaml, &[("orders-dev", Kind::CloudFormation)]);
     let m = machine(&doc, "OrderStateMachine");
     assert_eq!(m.pointer, "/Resources/OrderStateMachine/Properties/Definition");
     assert_eq!(place(m.locate(&doc, "/States/Charge/Retry/0/IntervalSeconds")), ((37, 34), Some((37, 17))));
