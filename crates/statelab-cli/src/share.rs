@@ -9,6 +9,14 @@ use crate::{exit, files, Failure, ShareArgs};
 pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
     let s = &args.session;
     s.check_usage()?;
+    // As `run` insists (a script must say which case it shares); `--stubs` takes a config's
+    // first case. It made a link without a case (a QA pass).
+    if s.mock_config.is_some() && s.test_case.is_none() {
+        return Err(Failure::Usage(
+            "--mock-config needs --test-case NAME (or pass the file with --stubs, which uses its first test case)"
+                .into(),
+        ));
+    }
     // The texts go in as they are, valid or not: a link is how a broken machine gets shown to
     // someone who can help.
     let text = |path: Option<&str>| -> Result<String, Failure> {
