@@ -49,6 +49,12 @@ test('a broken definition shows located diagnostics; fixed, it runs with output,
   await expect(rows.nth(5)).toContainText('ExecutionSucceeded');
   await rows.nth(1).click();
   await expect(page.getByTestId('event-details')).toContainText('"stateEnteredEventDetails"');
+  // Its payload is shown as a tree too (AWS writes it as one line of escaped JSON).
+  const payload = page.getByTestId('event-details').getByTestId('event-payload');
+  await expect(payload).toHaveAttribute('data-name', 'input');
+  expect(JSON.parse(await payload.locator('.json-view').getAttribute('data-json'))).toEqual({ name: 'Ada' });
+  await rows.nth(0).click();
+  await expect(page.getByTestId('event-details').getByTestId('event-payload')).toHaveCount(1);
   expect(errors).toEqual([]);
   await page.getByTestId('tab-definition').click();
   await page.screenshot({ path: `${shots}playground.png` });

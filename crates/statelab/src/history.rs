@@ -577,6 +577,22 @@ impl Details {
         })
     }
 
+    /// The JSON payloads the event carries, which AWS writes as strings of JSON text, by field
+    /// name (`input`, `output`, `parameters`, `assignedVariables.x`, ...): the playground shows
+    /// them as trees beside the event as AWS writes it.
+    pub fn payloads(&self) -> Vec<(String, &Value)> {
+        let Some((_, Obj(fields))) = self.aws_details() else { return Vec::new() };
+        let mut out = Vec::new();
+        for (k, field) in fields {
+            match field {
+                Field::Text(v) => out.push((k.to_string(), v)),
+                Field::Map(vars) => out.extend(vars.iter().map(|(n, v)| (format!("{k}.{n}"), v))),
+                Field::Str(_) | Field::Num(_) | Field::Untruncated | Field::Role(_) => {}
+            }
+        }
+        out
+    }
+
     /// Whether this is a Task's result that no stub gave (an unstubbed Task echoed its input).
     pub fn unstubbed(&self) -> bool {
         matches!(
@@ -618,4 +634,34 @@ pub fn to_aws_json(events: &[Event]) -> String {
         events: &'a [Event],
     }
     serde_json::to_string_pretty(&Resp { events }).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The payloads are the fields AWS writes as JSON text, assigned variables by name; names,
+    /// ARNs and error texts are not payloads.
+    #[test]
+    fn payloads_are_the_json_text_fields() {
+        let exited = Details::StateExited {
+            state_type: "Pass",
+            name: "P".into(),
+            output: Value::int(1),
+            assigned: vec![("x".into(), Value::string("a")), ("y".into(), Value::Bool(true))],
+        };
+        let got: Vec<(String, Value)> = exited.payloads().into_iter().map(|(k, v)| (k, v.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                ("output".to_string(), Value::int(1)),
+                ("assignedVariables.x".to_string(), Value::string("a")),
+                ("assignedVariables.y".to_string(), Value::Bool(true)),
+            ]
+        );
+        let started = Details::ExecutionStarted { input: Value::Null, role_arn: "arn:role".into() };
+        assert_eq!(started.payloads().len(), 1);
+        let failed = Details::ExecutionFailed(ErrorDetails { error: "E".into(), cause: "C".into() });
+        assert!(failed.payloads().is_empty());
+    }
 }

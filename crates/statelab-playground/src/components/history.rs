@@ -5,6 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::app::Ctx;
+use crate::components::json_view::JsonView;
 use crate::format;
 
 /// Height of one row, px (fixed, so positions are arithmetic).
@@ -174,7 +175,28 @@ pub fn HistoryPanel() -> impl IntoView {
         ctx.dbg.with(|d| {
             let e = d.as_ref()?.exec.history().get(i)?;
             let text = serde_json::to_string_pretty(e).unwrap_or_default();
-            Some(view! { <pre class="event-details mono" data-testid="event-details">{text}</pre> })
+            // AWS writes payloads as strings of escaped JSON, one long line each: shown as trees
+            // first, then the event as AWS writes it.
+            let payloads = e
+                .details
+                .payloads()
+                .into_iter()
+                .map(|(name, value)| {
+                    let label = name.clone();
+                    view! {
+                        <div class="stage event-payload" data-testid="event-payload" data-name=name>
+                            <div class="stage-name">{label}</div>
+                            <JsonView value=value.clone()/>
+                        </div>
+                    }
+                })
+                .collect_view();
+            Some(view! {
+                <div class="event-details" data-testid="event-details">
+                    {payloads}
+                    <pre class="event-raw mono" aria-label="The event as GetExecutionHistory gives it">{text}</pre>
+                </div>
+            })
         })
     };
     Effect::new(move |_| {
