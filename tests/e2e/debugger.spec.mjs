@@ -379,7 +379,14 @@ test('play animates the steps and the inspector highlights what changed', async 
   await page.getByTestId('node-visit').first().click();
   await expect(insp.getByTestId('stage-afterParameters')).toContainText('FunctionName');
   await expect(insp.getByTestId('stage-afterResultSelector')).toContainText('Hello, world!');
-  await expect(insp.getByTestId('stage-afterResultPath').locator('.j-changed').first()).toBeVisible();
+  // ResultPath's changes are counted from the state's input: the result added, the input's own
+  // "name" untouched (they were counted from the ResultSelector's output, marking every key).
+  const placed = insp.getByTestId('stage-afterResultPath');
+  await expect(placed).toContainText('(compared with input)');
+  await expect(placed.locator('.j-changed').first()).toBeVisible();
+  await expect(placed.locator('.j-changed')).toHaveCount(2);
+  await expect(placed.locator('.j-changed', { hasText: 'result' })).toHaveCount(1);
+  await expect(placed.locator('.j-row', { hasText: 'name' })).not.toHaveClass(/j-changed/);
   await expect(insp.getByTestId('explain')).toContainText('ResultPath $.result placed the result inside the original input');
 });
 

@@ -87,15 +87,21 @@ pub fn Inspector() -> impl IntoView {
             };
             let sentences = explain::explain(&d.exec, v);
             let mut prev: Option<Value> = None;
+            let input = v.stages.input.clone();
             let cards = stages(v)
                 .into_iter()
                 .map(|(name, value)| {
-                    let changed: Arc<HashSet<String>> = Arc::new(prev.as_ref().map(|p| diff::changed(p, &value)).unwrap_or_default().into_iter().collect());
-                    let same = prev.as_ref().is_some_and(|p| p == &value);
+                    // ResultPath puts the result into the state's input, so that is what its
+                    // changes are counted from (they were from the ResultSelector's output, which
+                    // marked the whole input as changed: a QA note).
+                    let base = if name == "afterResultPath" { input.as_ref().or(prev.as_ref()) } else { prev.as_ref() };
+                    let versus = (name == "afterResultPath" && input.is_some()).then_some(" (compared with input)");
+                    let changed: Arc<HashSet<String>> = Arc::new(base.map(|p| diff::changed(p, &value)).unwrap_or_default().into_iter().collect());
+                    let same = base.is_some_and(|p| p == &value);
                     prev = Some(value.clone());
                     view! {
                         <div class="stage" data-testid=format!("stage-{name}")>
-                            <div class="stage-name">{name}{same.then(|| view! { <span class="muted">" (unchanged)"</span> })}</div>
+                            <div class="stage-name">{name}{same.then(|| view! { <span class="muted">" (unchanged)"</span> })}{versus.map(|t| view! { <span class="muted">{t}</span> })}</div>
                             <JsonView value=value changed=changed/>
                         </div>
                     }
