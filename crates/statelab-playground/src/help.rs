@@ -7,7 +7,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("States", "Required. The states, by name. Names are unique in the whole state machine, at most 80 characters."),
     ("TimeoutSeconds", "On the machine: the execution times out (TIMED_OUT) after this many seconds. On a Task: the task fails with States.Timeout. Task default: 99999999."),
     ("TimeoutSecondsPath", "Like TimeoutSeconds, read from the state input with a reference path."),
-    ("HeartbeatSeconds", "A Task (activity or callback) fails with States.HeartbeatTimeout if no heartbeat arrives within this many seconds. Must be less than TimeoutSeconds."),
+    ("HeartbeatSeconds", "A Task (activity or callback) fails if no heartbeat arrives within this many seconds: the error is States.Timeout, as AWS reports it, and a Retrier or Catcher naming States.HeartbeatTimeout matches it too. Must be less than TimeoutSeconds."),
     ("HeartbeatSecondsPath", "Like HeartbeatSeconds, read from the state input with a reference path."),
     ("Version", "The ASL version, \"1.0\"."),
     ("QueryLanguage", "JSONPath (the default) or JSONata. A state may use JSONata in a JSONPath machine, not the reverse."),
@@ -85,6 +85,26 @@ pub const FIELDS: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The help names the error a missed heartbeat gives in a run (it said
+    /// States.HeartbeatTimeout, which AWS documents but reports as States.Timeout: a QA pass).
+    #[test]
+    fn heartbeat_help_names_the_error_a_run_gives() {
+        let session = crate::state::Session {
+            definition: r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "HeartbeatSeconds": 5, "TimeoutSeconds": 60,
+                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "End": true}}}"#
+                .into(),
+            stubs: r#"{"T": {"Return": {}, "Duration": 10}}"#.into(),
+            ..Default::default()
+        };
+        let checked = statelab::check(&session.definition, None);
+        let p = crate::state::prepare(&session, &checked).unwrap();
+        let mut exec = statelab::Execution::start(p.machine, p.input, p.stubs, p.options).unwrap();
+        exec.run();
+        let error = exec.status().error().map(|e| e.error.to_string()).unwrap();
+        let help = FIELDS.iter().find(|(k, _)| *k == "HeartbeatSeconds").map(|(_, v)| *v).unwrap();
+        assert!(help.contains(&format!("the error is {error},")), "{error}: {help}");
+    }
 
     #[test]
     fn fields_are_unique_and_documented() {
