@@ -98,6 +98,7 @@ pub fn compile(def: &Value) -> (Option<Machine>, Vec<Diagnostic>) {
         assigned: HashSet::new(),
         reads: Vec::new(),
         calls: Vec::new(),
+        unknown_calls: Vec::new(),
     };
     let machine = c.machine(def);
     c.warn_variable_uses();
@@ -374,6 +375,9 @@ struct Compiler {
     reads: Vec<(String, String, bool)>,
     /// The built-in functions JSONata expressions call, with where.
     calls: Vec<(String, String)>,
+    /// The names JSONata expressions call that are no built-in and that they do not bind, with
+    /// where.
+    unknown_calls: Vec<(String, String)>,
 }
 
 impl Compiler {

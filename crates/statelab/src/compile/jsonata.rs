@@ -214,10 +214,14 @@ impl Compiler {
             };
             self.error(codes::UNSUPPORTED_JSONATA_EXPRESSION, message, p);
         }
+        let unknown = e.called_unknowns();
         for name in e.variables() {
-            if name != "states" {
+            if name != "states" && !unknown.contains(&name) {
                 self.reads.push((name, p.to_string(), true));
             }
+        }
+        for name in unknown {
+            self.unknown_calls.push((name, p.to_string()));
         }
         for name in e.called_builtins() {
             self.calls.push((name, p.to_string()));
@@ -283,6 +287,21 @@ impl Compiler {
                     p,
                 ));
             }
+        }
+        // A call of a name that is no function: JSONata has no such built-in (a misspelling,
+        // reported as a variable no state assigns: a QA pass), or a variable, which holds JSON.
+        for (name, p) in std::mem::take(&mut self.unknown_calls) {
+            let message = if name == "eval" {
+                "Step Functions does not offer JSONata's $eval(): calling it fails (T1006)".to_string()
+            } else if self.assigned.contains(&name) {
+                format!("'${name}' is a variable, set by an Assign, and variables hold JSON, not functions: calling it fails (T1006)")
+            } else {
+                let hint = crate::machine::closest_name(&name, crate::jsonata::builtin_function_names())
+                    .map(|k| format!(" (did you mean '${k}'?)"))
+                    .unwrap_or_default();
+                format!("JSONata has no function '${name}'{hint}: calling it fails (T1006)")
+            };
+            found.push((message, p));
         }
         for (message, p) in found {
             // Statelab's own warning.

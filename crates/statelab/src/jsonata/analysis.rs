@@ -167,6 +167,24 @@ pub(crate) fn called_builtins(root: &Node) -> BTreeSet<String> {
     out
 }
 
+/// The names an expression calls as functions that are neither built-in nor bound by the
+/// expression itself (`$sumx(...)`): workflow variables hold JSON, never a function, so such a
+/// call always fails (T1006).
+pub(crate) fn called_unknowns(root: &Node) -> BTreeSet<String> {
+    let free = free_variables(root);
+    let mut out = BTreeSet::new();
+    walk_all(root, &mut |n| {
+        if let Kind::Call { procedure, .. } = &n.kind {
+            if let Kind::Variable(v) = &procedure.kind {
+                if free.contains(&**v) {
+                    out.insert(v.to_string());
+                }
+            }
+        }
+    });
+    out
+}
+
 /// The fields of `$states` an expression names directly (`$states.result.x` names `result`).
 /// A bare `$states`, or one indexed dynamically, names none.
 pub(crate) fn states_fields(root: &Node) -> BTreeSet<String> {

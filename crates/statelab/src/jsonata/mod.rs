@@ -38,6 +38,11 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 pub use analysis::InputReference;
+
+/// The names of JSONata's built-in functions, without the `$`.
+pub(crate) fn builtin_function_names() -> impl Iterator<Item = &'static str> {
+    functions::builtin_names()
+}
 pub use error::{ErrorDetails, ErrorKind, JsonataError};
 
 use crate::rng::Rng;
@@ -254,6 +259,15 @@ impl Expr {
     pub fn called_builtins(&self) -> BTreeSet<String> {
         match &self.root {
             Ok(root) => analysis::called_builtins(root),
+            Err(_) => BTreeSet::new(),
+        }
+    }
+
+    /// The names the expression calls that are no built-in function and that it does not bind
+    /// (`$sumx(...)`): such a call fails (T1006).
+    pub fn called_unknowns(&self) -> BTreeSet<String> {
+        match &self.root {
+            Ok(root) => analysis::called_unknowns(root),
             Err(_) => BTreeSet::new(),
         }
     }
