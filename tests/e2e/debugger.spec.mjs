@@ -151,6 +151,16 @@ test('Play pauses at a breakpoint; Run to breakpoint without one says it runs to
   await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'false');
   await page.getByTestId('play').click();
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  // Run to breakpoint says where it paused; a breakpoint on the last state, whose entry ends the
+  // execution, is said to be reached (it looked ignored: a QA pass).
+  await node(page, 'C').click();
+  await page.getByTestId('toggle-breakpoint').click();
+  await page.getByTestId('reset').click();
+  await page.getByTestId('run-to-breakpoint').click();
+  await expect(page.getByTestId('notice')).toHaveText(/Paused at the breakpoint on 'B'/);
+  await page.getByTestId('run-to-breakpoint').click();
+  await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
+  await expect(page.getByTestId('notice')).toHaveText(/Reached the breakpoint on 'C', where the execution ended/);
   expect(errors).toEqual([]);
 });
 

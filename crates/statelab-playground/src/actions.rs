@@ -334,6 +334,7 @@ fn run_sliced(ctx: Ctx, until: Until) {
         loop {
             let t0 = now_ms();
             let mut done = false;
+            let mut hit = None;
             ctx.dbg.update(|d| {
                 let Some(d) = d.as_mut() else {
                     done = true;
@@ -348,6 +349,7 @@ fn run_sliced(ctx: Ctx, until: Until) {
                         }
                         Some(s) => {
                             if until == Until::Breakpoint && d.hits(&s, &breakpoints) {
+                                hit = Some(paused_at(d, &s));
                                 done = true;
                                 break;
                             }
@@ -359,6 +361,9 @@ fn run_sliced(ctx: Ctx, until: Until) {
                     }
                 }
             });
+            if let Some(text) = hit {
+                ctx.notice.set(Some(Notice { level: "info", text }));
+            }
             if done || ctx.stop.get_untracked() {
                 break;
             }
@@ -481,6 +486,18 @@ fn stop_play(ctx: Ctx) {
     }
 }
 
+/// What Play and Run to breakpoint say when `step` entered a state with a breakpoint: paused
+/// there, or, when entering it ended the execution (a Succeed or Fail state), that it was reached
+/// (Run to breakpoint said nothing, so a breakpoint on the last state looked ignored: a QA pass).
+fn paused_at(d: &Debugger, step: &statelab::exec::Step) -> String {
+    let name = step.state.map(|id| d.exec.machine().state(id).name.to_string()).unwrap_or_default();
+    if d.exec.is_done() {
+        format!("Reached the breakpoint on '{name}', where the execution ended.")
+    } else {
+        format!("Paused at the breakpoint on '{name}'. Play or Step to go on.")
+    }
+}
+
 /// Starts or pauses animated stepping at the chosen speed.
 pub fn toggle_play(ctx: Ctx) {
     if ctx.playing.get_untracked() {
@@ -500,7 +517,7 @@ pub fn toggle_play(ctx: Ctx) {
         ctx.dbg.update(|d| match d {
             Some(d) => match d.step() {
                 Some(s) if d.hits(&s, &breakpoints) => {
-                    hit = s.state.map(|id| d.exec.machine().state(id).name.to_string());
+                    hit = Some(paused_at(d, &s));
                     done = d.exec.is_done();
                 }
                 Some(_) => done = d.exec.is_done(),
@@ -509,11 +526,8 @@ pub fn toggle_play(ctx: Ctx) {
             None => done = true,
         });
         let paused = hit.is_some();
-        if let Some(name) = hit {
-            ctx.notice.set(Some(Notice {
-                level: "info",
-                text: format!("Paused at the breakpoint on '{name}'. Play or Step to go on."),
-            }));
+        if let Some(text) = hit {
+            ctx.notice.set(Some(Notice { level: "info", text }));
         }
         if done || paused {
             stop_play(ctx);
