@@ -1,6 +1,6 @@
 // Playground, part 1: edit, stub, run, and read the result.
 import { test, expect } from '@playwright/test';
-import { open, setEditor, editorText, load, runToEnd, output, example, repoFile } from './helpers.mjs';
+import { open, setEditor, editorText, load, runToEnd, output, example, repoFile, countingLoop } from './helpers.mjs';
 import { mkdirSync } from 'node:fs';
 
 // README screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to test-results.
@@ -788,5 +788,41 @@ test('a problem inside a template\'s DefinitionString is shown where it is in th
   // Line 9, at "Z" (it was placed at 4:35, the position within the string, before).
   const problem = page.locator('[data-testid="diagnostic"][data-code="MISSING_TRANSITION_TARGET"]');
   await expect(problem).toContainText('definition 9:43');
+  expect(errors).toEqual([]);
+});
+
+test('Escape closes the topmost layer only; the Examples dialog keeps Tab inside; Close gives the focus back', async ({ page }) => {
+  // One Escape closed a menu and also stopped Play; Shift+Tab walked out of the open Examples
+  // dialog; a state panel's Close left the focus on the page (a QA pass).
+  const errors = await open(page);
+  await load(page, { definition: countingLoop(500), input: { i: 0 } });
+  await page.getByTestId('speed').selectOption('1');
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('export').click();
+  await expect(page.locator('.menu-list')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.menu-list')).toHaveCount(0);
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'false');
+
+  const focused = () => page.evaluate(() => document.activeElement?.closest('.gallery') !== null);
+  await page.getByTestId('open-examples').click();
+  await expect(page.getByTestId('examples')).toBeVisible();
+  await page.getByTestId('close-examples').focus();
+  await page.keyboard.press('Shift+Tab');
+  expect(await focused()).toBe(true);
+  await page.getByTestId('example').last().focus();
+  await page.keyboard.press('Tab');
+  expect(await focused()).toBe(true);
+  await expect(page.getByTestId('close-examples')).toBeFocused();
+  await page.getByTestId('close-examples').click();
+  await expect(page.getByTestId('open-examples')).toBeFocused();
+
+  await page.getByTestId('graph').locator('[data-state="Check"]').click();
+  await page.getByTestId('node-panel-close').click();
+  await expect(page.getByTestId('node-panel')).toHaveCount(0);
+  await expect(page.getByTestId('graph').locator('[data-state="Check"]')).toBeFocused();
   expect(errors).toEqual([]);
 });

@@ -133,7 +133,13 @@ fn install_shortcuts(ctx: Ctx) {
             ("F10", false, true) => Some(back),
             ("F8", _, _) => Some(run_to_breakpoint),
             ("F9", _, _) => Some(toggle_play),
-            ("Escape", _, _) if ctx.running.get_untracked() || ctx.playing.get_untracked() => Some(stop),
+            ("Escape", _, _)
+                if (ctx.running.get_untracked() || ctx.playing.get_untracked())
+                    && !ev.default_prevented()
+                    && !crate::focus::layer_open() =>
+            {
+                Some(stop)
+            }
             _ => None,
         };
         if let Some(action) = action {

@@ -22,6 +22,16 @@ pub fn graph_node(name: &str) {
     first(&format!("[data-testid=graph-node][data-state={}]", css_string(name)));
 }
 
+/// Whether a layer that Escape closes is open: the Share popover, the Export menu, the Examples
+/// dialog or a state's panel. Escape then closes that layer only, and does not also stop a run
+/// (one press did both: a QA pass).
+pub fn layer_open() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".popover, .menu-list, .gallery, .node-panel").ok().flatten())
+        .is_some()
+}
+
 /// Leaves the form field that has the focus, if one has it, which applies what was typed in it
 /// (the settings apply a value when their field is left).
 pub fn commit_field() {
@@ -128,4 +138,29 @@ mod tests {
         assert_eq!(css_string(r#"a"b\c"#), r#""a\"b\\c""#);
         assert_eq!(css_string("x\ny\u{1b}"), "\"x\\a y\\1b \"");
     }
+}
+
+/// Keeps Tab inside the modal dialog `selector`: from its last control on to its first, and from
+/// its first back to its last with Shift+Tab (the Examples dialog let the focus walk out to the
+/// page behind it while it stayed open: a QA pass).
+pub fn trap_tab(ev: &web_sys::KeyboardEvent, selector: &str) {
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let controls = format!("{selector} button, {selector} input, {selector} select, {selector} a[href]");
+    let Ok(list) = doc.query_selector_all(&controls) else { return };
+    let (Some(first), Some(last)) = (list.item(0), list.length().checked_sub(1).and_then(|i| list.item(i)))
+    else {
+        return;
+    };
+    let active = doc.active_element();
+    let is_active = |node: &web_sys::Node| active.as_ref().is_some_and(|a| node.is_same_node(Some(a)));
+    let to = match (ev.shift_key(), is_active(&first), is_active(&last)) {
+        (true, true, _) => last,
+        (false, _, true) => first,
+        _ => return,
+    };
+    ev.prevent_default();
+    focus(to.dyn_into::<web_sys::Element>().ok());
 }

@@ -577,14 +577,19 @@ fn NodePanel() -> impl IntoView {
             Some((st.name.to_string(), st.type_name()))
         })
     };
-    // Escape closes the panel and gives the focus back to the state's node.
+    // Escape, or its Close button, closes the panel and gives the focus back to the state's node
+    // (the button left it on the page: a QA pass).
+    let close = move |name: String| {
+        ctx.selected_state.set(None);
+        set_timeout(move || crate::focus::graph_node(&name), std::time::Duration::ZERO);
+    };
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() != "Escape" {
             return;
         }
         let Some(name) = info().map(|(name, _)| name) else { return };
-        ctx.selected_state.set(None);
-        set_timeout(move || crate::focus::graph_node(&name), std::time::Duration::ZERO);
+        ev.prevent_default();
+        close(name);
     });
     on_cleanup(move || keys.remove());
     let toggle = move |name: String| {
@@ -616,12 +621,13 @@ fn NodePanel() -> impl IntoView {
                     .map_or_else(|| "no stub: its input is echoed (or it fails, with strict stubs)".to_string(), |v| crate::explain::snippet(&v))
             });
             let bp_name = name.clone();
+            let closed = name.clone();
             view! {
                 <div class="node-panel" data-testid="node-panel">
                     <div class="node-panel-head">
                         <strong title=name.clone()>{name.clone()}</strong>
                         <span class="type-pill">{ty}</span>
-                        <button class="small" on:click=move |_| ctx.selected_state.set(None) aria-label="Close">"×"</button>
+                        <button class="small" data-testid="node-panel-close" on:click=move |_| close(closed.clone()) aria-label="Close">"×"</button>
                     </div>
                     <button class="small" data-testid="toggle-breakpoint" aria-pressed=has_bp.to_string()
                         on:click=move |_| toggle(bp_name.clone())>

@@ -206,10 +206,14 @@ pub fn Gallery() -> impl IntoView {
     view! {
         <button id="open-examples" data-testid="open-examples" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"Examples"</button>
         <Show when=move || open.get()>
-            <div class="gallery" role="dialog" aria-label="Examples">
+            <div class="gallery" role="dialog" aria-modal="true" aria-label="Examples"
+                on:keydown=move |ev| crate::focus::trap_tab(&ev, ".gallery")>
                 <div class="gallery-head">
                     <h2>"Examples"</h2>
-                    <button on:click=move |_| open.set(false) aria-label="Close">"×"</button>
+                    <button data-testid="close-examples" on:click=move |_| {
+                        open.set(false);
+                        crate::focus::by_id("open-examples");
+                    } aria-label="Close">"×"</button>
                 </div>
                 <ul data-testid="examples">
                     {gallery::examples().into_iter().map(|e| {
@@ -240,6 +244,8 @@ fn dismissable(
 ) {
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && is_open() {
+            // Handled: the shortcut that stops a run leaves it alone.
+            ev.prevent_default();
             close();
             crate::focus::by_id(opener);
         }
