@@ -80,6 +80,8 @@ test('a corrupted, truncated or oversized link says so and leaves the saved sess
     await expect(page.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
     await expect(page.getByTestId('notice')).toContainText('This link could not be opened');
     await expect(page.getByTestId('notice')).toContainText('Your saved session was kept');
+    // Each reason ends its sentence ("cannot be unpacked Your saved session…": a QA pass).
+    await expect(page.getByTestId('notice')).toContainText(/[.!?] Your saved session was kept\./);
     expect(await editorText(page, 'definition')).toBe(saved);
     expect(await editorText(page, 'input')).toBe('{"mine": true}');
   }

@@ -165,7 +165,10 @@ pub fn App() -> impl IntoView {
             saved.unwrap_or_default(),
             Some(Notice {
                 level: "error",
-                text: format!("This link could not be opened: {e} Your saved session was kept."),
+                text: format!(
+                    "This link could not be opened: {} Your saved session was kept.",
+                    crate::format::sentence(&e.to_string())
+                ),
             }),
         ),
         None => (saved.unwrap_or_default(), None),

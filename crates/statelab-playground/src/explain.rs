@@ -425,12 +425,11 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
             };
             // A cause that ends a sentence already is not given a second full stop ("..")
             // and an empty one is left out ("States.Timeout: .").
-            let cause = e.cause.trim_end();
-            let stop = if cause.ends_with('.') { "" } else { "." };
+            let cause = crate::format::sentence(&e.cause);
             out.push(if cause.is_empty() {
                 format!("It failed with {}.{why}", e.error)
             } else {
-                format!("It failed with {}: {cause}{stop}{why}", e.error)
+                format!("It failed with {}: {cause}{why}", e.error)
             });
         }
         VisitStatus::Aborted => out.push(

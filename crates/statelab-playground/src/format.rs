@@ -1,5 +1,17 @@
 //! How numbers, times and money are shown.
 
+/// `text` ending a sentence: with a full stop unless it ends with one (or `!`, `?`) already, so
+/// that messages of either kind read alike before the next sentence ("cannot be unpacked Your
+/// saved session was kept": a QA pass).
+pub fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.is_empty() || text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
 /// ` in Processing[1]/Price#2`: which branch or iteration a visit or event happened in, after a
 /// state's name; nothing at the top level (`thread` empty).
 pub fn in_thread(thread: &str) -> String {
@@ -82,6 +94,14 @@ pub fn usd(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_gets_one_full_stop() {
+        assert_eq!(sentence("cannot be unpacked"), "cannot be unpacked.");
+        assert_eq!(sentence("was refused. "), "was refused.");
+        assert_eq!(sentence("why?"), "why?");
+        assert_eq!(sentence(""), "");
+    }
 
     #[test]
     fn formats() {
