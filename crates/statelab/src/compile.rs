@@ -397,6 +397,14 @@ impl Compiler {
         self.diags.push(d);
     }
 
+    /// A problem with the name of the member at `location`: reported there, highlighted at its
+    /// key (an Assign's bad variable name was underlined at its value: a QA pass).
+    fn schema_name(&mut self, message: impl Into<String>, location: &str) {
+        let d = Diagnostic::error(codes::SCHEMA, message, Some(location.to_string()))
+            .at_target(location.to_string());
+        self.diags.push(d);
+    }
+
     fn warning(&mut self, code: &str, message: impl Into<String>, location: &str) {
         self.diags.push(Diagnostic::warning(code, message, Some(location.to_string())));
     }
@@ -1331,18 +1339,18 @@ impl Compiler {
             self.assigned.insert(name.to_string());
             if name == "states" {
                 // Reported wording [?]; `$states` is JSONata's reserved variable.
-                self.schema("Cannot assign to reserved variable '$states'.", &at(p, key));
+                self.schema_name("Cannot assign to reserved variable '$states'.", &at(p, key));
             } else if name.contains(['.', '['])
                 && name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
             {
                 // Statelab's wording: AWS documents that a variable is assigned whole.
-                self.schema(
+                self.schema_name(
                     format!("'{name}' assigns to part of a variable, which is not supported: assign the whole variable (build the new value with an expression)"),
                     &at(p, key),
                 );
             } else if !valid_variable_name(name) {
                 // Statelab's wording: AWS's is not recorded.
-                self.schema(
+                self.schema_name(
                     format!("'{name}' is not a valid variable name: use letters, digits and underscores, starting with a letter or underscore, at most 80 characters"),
                     &at(p, key),
                 );
