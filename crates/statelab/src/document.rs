@@ -36,7 +36,7 @@ use std::ops::Range;
 
 use crate::exec::WorkflowType;
 use crate::origins::{self, Located};
-use crate::source::{pointer as make_pointer, push_token, NodeSpan, SourceMap, SyntaxError};
+use crate::source::{pointer as make_pointer, push_token, LineIndex, NodeSpan, SourceMap, SyntaxError};
 use crate::value::{Map, Value};
 use crate::{json, yaml};
 
@@ -76,10 +76,21 @@ pub fn syntax_of(text: &str) -> Format {
     }
 }
 
-/// The first character that is not blank, after a byte order mark.
+/// The first character that is not blank, after a byte order mark and any `//` or `/* */`
+/// comments: JSON has none and YAML's are `#`, so text that starts with one is JSON with a
+/// comment, which the JSON parser then names (it was read as YAML and given YAML's error).
 fn first_char(text: &str) -> Option<char> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    body.trim_start_matches([' ', '\t', '\r', '\n']).chars().next()
+    let mut body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    loop {
+        body = body.trim_start_matches([' ', '\t', '\r', '\n']);
+        if let Some(rest) = body.strip_prefix("//") {
+            body = rest.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(rest) = body.strip_prefix("/*") {
+            body = rest.split_once("*/").map_or("", |(_, after)| after);
+        } else {
+            return body.chars().next();
+        }
+    }
 }
 
 /// A parsed document, with the position of every node.
@@ -206,8 +217,28 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
             return Ok(Document { value, map, format: Format::Json });
         }
     }
-    let (value, map) = yaml::parse_with_map(text)?;
+    let yaml = yaml::parse_with_map(text);
+    // Text before JSON (a stray character typed before the `{`) made YAML of it, and YAML's
+    // error, or a string that is no definition: a QA pass. When what follows is JSON, say so.
+    if !matches!(yaml, Ok((Value::Object(_) | Value::Array(_), _))) {
+        if let Some(e) = text_before_json(body) {
+            return Err(e);
+        }
+    }
+    let (value, map) = yaml?;
     Ok(Document { value, map, format: Format::Yaml })
+}
+
+/// The error for text that is JSON after something else on its first lines: the JSON starts at
+/// the first `{` or `[` and reads to the end; what comes before it is placed.
+fn text_before_json(body: &str) -> Option<SyntaxError> {
+    let start = body.find(['{', '['])?;
+    let before = body.get(..start)?;
+    json::parse(body.get(start..)?).ok()?;
+    let junk = before.len() - before.trim_start().len();
+    let pos = LineIndex::new(body).pos(junk);
+    let what = before.trim().chars().take(20).collect::<String>();
+    Some(SyntaxError { message: format!("unexpected text before the JSON value: '{what}'"), pos })
 }
 
 /// Reads a file a template names (SAM's `DefinitionUri`, serverless's `${file(...)}`), by its
@@ -1123,6 +1154,28 @@ mod tests {
         // Deploy-time values stay as written.
         assert_eq!(r.get("e"), Some(&Value::string("${env:HOME}")));
         assert_eq!(r.get("o"), Some(&Value::string("${opt:stage}")));
+    }
+
+    /// JSON with a `//` comment, or a stray character typed before its `{`, is named as such,
+    /// at its start (both were read as YAML and got YAML's error, or "must be a valid JSON
+    /// object", far from the cause: a QA pass); a YAML document is still YAML.
+    #[test]
+    fn comments_and_text_before_json_are_named() {
+        let json =
+            "{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}\n}\n";
+        let e = load(&format!("// my machine\n{json}")).err().unwrap_or_else(|| panic!("loaded"));
+        assert_eq!(
+            (e.message.as_str(), e.pos.line, e.pos.column),
+            ("JSON has no comments: remove the // or /* */ comment", 1, 1)
+        );
+        assert_eq!(syntax_of(&format!("/* a */ // b\n{json}")), Format::Json);
+        for (text, line) in [(format!("x{json}"), 1), (format!("\n  oops {json}"), 2)] {
+            let e = load(&text).err().unwrap_or_else(|| panic!("loaded {text}"));
+            assert!(e.message.starts_with("unexpected text before the JSON value"), "{}", e.message);
+            assert_eq!(e.pos.line, line, "{text}");
+        }
+        let yaml = load("# a comment\nStartAt: A\nStates: {A: {Type: Pass, End: true}}\n").map(|d| d.format);
+        assert_eq!(yaml.ok(), Some(Format::Yaml));
     }
 
     /// Variables taken from the file are resolved in turn, in the definition and in the machine's

@@ -42,13 +42,23 @@ impl Parser<'_> {
         let v = self.value(None)?;
         self.skip_ws();
         if self.i < self.bytes.len() {
-            return Err(self.error("unexpected text after the JSON value"));
+            return Err(self.unexpected("unexpected text after the JSON value"));
         }
         Ok(v)
     }
 
     fn error(&self, message: &str) -> SyntaxError {
         SyntaxError { message: message.to_string(), pos: LineIndex::new(self.text).pos(self.i) }
+    }
+
+    /// `message`, unless the text here starts a comment (`//` or `/*`), which JSON does not have:
+    /// then that is the message (a leading comment gave a YAML error, one inside "expected a
+    /// double-quoted key": a QA pass).
+    fn unexpected(&self, message: &str) -> SyntaxError {
+        if self.bytes.get(self.i) == Some(&b'/') && matches!(self.bytes.get(self.i + 1), Some(b'/' | b'*')) {
+            return self.error("JSON has no comments: remove the // or /* */ comment");
+        }
+        self.error(message)
     }
 
     fn error_at(&self, at: usize, message: &str) -> SyntaxError {
@@ -140,7 +150,7 @@ impl Parser<'_> {
                 Some(b'}' | b']') => return Err(self.error("expected a value")),
                 Some(b',') => return Err(self.error("expected a value, found ',' (an extra comma?)")),
                 Some(b'\'') => return Err(self.error("strings must use double quotes")),
-                Some(_) => return Err(self.error("expected a JSON value")),
+                Some(_) => return Err(self.unexpected("expected a JSON value")),
                 None => return Err(self.error("unexpected end of text: expected a value")),
             };
             if done.is_some() {
@@ -173,7 +183,7 @@ impl Parser<'_> {
                                     continue;
                                 }
                                 None => return Err(self.error("unexpected end of text: expected ',' or ']'")),
-                                _ => return Err(self.error("expected ',' or ']'")),
+                                _ => return Err(self.unexpected("expected ',' or ']'")),
                             }
                         }
                         // Expect the next item.
@@ -212,7 +222,7 @@ impl Parser<'_> {
                                     continue;
                                 }
                                 None => return Err(self.error("unexpected end of text: expected ',' or '}'")),
-                                _ => return Err(self.error("expected ',' or '}'")),
+                                _ => return Err(self.unexpected("expected ',' or '}'")),
                             }
                         }
                         // Expect the next member.
@@ -221,7 +231,7 @@ impl Parser<'_> {
                             return Err(match self.peek() {
                                 Some(b'}') => self.error("trailing comma before '}'"),
                                 None => self.error("unexpected end of text inside an object"),
-                                _ => self.error("expected a double-quoted key"),
+                                _ => self.unexpected("expected a double-quoted key"),
                             });
                         }
                         let key_start = self.i;
@@ -443,6 +453,19 @@ mod tests {
         assert!(parse("[1] x").is_err());
         assert!(parse("01").is_err());
         assert!(parse("\"abc").is_err());
+    }
+
+    /// A comment, wherever it stands, is named as one (it was "expected a double-quoted key").
+    #[test]
+    fn comments_are_named() {
+        for (text, column) in
+            [("{\"a\": 1, // c\n}", 10), ("{\"a\": 1 /* c */}", 9), ("[1] // end", 5), ("[/* x */ 1]", 2)]
+        {
+            let e = parse(text).err().unwrap_or_else(|| panic!("accepted {text}"));
+            assert_eq!(e.message, "JSON has no comments: remove the // or /* */ comment", "{text}");
+            assert_eq!((e.pos.line, e.pos.column), (1, column), "{text}");
+        }
+        assert_eq!(parse("[1, /]").err().map(|e| e.message), Some("expected a JSON value".to_string()));
     }
 
     #[test]
