@@ -154,11 +154,16 @@ fn refs(node: &Node, top: bool, out: &mut Vec<InputReference>) {
 /// The built-in functions an expression calls by name (`$count(...)` calls `count`).
 pub(crate) fn called_builtins(root: &Node) -> BTreeSet<String> {
     let builtins: HashSet<&str> = builtin_names().collect();
+    called_names(root, |v| builtins.contains(v))
+}
+
+/// The names an expression calls by `$name(...)` that `keep` keeps.
+fn called_names(root: &Node, keep: impl Fn(&str) -> bool) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     walk_all(root, &mut |n| {
         if let Kind::Call { procedure, .. } = &n.kind {
             if let Kind::Variable(v) = &procedure.kind {
-                if builtins.contains(&**v) {
+                if keep(v) {
                     out.insert(v.to_string());
                 }
             }
@@ -172,17 +177,7 @@ pub(crate) fn called_builtins(root: &Node) -> BTreeSet<String> {
 /// call always fails (T1006).
 pub(crate) fn called_unknowns(root: &Node) -> BTreeSet<String> {
     let free = free_variables(root);
-    let mut out = BTreeSet::new();
-    walk_all(root, &mut |n| {
-        if let Kind::Call { procedure, .. } = &n.kind {
-            if let Kind::Variable(v) = &procedure.kind {
-                if free.contains(&**v) {
-                    out.insert(v.to_string());
-                }
-            }
-        }
-    });
-    out
+    called_names(root, |v| free.contains(v))
 }
 
 /// The fields of `$states` an expression names directly (`$states.result.x` names `result`).
