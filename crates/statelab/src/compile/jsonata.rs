@@ -533,7 +533,12 @@ impl Compiler {
                 // A constant condition is written as the expression it is.
                 Some(Value::Bool(b)) => Expr::parse(if *b { "true" } else { "false" }).ok().map(Rc::new),
                 Some(_) => {
-                    self.expected(ty::BOOLEAN, &condp);
+                    // Statelab's wording: "Expected value of type [BOOLEAN]" hid the usual form, a
+                    // {% %} string (a QA pass).
+                    self.schema(
+                        "The value of 'Condition' must be a JSONata expression ({% ... %}) that gives a boolean, or true or false",
+                        &condp,
+                    );
                     None
                 }
             };
