@@ -158,7 +158,18 @@ pub fn input(path: Option<&str>, style: Style) -> Result<Value, Failure> {
     match path {
         None => Ok(Value::empty_object()),
         Some(p) => {
-            let source = read(p)?;
+            let source = read(p).map_err(|e| match e {
+                // The limit that matters for an input is StartExecution's, far below the reading
+                // limit the message names (a known-not-done note).
+                Failure::Usage(m)
+                    if std::fs::metadata(p).is_ok_and(|m| m.len() > statelab::MAX_DOCUMENT_BYTES as u64) =>
+                {
+                    Failure::Usage(format!(
+                        "{m}; an execution input may be at most 262144 bytes (256 KiB) anyway"
+                    ))
+                }
+                other => other,
+            })?;
             let doc = document(&source, style)?;
             // Used anyway, with the later member; said, as a key written twice is a slip.
             if let Some((span, message)) = doc.map.duplicate_warning() {

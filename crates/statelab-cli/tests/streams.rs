@@ -47,3 +47,23 @@ fn a_closed_stderr_pipe_is_no_panic() {
         .unwrap();
     assert_eq!(status.code(), Some(2));
 }
+
+/// An `--input` over the reading limit is refused with StartExecution's limit named too: the
+/// reading limit (8 MiB) alone suggested a 5 MiB input would do.
+#[test]
+fn an_input_over_the_reading_limit_names_the_input_limit() {
+    let dir = std::env::temp_dir().join(format!("statelab-big-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.json");
+    std::fs::write(&big, format!("{{\"a\": \"{}\"}}", "x".repeat(9 << 20))).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_statelab"))
+        .current_dir(root())
+        .args(["run", "tests/cases/cli/hello.asl.json", "--input"])
+        .arg(&big)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("8 MiB") && stderr.contains("at most 262144 bytes (256 KiB)"), "{stderr}");
+}
