@@ -176,6 +176,35 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
                     out.push(format!("The Map iterates over {n}."));
                 }
             }
+            // A Distributed Map's batches and tolerated failures were left unsaid (a QA note).
+            if spec.item_batcher.is_some() {
+                // MapStateStarted counts the child runs, one per batch.
+                let batches = exec.history().iter().skip(visit.entered_event as usize).find_map(|e| match e
+                    .details
+                {
+                    statelab::history::Details::MapStateStarted { length } if e.thread == visit.thread => {
+                        Some(length)
+                    }
+                    _ => None,
+                });
+                if let Some(n) = batches {
+                    let noun = if n == 1 { "batch" } else { "batches" };
+                    out.push(format!(
+                        "ItemBatcher grouped the items into {n} {noun}: each child run gets one, its items under \"Items\" (and BatchInput under \"BatchInput\")."
+                    ));
+                }
+            }
+            let tolerated = [
+                (&spec.tolerated_failure_count, "ToleratedFailureCount", ""),
+                (&spec.tolerated_failure_percentage, "ToleratedFailurePercentage", "%"),
+            ];
+            for (source, field, unit) in tolerated {
+                if let Some(NumberSource::Const(n)) = source {
+                    out.push(format!(
+                        "{field} lets up to {n}{unit} of the items fail before the Map fails (States.ExceedToleratedFailureThreshold)."
+                    ));
+                }
+            }
             if spec.result_writer.as_ref().is_some_and(|w| w.export.is_some()) {
                 out.push(
                     "Its ResultWriter exports the results to S3: nothing is written here, and the Map's result is where they would be (MapRunArn, ResultWriterDetails), as on AWS."
@@ -655,6 +684,22 @@ mod tests {
         let t = explain(&e, &e.visits()[0]).join("\n");
         assert!(t.contains("Its ItemReader read 2 items, from the stubs"), "{t}");
         assert!(t.contains("Its ResultWriter exports the results to S3"), "{t}");
+    }
+
+    /// A Distributed Map's batches and tolerated failures are said (they were left out).
+    #[test]
+    fn a_distributed_map_says_its_batches_and_tolerated_failures() {
+        let e = run(
+            r#"{"StartAt": "D", "States": {"D": {"Type": "Map", "End": true, "ToleratedFailureCount": 2,
+                "ItemBatcher": {"MaxItemsPerBatch": 2},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                  "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}"#,
+            "[1, 2, 3, 4, 5]",
+            "{}",
+        );
+        let t = explain(&e, &e.visits()[0]).join("\n");
+        assert!(t.contains("ItemBatcher grouped the items into 3 batches"), "{t}");
+        assert!(t.contains("ToleratedFailureCount lets up to 2 of the items fail"), "{t}");
     }
 
     /// A JSONPath rule reading a variable is explained with the variables the state was entered
