@@ -128,18 +128,6 @@ fn focus(element: Option<web_sys::Element>) {
     };
 }
 
-#[cfg(test)]
-mod tests {
-    use super::css_string;
-
-    #[test]
-    fn css_strings_escape_quotes_backslashes_and_controls() {
-        assert_eq!(css_string("Hello World"), r#""Hello World""#);
-        assert_eq!(css_string(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(css_string("x\ny\u{1b}"), "\"x\\a y\\1b \"");
-    }
-}
-
 /// Keeps Tab inside the modal dialog `selector`: from its last control on to its first, and from
 /// its first back to its last with Shift+Tab (the Examples dialog let the focus walk out to the
 /// page behind it while it stayed open: a QA pass).
@@ -163,4 +151,16 @@ pub fn trap_tab(ev: &web_sys::KeyboardEvent, selector: &str) {
     };
     ev.prevent_default();
     focus(to.dyn_into::<web_sys::Element>().ok());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::css_string;
+
+    #[test]
+    fn css_strings_escape_quotes_backslashes_and_controls() {
+        assert_eq!(css_string("Hello World"), r#""Hello World""#);
+        assert_eq!(css_string(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(css_string("x\ny\u{1b}"), "\"x\\a y\\1b \"");
+    }
 }
