@@ -67,7 +67,7 @@ pub fn CostPanel() -> impl IntoView {
                 <div class="cost-grid">
                     <section class="card">
                         <h4>"Standard"</h4>
-                        <p class="big mono">{format::usd(c.standard_usd)}</p>
+                        <p class="big mono" data-testid="cost-panel-standard">{format::usd(c.standard_usd)}</p>
                         <p>{format!("{} × {} ({})", format::count(c.billable_transitions, "transition"), format::usd(price), c.region)}</p>
                         <p class="muted">{format!(
                             "One transition per state entered and per retry; Inline Map iterations themselves are free. The {} free transitions a month are not deducted here.",

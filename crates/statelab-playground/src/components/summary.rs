@@ -53,12 +53,16 @@ pub fn Summary() -> impl IntoView {
     });
     // The cost, and why it has no Express figure when it has none: once per change, for the
     // strip's four uses.
+    // Priced in the region the settings name now, as the Cost panel prices it (the strip kept
+    // the run's region, so the two disagreed after a change of region: a QA pass).
+    let region = Memo::new(move |_| ctx.session.with(|s| s.settings.region.clone()));
     let priced = Memo::new(move |_| {
+        let region = region.get();
         ctx.dbg.with(|d| {
             // Before the first step (after Reset) nothing has run: no price, as on a fresh page
             // (Express's smallest bill showed for an execution that had not started).
             d.as_ref().filter(|d| d.has_run()).map(|d| {
-                let c = d.exec.cost();
+                let c = d.exec.usage().cost(&region);
                 let unavailable = express_unavailable(&c, d.exec.elapsed_ms());
                 (c, unavailable)
             })
