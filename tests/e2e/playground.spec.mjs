@@ -826,3 +826,21 @@ test('Escape closes the topmost layer only; the Examples dialog keeps Tab inside
   await expect(page.getByTestId('graph').locator('[data-state="Check"]')).toBeFocused();
   expect(errors).toEqual([]);
 });
+
+test('Undo belongs to the notice that offers it: a later notice in its place drops it', async ({ page }) => {
+  // The Undo of an opened example stayed on the export's notice, and undid the example (a QA pass).
+  const errors = await open(page);
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId('examples').locator('[data-example="state-tour"]').click();
+  await expect(page.getByTestId('undo')).toBeVisible();
+  // A debugger action keeps the offer (only an edit ends it).
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('undo')).toBeVisible();
+  await page.getByTestId('export').click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-mock-config').click();
+  await download;
+  await expect(page.getByTestId('notice')).toContainText('Exported');
+  await expect(page.getByTestId('undo')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

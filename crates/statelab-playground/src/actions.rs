@@ -85,14 +85,14 @@ pub fn install(ctx: Ctx) {
     // Undo after opening an example brings the session from before it back, which would throw
     // away anything done since: the first edit after the example ends the offer (and its notice).
     Effect::new(move |opened: Option<Option<Session>>| -> Option<Session> {
-        if !ctx.show_undo.get() {
+        if ctx.undo_offer.with(Option::is_none) {
             return None;
         }
         match opened.flatten() {
             None => Some(ctx.session.get()),
             Some(o) if ctx.session.with(|now| *now == o) => Some(o),
             Some(_) => {
-                ctx.show_undo.set(false);
+                ctx.undo_offer.set(None);
                 ctx.notice.set(None);
                 None
             }
@@ -220,8 +220,9 @@ pub fn open_session(ctx: Ctx, session: Session, what: &str) {
     start_fresh(ctx);
     ctx.dbg.set(None);
     ctx.run_error.set(None);
-    ctx.notice.set(Some(opened_notice(what, same)));
-    ctx.show_undo.set(!same);
+    let notice = opened_notice(what, same);
+    ctx.undo_offer.set((!same).then(|| notice.text.clone()));
+    ctx.notice.set(Some(notice));
 }
 
 /// What a share link opens, in [`opened_notice`]'s words.
@@ -392,11 +393,26 @@ fn run_sliced(ctx: Ctx, until: Until) {
     });
 }
 
+/// Clears the notice a debugger action left, as the next one starts: "Paused at the breakpoint
+/// on 'B'" stood on through Run, Reset and Step (a QA pass). Warnings and errors stay until
+/// dismissed, and so does an offer to Undo an opened example, which an edit ends.
+fn next_action(ctx: Ctx) {
+    let stale = ctx.notice.with_untracked(|n| {
+        n.as_ref().is_some_and(|n| {
+            n.level == "info" && ctx.undo_offer.with_untracked(|o| o.as_deref() != Some(n.text.as_str()))
+        })
+    });
+    if stale {
+        ctx.notice.set(None);
+    }
+}
+
 /// Runs a fresh execution to its end.
 pub fn run(ctx: Ctx) {
     if ctx.running.get_untracked() {
         return;
     }
+    next_action(ctx);
     if start_or_show_why(ctx) {
         run_sliced(ctx, Until::End);
     }
@@ -407,6 +423,7 @@ pub fn run_to_breakpoint(ctx: Ctx) {
     if ctx.running.get_untracked() {
         return;
     }
+    next_action(ctx);
     if ensure_started(ctx) {
         // Without one it runs to the end, as it should, but says why it did not pause (a QA pass).
         if ctx.session.with_untracked(|s| s.breakpoints.is_empty()) {
@@ -433,6 +450,7 @@ fn with_debugger(ctx: Ctx, start: bool, f: impl FnOnce(&mut Debugger)) {
         return;
     }
     stop_play(ctx);
+    next_action(ctx);
     if start && !ensure_started(ctx) {
         return;
     }
@@ -445,6 +463,7 @@ fn with_debugger(ctx: Ctx, start: bool, f: impl FnOnce(&mut Debugger)) {
 
 /// One scheduler event.
 pub fn step(ctx: Ctx) {
+    next_action(ctx);
     if at_end(ctx) {
         return;
     }
@@ -455,6 +474,7 @@ pub fn step(ctx: Ctx) {
 
 /// Steps until the next state is entered.
 pub fn step_over(ctx: Ctx) {
+    next_action(ctx);
     if at_end(ctx) {
         return;
     }
@@ -476,6 +496,7 @@ pub fn goto_step(ctx: Ctx, n: u64) {
 /// Back to before the first step.
 pub fn reset(ctx: Ctx) {
     stop(ctx);
+    next_action(ctx);
     start_or_show_why(ctx);
 }
 
@@ -510,6 +531,7 @@ pub fn toggle_play(ctx: Ctx) {
         stop_play(ctx);
         return;
     }
+    next_action(ctx);
     if ctx.running.get_untracked() || !ensure_started(ctx) {
         return;
     }

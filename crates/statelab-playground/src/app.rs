@@ -125,8 +125,9 @@ pub struct Ctx {
     pub save_failed: RwSignal<bool>,
     /// The session before an example or a link replaced it (for Undo).
     pub previous_session: StoredValue<Option<Session>>,
-    /// Offer Undo in the notice.
-    pub show_undo: RwSignal<bool>,
+    /// Undo is offered in the notice of this text (opening an example or a link), and only in
+    /// it: a later notice in its place kept the button, which then undid the example (a QA pass).
+    pub undo_offer: RwSignal<Option<String>>,
     /// Read-only embed mode (`?embed`): no editors, nothing saved.
     pub embed: bool,
 }
@@ -192,6 +193,7 @@ pub fn App() -> impl IntoView {
         speed: RwSignal::new(view.as_ref().map_or(DEFAULT_PLAY_SPEED, |v| v.speed)),
         heat: RwSignal::new(view.as_ref().is_some_and(|v| v.heat)),
         run_error: RwSignal::new(None),
+        undo_offer: RwSignal::new(replaced.as_ref().and(link_notice.as_ref()).map(|n| n.text.clone())),
         notice: RwSignal::new(link_notice.or_else(|| {
             crashed.then(|| Notice {
                 level: "warning",
@@ -206,7 +208,6 @@ pub fn App() -> impl IntoView {
         selected_visit: RwSignal::new(None),
         selected_state: RwSignal::new(None),
         save_failed: RwSignal::new(false),
-        show_undo: RwSignal::new(replaced.is_some()),
         previous_session: StoredValue::new(replaced),
         embed,
     };
@@ -234,15 +235,18 @@ pub fn App() -> impl IntoView {
         ctx.notice.get().map(|n| {
             view! {
                 <div class=format!("notice notice-{}", n.level) role="status" data-testid="notice">
-                    <span>{n.text}</span>
+                    <span>{n.text.clone()}</span>
                     <span>
-                        <Show when=move || ctx.show_undo.get()>
+                        <Show when={
+                            let text = n.text.clone();
+                            move || ctx.undo_offer.with(|o| o.as_deref() == Some(text.as_str()))
+                        }>
                             <button data-testid="undo" on:click=move |_| {
                                 if let Some(prev) = ctx.previous_session.get_value() {
                                     ctx.session.set(prev);
                                     ctx.dbg.set(None);
                                 }
-                                ctx.show_undo.set(false);
+                                ctx.undo_offer.set(None);
                                 ctx.notice.set(None);
                                 // The notice goes: the focus goes to the toolbar just above it.
                                 crate::focus::restore_after_action(|| crate::focus::by_id("run"));
@@ -250,7 +254,7 @@ pub fn App() -> impl IntoView {
                         </Show>
                         <button class="link" aria-label="Dismiss" on:click=move |_| {
                             ctx.notice.set(None);
-                            ctx.show_undo.set(false);
+                            ctx.undo_offer.set(None);
                             crate::focus::restore_after_action(|| crate::focus::by_id("run"));
                         }>"×"</button>
                     </span>
