@@ -109,7 +109,11 @@ fn plain_ok(s: &str) -> bool {
     if ["null", "~", "true", "false", "yes", "no", "on", "off", "y", "n"].contains(&lower.as_str()) {
         return false;
     }
-    if s.parse::<f64>().is_ok()
+    // Anything that starts like a number is quoted: besides numbers, YAML 1.1 parsers (PyYAML)
+    // read timestamps (`2026-01-01T01:59:00Z`, `2026-01-01`), base-60 (`1:30` is 90), `1_000`
+    // and `0b101` as values of their own (a QA pass: Statelab read them back, PyYAML did not).
+    if s.trim_start_matches(['+', '-', '.']).starts_with(|c: char| c.is_ascii_digit())
+        || s.parse::<f64>().is_ok()
         || s.starts_with("0x")
         || s.starts_with("0o")
         || lower.trim_start_matches(['+', '-']).starts_with(".inf")
@@ -276,6 +280,28 @@ mod tests {
     /// Strings YAML would read otherwise are quoted (a QA pass: a `<<` key merged its value into
     /// the parent, `+.inf` and a byte order mark did not read back), and a value nested past 200
     /// levels is written whole (it became an unindented `null` that did not parse).
+    /// Strings YAML 1.1 parsers read as timestamps or base-60 numbers are quoted (they were
+    /// written plain, and PyYAML read `1:30` as 90 and a timestamp as a datetime: a QA pass).
+    #[test]
+    fn yaml_quotes_what_yaml_1_1_reads_as_timestamps_and_base_60() {
+        let v = json!({"t": "2026-01-01T01:59:00Z", "d": "2026-01-01", "s": "1:30", "u": "1_000", "b": "0b101",
+                       "m": "-1:30", "f": ".5x", "w": "a1:30"});
+        let text = to_yaml(&v);
+        for quoted in [
+            "\"2026-01-01T01:59:00Z\"",
+            "\"2026-01-01\"",
+            "\"1:30\"",
+            "\"1_000\"",
+            "\"0b101\"",
+            "\"-1:30\"",
+            "\".5x\"",
+        ] {
+            assert!(text.contains(quoted), "{quoted} in {text}");
+        }
+        assert!(text.contains("w: a1:30"), "{text}");
+        assert_eq!(crate::yaml::parse(&text).unwrap(), v, "{text}");
+    }
+
     #[test]
     fn yaml_keeps_merge_keys_infinities_byte_order_marks_and_depth() {
         let v = json!({
