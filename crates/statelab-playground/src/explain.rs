@@ -223,11 +223,18 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
             }
         }
         _ => {
+            // A retried Task builds them again for every attempt; the stage kept is the last
+            // attempt's ("Parameters built {"retry":2}" read as the first call's: a QA pass).
+            let last = if visit.invocations.len() > 1 {
+                " for its last attempt (each attempt builds them again)"
+            } else {
+                ""
+            };
             if let (Some(Payload::Path(_)), Some(v)) = (&st.io.parameters, &st_stages.after_parameters) {
-                out.push(format!("Parameters built {}.", snippet(v)));
+                out.push(format!("Parameters built {}{last}.", snippet(v)));
             }
             if let (Some(Payload::Jsonata(_)), Some(v)) = (&st.io.parameters, &st_stages.after_arguments) {
-                out.push(format!("Arguments built {}.", snippet(v)));
+                out.push(format!("Arguments built {}{last}.", snippet(v)));
             }
         }
     }
@@ -684,6 +691,20 @@ mod tests {
         let t = explain(&e, &e.visits()[0]).join("\n");
         assert!(t.contains("Its ItemReader read 2 items, from the stubs"), "{t}");
         assert!(t.contains("Its ResultWriter exports the results to S3"), "{t}");
+    }
+
+    /// A retried Task's Parameters are said to be its last attempt's, which the stage keeps.
+    #[test]
+    fn a_retried_tasks_parameters_are_its_last_attempts() {
+        let e = run(
+            r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"retry.$": "$$.State.RetryCount"}, "End": true,
+                "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": 2}]}}}"#,
+            "{}",
+            r#"{"T": [{"Throw": {"Error": "E"}}, {"Throw": {"Error": "E"}}, {"Return": {"ok": true}}]}"#,
+        );
+        let t = explain(&e, &e.visits()[0]).join("\n");
+        assert!(t.contains(r#"Parameters built {"retry":2} for its last attempt"#), "{t}");
     }
 
     /// A Distributed Map's batches and tolerated failures are said (they were left out).
