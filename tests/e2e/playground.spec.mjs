@@ -842,5 +842,8 @@ test('Undo belongs to the notice that offers it: a later notice in its place dro
   await download;
   await expect(page.getByTestId('notice')).toContainText('Exported');
   await expect(page.getByTestId('undo')).toHaveCount(0);
+  // The offer has ended: an edit now leaves the export's notice alone.
+  await setEditor(page, 'input', '{"edited": true}');
+  await expect(page.getByTestId('notice')).toContainText('Exported');
   expect(errors).toEqual([]);
 });

@@ -98,6 +98,14 @@ pub fn install(ctx: Ctx) {
             }
         }
     });
+    // Another notice in the offer's place ends the offer, whose button went with its notice (an
+    // edit then cleared that other notice, taking it for the offer's).
+    Effect::new(move |_| {
+        let shown = ctx.notice.with(|n| n.as_ref().map(|n| n.text.clone()));
+        if ctx.undo_offer.with_untracked(|o| o.is_some() && *o != shown) {
+            ctx.undo_offer.set(None);
+        }
+    });
     let generation = StoredValue::new(0u64);
     Effect::new(move |prev: Option<(String, Option<String>)>| {
         let key = ctx.session.with(|s| (s.definition.clone(), s.settings.state_machine.clone()));
