@@ -31,6 +31,7 @@
 //! its definition in two ways (`Definition` and `DefinitionString`, ...) is refused, as
 //! CloudFormation refuses it.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -219,9 +220,10 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
     }
     let yaml = yaml::parse_with_map(text);
     // Text before JSON (a stray character typed before the `{`) made YAML of it, and YAML's
-    // error, or a string that is no definition: a QA pass. When what follows is JSON, say so.
-    if !matches!(yaml, Ok((Value::Object(_) | Value::Array(_), _))) {
-        if let Some(e) = text_before_json(body) {
+    // error: a QA pass. When what follows is JSON, say so. (Text that YAML reads as a string is
+    // a document, an input say: the definition's check asks for itself.)
+    if yaml.is_err() {
+        if let Some(e) = text_before_json(text) {
             return Err(e);
         }
     }
@@ -231,7 +233,8 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
 
 /// The error for text that is JSON after something else on its first lines: the JSON starts at
 /// the first `{` or `[` and reads to the end; what comes before it is placed.
-fn text_before_json(body: &str) -> Option<SyntaxError> {
+pub(crate) fn text_before_json(text: &str) -> Option<SyntaxError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let start = body.find(['{', '['])?;
     let before = body.get(..start)?;
     json::parse(body.get(start..)?).ok()?;
@@ -878,51 +881,93 @@ fn rewrite_keyed(
 /// then `${self:custom.stage}`, the usual idiom, stayed `${opt:stage, 'dev'}`: a QA pass), to
 /// [`MAX_VARIABLE_DEPTH`] levels, where a cycle stops.
 fn serverless_variables(root: &Value, v: &Value) -> Option<Value> {
-    resolve_serverless(root, v, 0)
+    Variables {
+        root,
+        resolved: RefCell::new(HashMap::new()),
+        open: RefCell::new(Vec::new()),
+        budget: Cell::new(MAX_VARIABLE_TEXT),
+    }
+    .resolve(v)
 }
 
 /// How deep variables taken from the file are resolved in turn.
 const MAX_VARIABLE_DEPTH: usize = 10;
 
-fn resolve_serverless(root: &Value, v: &Value, depth: usize) -> Option<Value> {
-    rewrite(v, &|node| {
-        let s = node.as_str().filter(|s| s.contains("${"))?;
-        let whole = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')).filter(|r| !r.contains("${"));
-        if let Some(value) = whole.and_then(|name| serverless_variable(root, name, depth)) {
-            return Some(value);
-        }
-        let new = substituted(s, &|n| serverless_variable(root, n, depth).map(|v| opaque(&v)));
-        (new != s).then(|| Value::string(new))
-    })
+/// The most text that writing variables into strings may make, in bytes: a file whose variables
+/// each repeat the one before (`a: ${self:custom.b}${self:custom.b}...`) would otherwise grow
+/// without bound (a review). Past it, placeholders stay as written.
+const MAX_VARIABLE_TEXT: usize = 1 << 20;
+
+/// Resolves a serverless.yml's variables: each variable once (remembered), a cycle or a chain
+/// past [`MAX_VARIABLE_DEPTH`] left as it is written, and at most [`MAX_VARIABLE_TEXT`] bytes
+/// of text written.
+struct Variables<'a> {
+    root: &'a Value,
+    resolved: RefCell<HashMap<String, Option<Value>>>,
+    open: RefCell<Vec<String>>,
+    budget: Cell<usize>,
 }
 
-/// One variable's value: `self:a.b.c` from the file (its own variables resolved), else its
-/// default (`'dev'`, `"dev"`, `3`).
-fn serverless_variable(root: &Value, name: &str, depth: usize) -> Option<Value> {
-    let (source, default) = match name.split_once(',') {
-        Some((s, d)) => (s.trim(), Some(d.trim())),
-        None => (name.trim(), None),
-    };
-    let from_file = source.strip_prefix("self:").and_then(|path| {
-        path.split('.').try_fold(root, |node, key| match node {
-            Value::Array(_) => node.index(key.parse().ok()?),
-            _ => node.get(key),
+impl Variables<'_> {
+    fn resolve(&self, v: &Value) -> Option<Value> {
+        rewrite(v, &|node| {
+            let s = node.as_str().filter(|s| s.contains("${"))?;
+            let whole = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')).filter(|r| !r.contains("${"));
+            if let Some(value) = whole.and_then(|name| self.variable(name)) {
+                return Some(value);
+            }
+            let new = substituted(s, &|n| {
+                let text = opaque(&self.variable(n)?);
+                let left = self.budget.get().checked_sub(text.len())?;
+                self.budget.set(left);
+                Some(text)
+            });
+            (new != s).then(|| Value::string(new))
         })
-    });
-    if let Some(v) = from_file {
-        if depth >= MAX_VARIABLE_DEPTH {
-            return Some(v.clone());
-        }
-        return Some(resolve_serverless(root, v, depth + 1).unwrap_or_else(|| v.clone()));
     }
-    let default = default?;
-    let quoted = default
-        .strip_prefix('\'')
-        .and_then(|d| d.strip_suffix('\''))
-        .or_else(|| default.strip_prefix('"').and_then(|d| d.strip_suffix('"')));
-    match quoted {
-        Some(text) => Some(Value::string(text)),
-        None => json::parse(default).ok().filter(|v| !matches!(v, Value::Array(_) | Value::Object(_))),
+
+    /// One variable's value: `self:a.b.c` from the file (its own variables resolved), else its
+    /// default (`'dev'`, `"dev"`, `3`).
+    fn variable(&self, name: &str) -> Option<Value> {
+        if let Some(known) = self.resolved.borrow().get(name) {
+            return known.clone();
+        }
+        let (source, default) = match name.split_once(',') {
+            Some((s, d)) => (s.trim(), Some(d.trim())),
+            None => (name.trim(), None),
+        };
+        let from_file = source.strip_prefix("self:").and_then(|path| {
+            path.split('.').try_fold(self.root, |node, key| match node {
+                Value::Array(_) => node.index(key.parse().ok()?),
+                _ => node.get(key),
+            })
+        });
+        let value = match from_file {
+            Some(v) => {
+                let cycle = self.open.borrow().iter().any(|n| n == name);
+                if cycle || self.open.borrow().len() >= MAX_VARIABLE_DEPTH {
+                    return Some(v.clone());
+                }
+                self.open.borrow_mut().push(name.to_string());
+                let resolved = self.resolve(v).unwrap_or_else(|| v.clone());
+                self.open.borrow_mut().pop();
+                Some(resolved)
+            }
+            None => default.and_then(|default| {
+                let quoted = default
+                    .strip_prefix('\'')
+                    .and_then(|d| d.strip_suffix('\''))
+                    .or_else(|| default.strip_prefix('"').and_then(|d| d.strip_suffix('"')));
+                match quoted {
+                    Some(text) => Some(Value::string(text)),
+                    None => {
+                        json::parse(default).ok().filter(|v| !matches!(v, Value::Array(_) | Value::Object(_)))
+                    }
+                }
+            }),
+        };
+        self.resolved.borrow_mut().insert(name.to_string(), value.clone());
+        value
     }
 }
 
@@ -1170,10 +1215,13 @@ mod tests {
         );
         assert_eq!(syntax_of(&format!("/* a */ // b\n{json}")), Format::Json);
         for (text, line) in [(format!("x{json}"), 1), (format!("\n  oops {json}"), 2)] {
-            let e = load(&text).err().unwrap_or_else(|| panic!("loaded {text}"));
+            let e = text_before_json(&text).unwrap_or_else(|| panic!("not found in {text}"));
             assert!(e.message.starts_with("unexpected text before the JSON value"), "{}", e.message);
             assert_eq!(e.pos.line, line, "{text}");
         }
+        // A document YAML reads as a string is one (an execution input may be any JSON value).
+        assert_eq!(load("hello [1, 2]").ok().map(|d| d.value), Some(Value::string("hello [1, 2]")));
+        assert!(load("x\n{\n  \"a\": 1\n}\n").is_err());
         let yaml = load("# a comment\nStartAt: A\nStates: {A: {Type: Pass, End: true}}\n").map(|d| d.format);
         assert_eq!(yaml.ok(), Some(Format::Yaml));
     }
@@ -1191,6 +1239,29 @@ mod tests {
         let r = r.unwrap_or_default();
         assert_eq!(r.get("a"), Some(&Value::string("dev")));
         assert_eq!(r.get("c"), Some(&Value::string("${self:custom.loop}")));
+    }
+
+    /// Variables that each repeat the one before many times are resolved once each, and writing
+    /// them stops at a megabyte of text (resolved in turn without either, such a file grew to
+    /// gigabytes: a review).
+    #[test]
+    fn serverless_variables_that_multiply_stay_bounded() {
+        let mut custom = String::from("  v0: x\n");
+        for i in 1..=12 {
+            let prev = format!("${{self:custom.v{}}}", i - 1).repeat(8);
+            custom.push_str(&format!("  v{i}: '{prev}'\n"));
+        }
+        let text = format!(
+            "custom:\n{custom}stepFunctions:\n  stateMachines:\n    m:\n      definition:\n        StartAt: P\n\
+             \x20       States:\n          P: {{Type: Pass, Result: {{a: '${{self:custom.v3}}', z: '${{self:custom.v12}}'}}, End: true}}\n"
+        );
+        let m = select(&doc(&text), None).unwrap_or_else(|e| panic!("{e}"));
+        let r = m.definition.get("States").and_then(|s| s.get("P")).and_then(|p| p.get("Result")).cloned();
+        let r = r.unwrap_or_default();
+        assert_eq!(r.get("a"), Some(&Value::string("x".repeat(512))));
+        let z = r.get("z").and_then(Value::as_str).unwrap_or_default().to_string();
+        assert!(z.len() <= 2 << 20, "{}", z.len());
+        assert!(z.contains("${self:custom."), "placeholders past the budget stay as written");
     }
 
     /// A DefinitionSubstitution or a machine's name given by `Fn::Sub` or `Ref` uses the template

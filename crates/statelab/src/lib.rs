@@ -200,6 +200,17 @@ fn check_document(
             return out;
         }
     };
+    // A stray character typed before a JSON definition's `{` makes one YAML string of it all,
+    // which no definition is: when what follows is JSON, say where the stray text is (it said
+    // "Definition must be a valid JSON object": a QA pass).
+    if !matches!(doc.value, Value::Object(_) | Value::Array(_)) {
+        if let Some(e) = document::text_before_json(text) {
+            let mut d = Diagnostic::error(compile::codes::INVALID_JSON_DESCRIPTION, e.message, None);
+            d.span = Some(source::Span { start: e.pos, end: e.pos });
+            out.diagnostics.push(d);
+            return out;
+        }
+    }
     out.format = Some(doc.format);
     // Found once: a template's machines may be read from files.
     let all = document::machines_reading(&doc, read);
@@ -368,6 +379,18 @@ fn looks_like_template(v: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stray_text_before_a_json_definition_is_placed() {
+        // One line: YAML reads it all as a string, which no definition is.
+        let c = check(r#"x{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#, None);
+        let d = c
+            .diagnostics
+            .first()
+            .map(|d| (d.message.clone(), d.span.map(|s| (s.start.line, s.start.column))));
+        assert_eq!(d, Some(("unexpected text before the JSON value: 'x'".to_string(), Some((1, 1)))));
+        assert_eq!(c.diagnostics.len(), 1);
+    }
 
     #[test]
     fn check_locates_problems_in_json_and_yaml() {
