@@ -78,6 +78,11 @@ test('report-runner: three Wait loops, each moving the clock 10 s, stepped one e
   await expect(page.getByTestId('timeline-ahead')).toHaveCount(0);
   await expect(bars).toHaveCount(12);
   await expect(page.getByTestId('virtual-clock')).toHaveText(end);
+  // Back to step 0 every bar is ahead, and one of them is still the Tab stop (none was: review).
+  await page.locator('#tl-bar-0').click();
+  await page.keyboard.press('Shift+F10');
+  await expect(ahead).toHaveCount(12);
+  await expect(page.getByTestId('timeline').locator('[data-testid="timeline-bar"][tabindex="0"]')).toHaveCount(1);
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
   // So does Enter on a bar reached from the keyboard.

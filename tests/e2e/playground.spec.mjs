@@ -810,6 +810,13 @@ test('Escape closes the topmost layer only; the Examples dialog keeps Tab inside
   const focused = () => page.evaluate(() => document.activeElement?.closest('.gallery') !== null);
   await page.getByTestId('open-examples').click();
   await expect(page.getByTestId('examples')).toBeVisible();
+  // The page behind the modal dialog takes no shortcuts (F10 stepped it: a review).
+  const transitions = await page.getByTestId('transitions').textContent();
+  await page.keyboard.press('F10');
+  await page.keyboard.press('F10');
+  await page.waitForTimeout(200);
+  await expect(page.getByTestId('transitions')).toHaveText(transitions);
+  await expect(page.getByTestId('examples')).toBeVisible();
   await page.getByTestId('close-examples').focus();
   await page.keyboard.press('Shift+Tab');
   expect(await focused()).toBe(true);
@@ -820,7 +827,14 @@ test('Escape closes the topmost layer only; the Examples dialog keeps Tab inside
   await page.getByTestId('close-examples').click();
   await expect(page.getByTestId('open-examples')).toBeFocused();
 
+  // A state's panel under the Examples dialog: Escape closes the dialog only (both went: review).
   await page.getByTestId('graph').locator('[data-state="Check"]').click();
+  await expect(page.getByTestId('node-panel')).toBeVisible();
+  await page.getByTestId('open-examples').click();
+  await expect(page.getByTestId('examples')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('examples')).toHaveCount(0);
+  await expect(page.getByTestId('node-panel')).toBeVisible();
   await page.getByTestId('node-panel-close').click();
   await expect(page.getByTestId('node-panel')).toHaveCount(0);
   await expect(page.getByTestId('graph').locator('[data-state="Check"]')).toBeFocused();
@@ -831,7 +845,13 @@ test('Undo belongs to the notice that offers it: a later notice in its place dro
   // The Undo of an opened example stayed on the export's notice, and undid the example (a QA pass).
   const errors = await open(page);
   await page.getByTestId('open-examples').click();
+  await page.getByTestId('examples').locator('[data-example="hello-world"]').click();
+  await expect(page.getByTestId('undo')).toBeVisible();
+  // A second example opened while the first's Undo is offered makes its own offer (it took the
+  // second for an edit, and both offer and notice went: a review).
+  await page.getByTestId('open-examples').click();
   await page.getByTestId('examples').locator('[data-example="state-tour"]').click();
+  await expect(page.getByTestId('notice')).toContainText('state');
   await expect(page.getByTestId('undo')).toBeVisible();
   // A debugger action keeps the offer (only an edit ends it).
   await page.getByTestId('step').click();

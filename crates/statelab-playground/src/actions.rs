@@ -84,18 +84,21 @@ pub fn install(ctx: Ctx) {
     }
     // Undo after opening an example brings the session from before it back, which would throw
     // away anything done since: the first edit after the example ends the offer (and its notice).
-    Effect::new(move |opened: Option<Option<Session>>| -> Option<Session> {
-        if ctx.undo_offer.with(Option::is_none) {
-            return None;
-        }
+    // The session is remembered with the offer it came with: a second example opened while the
+    // first one's Undo was offered counted as an edit, and its own offer and notice went (a review).
+    Effect::new(move |opened: Option<Option<(String, Session)>>| -> Option<(String, Session)> {
+        let offer = ctx.undo_offer.get()?;
         match opened.flatten() {
-            None => Some(ctx.session.get()),
-            Some(o) if ctx.session.with(|now| *now == o) => Some(o),
-            Some(_) => {
-                ctx.undo_offer.set(None);
-                ctx.notice.set(None);
-                None
+            Some((text, o)) if text == offer => {
+                if ctx.session.with(|now| *now == o) {
+                    Some((text, o))
+                } else {
+                    ctx.undo_offer.set(None);
+                    ctx.notice.set(None);
+                    None
+                }
             }
+            _ => Some((offer, ctx.session.get())),
         }
     });
     // Another notice in the offer's place ends the offer, whose button went with its notice (an
@@ -132,6 +135,11 @@ pub fn install(ctx: Ctx) {
 
 fn install_shortcuts(ctx: Ctx) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        // A dialog or menu is open: its keys only (F10 stepped the page behind the modal
+        // Examples dialog: a review). Escape closes it by its own handler.
+        if crate::focus::popover_open() {
+            return;
+        }
         let key = ev.key();
         let ctrl = ev.ctrl_key() || ev.meta_key();
         let action: Option<fn(Ctx)> = match (key.as_str(), ctrl, ev.shift_key()) {
@@ -256,7 +264,10 @@ pub fn follow_links(ctx: Ctx) {
         Some(Ok(session)) => open_session(ctx, session, SHARED_SESSION),
         Some(Err(e)) => ctx.notice.set(Some(Notice {
             level: "error",
-            text: format!("This link could not be opened: {e} Your session was kept."),
+            text: format!(
+                "This link could not be opened: {} Your session was kept.",
+                crate::format::sentence(&e.to_string())
+            ),
         })),
         None => {}
     });
@@ -539,8 +550,11 @@ pub fn toggle_play(ctx: Ctx) {
         stop_play(ctx);
         return;
     }
+    if ctx.running.get_untracked() {
+        return;
+    }
     next_action(ctx);
-    if ctx.running.get_untracked() || !ensure_started(ctx) {
+    if !ensure_started(ctx) {
         return;
     }
     let ms = 1000 / ctx.speed.get_untracked().clamp(1, 60);

@@ -179,14 +179,20 @@ pub fn explain(exec: &Execution, visit: &Visit) -> Vec<String> {
             // A Distributed Map's batches and tolerated failures were left unsaid (a QA note).
             if spec.item_batcher.is_some() {
                 // MapStateStarted counts the child runs, one per batch.
-                let batches = exec.history().iter().skip(visit.entered_event as usize).find_map(|e| match e
-                    .details
-                {
-                    statelab::history::Details::MapStateStarted { length } if e.thread == visit.thread => {
-                        Some(length)
-                    }
-                    _ => None,
-                });
+                let batches = exec
+                    .history()
+                    .iter()
+                    .skip(visit.entered_event as usize)
+                    // Its own: not a later Map's after this one failed before starting.
+                    .take_while(|e| visit.exited_at.is_none_or(|x| e.timestamp <= x))
+                    .find_map(|e| match e.details {
+                        statelab::history::Details::MapStateStarted { length }
+                            if e.thread == visit.thread =>
+                        {
+                            Some(length)
+                        }
+                        _ => None,
+                    });
                 if let Some(n) = batches {
                     let noun = if n == 1 { "batch" } else { "batches" };
                     out.push(format!(

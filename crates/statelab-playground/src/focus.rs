@@ -26,9 +26,19 @@ pub fn graph_node(name: &str) {
 /// dialog or a state's panel. Escape then closes that layer only, and does not also stop a run
 /// (one press did both: a QA pass).
 pub fn layer_open() -> bool {
+    open(".popover, .menu-list, .gallery, .node-panel")
+}
+
+/// Whether the Share popover, the Export menu or the Examples dialog is open: layers above a
+/// state's panel, which Escape closes first (one press closed both: a review).
+pub fn popover_open() -> bool {
+    open(".popover, .menu-list, .gallery")
+}
+
+fn open(selector: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(".popover, .menu-list, .gallery, .node-panel").ok().flatten())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
         .is_some()
 }
 

@@ -53,6 +53,9 @@ impl Debugger {
 
     /// Replays to step `n`, keeping the furthest execution reached.
     fn rewind(&mut self, n: u64) {
+        if n >= self.exec.step_count() {
+            return;
+        }
         let behind = self.exec.replay(n);
         let left = std::mem::replace(&mut self.exec, behind);
         if self.ahead.as_ref().is_none_or(|a| a.step_count() < left.step_count()) {

@@ -240,14 +240,17 @@ fn parse_stubs_located(
     Ok((stubs, Some(map)))
 }
 
-/// The machine of a MockConfigFile a run reads, by name (`None`: the config's only one). As the
-/// CLI ([`statelab::stubs::mock_machine`]): the definition's machine when the config has one of
-/// its name, else the one the settings name; except that a definition with no machines to
-/// choose from (bare ASL, a template of one) leaves the settings' name to the test-case picker,
-/// whose choice is ignored once the config no longer has it (a renamed machine), as nothing
-/// else would show or clear it.
+/// The machine of a MockConfigFile a run reads, by name (`None`: the config's only one): the
+/// definition's machine when the config has one of its name, else the one the settings name;
+/// except that a definition with no machines to choose from (bare ASL, a template of one)
+/// leaves the settings' name to the test-case picker, whose choice is ignored once the config
+/// no longer has it (a renamed machine), as nothing else would show or clear it. (The CLI's
+/// `--state-machine` wins over the definition's machine when the config has both; the
+/// settings' name here is the picker's last choice, which a pasted template's own machine
+/// replaces, since the picker then offers only that machine's cases: a review.)
 fn mock_machine(config: &Value, checked: &Checked, settings: &Settings) -> Option<String> {
-    let asked = settings.state_machine.as_deref();
+    let own = checked.selected.as_deref().filter(|s| has_machine(config, s));
+    let asked = settings.state_machine.as_deref().filter(|_| own.is_none());
     let asked = if checked.machines.len() > 1 { asked } else { asked.filter(|n| has_machine(config, n)) };
     statelab::stubs::mock_machine(config, checked.selected.as_deref(), asked).map(str::to_string)
 }
@@ -745,6 +748,24 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.contains("Choose the Standard workflow type in Settings"), "{}", p[0].message);
         assert_eq!(p[0].span.map(|s| s.start.line), Some(2));
+    }
+
+    /// A pasted template of one machine the config has reads that machine's cases, whatever the
+    /// picker chose before (the CLI's rule, an explicit name first, took the picker's old B: a
+    /// review).
+    #[test]
+    fn a_template_machine_the_config_has_wins_over_the_pickers_last_choice() {
+        let config = statelab::json::parse(
+            r#"{"StateMachines": {"A": {"TestCases": {"Happy": {}, "Sad": {}}}, "B": {"TestCases": {"Happy": {}}}},
+                "MockedResponses": {}}"#,
+        )
+        .unwrap();
+        let one = "stepFunctions:\n  stateMachines:\n    a:\n      name: A\n      definition: {StartAt: S, States: {S: {Type: Succeed}}}\n";
+        let t = check(one, None);
+        let settings = Settings { state_machine: Some("B".into()), ..Settings::default() };
+        assert_eq!(mock_machine(&config, &t, &settings).as_deref(), Some("A"));
+        let p = case_picker(&config, &t, &settings);
+        assert_eq!(p.options.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(), ["A", "A"]);
     }
 
     /// The picker shows chosen the case the run reads (none while it reads none). With a bare

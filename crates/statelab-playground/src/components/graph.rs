@@ -584,7 +584,7 @@ fn NodePanel() -> impl IntoView {
         set_timeout(move || crate::focus::graph_node(&name), std::time::Duration::ZERO);
     };
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() != "Escape" {
+        if ev.key() != "Escape" || ev.default_prevented() || crate::focus::popover_open() {
             return;
         }
         let Some(name) = info().map(|(name, _)| name) else { return };

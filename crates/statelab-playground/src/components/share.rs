@@ -243,7 +243,7 @@ fn dismissable(
     popover: &'static str,
 ) {
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && is_open() {
+        if ev.key() == "Escape" && is_open() && !ev.default_prevented() {
             // Handled: the shortcut that stops a run leaves it alone.
             ev.prevent_default();
             close();

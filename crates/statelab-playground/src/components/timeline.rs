@@ -97,7 +97,9 @@ pub fn Timeline() -> impl IntoView {
                 .selected_visit
                 .get_untracked()
                 .filter(|i| shown.contains(i))
-                .or(shown.iter().rev().find(|&&i| i < past.len()).copied());
+                .or(shown.iter().rev().find(|&&i| i < past.len()).copied())
+                // Back at step 0 every bar is ahead: the first is the Tab stop (none was: a review).
+                .or(shown.first().copied());
             // Widest bars first, so instant states at a bar's edge stay on top and clickable.
             let mut order: Vec<usize> = shown.to_vec();
             let width_of = |(v, future): &(&statelab::exec::Visit, bool)| v.exited_at.unwrap_or(now_of(*future)) - v.entered_at;
