@@ -618,6 +618,10 @@ test('keyboard: the timeline is one Tab stop; the arrows, Home and End move betw
   expect(await focused()).toBe('tl-bar-0');
   await page.keyboard.press('ArrowRight');
   expect(await focused()).toBe('tl-bar-1');
+  await page.keyboard.press('ArrowDown');
+  expect(await focused()).toBe('tl-bar-2');
+  await page.keyboard.press('ArrowUp');
+  expect(await focused()).toBe('tl-bar-1');
   await page.keyboard.press('End');
   expect(await focused()).toBe('tl-bar-100');
   // Enter goes to the visit, and the bar keeps the focus.

@@ -153,7 +153,10 @@ pub fn Timeline() -> impl IntoView {
                                 if crate::keys::presses(&ev.key()) {
                                     ev.prevent_default();
                                     go();
-                                } else if let Some(to) = crate::keys::moved(&ev.key(), at, shown.len()).and_then(|to| shown.get(to)) {
+                                } else if let Some(to) = crate::keys::moved(&ev.key(), at, shown.len())
+                                    // Down and Up too, as the README's "the arrows" says (a QA pass).
+                                    .or_else(|| crate::keys::moved_in_menu(&ev.key(), at, shown.len()))
+                                    .and_then(|to| shown.get(to)) {
                                     ev.prevent_default();
                                     crate::focus::by_id(&bar_id(*to));
                                 }
