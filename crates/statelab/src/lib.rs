@@ -191,26 +191,22 @@ fn check_document(
         ));
         return out;
     }
-    let doc = match document::load(text) {
+    // A stray character typed before a JSON definition's `{` makes one YAML string of it all,
+    // which no definition is: when what follows is JSON, that is the syntax error, placed at the
+    // stray text (it said "Definition must be a valid JSON object": a QA pass).
+    let loaded = document::load(text).and_then(|doc| {
+        let scalar = !matches!(doc.value, Value::Object(_) | Value::Array(_));
+        scalar.then(|| document::text_before_json(text)).flatten().map_or(Ok(doc), Err)
+    });
+    let doc = match loaded {
         Ok(d) => d,
         Err(e) => {
-            let mut d = Diagnostic::error(compile::codes::INVALID_JSON_DESCRIPTION, e.message.clone(), None);
-            d.span = Some(source::Span { start: e.pos, end: e.pos });
-            out.diagnostics.push(d);
-            return out;
-        }
-    };
-    // A stray character typed before a JSON definition's `{` makes one YAML string of it all,
-    // which no definition is: when what follows is JSON, say where the stray text is (it said
-    // "Definition must be a valid JSON object": a QA pass).
-    if !matches!(doc.value, Value::Object(_) | Value::Array(_)) {
-        if let Some(e) = document::text_before_json(text) {
             let mut d = Diagnostic::error(compile::codes::INVALID_JSON_DESCRIPTION, e.message, None);
             d.span = Some(source::Span { start: e.pos, end: e.pos });
             out.diagnostics.push(d);
             return out;
         }
-    }
+    };
     out.format = Some(doc.format);
     // Found once: a template's machines may be read from files.
     let all = document::machines_reading(&doc, read);
