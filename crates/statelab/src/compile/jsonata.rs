@@ -214,8 +214,10 @@ impl Compiler {
             };
             self.error(codes::UNSUPPORTED_JSONATA_EXPRESSION, message, p);
         }
-        let unknown = e.called_unknowns();
-        for name in e.variables() {
+        // The free names read, and those of them called (one walk for the free names).
+        let free = e.variables();
+        let unknown = e.called_among(&free);
+        for name in free {
             if name != "states" && !unknown.contains(&name) {
                 self.reads.push((name, p.to_string(), true));
             }

@@ -172,12 +172,9 @@ fn called_names(root: &Node, keep: impl Fn(&str) -> bool) -> BTreeSet<String> {
     out
 }
 
-/// The names an expression calls as functions that are neither built-in nor bound by the
-/// expression itself (`$sumx(...)`): workflow variables hold JSON, never a function, so such a
-/// call always fails (T1006).
-pub(crate) fn called_unknowns(root: &Node) -> BTreeSet<String> {
-    let free = free_variables(root);
-    called_names(root, |v| free.contains(v))
+/// The names among `names` that an expression calls as functions (`$sumx(...)`).
+pub(crate) fn called_among(root: &Node, names: &BTreeSet<String>) -> BTreeSet<String> {
+    called_names(root, |v| names.contains(v))
 }
 
 /// The fields of `$states` an expression names directly (`$states.result.x` names `result`).

@@ -39,11 +39,9 @@ use std::rc::Rc;
 
 pub use analysis::InputReference;
 
-/// The names of JSONata's built-in functions, without the `$`.
-pub(crate) fn builtin_function_names() -> impl Iterator<Item = &'static str> {
-    functions::builtin_names()
-}
 pub use error::{ErrorDetails, ErrorKind, JsonataError};
+/// The names of JSONata's built-in functions, without the `$`.
+pub(crate) use functions::builtin_names as builtin_function_names;
 
 use crate::rng::Rng;
 use crate::value::{Map, Number, Value};
@@ -263,11 +261,12 @@ impl Expr {
         }
     }
 
-    /// The names the expression calls that are no built-in function and that it does not bind
-    /// (`$sumx(...)`): such a call fails (T1006).
-    pub fn called_unknowns(&self) -> BTreeSet<String> {
+    /// The names among `names` that the expression calls as functions. Among its
+    /// [`Expr::variables`] (no built-in, not bound by it), these are calls of something that is
+    /// no function (`$sumx(...)`: workflow variables hold JSON), which fail (T1006).
+    pub fn called_among(&self, names: &BTreeSet<String>) -> BTreeSet<String> {
         match &self.root {
-            Ok(root) => analysis::called_unknowns(root),
+            Ok(root) => analysis::called_among(root, names),
             Err(_) => BTreeSet::new(),
         }
     }
