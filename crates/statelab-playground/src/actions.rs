@@ -482,7 +482,6 @@ fn with_debugger(ctx: Ctx, start: bool, f: impl FnOnce(&mut Debugger)) {
 
 /// One scheduler event.
 pub fn step(ctx: Ctx) {
-    next_action(ctx);
     if at_end(ctx) {
         return;
     }
@@ -493,7 +492,6 @@ pub fn step(ctx: Ctx) {
 
 /// Steps until the next state is entered.
 pub fn step_over(ctx: Ctx) {
-    next_action(ctx);
     if at_end(ctx) {
         return;
     }

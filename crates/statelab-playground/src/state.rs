@@ -750,16 +750,21 @@ mod tests {
         assert_eq!(p[0].span.map(|s| s.start.line), Some(2));
     }
 
+    /// A MockConfigFile of two machines: A with cases Happy and Sad, B with Happy.
+    fn two_machine_config() -> Value {
+        statelab::json::parse(
+            r#"{"StateMachines": {"A": {"TestCases": {"Happy": {}, "Sad": {}}}, "B": {"TestCases": {"Happy": {}}}},
+                "MockedResponses": {}}"#,
+        )
+        .unwrap()
+    }
+
     /// A pasted template of one machine the config has reads that machine's cases, whatever the
     /// picker chose before (the CLI's rule, an explicit name first, took the picker's old B: a
     /// review).
     #[test]
     fn a_template_machine_the_config_has_wins_over_the_pickers_last_choice() {
-        let config = statelab::json::parse(
-            r#"{"StateMachines": {"A": {"TestCases": {"Happy": {}, "Sad": {}}}, "B": {"TestCases": {"Happy": {}}}},
-                "MockedResponses": {}}"#,
-        )
-        .unwrap();
+        let config = two_machine_config();
         let one = "stepFunctions:\n  stateMachines:\n    a:\n      name: A\n      definition: {StartAt: S, States: {S: {Type: Succeed}}}\n";
         let t = check(one, None);
         let settings = Settings { state_machine: Some("B".into()), ..Settings::default() };
@@ -773,11 +778,7 @@ mod tests {
     /// the definition decides the machine, only that machine's.
     #[test]
     fn the_case_picker_follows_the_machine_the_run_reads() {
-        let config = statelab::json::parse(
-            r#"{"StateMachines": {"A": {"TestCases": {"Happy": {}, "Sad": {}}}, "B": {"TestCases": {"Happy": {}}}},
-                "MockedResponses": {}}"#,
-        )
-        .unwrap();
+        let config = two_machine_config();
         let text = config.to_string();
         let pairs = |p: &CasePicker| p.options.iter().map(|(m, c)| format!("{m}/{c}")).collect::<Vec<_>>();
         let every: Vec<String> = vec!["A/Happy".into(), "A/Sad".into(), "B/Happy".into()];

@@ -94,9 +94,11 @@ pub fn Inspector() -> impl IntoView {
                     // ResultPath puts the result into the state's input, so that is what its
                     // changes are counted from (they were from the ResultSelector's output, which
                     // marked the whole input as changed: a QA note).
-                    let base = if name == "afterResultPath" { input.as_ref().or(prev.as_ref()) } else { prev.as_ref() };
-                    let versus = (name == "afterResultPath" && input.is_some()).then_some(" (compared with input)")
-                        .or(((name == "afterParameters" || name == "afterArguments") && v.invocations.len() > 1).then_some(" (last attempt)"));
+                    let (base, versus) = match name {
+                        "afterResultPath" if input.is_some() => (input.as_ref(), Some(" (compared with input)")),
+                        "afterParameters" | "afterArguments" if v.invocations.len() > 1 => (prev.as_ref(), Some(" (last attempt)")),
+                        _ => (prev.as_ref(), None),
+                    };
                     let changed: Arc<HashSet<String>> = Arc::new(base.map(|p| diff::changed(p, &value)).unwrap_or_default().into_iter().collect());
                     let same = base.is_some_and(|p| p == &value);
                     prev = Some(value.clone());
