@@ -603,9 +603,10 @@ test('on a phone the Examples, Share and Export boxes stay on the screen, and th
   for (const width of [390, 960, 1024]) {
     await page.setViewportSize({ width, height: 800 });
     const cell = page.getByTestId('history-row').nth(5).locator('.h-state');
-    // The virtualised table draws its rows again for the new size: measure once they are there.
-    await expect(cell).toBeVisible();
-    expect((await cell.boundingBox()).width, `the state column at ${width} px`).toBeGreaterThanOrEqual(80);
+    // The virtualised table draws its rows again for the new size, maybe more than once: a row
+    // measured between two draws is gone (CI saw a null box), so poll until one holds still.
+    await expect.poll(async () => (await cell.boundingBox())?.width ?? 0, { message: `the state column at ${width} px` })
+      .toBeGreaterThanOrEqual(80);
     await expect(cell).toHaveAttribute('title', /^\S+ in /);
   }
   expect(errors).toEqual([]);
