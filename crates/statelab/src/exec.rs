@@ -1558,7 +1558,7 @@ impl Execution {
                     Value::String(s) => Ok(s.to_string()),
                     other => {
                         let source = match t {
-                            Template::Object(members) => match members.first().map(|(_, m)| m) {
+                            Template::Object { members, .. } => match members.first().map(|(_, m)| m) {
                                 Some(Template::Path { path, .. }) => format!(" '{}'", path.text()),
                                 _ => String::new(),
                             },

@@ -13,7 +13,7 @@ use crate::intrinsics::{self, Call};
 use crate::jsonata::{Bindings, ErrorKind, EvalEnv, Expr};
 use crate::path::{JsonPath, Root};
 use crate::rng::Rng;
-use crate::value::{Key, Map, Value, MAX_DEPTH};
+use crate::value::{self, Key, Map, Value, MAX_DEPTH};
 
 /// A compiled JSONPath payload template.
 #[derive(Debug, Clone)]
@@ -21,7 +21,13 @@ pub enum Template {
     /// Nothing to evaluate.
     Const(Value),
     /// An object with at least one dynamic member.
-    Object(Vec<(Key, Template)>),
+    Object {
+        /// The members in order (`x.$` as `x`).
+        members: Vec<(Key, Template)>,
+        /// When no two members have the same key (`x` and `x.$` do), the length of the object's
+        /// JSON text without the values, so that building it needs no look at the keys.
+        keys_len: Option<usize>,
+    },
     /// An array with at least one dynamic item.
     Array(Vec<Template>),
     /// `"field.$": "$.path"` (or `$$.`, `$var`).
@@ -79,7 +85,16 @@ impl Template {
     pub fn eval(&self, env: &Env, rng: &mut Rng) -> Result<Value, StatesError> {
         let built = match self {
             Template::Const(v) => return Ok(v.clone()),
-            Template::Object(members) => {
+            Template::Object { members, keys_len: Some(keys_len) } => {
+                let mut entries = Vec::with_capacity(members.len());
+                for (k, t) in members {
+                    entries.push((k.clone(), t.eval(env, rng)?));
+                }
+                Value::object_of_distinct(entries, *keys_len)
+            }
+            Template::Object { members, keys_len: None } => {
+                // A later member of the same key replaces the earlier one where it stands, but
+                // both are evaluated (and either may fail), in order.
                 let mut map = Map::with_capacity(members.len());
                 for (k, t) in members {
                     map.insert(k.clone(), t.eval(env, rng)?);
@@ -178,7 +193,9 @@ fn compile_node(
                 pointer.truncate(saved);
             }
             if dynamic {
-                Template::Object(members)
+                let keys = members.iter().map(|(k, _)| k);
+                let keys_len = value::distinct_keys(keys.clone()).then(|| value::object_keys_len(keys));
+                Template::Object { members, keys_len }
             } else {
                 Template::Const(v.clone())
             }
@@ -544,6 +561,38 @@ mod tests {
         let ctx = json!({"Execution": {"Id": "arn:x"}});
         let out = t.eval(&Env::new(&input, &ctx), &mut Rng::new(0)).unwrap();
         assert_eq!(out, json!({"greeting": "Ada", "nested": {"id": "arn:x"}, "k": 1}));
+    }
+
+    #[test]
+    fn objects_built_from_known_keys_measure_and_find_their_members() {
+        // A template's keys are measured once, when it is compiled: the size kept in the object
+        // built must be that of its text, escapes in keys included, and past eight members (where
+        // a map keeps a hash index) every member must still be found.
+        let mut members: Vec<(String, Value)> =
+            (0..12).map(|i| (format!("k{i}.$"), Value::string(format!("$.v{}", i % 3)))).collect();
+        members.push(("quote\"d\n.$".into(), Value::string("$.v0")));
+        members.push(("plain".into(), json!({"n.$": "$.v1"})));
+        let t = compile(&Value::object_from(members));
+        let input = json!({"v0": "a\"b", "v1": 1.5, "v2": [1, {"x": null}]});
+        let out = t.eval(&Env::new(&input, &Value::Null), &mut Rng::new(0)).unwrap();
+        assert_eq!(out.json_len(), out.to_json().len());
+        assert_eq!(out.get("k11"), Some(&json!([1, {"x": null}])));
+        assert_eq!(out.get("quote\"d\n"), Some(&json!("a\"b")));
+        assert_eq!(out.get("plain"), Some(&json!({"n": 1.5})));
+    }
+
+    #[test]
+    fn a_key_given_twice_keeps_its_first_place_and_last_value_and_both_are_evaluated() {
+        // `x` and `x.$` are both `x` (the validator warns): the later one replaces the earlier
+        // where it stands, as a JSON object's insert does; both are evaluated, so a path the
+        // earlier one misses still fails.
+        let t = compile(&json!({"x": 1, "y": 2, "x.$": "$.v"}));
+        let input = json!({"v": "later"});
+        let out = t.eval(&Env::new(&input, &Value::Null), &mut Rng::new(0)).unwrap();
+        assert_eq!(out.to_json(), r#"{"x":"later","y":2}"#);
+        assert_eq!(out.json_len(), out.to_json().len());
+        let t = compile(&json!({"x.$": "$.missing", "x": 1}));
+        assert!(t.eval(&Env::new(&input, &Value::Null), &mut Rng::new(0)).is_err());
     }
 
     #[test]

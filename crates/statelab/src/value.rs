@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 mod map;
 
+pub(crate) use map::distinct as distinct_keys;
 pub use map::Map;
 
 /// Object keys. Shared, because the same key appears in every copy of a document.
@@ -171,6 +172,13 @@ fn object_meta(map: &Map) -> Meta {
     Meta { size, depth: depth.saturating_add(1) }
 }
 
+/// The length of an object's JSON text without its values: braces, commas, quoted keys and
+/// colons (see [`Value::object_of_distinct`]).
+pub(crate) fn object_keys_len<'a>(keys: impl ExactSizeIterator<Item = &'a Key>) -> usize {
+    let commas = keys.len().saturating_sub(1);
+    keys.fold(2 + commas, |size, k| size.saturating_add(string_json_len(k) + 1))
+}
+
 /// A container's size after one child of size `old` was replaced by one of size `new`. A saturated
 /// size (see `array_meta`) does not tell the old child's share, so then it is `measured` again.
 fn updated_size(size: usize, old: usize, new: usize, measured: impl FnOnce() -> usize) -> usize {
@@ -218,6 +226,22 @@ impl Value {
     /// An object value.
     pub fn object(map: Map) -> Value {
         let meta = object_meta(&map);
+        Value::Object(Rc::new(ObjectNode { map, meta }))
+    }
+
+    /// An object of members with distinct keys, given `keys_len`: the length of its JSON text
+    /// without the values ([`object_keys_len`] of the keys). What a compiled template builds: its
+    /// keys are known before it runs, so neither their escapes nor duplicates are looked for.
+    pub(crate) fn object_of_distinct(entries: Vec<(Key, Value)>, keys_len: usize) -> Value {
+        let mut size = keys_len;
+        let mut depth = 0;
+        for (_, v) in &entries {
+            size = size.saturating_add(v.json_len());
+            depth = depth.max(v.depth());
+        }
+        let map = Map::from_distinct(entries);
+        let meta = Meta { size, depth: depth.saturating_add(1) };
+        debug_assert_eq!(meta.size, object_meta(&map).size);
         Value::Object(Rc::new(ObjectNode { map, meta }))
     }
 

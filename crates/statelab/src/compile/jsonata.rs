@@ -690,7 +690,7 @@ fn assigned_names(payload: &Option<Payload>) -> Vec<String> {
         Some(Payload::Path(Template::Const(v))) | Some(Payload::Jsonata(JTemplate::Const(v))) => {
             v.as_object().map(|m| m.keys().map(|k| k.to_string()).collect()).unwrap_or_default()
         }
-        Some(Payload::Path(Template::Object(members))) => {
+        Some(Payload::Path(Template::Object { members, .. })) => {
             members.iter().map(|(k, _)| k.to_string()).collect()
         }
         Some(Payload::Jsonata(JTemplate::Object(members))) => {

@@ -48,6 +48,18 @@ impl Map {
         Map { entries, index: self.index.clone() }
     }
 
+    /// A map of members whose keys the caller knows to be distinct (a compiled template's): no
+    /// key is searched for, as [`insert`](Self::insert) would.
+    pub(crate) fn from_distinct(entries: Vec<(Key, Value)>) -> Map {
+        debug_assert!(distinct(entries.iter().map(|(k, _)| k)), "keys not distinct");
+        let index = (entries.len() > INDEXED_FROM).then(|| {
+            let mut index = Index::with_capacity_and_hasher(entries.len(), Default::default());
+            index.extend(entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+            Box::new(index)
+        });
+        Map { entries, index }
+    }
+
     /// The number of members.
     #[inline]
     pub fn len(&self) -> usize {
@@ -159,6 +171,16 @@ impl Map {
     /// The values in order, to edit.
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
         self.entries.iter_mut().map(|(_, v)| v)
+    }
+}
+
+/// `true` when no two of `keys` are equal.
+pub(crate) fn distinct<'a>(keys: impl ExactSizeIterator<Item = &'a Key> + Clone) -> bool {
+    if keys.len() <= INDEXED_FROM {
+        keys.clone().enumerate().all(|(i, k)| keys.clone().skip(i + 1).all(|o| o != k))
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(keys.len());
+        keys.into_iter().all(|k| seen.insert(k))
     }
 }
 
