@@ -72,23 +72,26 @@ struct Tally {
 pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
     let mut found = Vec::new();
     for p in &args.paths {
+        // A path that cannot be used is its own ERROR, and the others still run: it stopped the
+        // run as a usage error, and `--format json` printed nothing for a CI tool to read.
         let path = Path::new(p);
-        let meta = std::fs::metadata(path).map_err(|e| Failure::Usage(format!("cannot read {p}: {e}")))?;
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                found.push(Found::Unusable(path.to_path_buf(), format!("cannot read it: {e}")));
+                continue;
+            }
+        };
         if meta.is_dir() {
             let before = found.len();
             discover(path, &mut found);
-            // The directory named: one that cannot be read is a usage error ("no test files" was
-            // said of a directory without permission to read it).
-            if let Some(Found::Unreadable(dir, why)) = found.get(before) {
-                if dir == path {
-                    return Err(Failure::Usage(format!("cannot read {p}: {why}")));
-                }
-            }
             if found.len() == before {
-                return Err(Failure::Usage(format!(
-                    "no test files in {p} (a test file ends in .test.json, or is a .json file with a \
-                     \"definition\" and an \"expect\" or \"cases\")"
-                )));
+                found.push(Found::Unusable(
+                    path.to_path_buf(),
+                    "no test files in this directory (a test file ends in .test.json, or is a .json file \
+                     with a \"definition\" and an \"expect\" or \"cases\")"
+                        .to_string(),
+                ));
             }
         } else {
             found.push(Found::File(path.to_path_buf()));
@@ -103,8 +106,8 @@ pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
         let out: &mut dyn Write = if json { &mut std::io::sink() } else { &mut out };
         match entry {
             Found::File(path) => run_file(path, style, &mut tally, out, &mut outcomes)?,
-            Found::Unreadable(path, why) => {
-                let lines = vec![format!("cannot read this directory, so its tests did not run: {why}")];
+            Found::Unusable(path, why) => {
+                let lines = vec![why.clone()];
                 report_unusable(
                     &path.display().to_string(),
                     None,
@@ -145,26 +148,28 @@ pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
     })
 }
 
-/// What a directory search finds: a test file, or a directory inside that cannot be read (its
-/// tests would be skipped without a word, and the run pass).
+/// What the search finds: a test file, or a path that cannot be used and why (a directory inside
+/// that cannot be read: its tests would be skipped without a word, and the run pass).
 enum Found {
     File(PathBuf),
-    Unreadable(PathBuf, String),
+    Unusable(PathBuf, String),
 }
 
 /// Collects the test files under `dir`, recursively, in name order. Symbolic links to
 /// directories are not followed; only regular files (or links to them) are tests, so a FIFO
 /// named `*.json` is not opened (reading it waited forever).
 fn discover(dir: &Path, found: &mut Vec<Found>) {
+    let unreadable =
+        |e: std::io::Error| format!("cannot read this directory, so its tests did not run: {e}");
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) => return found.push(Found::Unreadable(dir.to_path_buf(), e.to_string())),
+        Err(e) => return found.push(Found::Unusable(dir.to_path_buf(), unreadable(e))),
     };
     let mut listed = Vec::new();
     for entry in entries {
         match entry {
             Ok(entry) => listed.push(entry),
-            Err(e) => return found.push(Found::Unreadable(dir.to_path_buf(), e.to_string())),
+            Err(e) => return found.push(Found::Unusable(dir.to_path_buf(), unreadable(e))),
         }
     }
     listed.sort_by_key(|e| e.file_name());
@@ -196,8 +201,13 @@ fn is_test_file(name: &str, path: &Path) -> bool {
     let Ok(file) = std::fs::File::open(path) else { return true };
     let Ok(text) = files::read_bounded(file) else { return false };
     // A byte order mark, as a test file may have (one with it was skipped).
-    let Ok(v) = json::parse(text.strip_prefix('\u{feff}').unwrap_or(&text)) else { return false };
-    v.get("definition").is_some() && (v.get("expect").is_some() || v.get("cases").is_some())
+    match json::parse(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
+        Ok(v) => v.get("definition").is_some() && (v.get("expect").is_some() || v.get("cases").is_some()),
+        // A test file with a slip in it (a trailing comma) is still one, to be reported: it was
+        // skipped, and the run passed without its tests (a QA pass). Data with no "definition" is
+        // not taken for one.
+        Err(_) => text.contains("\"definition\""),
+    }
 }
 
 /// Reports a file, case or directory that cannot be used: an `ERROR` line (and the diagnostics
@@ -406,8 +416,10 @@ fn machine_of(
     let checked = crate::files::check_named(source, name, config);
     match &checked.machine {
         Some(m) if checked.is_ok() => {
-            // The name the definition gives its machine picks it in a MockConfigFile.
-            if let Some(selected) = &checked.selected {
+            // The name a template gives its machine picks it in a MockConfigFile (a bare
+            // definition's is each case's `state_machine_name`).
+            let bare = checked.kind == Some(statelab::document::Kind::Bare);
+            if let Some(selected) = checked.selected.as_ref().filter(|_| !bare) {
                 for case in file.cases.iter_mut().flatten() {
                     case.definition_machine = Some(selected.clone());
                 }
@@ -459,7 +471,7 @@ mod tests {
     fn an_unreadable_directory_is_found_not_skipped() {
         let mut found = Vec::new();
         discover(Path::new("tests/no-such-directory"), &mut found);
-        assert!(matches!(found.as_slice(), [Found::Unreadable(p, _)] if p.ends_with("no-such-directory")));
+        assert!(matches!(found.as_slice(), [Found::Unusable(p, _)] if p.ends_with("no-such-directory")));
     }
 
     /// Only regular files are tests: a FIFO named `*.json` was opened, and the run waited for a

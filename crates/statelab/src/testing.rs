@@ -61,9 +61,10 @@ pub struct TestCase {
     /// The file's `state_machine`: it picks the machine in a definition file holding several,
     /// and in a MockConfigFile holding several, as `--state-machine` does for `statelab run`.
     pub state_machine: Option<String>,
-    /// The name the definition gives its machine, for a front end that reads the definition to
-    /// set: a MockConfigFile's machine of that name is used first (a file's `state_machine` may
-    /// pick a template's machine by its key, `orders` for `Orders`), as `statelab run` does.
+    /// The name a template gives its machine, for a front end that reads the definition to set:
+    /// a MockConfigFile's machine of that name is used first (a file's `state_machine` may pick a
+    /// template's machine by its key, `orders` for `Orders`), as `statelab run` does. Without one
+    /// (a bare definition) the case's `state_machine_name` is the machine's name.
     pub definition_machine: Option<String>,
 }
 
@@ -355,14 +356,27 @@ fn case(
             "'mock_test_case' names a test case of a MockConfigFile, and 'stubs' is not one (it has no \"StateMachines\")",
         ));
     }
+    let options = case_options(v, base).map_err(in_file)?;
+    let expect = expect(v.get("expect")).map_err(|e| e.within(&format!("{at}/expect"), None))?;
+    if expect == Expect::default() {
+        // Such a case passed whatever the run did, a failed execution too (a QA pass): a test in
+        // CI that checks nothing would stay green without a word.
+        let place = if v.get("expect").is_some() { child(at, "expect") } else { at.to_string() };
+        return Err(FileError::new(
+            &place,
+            "a case must expect something (status, output, error, cause, states, virtual_seconds or \
+             billable_transitions), or it passes whatever the run does: \"expect\": {\"status\": \"SUCCEEDED\"} \
+             checks only that it succeeds",
+        ));
+    }
     Ok(TestCase {
         input: v.get("input").cloned().unwrap_or_else(Value::empty_object),
         stubs,
         mock_test_case,
         state_machine,
         definition_machine: None,
-        options: case_options(v, base).map_err(in_file)?,
-        expect: expect(v.get("expect")).map_err(|e| e.within(&format!("{at}/expect"), None))?,
+        options,
+        expect,
         name,
         at: at.to_string(),
     })
@@ -643,12 +657,12 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
 
 /// Runs one case on a compiled machine. `Err` for a case that cannot start (bad stubs).
 pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, FileError> {
-    // The machine's own name picks it in a MockConfigFile that has it (as `statelab run` does).
-    let state_machine = crate::stubs::mock_machine(
-        &case.stubs,
-        case.definition_machine.as_deref(),
-        case.state_machine.as_deref(),
-    );
+    // The machine's own name picks it in a MockConfigFile that has it (as `statelab run` does):
+    // a template's name for it, or else the name the case runs it under (`state_machine_name`,
+    // the one in its ARNs; it was passed over for the config's `StateMachine`: a QA pass).
+    let own_name = case.definition_machine.as_deref().unwrap_or(&case.options.state_machine_name);
+    let state_machine =
+        crate::stubs::mock_machine(&case.stubs, Some(own_name), case.state_machine.as_deref());
     let stubs = Stubs::parse(&case.stubs, state_machine, case.mock_test_case.as_deref()).map_err(|e| {
         // What the stubs lack is the field that asked for it.
         let pointer = match e.asked {
@@ -727,13 +741,20 @@ mod tests {
     /// Where each kind of problem points, so `statelab test` can give its line and column.
     #[test]
     fn problems_point_into_the_file() {
+        let ok = || json!({"status": "SUCCEEDED"});
         let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}});
         // The file's problem, or its first case's.
         let problem = |file: Value| match parse_test_file(&file) {
             Err(e) => Some((e.pointer, e.message)),
             Ok(f) => f.usable_cases().err().map(|e| (e.pointer.clone(), e.message.clone())),
         };
-        let one = |case: Value| problem(json!({"definition": def.clone(), "cases": [case]})).map(|(p, _)| p);
+        // (A case must expect something: one that does not says nothing else here.)
+        let one = |mut case: Value| {
+            if let Some(mut o) = case.as_object_mut().filter(|o| !o.contains_key("expect")) {
+                o.insert("expect".into(), json!({"status": "SUCCEEDED"}));
+            }
+            problem(json!({"definition": def.clone(), "cases": [case]})).map(|(p, _)| p)
+        };
         assert_eq!(problem(json!([])), Some(("".into(), "a test file must be a JSON object".into())));
         assert_eq!(problem(json!({"definition": 3})).map(|(p, _)| p).as_deref(), Some("/definition"));
         assert_eq!(
@@ -783,8 +804,16 @@ mod tests {
             Some(("/note".into(), "unknown field 'note' in the test file (did you mean 'notes'?)".into()))
         );
         assert_eq!(one(json!({"state_machine": "A"})).as_deref(), Some("/cases/0/state_machine"));
+        // A case that expects nothing passed whatever happened, a failed run too (a QA pass).
+        let nothing = problem(json!({"definition": def.clone()})).unwrap();
+        assert_eq!(nothing.0, "");
+        assert!(nothing.1.starts_with("a case must expect something"), "{}", nothing.1);
+        assert_eq!(one(json!({"expect": {}})).as_deref(), Some("/cases/0/expect"));
+        assert_eq!(one(json!({"expect": {"notes": "only words"}})).as_deref(), Some("/cases/0/expect"));
         assert_eq!(one(json!({"name": " "})).as_deref(), Some("/cases/0/name"));
-        let clash = problem(json!({"definition": def.clone(), "cases": [{}, {"name": "case 1"}]}));
+        let clash = problem(
+            json!({"definition": def.clone(), "cases": [{"expect": ok()}, {"name": "case 1", "expect": ok()}]}),
+        );
         assert_eq!(
             clash.map(|(_, m)| m).as_deref(),
             Some("case 1, which has no name, is reported as 'case 1': give this one another name")
@@ -809,7 +838,7 @@ mod tests {
         assert_eq!(expectation(json!({"output": null})), None);
         // The report tells cases apart by name.
         let twice = problem(
-            json!({"definition": def.clone(), "cases": [{"name": "a"}, {"name": "b"}, {"name": "a"}]}),
+            json!({"definition": def.clone(), "cases": [{"name": "a", "expect": ok()}, {"name": "b", "expect": ok()}, {"name": "a", "expect": ok()}]}),
         );
         assert_eq!(
             twice,
@@ -823,7 +852,7 @@ mod tests {
         );
         // A broken case is that case's error: the cases around it are still read.
         let file = parse_test_file(&json!({"definition": def.clone(), "cases": [
-            {"name": "a"}, {"name": "b", "seed": "x"}, 3, {"name": "a"}, {"name": "c"}]}))
+            {"name": "a", "expect": ok()}, {"name": "b", "seed": "x"}, 3, {"name": "a", "expect": ok()}, {"name": "c", "expect": ok()}]}))
         .unwrap();
         let read: Vec<Result<&str, &str>> = file
             .cases
@@ -840,9 +869,10 @@ mod tests {
         assert_eq!((named.pointer.as_str(), named.case.as_deref()), ("/cases/0/type", Some("n")));
         assert_eq!(named.to_string(), "n: 'type' must be STANDARD or EXPRESS, not X at /cases/0/type");
         // In any case, as --type and the JS API take it (lower case was refused here only).
-        let lower =
-            parse_test_file(&json!({"definition": def.clone(), "cases": [{"name": "n", "type": "express"}]}))
-                .unwrap();
+        let lower = parse_test_file(
+            &json!({"definition": def.clone(), "cases": [{"name": "n", "type": "express", "expect": ok()}]}),
+        )
+        .unwrap();
         let lower = lower.usable_cases().unwrap();
         assert_eq!(lower[0].options.workflow_type, WorkflowType::Express);
         // A case that is not an object would otherwise run as an empty case and pass.
@@ -861,7 +891,7 @@ mod tests {
         );
 
         // Stubs that cannot be used are found when the case runs, pointed to inside the case.
-        let file = json!({"definition": def.clone(), "cases": [{}, {"stubs": {"A": {"Retrun": 1}}}]});
+        let file = json!({"definition": def.clone(), "cases": [{"expect": ok()}, {"stubs": {"A": {"Retrun": 1}}, "expect": ok()}]});
         let file = parse_test_file(&file).unwrap();
         let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
         let e = run_case(machine, file.cases[1].as_ref().unwrap()).err().unwrap();
@@ -869,7 +899,7 @@ mod tests {
         assert!(e.message.starts_with("stubs: Unknown field 'Retrun'"), "{}", e.message);
 
         // A start time the run cannot have is placed at start_time.
-        let late = json!({"definition": def.clone(), "start_time": "9999-12-31T00:00:00Z"});
+        let late = json!({"definition": def.clone(), "start_time": "9999-12-31T00:00:00Z", "expect": ok()});
         let late = parse_test_file(&late).unwrap();
         let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
         assert_eq!(
@@ -890,8 +920,7 @@ mod tests {
             "MockedResponses": {"One": {"0": {"Return": 1}}, "Two": {"0": {"Return": 2}}}
         });
         let file = |sm: Option<&str>| {
-            let mut f =
-                json!({"definition": def.clone(), "stubs": mock.clone(), "mock_test_case": "Shipped"});
+            let mut f = json!({"definition": def.clone(), "stubs": mock.clone(), "mock_test_case": "Shipped", "expect": {"output": 1}});
             if let (Some(sm), Some(mut o)) = (sm, f.as_object_mut()) {
                 o.insert("state_machine".into(), Value::string(sm));
             }
@@ -902,11 +931,20 @@ mod tests {
             |f: TestFile| run_case(machine.clone(), f.cases[0].as_ref().unwrap()).map(|e| e.status().clone());
         assert_eq!(run(file(Some("Refunds"))), Ok(crate::Status::Succeeded(json!(2))));
         assert_eq!(run(file(Some("Orders"))), Ok(crate::Status::Succeeded(json!(1))));
+        // The name the case runs the machine under (its ARNs') is its name in the config too.
+        let mut f = json!({"definition": def.clone(), "stubs": mock.clone(), "mock_test_case": "Shipped",
+            "state_machine_name": "Refunds", "expect": {"output": 2}});
+        assert_eq!(run(parse_test_file(&f).unwrap()), Ok(crate::Status::Succeeded(json!(2))));
+        // ... unless 'state_machine' names another.
+        if let Some(mut o) = f.as_object_mut() {
+            o.insert("state_machine".into(), Value::string("Orders"));
+        }
+        assert_eq!(run(parse_test_file(&f).unwrap()), Ok(crate::Status::Succeeded(json!(1))));
         let unnamed = run(file(None)).unwrap_err();
         assert!(unnamed.message.contains("several state machines (Orders, Refunds)"), "{unnamed}");
         // What the config lacks is placed at the field that asked for it, not inside the config.
         assert_eq!(run(file(Some("Zzz"))).unwrap_err().pointer, "/state_machine");
-        let mut f = json!({"definition": def.clone(), "stubs": mock.clone(), "mock_test_case": "Nope", "state_machine": "Orders"});
+        let mut f = json!({"definition": def.clone(), "stubs": mock.clone(), "mock_test_case": "Nope", "state_machine": "Orders", "expect": {"output": 1}});
         let e =
             run_case(machine.clone(), parse_test_file(&f).unwrap().cases[0].as_ref().unwrap()).unwrap_err();
         assert_eq!(
