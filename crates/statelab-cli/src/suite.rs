@@ -159,8 +159,7 @@ enum Found {
 /// directories are not followed; only regular files (or links to them) are tests, so a FIFO
 /// named `*.json` is not opened (reading it waited forever).
 fn discover(dir: &Path, found: &mut Vec<Found>) {
-    let unreadable =
-        |e: std::io::Error| format!("cannot read this directory, so its tests did not run: {e}");
+    let unreadable = |e: std::io::Error| format!("cannot read this directory, so its tests did not run: {e}");
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => return found.push(Found::Unusable(dir.to_path_buf(), unreadable(e))),

@@ -518,18 +518,31 @@ const SHOWN_WHOLE: usize = 120;
 /// The line for an output other than the one expected: both whole when they are short, and
 /// where they first differ when that is inside them.
 fn output_mismatch(expected: &Value, got: &Value) -> String {
+    mismatch("output", expected, got)
+}
+
+/// What `field` expected against what the run gave, with where the two first differ (JSON
+/// Pointer); over [`SHOWN_WHOLE`] characters, only there.
+fn mismatch(field: &str, expected: &Value, got: &Value) -> String {
     let (at, want, have) = first_difference(expected, got, String::new());
     let short = expected.json_len() <= SHOWN_WHOLE && got.json_len() <= SHOWN_WHOLE;
     match (short, at.is_empty()) {
-        (true, true) => format!("output: expected {expected}, got {got}"),
+        (true, true) => format!("{field}: expected {expected}, got {got}"),
         (true, false) => {
-            format!("output: expected {expected}, got {got} (at {at}: expected {want}, got {have})")
+            format!("{field}: expected {expected}, got {got} (at {at}: expected {want}, got {have})")
         }
         (false, _) => {
             let at = if at.is_empty() { "/" } else { &at };
-            format!("output differs at {at}: expected {}, got {}", clipped(&want), clipped(&have))
+            let differ = if field.ends_with('s') { "differ" } else { "differs" };
+            format!("{field} {differ} at {at}: expected {}, got {}", clipped(&want), clipped(&have))
         }
     }
+}
+
+/// A string as JSON writes it, quotes and escapes: an error name or cause in a mismatch (an
+/// empty one or a trailing space showed as nothing).
+fn quoted(s: &str) -> String {
+    Value::string(s).to_json()
 }
 
 /// `s` cut to [`SHOWN_WHOLE`] characters.
@@ -618,26 +631,34 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
     if let Some(e) = &expect.error {
         match status.error().map(|e| e.error.as_str()) {
             Some(got) if got == e => {}
-            Some("") | None => {
-                out.push(format!("error: expected {e}, got none (the execution is {})", status.name()))
-            }
-            Some(got) => out.push(format!("error: expected {e}, got {got}")),
+            Some("") | None => out.push(format!(
+                "error: expected {}, got none (the execution is {})",
+                quoted(e),
+                status.name()
+            )),
+            Some(got) => out.push(format!("error: expected {}, got {}", quoted(e), quoted(got))),
         }
     }
     if let Some(c) = &expect.cause {
         // Causes are quoted (they hold spaces and punctuation); "none" is not one.
         match status.error().map(|e| e.cause.as_str()) {
             Some(got) if got == c => {}
-            Some("") | None => {
-                out.push(format!("cause: expected {c:?}, got none (the execution is {})", status.name()))
-            }
-            Some(got) => out.push(format!("cause: expected {c:?}, got {got:?}")),
+            Some("") | None => out.push(format!(
+                "cause: expected {}, got none (the execution is {})",
+                quoted(c),
+                status.name()
+            )),
+            Some(got) => out.push(format!("cause: expected {}, got {}", quoted(c), quoted(got))),
         }
     }
     if let Some(states) = &expect.states {
-        let got: Vec<String> = exec.states_entered().iter().map(|s| s.to_string()).collect();
-        if &got != states {
-            out.push(format!("states: expected {states:?}, got {got:?}"));
+        let got = exec.states_entered();
+        if !got.iter().map(|s| &**s).eq(states.iter().map(String::as_str)) {
+            // As JSON, with the first difference: a long Map's lists were printed whole on one
+            // line (20 KB for 2,000 iterations: a QA pass).
+            let expected = Value::array(states.iter().map(|s| Value::string(s.as_str())).collect());
+            let got = Value::array(got.iter().map(|s| Value::String(s.clone())).collect());
+            out.push(mismatch("states", &expected, &got));
         }
     }
     if let Some(s) = expect.virtual_seconds {
@@ -968,7 +989,7 @@ mod tests {
         assert_eq!(
             check(&exec, &expect),
             [
-                "error: expected E, got none (the execution is SUCCEEDED)",
+                "error: expected \"E\", got none (the execution is SUCCEEDED)",
                 "cause: expected \"a cause\", got none (the execution is SUCCEEDED)",
             ]
         );
@@ -985,9 +1006,40 @@ mod tests {
         assert_eq!(
             check(&exec, &expect),
             [
-                "error: expected E, got none (the execution is FAILED)",
+                "error: expected \"E\", got none (the execution is FAILED)",
                 "cause: expected \"x\", got none (the execution is FAILED)",
             ]
         );
+    }
+
+    #[test]
+    fn states_and_error_names_mismatch_as_json() {
+        // A loop of 300 visits: the two lists differ at one place, shown there only (both were
+        // printed whole, on one line: a QA pass); an error name is quoted as a cause is (a
+        // trailing space, or "", showed as nothing).
+        let def = json!({"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 150, "Next": "P"}], "Default": "F"},
+            "P": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "C"},
+            "F": {"Type": "Fail", "Error": "E ", "Cause": "c"}
+        }});
+        let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let mut exec =
+            Execution::start(machine, json!({"n": 0}), Rc::new(Stubs::empty()), Default::default()).unwrap();
+        exec.run();
+        let mut states: Vec<String> = (0..150).flat_map(|_| ["C".to_string(), "P".to_string()]).collect();
+        states.push("C".into());
+        states.push("F".into());
+        let exact = Expect { states: Some(states.clone()), error: Some("E ".into()), ..Expect::default() };
+        assert!(check(&exec, &exact).is_empty());
+        states[201] = "Q".into();
+        let expect = Expect { states: Some(states), error: Some("E".into()), ..Expect::default() };
+        assert_eq!(
+            check(&exec, &expect),
+            ["error: expected \"E\", got \"E \"", "states differ at /201: expected \"Q\", got \"P\""]
+        );
+        let short = Expect { states: Some(vec!["C".into(), "F".into()]), ..Expect::default() };
+        let said = check(&exec, &short);
+        assert_eq!(said.len(), 1);
+        assert!(said[0].starts_with("states differ at /1: expected \"F\", got \"P\""), "{said:?}");
     }
 }
