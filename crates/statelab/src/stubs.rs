@@ -465,7 +465,8 @@ fn range_problem(key: &str) -> String {
         {
             format!("'{key}' runs backwards: write the range from its first invocation, \"{b}-{a}\"")
         }
-        _ if key.split('-').all(digits) => {
+        // One number or two: "1-2-3" is neither (it was said to be too large).
+        _ if key.split('-').count() <= 2 && key.split('-').all(digits) => {
             format!("'{key}' is past the last invocation index there can be ({})", u32::MAX)
         }
         _ => format!("'{key}' is not an invocation index (\"0\") or an inclusive range (\"1-2\")"),
@@ -742,6 +743,7 @@ mod tests {
         );
         assert!(range_problem("1-99999999999").contains("past the last invocation index"));
         assert!(range_problem("+1").contains("is not an invocation index"));
+        assert!(range_problem("1-2-3").contains("is not an invocation index"));
     }
 
     #[test]
