@@ -249,7 +249,11 @@ pub fn stubs(
             // A member's problem is located at its key (NodeSpan::place).
             let pos = doc.map.locate(&e.pointer).map(|n| n.place().start);
             let at = Some(e.pointer.as_str()).filter(|p| !p.is_empty());
-            report!("{}", located_line(&source.name, pos, &style.error("error"), &e.message, at));
+            let mut message = e.message;
+            if e.asked == Some(statelab::stubs::Asked::Unchosen) {
+                message.push_str(" (use --state-machine NAME)");
+            }
+            report!("{}", located_line(&source.name, pos, &style.error("error"), &message, at));
             Failure::Reported(exit::UNUSABLE)
         })?;
     for (at, message) in unused_stubs(machine_def, &stubs) {

@@ -81,6 +81,9 @@ pub enum Asked {
     StateMachine,
     /// The test case asked for is not in the machine's.
     TestCase,
+    /// The file has several state machines and none was asked for (each front end says how to
+    /// ask).
+    Unchosen,
 }
 
 impl std::fmt::Display for StubError {
@@ -211,13 +214,16 @@ impl Stubs {
                 .next()
                 .ok_or_else(|| err("The mock config has no state machines", "/StateMachines"))?,
             None => {
-                return Err(err(
-                    format!(
-                        "The mock config has several state machines ({}); say which one",
-                        names(machines.keys())
-                    ),
-                    "/StateMachines",
-                ))
+                return Err(StubError {
+                    asked: Some(Asked::Unchosen),
+                    ..err(
+                        format!(
+                            "The mock config has several state machines ({}); say which one",
+                            names(machines.keys())
+                        ),
+                        "/StateMachines",
+                    )
+                })
             }
         };
         let cases_ptr = at(&at("/StateMachines", sm_name), "TestCases");

@@ -691,7 +691,12 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, File
             Some(crate::stubs::Asked::StateMachine) => "/state_machine".to_string(),
             _ => format!("{}/stubs{}", case.at, e.pointer),
         };
-        FileError { message: format!("stubs: {}", e.message), pointer, case: None }
+        let hint = if e.asked == Some(crate::stubs::Asked::Unchosen) {
+            " (with the test file's 'state_machine')"
+        } else {
+            ""
+        };
+        FileError { message: format!("stubs: {}{hint}", e.message), pointer, case: None }
     })?;
     let mut exec = Execution::start(machine, case.input.clone(), Rc::new(stubs), case.options.clone())
         .map_err(|e| {
@@ -962,7 +967,10 @@ mod tests {
         }
         assert_eq!(run(parse_test_file(&f).unwrap()), Ok(crate::Status::Succeeded(json!(1))));
         let unnamed = run(file(None)).unwrap_err();
-        assert!(unnamed.message.contains("several state machines (Orders, Refunds)"), "{unnamed}");
+        assert!(
+            unnamed.message.ends_with("several state machines (Orders, Refunds); say which one (with the test file's 'state_machine')"),
+            "{unnamed}"
+        );
         // What the config lacks is placed at the field that asked for it, not inside the config.
         assert_eq!(run(file(Some("Zzz"))).unwrap_err().pointer, "/state_machine");
         let mut f = json!({"definition": def.clone(), "stubs": mock.clone(), "mock_test_case": "Nope", "state_machine": "Orders", "expect": {"output": 1}});
