@@ -205,7 +205,7 @@ impl Stubs {
             Some(n) => machines.get_key_value(n).ok_or_else(|| StubError {
                 asked: Some(Asked::StateMachine),
                 ..err(
-                    format!("No state machine '{n}' in the mock config (it has: {})", names(machines.keys())),
+                    format!("No state machine '{n}' in the mock config {}", offered(n, machines)),
                     "/StateMachines",
                 )
             })?,
@@ -234,10 +234,7 @@ impl Stubs {
         let (case_name, case) = match test_case {
             Some(c) => cases.get_key_value(c).ok_or_else(|| StubError {
                 asked: Some(Asked::TestCase),
-                ..err(
-                    format!("No test case '{c}' for '{sm_name}' (it has: {})", names(cases.keys())),
-                    &cases_ptr,
-                )
+                ..err(format!("No test case '{c}' for '{sm_name}' {}", offered(c, cases)), &cases_ptr)
             })?,
             None => cases
                 .iter()
@@ -341,6 +338,19 @@ pub fn unused_stubs(machine: &Machine, stubs: &Stubs) -> Vec<(String, String)> {
 
 fn names<'a>(keys: impl Iterator<Item = &'a crate::value::Key>) -> String {
     keys.map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// What a name asked for could have been: `(it has: A, B; did you mean 'A'?)`, or `(it has
+/// none)`.
+fn offered(asked: &str, among: &crate::value::Map) -> String {
+    let list = names(among.keys());
+    if list.is_empty() {
+        return "(it has none)".to_string();
+    }
+    match crate::machine::closest_name(asked, among.keys().map(|k| &**k)) {
+        Some(near) => format!("(it has: {list}; did you mean '{near}'?)"),
+        None => format!("(it has: {list})"),
+    }
 }
 
 /// Refuses a member of the object `v` (at `pointer`) that is not one of `known`: a misspelt
@@ -735,6 +745,22 @@ mod tests {
         assert!(is_mock_config(&json!({"StateMachines": {"M": {"TestCases": {}}}})));
         assert!(is_mock_config(&json!({"StateMachines": []})));
         assert!(Stubs::parse(&json!({"StateMachines": {"Return": 1}}), None, None).is_ok());
+    }
+
+    #[test]
+    fn a_name_the_config_lacks_gets_the_closest_it_has() {
+        let cfg = json!({"StateMachines": {"Orders": {"TestCases": {"Happy": {}, "Sad": {}}}, "Empty": {"TestCases": {}}},
+            "MockedResponses": {}});
+        let message = |sm: &str, case: &str| Stubs::parse(&cfg, Some(sm), Some(case)).unwrap_err().message;
+        assert_eq!(
+            message("Orders", "Hapy"),
+            "No test case 'Hapy' for 'Orders' (it has: Happy, Sad; did you mean 'Happy'?)"
+        );
+        assert_eq!(
+            message("Ordrs", "Happy"),
+            "No state machine 'Ordrs' in the mock config (it has: Orders, Empty; did you mean 'Orders'?)"
+        );
+        assert_eq!(message("Empty", "Happy"), "No test case 'Happy' for 'Empty' (it has none)");
     }
 
     #[test]
