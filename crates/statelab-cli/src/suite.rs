@@ -360,7 +360,13 @@ fn load(path: &Path, name: &str, style: Style) -> Result<Loaded, Unusable> {
     let text = files::read_file(path).map_err(|e| Unusable::whole(format!("cannot read it: {e}")))?;
     // A byte order mark is invisible in editors, and columns are counted as they show them.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let (value, map) = json::parse_with_map(text).map_err(|e| Unusable::at(Some(e.pos), e.message))?;
+    let (value, map) = json::parse_with_map(text).map_err(|e| {
+        // Definitions, inputs and stubs may be YAML; a test file may not (it was only "expected a
+        // JSON value": a QA pass).
+        let yaml = [".yaml", ".yml"].iter().any(|ext| name.to_lowercase().ends_with(ext));
+        let hint = if yaml { " (a test file is JSON; the files it names may be YAML)" } else { "" };
+        Unusable::at(Some(e.pos), format!("{}{hint}", e.message))
+    })?;
     // The parser keeps the last of two members with one key: the first would be silently lost
     // (an expectation never checked).
     if let Some((_, span, message)) = map.first_duplicate() {

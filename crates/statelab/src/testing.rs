@@ -257,6 +257,17 @@ fn known_fields(v: &Value, known: &[&str], what: &str) -> Result<(), FileError> 
             " (for a Task without a stub to fail, write \"unstubbed\": \"fail\")".to_string()
         } else if key.as_ref() == "state_machine" && known.contains(&"name") {
             " ('state_machine' goes at the top level of the test file, for all its cases)".to_string()
+        } else if let Some(ours) = [
+            // Names from elsewhere: the run report's, and the CLI's flags.
+            ("states_entered", "states"),
+            ("test_case", "mock_test_case"),
+            ("mock_config", "stubs"),
+            ("mock_config_file", "stubs"),
+        ]
+        .into_iter()
+        .find_map(|(theirs, ours)| (key.as_ref() == theirs && known.contains(&ours)).then_some(ours))
+        {
+            format!(" (here it is '{ours}')")
         } else {
             crate::machine::closest_name(key, known.iter().copied().chain(["notes"]))
                 .map(|k| format!(" (did you mean '{k}'?)"))
@@ -297,9 +308,15 @@ fn expect(v: Option<&Value>) -> Result<Expect, FileError> {
     let status = text("status")?;
     if let Some(s) = &status {
         if !STATUSES.contains(&s.as_str()) {
+            let upper = s.to_uppercase();
+            let hint = if STATUSES.contains(&upper.as_str()) {
+                format!(" (in capitals: {upper})")
+            } else {
+                String::new()
+            };
             return Err(FileError::new(
                 "/status",
-                format!("'expect.status' must be SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not {s}"),
+                format!("'expect.status' must be SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not {s}{hint}"),
             ));
         }
     }
@@ -830,6 +847,21 @@ mod tests {
             Some(("/note".into(), "unknown field 'note' in the test file (did you mean 'notes'?)".into()))
         );
         assert_eq!(one(json!({"state_machine": "A"})).as_deref(), Some("/cases/0/state_machine"));
+        // Names a user brings from the run report or the CLI's flags are pointed to ours.
+        assert_eq!(
+            expectation(json!({"states_entered": ["A"]})).map(|(_, m)| m).as_deref(),
+            Some("unknown field 'states_entered' in 'expect' (here it is 'states')")
+        );
+        assert_eq!(
+            problem(json!({"definition": def.clone(), "test_case": "C", "expect": ok()}))
+                .map(|(_, m)| m)
+                .as_deref(),
+            Some("unknown field 'test_case' in the test file (here it is 'mock_test_case')")
+        );
+        assert_eq!(
+            expectation(json!({"status": "failed"})).map(|(_, m)| m).as_deref(),
+            Some("'expect.status' must be SUCCEEDED, FAILED, TIMED_OUT or ABORTED, not failed (in capitals: FAILED)")
+        );
         // A case that expects nothing passed whatever happened, a failed run too (a QA pass).
         let nothing = problem(json!({"definition": def.clone()})).unwrap();
         assert_eq!(nothing.0, "");
