@@ -349,7 +349,20 @@ pub fn choose_index(all: &[EmbeddedMachine], name: Option<&str>) -> Result<usize
             }
         },
     };
-    index.ok_or_else(|| format!("no state machine named \"{wanted}\"; the document has {}", names()))
+    index.ok_or_else(|| {
+        // Names and keys both pick a machine: the closest of either is suggested.
+        // (A key differing from its name only in case, `orders` for `Orders`, would tie with it.)
+        let mut picks: Vec<String> = Vec::new();
+        for pick in all.iter().flat_map(|m| std::iter::once(m.name.clone()).chain(m.key())) {
+            if !picks.iter().any(|p| p.eq_ignore_ascii_case(&pick)) {
+                picks.push(pick);
+            }
+        }
+        let near = crate::machine::closest_name(wanted, picks.iter().map(String::as_str))
+            .map(|n| format!(" (did you mean \"{n}\"?)"))
+            .unwrap_or_default();
+        format!("no state machine named \"{wanted}\"; the document has {}{near}", names())
+    })
 }
 
 fn serverless(doc: &Document, step_functions: &Value, read: ReadFile<'_>, out: &mut Vec<EmbeddedMachine>) {
@@ -1102,6 +1115,12 @@ mod tests {
         assert!(e.contains("2 state machines") && e.contains("\"One\", \"second\""), "{e}");
         let e = select(&d, Some("Three")).err().unwrap_or_default();
         assert!(e.contains("no state machine named \"Three\"") && e.contains("\"One\""), "{e}");
+        assert!(!e.contains("did you mean"), "{e}");
+        // A slip gets the closest name or key (a QA pass: "orderz" for "Orders").
+        let e = select(&d, Some("secnd")).err().unwrap_or_default();
+        assert!(e.ends_with("(did you mean \"second\"?)"), "{e}");
+        let e = select(&d, Some("firts")).err().unwrap_or_default();
+        assert!(e.ends_with("(did you mean \"first\"?)"), "{e}");
     }
 
     #[test]
