@@ -88,7 +88,8 @@ struct SessionArgs {
     /// The MockConfigFile test case to use
     #[arg(long, value_name = "NAME")]
     test_case: Option<String>,
-    /// Which state machine, when the definition document (or the mock config) holds several
+    /// Which state machine, when the definition document (or the mock config) holds several; a
+    /// bare definition's name (in ARNs, and the mock config's machine)
     #[arg(long, value_name = "NAME")]
     state_machine: Option<String>,
     /// The virtual start time [default: 2026-01-01T00:00:00Z]

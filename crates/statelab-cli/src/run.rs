@@ -29,8 +29,13 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
         // The type the template declares (`StateMachineType: EXPRESS`), unless --type says.
         options.workflow_type = declared;
     }
-    if let Some(name) = &checked.selected {
-        // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's.
+    // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's; a bare
+    // definition's is the one --state-machine gives it (the name its MockConfigFile machine goes
+    // by; it was ignored without a word: a QA pass), `StateMachine` otherwise.
+    let bare = checked.kind == Some(statelab::document::Kind::Bare);
+    if let Some(name) =
+        if bare { s.state_machine.as_ref().or(checked.selected.as_ref()) } else { checked.selected.as_ref() }
+    {
         options.state_machine_name = name.clone();
     }
     // The trace prints each step as it is taken and the report holds the history: neither reads
