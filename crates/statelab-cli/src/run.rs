@@ -30,13 +30,9 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
         options.workflow_type = declared;
     }
     // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's; a bare
-    // definition's is the one --state-machine gives it (the name its MockConfigFile machine goes
-    // by; it was ignored without a word: a QA pass), `StateMachine` otherwise.
-    let bare = checked.kind == Some(statelab::document::Kind::Bare);
-    if let Some(name) =
-        if bare { s.state_machine.as_ref().or(checked.selected.as_ref()) } else { checked.selected.as_ref() }
-    {
-        options.state_machine_name = name.clone();
+    // definition's is the one --state-machine gives it (it was ignored without a word: a QA pass).
+    if let Some(name) = checked.run_name(s.state_machine.as_deref()) {
+        options.state_machine_name = name.to_string();
     }
     // The trace prints each step as it is taken and the report holds the history: neither reads
     // the inspector's records of visits and steps.

@@ -82,7 +82,8 @@ export interface RunOptions {
   maxSteps?: number;
   /**
    * Which state machine, when the document (or the MockConfigFile) holds several. A MockConfigFile
-   * machine named like the document's chosen machine is read first; else the one named here.
+   * machine named like the document's chosen machine is read first; else the one named here. A
+   * bare definition has no name of its own: this is its name (in ARNs), `StateMachine` without it.
    */
   stateMachine?: string;
   /** The MockConfigFile test case to use (default: the first). */
@@ -342,9 +343,10 @@ pub fn start(
         strict_stubs: opts.strict_stubs.unwrap_or(false),
     };
     let mut options = session.to_options().map_err(Failure::BadOptions)?;
-    if let Some(name) = &checked.selected {
-        // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's.
-        options.state_machine_name = name.clone();
+    if let Some(name) = checked.run_name(session.state_machine.as_deref()) {
+        // The name in ARNs and `$$.StateMachine.Name`: the serverless or template machine's, or
+        // the one `stateMachine` gives a bare definition (as the CLI's --state-machine).
+        options.state_machine_name = name.to_string();
     }
     options.inspect = inspect;
     // A start time the execution cannot have (past year 9999 with its time limit) is an option's

@@ -95,6 +95,17 @@ impl Checked {
         self.machine.is_some() && !self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// The name a run gives the machine checked (in ARNs and `$$.StateMachine.Name`, and the one
+    /// a MockConfigFile's machine goes by): a template's or serverless.yml's name for it; a bare
+    /// definition has none of its own, so the one `asked` for (`--state-machine`) names it, else
+    /// `StateMachine`.
+    pub fn run_name<'a>(&'a self, asked: Option<&'a str>) -> Option<&'a str> {
+        match self.kind {
+            Some(document::Kind::Bare) => asked.or(self.selected.as_deref()),
+            _ => self.selected.as_deref(),
+        }
+    }
+
     /// The check for a run of `workflow_type`, else of the type the document declares, else
     /// Standard (as ValidateStateMachineDefinition's `type`): AWS refuses an Express machine
     /// with a Task an Express workflow cannot run, so for Express those Tasks are errors and the

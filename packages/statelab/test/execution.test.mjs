@@ -162,6 +162,10 @@ test('stateMachine names the MockConfigFile machine for a bare definition, as --
   // error without it asked to say which machine.
   assert.equal(run(task, {}, { stubs: mock, stateMachine: 'B', mockTestCase: 'C' }).output, 'from B');
   assert.equal(validate(task, { stateMachine: 'B' }).result, 'OK');
+  // And it is the machine's name, in its ARNs (it stayed StateMachine while B's stubs were read).
+  const named = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'name.$': '$$.StateMachine.Name' }, End: true } } };
+  assert.deepEqual(run(named, {}, { stateMachine: 'B' }).output, { name: 'B' });
+  assert.deepEqual(run(named, {}).output, { name: 'StateMachine' });
 });
 
 test('stubs and options are read as the input is: deep, and with lone surrogates', () => {
