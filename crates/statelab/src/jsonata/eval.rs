@@ -477,18 +477,30 @@ impl<'a> Eval<'a> {
                 input = a.items.first().cloned();
             }
         }
+        // jsonata-js takes the values of anything `typeof` calls an object: an array's are its
+        // items (`[[1,2],[3]].*` is `[1,2,3]`; it was nothing: a differential QA pass).
+        let values = match &input {
+            Some(v) if v.is_array() => v.array_items(),
+            other => other
+                .as_ref()
+                .and_then(JValue::object_entries)
+                .map(|e| e.into_iter().map(|(_, v)| v).collect()),
+        };
         let mut out = Vec::new();
-        if let Some(entries) = input.as_ref().and_then(JValue::object_entries) {
-            for (_, v) in entries {
-                if v.is_array() {
-                    flatten_into(v, &mut out, 0)?;
-                } else {
-                    out.push(v);
-                }
+        // Appending an array's values (`fn.append`, a JavaScript `concat`) makes the result a
+        // plain array, no longer a sequence: a single value then stays in its array
+        // (`{"a": [5]}.*` is `[5]`) and none gives `[]`, not nothing.
+        let mut plain = false;
+        for v in values.into_iter().flatten() {
+            if v.is_array() {
+                plain = true;
+                flatten_into(v, &mut out, 0)?;
+            } else {
+                out.push(v);
             }
         }
         self.check_len(out.len())?;
-        Ok(Some(JValue::seq(out)))
+        Ok(Some(if plain { JValue::array(out) } else { JValue::seq(out) }))
     }
 
     fn eval_descendants(&mut self, input: Option<&JValue>) -> R<Option<JValue>> {
