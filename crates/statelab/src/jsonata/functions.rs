@@ -965,10 +965,20 @@ pub(crate) fn call(
         }
         Builtin::Power => {
             let Some(x) = arg_num(&args, 0) else { return Ok(None) };
-            let e = arg_num(&args, 1).unwrap_or(f64::NAN);
-            let r = if x.abs() == 1.0 && e.is_infinite() { f64::NAN } else { x.powf(e) };
+            let exponent = arg_num(&args, 1);
+            let e = exponent.unwrap_or(f64::NAN);
+            // As JavaScript's Math.pow: a NaN exponent, or ±1 to an infinite one, is NaN where C
+            // gives 1 (`$power(1, $missing)` gave 1: a differential QA pass). The result may
+            // differ from V8's in the last digit (`$power(1.1, 4)`: see the README).
+            let r = if e.is_nan() || (x.abs() == 1.0 && e.is_infinite()) { f64::NAN } else { x.powf(e) };
             if !r.is_finite() {
-                return Err(JsonataError::new("D3061").index(1).value_json(js_number(x)).extra(js_number(e)));
+                // As jsonata-js inserts it: a missing exponent "undefined", NaN as JSON has it.
+                let shown = match exponent {
+                    None => "undefined".to_string(),
+                    Some(e) if e.is_nan() => "null".to_string(),
+                    Some(e) => js_number(e),
+                };
+                return Err(JsonataError::new("D3061").index(1).value_json(js_number(x)).extra(shown));
             }
             Ok(num(r))
         }

@@ -118,6 +118,14 @@ fn bindings_results_and_errors() {
         err.to_string(),
         "Expression evaluation memory limit exceeded: Check for excessive memory usage"
     );
+    // $power's exponent as jsonata-js inserts it: missing is undefined, NaN is null
+    let err = eval("$power(1, $nothing)", Value::Null).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "D3061: The power function has resulted in a value that cannot be represented as a JSON number: base=1, exponent=undefined"
+    );
+    let err = eval("$power(1, 0/0)", Value::Null).unwrap_err();
+    assert!(err.to_string().ends_with("base=1, exponent=null"), "{err}");
     // the input is JSONata's context; an array input is one value
     assert_eq!(eval("$count($)", json!([1, 2, 3])).unwrap(), Some(json!(3)));
     assert_eq!(eval("$", json!([1])).unwrap(), Some(json!([1])));
