@@ -231,9 +231,15 @@ fn parse_stubs_located(
     let machine = mock_machine(&doc.value, checked, settings);
     let stubs =
         Stubs::parse(&doc.value, machine.as_deref(), settings.mock_test_case.as_deref()).map_err(|e| {
+            // Where the choice is made here.
+            let hint = if e.asked == Some(statelab::stubs::Asked::Unchosen) {
+                " (choose its test case in Settings, under Mock test case)"
+            } else {
+                ""
+            };
             TextProblem {
                 code: "INVALID_STUBS",
-                message: format!("Stubs: {}", e.message),
+                message: format!("Stubs: {}{hint}", e.message),
                 span: map.locate(&e.pointer).map(|n| n.place()),
             }
         })?;
@@ -249,10 +255,15 @@ fn parse_stubs_located(
 /// settings' name here is the picker's last choice, which a pasted template's own machine
 /// replaces, since the picker then offers only that machine's cases: a review.)
 fn mock_machine(config: &Value, checked: &Checked, settings: &Settings) -> Option<String> {
-    let own = checked.selected.as_deref().filter(|s| has_machine(config, s));
+    // The machine's name in the run (a bare definition's is the settings' name), else the name
+    // the definition has (`StateMachine` for a bare one).
+    let own = checked
+        .run_name(settings.state_machine.as_deref())
+        .filter(|s| has_machine(config, s))
+        .or(checked.selected.as_deref().filter(|s| has_machine(config, s)));
     let asked = settings.state_machine.as_deref().filter(|_| own.is_none());
     let asked = if checked.machines.len() > 1 { asked } else { asked.filter(|n| has_machine(config, n)) };
-    statelab::stubs::mock_machine(config, checked.selected.as_deref(), asked).map(str::to_string)
+    statelab::stubs::mock_machine(config, own, asked).map(str::to_string)
 }
 
 /// What the test-case picker offers for MockConfigFile stubs.
@@ -417,10 +428,10 @@ pub fn prepare(session: &Session, checked: &Checked) -> Result<Prepared, String>
     let input = parse_input(&session.input).map_err(|p| p.message)?;
     let stubs = parse_stubs(&session.stubs, &session.settings, checked).map_err(|p| p.message)?;
     let mut options = options(&session.settings)?;
-    if let Some(name) = &checked.selected {
-        if name != "StateMachine" {
-            options.state_machine_name = name.clone();
-        }
+    // The machine's name in ARNs, as `statelab run` gives it: a template's name for it, or the
+    // one the settings give a bare definition (a share link's --state-machine).
+    if let Some(name) = checked.run_name(session.settings.state_machine.as_deref()) {
+        options.state_machine_name = name.to_string();
     }
     Ok(Prepared { machine, input, stubs: Rc::new(stubs), options })
 }
@@ -757,6 +768,27 @@ mod tests {
                 "MockedResponses": {}}"#,
         )
         .unwrap()
+    }
+
+    /// A bare definition is named by the settings' machine, as `statelab run --state-machine`
+    /// names it (a share link of that run ran as StateMachine here: a review); a template's
+    /// machine keeps its own name.
+    #[test]
+    fn a_bare_definition_is_named_by_the_settings() {
+        let bare = r#"{"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}"#;
+        let named = |definition: &str, machine: Option<&str>| {
+            let session = Session {
+                definition: definition.into(),
+                settings: Settings { state_machine: machine.map(str::to_string), ..Settings::default() },
+                ..Session::default()
+            };
+            let checked = check(&session.definition, machine);
+            prepare(&session, &checked).map(|p| p.options.state_machine_name).unwrap_or_default()
+        };
+        assert_eq!(named(bare, Some("Orders")), "Orders");
+        assert_eq!(named(bare, None), "StateMachine");
+        let one = "stepFunctions:\n  stateMachines:\n    a:\n      name: A\n      definition: {StartAt: S, States: {S: {Type: Succeed}}}\n";
+        assert_eq!(named(one, Some("Other")), "A");
     }
 
     /// A pasted template of one machine the config has reads that machine's cases, whatever the

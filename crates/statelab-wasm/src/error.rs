@@ -106,6 +106,10 @@ impl Failure {
             }
             Failure::BadOptions(m) => format!("Bad options: {m}"),
             Failure::BadInput { message, .. } => format!("Bad input: {message}"),
+            // Where the choice is made here.
+            Failure::BadStubs(e) if e.asked == Some(statelab::stubs::Asked::Unchosen) => {
+                format!("Bad stubs: {e} (with the stateMachine option)")
+            }
             Failure::BadStubs(e) => format!("Bad stubs: {e}"),
             Failure::NoSuchState(message) => message.clone(),
             Failure::NoSuchStep(m) => m.clone(),

@@ -81,8 +81,8 @@ export interface RunOptions {
   /** The step budget: a run that takes more steps ends `ABORTED`. Default 1,000,000. */
   maxSteps?: number;
   /**
-   * Which state machine, when the document (or the MockConfigFile) holds several. A MockConfigFile
-   * machine named like the document's chosen machine is read first; else the one named here. A
+   * Which state machine, when the document (or the MockConfigFile) holds several: a MockConfigFile
+   * machine of this name is read first, else the one named like the document's chosen machine. A
    * bare definition has no name of its own: this is its name (in ARNs), `StateMachine` without it.
    */
   stateMachine?: string;

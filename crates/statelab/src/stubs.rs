@@ -69,12 +69,13 @@ pub struct StubError {
     pub message: String,
     /// JSON Pointer into the stub file.
     pub pointer: String,
-    /// The choice to blame rather than the file, when it names what the file lacks: a front
-    /// end places the error at its own option (`--test-case`, a test file's `mock_test_case`).
+    /// The choice to blame rather than the file: one that names what the file lacks, or one
+    /// not made that the file needs. A front end places the error at its own option
+    /// (`--test-case`, a test file's `mock_test_case`) or says how to make it.
     pub asked: Option<Asked>,
 }
 
-/// A choice made outside a MockConfigFile that the file cannot meet.
+/// A choice made (or not made) outside a MockConfigFile that the file cannot do with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Asked {
     /// The state machine asked for is not in the file.

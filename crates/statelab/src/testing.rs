@@ -62,10 +62,13 @@ pub struct TestCase {
     /// and in a MockConfigFile holding several, as `--state-machine` does for `statelab run`.
     pub state_machine: Option<String>,
     /// The name a template gives its machine, for a front end that reads the definition to set:
-    /// a MockConfigFile's machine of that name is used first (a file's `state_machine` may pick a
-    /// template's machine by its key, `orders` for `Orders`), as `statelab run` does. Without one
-    /// (a bare definition) the case's `state_machine_name` is the machine's name.
+    /// it is the machine's name in the run (its ARNs) and a MockConfigFile's machine of that name
+    /// is used first (a file's `state_machine` may pick a template's machine by its key, `orders`
+    /// for `Orders`), as `statelab run` does. A bare definition has none: the file's
+    /// `state_machine` names it, as `--state-machine` does.
     pub definition_machine: Option<String>,
+    /// The case sets `state_machine_name` itself: that name wins over the definition's.
+    pub names_machine: bool,
 }
 
 /// A test file (or one of its cases) that cannot be used: what is wrong, and where.
@@ -392,6 +395,7 @@ fn case(
         mock_test_case,
         state_machine,
         definition_machine: None,
+        names_machine: v.get("state_machine_name").is_some(),
         options,
         expect,
         name,
@@ -535,12 +539,12 @@ const SHOWN_WHOLE: usize = 120;
 /// The line for an output other than the one expected: both whole when they are short, and
 /// where they first differ when that is inside them.
 fn output_mismatch(expected: &Value, got: &Value) -> String {
-    mismatch("output", expected, got)
+    mismatch("output", "differs", expected, got)
 }
 
 /// What `field` expected against what the run gave, with where the two first differ (JSON
 /// Pointer); over [`SHOWN_WHOLE`] characters, only there.
-fn mismatch(field: &str, expected: &Value, got: &Value) -> String {
+fn mismatch(field: &str, differ: &str, expected: &Value, got: &Value) -> String {
     let (at, want, have) = first_difference(expected, got, String::new());
     let short = expected.json_len() <= SHOWN_WHOLE && got.json_len() <= SHOWN_WHOLE;
     match (short, at.is_empty()) {
@@ -550,7 +554,6 @@ fn mismatch(field: &str, expected: &Value, got: &Value) -> String {
         }
         (false, _) => {
             let at = if at.is_empty() { "/" } else { &at };
-            let differ = if field.ends_with('s') { "differ" } else { "differs" };
             format!("{field} {differ} at {at}: expected {}, got {}", clipped(&want), clipped(&have))
         }
     }
@@ -675,7 +678,7 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
             // line (20 KB for 2,000 iterations: a QA pass).
             let expected = Value::array(states.iter().map(|s| Value::string(s.as_str())).collect());
             let got = Value::array(got.iter().map(|s| Value::String(s.clone())).collect());
-            out.push(mismatch("states", &expected, &got));
+            out.push(mismatch("states", "differ", &expected, &got));
         }
     }
     if let Some(s) = expect.virtual_seconds {
@@ -695,12 +698,22 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
 
 /// Runs one case on a compiled machine. `Err` for a case that cannot start (bad stubs).
 pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, FileError> {
-    // The machine's own name picks it in a MockConfigFile that has it (as `statelab run` does):
-    // a template's name for it, or else the name the case runs it under (`state_machine_name`,
-    // the one in its ARNs; it was passed over for the config's `StateMachine`: a QA pass).
-    let own_name = case.definition_machine.as_deref().unwrap_or(&case.options.state_machine_name);
-    let state_machine =
-        crate::stubs::mock_machine(&case.stubs, Some(own_name), case.state_machine.as_deref());
+    // The machine's name, in its ARNs, as `statelab run` gives it: the case's own
+    // `state_machine_name`, else a template's name for it, else (a bare definition has none) the
+    // file's `state_machine`, else `StateMachine`. It picks the MockConfigFile's machine of that
+    // name (the config's `StateMachine` was used while the case named its machine otherwise, and
+    // the ARNs said StateMachine where `run` said the template's name: a QA pass and a review).
+    let mut options = case.options.clone();
+    if !case.names_machine {
+        if let Some(name) = case.definition_machine.as_ref().or(case.state_machine.as_ref()) {
+            options.state_machine_name = name.clone();
+        }
+    }
+    let state_machine = crate::stubs::mock_machine(
+        &case.stubs,
+        Some(&options.state_machine_name),
+        case.state_machine.as_deref(),
+    );
     let stubs = Stubs::parse(&case.stubs, state_machine, case.mock_test_case.as_deref()).map_err(|e| {
         // What the stubs lack is the field that asked for it.
         let pointer = match e.asked {
@@ -715,20 +728,19 @@ pub fn run_case(machine: Rc<Machine>, case: &TestCase) -> Result<Execution, File
         };
         FileError { message: format!("stubs: {}{hint}", e.message), pointer, case: None }
     })?;
-    let mut exec = Execution::start(machine, case.input.clone(), Rc::new(stubs), case.options.clone())
-        .map_err(|e| {
-            // Which field of the case the run could not start with.
-            let field = match e.error.as_str() {
-                "Statelab.InvalidStartTime" => Some("start_time"),
-                "Statelab.InvalidRegion" => Some("region"),
-                crate::error::names::INVALID_DEFINITION => Some("type"),
-                "States.DataLimitExceeded" => Some("input"),
-                _ => None,
-            };
-            // (A front end places a missing field at the case that lacks it.)
-            let at = field.map_or_else(|| case.at.clone(), |f| child(&case.at, f));
-            FileError::new(&at, format!("the execution could not start: {e}"))
-        })?;
+    let mut exec = Execution::start(machine, case.input.clone(), Rc::new(stubs), options).map_err(|e| {
+        // Which field of the case the run could not start with.
+        let field = match e.error.as_str() {
+            "Statelab.InvalidStartTime" => Some("start_time"),
+            "Statelab.InvalidRegion" => Some("region"),
+            crate::error::names::INVALID_DEFINITION => Some("type"),
+            "States.DataLimitExceeded" => Some("input"),
+            _ => None,
+        };
+        // (A front end places a missing field at the case that lacks it.)
+        let at = field.map_or_else(|| case.at.clone(), |f| child(&case.at, f));
+        FileError::new(&at, format!("the execution could not start: {e}"))
+    })?;
     exec.run();
     Ok(exec)
 }
@@ -1050,6 +1062,34 @@ mod tests {
                 "cause: expected \"x\", got none (the execution is FAILED)",
             ]
         );
+    }
+
+    #[test]
+    fn a_case_names_its_machine_as_statelab_run_does() {
+        // The name in the run's ARNs: the case's own, else a template's (which the front end sets
+        // as definition_machine), else the file's state_machine (a bare definition has none),
+        // else StateMachine. They said StateMachine where `run` said the template's (a review).
+        let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"n.$": "$$.StateMachine.Name"}, "End": true}}});
+        let machine = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let name = |file: Value, definition_machine: Option<&str>| {
+            let mut f = parse_test_file(&file).unwrap();
+            let case = f.cases[0].as_mut().unwrap();
+            case.definition_machine = definition_machine.map(str::to_string);
+            match run_case(machine.clone(), case).unwrap().status() {
+                crate::Status::Succeeded(v) => {
+                    v.get("n").and_then(Value::as_str).unwrap_or_default().to_string()
+                }
+                other => panic!("{other:?}"),
+            }
+        };
+        let ok = json!({"status": "SUCCEEDED"});
+        let file = json!({"definition": def.clone(), "expect": ok.clone()});
+        assert_eq!(name(file.clone(), None), "StateMachine");
+        assert_eq!(name(file, Some("orders-dev")), "orders-dev");
+        let file = json!({"definition": def.clone(), "state_machine": "Orders", "expect": ok.clone()});
+        assert_eq!(name(file, None), "Orders");
+        let file = json!({"definition": def.clone(), "state_machine_name": "Mine", "expect": ok});
+        assert_eq!(name(file, Some("orders-dev")), "Mine");
     }
 
     #[test]
