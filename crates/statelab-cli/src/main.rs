@@ -62,7 +62,8 @@ enum Command {
     ///
     /// A FILE is always read as a test file. In a DIR, every file whose name ends in .test.json
     /// is one, and so is every other .json file whose top level has a "definition" and an
-    /// "expect" or "cases" (the example gallery's files); other files are skipped. Directories
+    /// "expect", "cases", "input" or "stubs" (the example gallery's files), or that is not valid
+    /// JSON but has a "definition" in it (to be reported); other files are skipped. Directories
     /// are searched recursively, in name order. Exits with 0 when every case passes, 1 when one
     /// fails, 2 when a file cannot be used.
     Test(suite::TestArgs),

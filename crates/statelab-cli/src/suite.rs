@@ -89,7 +89,7 @@ pub fn test(args: &TestArgs, colors: Colors) -> Result<u8, Failure> {
                 found.push(Found::Unusable(
                     path.to_path_buf(),
                     "no test files in this directory (a test file ends in .test.json, or is a .json file \
-                     with a \"definition\" and an \"expect\" or \"cases\")"
+                     with a \"definition\" and an \"expect\", \"cases\", \"input\" or \"stubs\")"
                         .to_string(),
                 ));
             }
@@ -186,8 +186,11 @@ fn discover(dir: &Path, found: &mut Vec<Found>) {
     }
 }
 
+/// Top-level fields that, beside a `definition`, make a `.json` file a test file.
+const CASE_FIELDS: [&str; 4] = ["expect", "cases", "input", "stubs"];
+
 /// The rule for files found in a directory: `*.test.json`, or a `*.json` whose top level has a
-/// `definition` and an `expect` or `cases`.
+/// `definition` and one of [`CASE_FIELDS`].
 fn is_test_file(name: &str, path: &Path) -> bool {
     if name.ends_with(".test.json") {
         return true;
@@ -201,7 +204,9 @@ fn is_test_file(name: &str, path: &Path) -> bool {
     let Ok(text) = files::read_bounded(file) else { return false };
     // A byte order mark, as a test file may have (one with it was skipped).
     match json::parse(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
-        Ok(v) => v.get("definition").is_some() && (v.get("expect").is_some() || v.get("cases").is_some()),
+        // A case's field beside it: one without "expect" is reported (a case must expect
+        // something), not skipped as data.
+        Ok(v) => v.get("definition").is_some() && CASE_FIELDS.iter().any(|k| v.get(k).is_some()),
         // A test file with a slip in it (a trailing comma) is still one, to be reported: it was
         // skipped, and the run passed without its tests (a QA pass). Data with no "definition" is
         // not taken for one.
@@ -421,8 +426,8 @@ fn machine_of(
     let checked = crate::files::check_named(source, name, config);
     match &checked.machine {
         Some(m) if checked.is_ok() => {
-            // The name a template gives its machine picks it in a MockConfigFile (a bare
-            // definition's is each case's `state_machine_name`).
+            // The name a template gives its machine names it in the run and picks it in a
+            // MockConfigFile (a bare definition has none: the file's `state_machine` names it).
             let bare = checked.kind == Some(statelab::document::Kind::Bare);
             if let Some(selected) = checked.selected.as_ref().filter(|_| !bare) {
                 for case in file.cases.iter_mut().flatten() {
