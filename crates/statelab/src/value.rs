@@ -833,6 +833,14 @@ mod tests {
         assert_eq!(Number::Float(-3.0).as_i64(), Some(-3));
     }
 
+    /// Known difference (README, JSONata): a number below 10^-5 is written with an exponent, as
+    /// ryu writes it, where JavaScript writes `0.0000015` down to 10^-6 (the same JSON number).
+    #[test]
+    fn small_numbers_are_written_with_an_exponent() {
+        assert_eq!(Value::float(1.5e-6).map(|v| v.to_json()).as_deref(), Some("1.5e-6"));
+        assert_eq!(Value::float(0.00015).map(|v| v.to_json()).as_deref(), Some("0.00015"));
+    }
+
     #[test]
     fn size_matches_text() {
         let v = json!({"a": [1, 2.5, "x\"y\n", null, true, false], "b": {"c": {}}, "d": []});

@@ -972,13 +972,11 @@ pub(crate) fn call(
             // differ from V8's in the last digit (`$power(1.1, 4)`: see the README).
             let r = if e.is_nan() || (x.abs() == 1.0 && e.is_infinite()) { f64::NAN } else { x.powf(e) };
             if !r.is_finite() {
-                // As jsonata-js inserts it: a missing exponent "undefined", NaN as JSON has it.
-                let shown = match exponent {
-                    None => "undefined".to_string(),
-                    Some(e) if e.is_nan() => "null".to_string(),
-                    Some(e) => js_number(e),
-                };
-                return Err(JsonataError::new("D3061").index(1).value_json(js_number(x)).extra(shown));
+                // As jsonata-js inserts them (JSON.stringify): NaN and infinities as null, a
+                // missing exponent as undefined.
+                let json = |n: f64| if n.is_finite() { js_number(n) } else { "null".to_string() };
+                let shown = exponent.map_or_else(|| "undefined".to_string(), json);
+                return Err(JsonataError::new("D3061").index(1).value_json(json(x)).extra(shown));
             }
             Ok(num(r))
         }
