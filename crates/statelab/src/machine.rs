@@ -603,15 +603,27 @@ pub struct Catcher {
 /// The name closest to `key` when it is a likely typo of it (a few edits apart, and closer than
 /// any other name).
 pub(crate) fn closest_name<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let length = key.chars().count();
+    // A name this long is no typo of a word: and the distance costs its length squared (a share
+    // link's or an option's name may be any length a user pastes).
+    if length > MAX_SUGGESTED_LENGTH {
+        return None;
+    }
+    let limit = (length / 3).max(1);
     let key_lower = key.to_lowercase();
-    let scored: Vec<(usize, &str)> =
-        names.map(|n| (edit_distance(&key_lower, &n.to_lowercase()), n)).collect();
+    let scored: Vec<(usize, &str)> = names
+        // Names whose lengths differ by more than the limit are further than it: not measured.
+        .filter(|n| n.chars().count().abs_diff(length) <= limit)
+        .map(|n| (edit_distance(&key_lower, &n.to_lowercase()), n))
+        .collect();
     let best = scored.iter().map(|(d, _)| *d).min()?;
     let mut closest = scored.iter().filter(|(d, _)| *d == best);
     let (_, name) = closest.next()?;
-    let limit = (key.chars().count() / 3).max(1);
     (best <= limit && closest.next().is_none()).then_some(*name)
 }
+
+/// The longest name [`closest_name`] finds a near name for.
+const MAX_SUGGESTED_LENGTH: usize = 128;
 
 /// Edit distance on characters, where swapping two neighbours is one edit (optimal string
 /// alignment): `inptu` is one typo away from `input`, as a person sees it, not two.
@@ -647,6 +659,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_are_not_measured() {
+        // A pasted name of 50,000 characters against another as long asked for gigabytes.
+        let long = "a".repeat(50_000);
+        assert_eq!(closest_name(&long, [long.as_str()].into_iter()), None);
+        assert_eq!(closest_name("abc", ["abcdefghijklmnop", "abd"].into_iter()), Some("abd"));
+    }
 
     #[test]
     fn closest_names() {
