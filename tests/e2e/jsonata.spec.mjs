@@ -6,6 +6,8 @@ async function openExample(page, name) {
   await page.getByTestId('open-examples').click();
   await page.getByTestId('examples').locator(`[data-example="${name}"]`).click();
   await expect(page.getByTestId('graph').locator('[data-testid="graph-node"]').first()).toBeVisible();
+  // The graph's opening view is set in an animation frame.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
 /** Steps one scheduler event at a time until the inspector shows `state` with a status matching `status`. */

@@ -602,7 +602,8 @@ test('on a phone the Examples, Share and Export boxes stay on the screen, and th
   await page.getByTestId('tab-history').click();
   for (const width of [390, 960, 1024]) {
     await page.setViewportSize({ width, height: 800 });
-    const cell = page.getByTestId('history-row').nth(5).locator('.h-state');
+    // A row of an iteration (its state cell names the thread), whichever is in view.
+    const cell = page.getByTestId('history-row').filter({ has: page.locator('.h-state .thread') }).first().locator('.h-state');
     // The virtualised table draws its rows again for the new size, maybe more than once: a row
     // measured between two draws is gone (CI saw a null box), so poll until one holds still.
     await expect.poll(async () => (await cell.boundingBox())?.width ?? 0, { message: `the state column at ${width} px` })
