@@ -610,50 +610,74 @@ pub(crate) fn closest_name<'a>(key: &str, names: impl Iterator<Item = &'a str>) 
         return None;
     }
     let limit = (length / 3).max(1);
-    let key_lower = key.to_lowercase();
-    let scored: Vec<(usize, &str)> = names
-        // Names whose lengths differ by more than the limit are further than it: not measured.
-        .filter(|n| n.chars().count().abs_diff(length) <= limit)
-        .map(|n| (edit_distance(&key_lower, &n.to_lowercase()), n))
-        .collect();
-    let best = scored.iter().map(|(d, _)| *d).min()?;
-    let mut closest = scored.iter().filter(|(d, _)| *d == best);
-    let (_, name) = closest.next()?;
-    (best <= limit && closest.next().is_none()).then_some(*name)
+    let key: Vec<char> = key.chars().flat_map(char::to_lowercase).collect();
+    let mut distance = EditDistance::default();
+    // The closest name, and whether another is as close.
+    let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
+    // Names whose lengths differ by more than the limit are further than it: not measured.
+    for name in names.filter(|n| n.chars().count().abs_diff(length) <= limit) {
+        let d = distance.between(&key, name);
+        match best {
+            Some((b, _)) if d > b => {}
+            Some((b, _)) if d == b => tied = true,
+            _ => {
+                best = Some((d, name));
+                tied = false;
+            }
+        }
+    }
+    let (d, name) = best?;
+    (d <= limit && !tied).then_some(name)
 }
 
 /// The longest name [`closest_name`] finds a near name for.
 const MAX_SUGGESTED_LENGTH: usize = 128;
 
-/// Edit distance on characters, where swapping two neighbours is one edit (optimal string
-/// alignment): `inptu` is one typo away from `input`, as a person sees it, not two.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    // d[i * width + j]: the distance between a's first i characters and b's first j.
-    let mut d = vec![0; (a.len() + 1) * width];
-    for i in 0..=a.len() {
-        for j in 0..=b.len() {
-            let v = if i == 0 || j == 0 {
-                i + j
-            } else {
-                let at = |i: usize, j: usize| d.get(i * width + j).copied().unwrap_or(usize::MAX / 2);
-                let cost = usize::from(a.get(i - 1) != b.get(j - 1));
-                let v = (at(i - 1, j - 1) + cost).min(at(i - 1, j) + 1).min(at(i, j - 1) + 1);
-                let swapped = i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1);
-                if swapped {
-                    v.min(at(i - 2, j - 2) + 1)
-                } else {
-                    v
-                }
-            };
-            if let Some(cell) = d.get_mut(i * width + j) {
-                *cell = v;
-            }
+/// Edit distance on characters, ignoring case, where swapping two neighbours is one edit (optimal
+/// string alignment): `inptu` is one typo away from `input`, as a person sees it, not two. Its
+/// buffers are kept from one name to the next: a stub file of thousands of misspelt keys measures
+/// each against every state (allocating for each pair took seconds).
+#[derive(Default)]
+struct EditDistance {
+    name: Vec<char>,
+    /// Three rows of the table: two rows back, the last, the one being filled.
+    rows: [Vec<usize>; 3],
+}
+
+impl EditDistance {
+    fn between(&mut self, key: &[char], name: &str) -> usize {
+        let EditDistance { name: b, rows } = self;
+        b.clear();
+        b.extend(name.chars().flat_map(char::to_lowercase));
+        for row in rows.iter_mut() {
+            row.clear();
+            row.extend(0..=b.len());
         }
+        let far = usize::MAX / 2;
+        for (i, a_i) in key.iter().enumerate().map(|(i, c)| (i + 1, c)) {
+            let [two, one, cur] = &mut *rows;
+            let at = |row: &Vec<usize>, j: usize| row.get(j).copied().unwrap_or(far);
+            if let Some(first) = cur.first_mut() {
+                *first = i;
+            }
+            for j in 1..=b.len() {
+                let cost = usize::from(Some(a_i) != b.get(j - 1));
+                let mut v = (at(one, j - 1) + cost).min(at(one, j) + 1).min(at(cur, j - 1) + 1);
+                let swapped =
+                    i > 1 && j > 1 && key.get(i - 1) == b.get(j - 2) && key.get(i - 2) == b.get(j - 1);
+                if swapped {
+                    v = v.min(at(two, j - 2) + 1);
+                }
+                if let Some(cell) = cur.get_mut(j) {
+                    *cell = v;
+                }
+            }
+            // The row filled becomes the last; the oldest is filled next.
+            rows.rotate_left(1);
+        }
+        self.rows.get(1).and_then(|last| last.last()).copied().unwrap_or(0)
     }
-    d.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -673,10 +697,17 @@ mod tests {
         assert_eq!(closest_name("HelloWrold", ["HelloWorld", "Bye"].into_iter()), Some("HelloWorld"));
         assert_eq!(closest_name("Helo", ["Hello", "Help"].into_iter()), None, "a tie suggests nothing");
         assert_eq!(closest_name("Zzz", ["Hello"].into_iter()), None);
+        // One measure after another reuses its buffers: each is as if alone.
+        let mut d = EditDistance::default();
+        let mut edit_distance = |a: &str, b: &str| d.between(&a.chars().collect::<Vec<_>>(), b);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("sitting", "kitten"), 3);
+        assert_eq!(edit_distance("abc", "ABC"), 0);
         // A swap of two neighbouring letters is one typo.
         assert_eq!(edit_distance("inptu", "input"), 1);
+        assert_eq!(edit_distance("ca", "abc"), 3);
         assert_eq!(closest_name("inptu", ["input", "stubs"].into_iter()), Some("input"));
         assert_eq!(closest_name("Nxet", ["Next", "End"].into_iter()), Some("Next"));
     }
