@@ -153,20 +153,19 @@ pub enum Value {
 // more bytes than a `usize` counts (on wasm32, past 4 GiB), although it takes little memory. Any
 // such value is over the payload quota and refused without being written out.
 fn array_meta(items: &[Value]) -> Meta {
-    let mut size = 2 + items.len().saturating_sub(1);
-    let mut depth = 0;
-    for v in items {
-        size = size.saturating_add(v.json_len());
-        depth = depth.max(v.depth());
-    }
-    Meta { size, depth: depth.saturating_add(1) }
+    container_meta(2 + items.len().saturating_sub(1), items.iter())
 }
 
 fn object_meta(map: &Map) -> Meta {
-    let mut size = 2 + map.len().saturating_sub(1);
+    container_meta(object_keys_len(map.keys()), map.values())
+}
+
+/// Size and depth of a container whose text without its children's is `bare` bytes long.
+fn container_meta<'a>(bare: usize, children: impl Iterator<Item = &'a Value>) -> Meta {
+    let mut size = bare;
     let mut depth = 0;
-    for (k, v) in map {
-        size = size.saturating_add(string_json_len(k) + 1).saturating_add(v.json_len());
+    for v in children {
+        size = size.saturating_add(v.json_len());
         depth = depth.max(v.depth());
     }
     Meta { size, depth: depth.saturating_add(1) }
@@ -233,14 +232,8 @@ impl Value {
     /// without the values ([`object_keys_len`] of the keys). What a compiled template builds: its
     /// keys are known before it runs, so neither their escapes nor duplicates are looked for.
     pub(crate) fn object_of_distinct(entries: Vec<(Key, Value)>, keys_len: usize) -> Value {
-        let mut size = keys_len;
-        let mut depth = 0;
-        for (_, v) in &entries {
-            size = size.saturating_add(v.json_len());
-            depth = depth.max(v.depth());
-        }
+        let meta = container_meta(keys_len, entries.iter().map(|(_, v)| v));
         let map = Map::from_distinct(entries);
-        let meta = Meta { size, depth: depth.saturating_add(1) };
         debug_assert_eq!(meta.size, object_meta(&map).size);
         Value::Object(Rc::new(ObjectNode { map, meta }))
     }

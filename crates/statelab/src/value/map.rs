@@ -52,11 +52,7 @@ impl Map {
     /// key is searched for, as [`insert`](Self::insert) would.
     pub(crate) fn from_distinct(entries: Vec<(Key, Value)>) -> Map {
         debug_assert!(distinct(entries.iter().map(|(k, _)| k)), "keys not distinct");
-        let index = (entries.len() > INDEXED_FROM).then(|| {
-            let mut index = Index::with_capacity_and_hasher(entries.len(), Default::default());
-            index.extend(entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
-            Box::new(index)
-        });
+        let index = (entries.len() > INDEXED_FROM).then(|| index_of(&entries, 0));
         Map { entries, index }
     }
 
@@ -125,10 +121,9 @@ impl Map {
                 index.insert(key.clone(), at);
             }
             None if at >= INDEXED_FROM => {
-                let mut index = Index::with_capacity_and_hasher(at + 1, Default::default());
-                index.extend(self.entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+                let mut index = index_of(&self.entries, 1);
                 index.insert(key.clone(), at);
-                self.index = Some(Box::new(index));
+                self.index = Some(index);
             }
             None => {}
         }
@@ -172,6 +167,13 @@ impl Map {
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
         self.entries.iter_mut().map(|(_, v)| v)
     }
+}
+
+/// The index of a map's members, with room for `extra` more.
+fn index_of(entries: &[(Key, Value)], extra: usize) -> Box<Index> {
+    let mut index = Index::with_capacity_and_hasher(entries.len() + extra, Default::default());
+    index.extend(entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+    Box::new(index)
 }
 
 /// `true` when no two of `keys` are equal.
