@@ -648,27 +648,23 @@ pub fn check(exec: &Execution, expect: &Expect) -> Vec<String> {
     // An expected "" is how a case says "no error" of a failure without one (a Fail state with
     // no Error); an empty one that is not expected is said as the run report says it: none (a
     // cause expected of such a Fail was "got \"\"", of a SUCCEEDED run "got none": a QA pass).
-    if let Some(e) = &expect.error {
-        match status.error().map(|e| e.error.as_str()) {
-            Some(got) if got == e => {}
+    // Both are quoted, as JSON strings (they hold spaces and punctuation; an empty one or a
+    // trailing space showed as nothing); "none" is not one.
+    let failure = status.error();
+    let named = [
+        ("error", &expect.error, failure.map(|e| e.error.as_str())),
+        ("cause", &expect.cause, failure.map(|e| e.cause.as_str())),
+    ];
+    for (field, want, got) in named {
+        let Some(want) = want else { continue };
+        match got {
+            Some(got) if got == want => {}
             Some("") | None => out.push(format!(
-                "error: expected {}, got none (the execution is {})",
-                quoted(e),
+                "{field}: expected {}, got none (the execution is {})",
+                quoted(want),
                 status.name()
             )),
-            Some(got) => out.push(format!("error: expected {}, got {}", quoted(e), quoted(got))),
-        }
-    }
-    if let Some(c) = &expect.cause {
-        // Causes are quoted (they hold spaces and punctuation); "none" is not one.
-        match status.error().map(|e| e.cause.as_str()) {
-            Some(got) if got == c => {}
-            Some("") | None => out.push(format!(
-                "cause: expected {}, got none (the execution is {})",
-                quoted(c),
-                status.name()
-            )),
-            Some(got) => out.push(format!("cause: expected {}, got {}", quoted(c), quoted(got))),
+            Some(got) => out.push(format!("{field}: expected {}, got {}", quoted(want), quoted(got))),
         }
     }
     if let Some(states) = &expect.states {
@@ -806,7 +802,7 @@ mod tests {
         // (A case must expect something: one that does not says nothing else here.)
         let one = |mut case: Value| {
             if let Some(mut o) = case.as_object_mut().filter(|o| !o.contains_key("expect")) {
-                o.insert("expect".into(), json!({"status": "SUCCEEDED"}));
+                o.insert("expect".into(), ok());
             }
             problem(json!({"definition": def.clone(), "cases": [case]})).map(|(p, _)| p)
         };
