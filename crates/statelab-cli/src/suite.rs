@@ -426,12 +426,12 @@ fn machine_of(
     let checked = crate::files::check_named(source, name, config);
     match &checked.machine {
         Some(m) if checked.is_ok() => {
-            // The name a template gives its machine names it in the run and picks it in a
-            // MockConfigFile (a bare definition has none: the file's `state_machine` names it).
-            let bare = checked.kind == Some(statelab::document::Kind::Bare);
-            if let Some(selected) = checked.selected.as_ref().filter(|_| !bare) {
+            // The machine's name in the run, which picks it in a MockConfigFile: as `statelab
+            // run` names it (a template's name for it; a bare definition's, the file's
+            // `state_machine`).
+            if let Some(name) = checked.run_name(name) {
                 for case in file.cases.iter_mut().flatten() {
-                    case.definition_machine = Some(selected.clone());
+                    case.definition_machine = Some(name.to_string());
                 }
             }
             Ok(m.clone())

@@ -61,11 +61,11 @@ pub struct TestCase {
     /// The file's `state_machine`: it picks the machine in a definition file holding several,
     /// and in a MockConfigFile holding several, as `--state-machine` does for `statelab run`.
     pub state_machine: Option<String>,
-    /// The name a template gives its machine, for a front end that reads the definition to set:
-    /// it is the machine's name in the run (its ARNs) and a MockConfigFile's machine of that name
-    /// is used first (a file's `state_machine` may pick a template's machine by its key, `orders`
-    /// for `Orders`), as `statelab run` does. A bare definition has none: the file's
-    /// `state_machine` names it, as `--state-machine` does.
+    /// The machine's name as a front end that reads the definition finds it
+    /// ([`crate::Checked::run_name`]): its name in the run (its ARNs), and a MockConfigFile's
+    /// machine of that name is used first (a file's `state_machine` may pick a template's machine
+    /// by its key, `orders` for `Orders`), as `statelab run` does. Without one (a definition
+    /// written in the test file) the file's `state_machine` names it.
     pub definition_machine: Option<String>,
     /// The case sets `state_machine_name` itself: that name wins over the definition's.
     pub names_machine: bool,
