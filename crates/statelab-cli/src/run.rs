@@ -137,6 +137,7 @@ fn step_words(kind: &str) -> &str {
         "enter" => "entered",
         "task" => "task done",
         "wait" => "wait over",
+        "timeout" => "timed out",
         "retry" => "retried",
         "join" => "branches done",
         other => other,

@@ -458,12 +458,35 @@ enum Ended {
 
 #[derive(Debug, Clone)]
 enum Ev {
-    Enter { fiber: usize, state: StateId, input: Value },
-    TaskDone { fiber: usize, gen: u32, result: Result<(Value, bool), (StatesError, Ended)> },
-    WaitDone { fiber: usize, gen: u32 },
-    Retry { fiber: usize, gen: u32 },
-    JoinDone { fiber: usize, gen: u32 },
-    ExecTimeout { seconds: f64 },
+    Enter {
+        fiber: usize,
+        state: StateId,
+        input: Value,
+    },
+    TaskDone {
+        fiber: usize,
+        gen: u32,
+        result: Result<(Value, bool), (StatesError, Ended)>,
+    },
+    WaitDone {
+        fiber: usize,
+        gen: u32,
+    },
+    Retry {
+        fiber: usize,
+        gen: u32,
+    },
+    JoinDone {
+        fiber: usize,
+        gen: u32,
+    },
+    ExecTimeout {
+        seconds: f64,
+    },
+    /// An Express child execution of a Distributed Map reached Express's five minutes.
+    ChildTimeout {
+        fiber: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -1136,6 +1159,7 @@ impl Execution {
             | Ev::Retry { fiber, gen }
             | Ev::JoinDone { fiber, gen } => ok(fiber, gen),
             Ev::ExecTimeout { .. } => true,
+            Ev::ChildTimeout { fiber } => self.fibers.get(*fiber).is_some_and(|f| f.alive),
         }
     }
 
@@ -1148,6 +1172,7 @@ impl Execution {
             Ev::Retry { fiber, .. } => ("retry", *fiber, st(fiber)),
             Ev::JoinDone { fiber, .. } => ("join", *fiber, st(fiber)),
             Ev::ExecTimeout { .. } => ("timeout", 0, None),
+            Ev::ChildTimeout { fiber } => ("timeout", *fiber, st(fiber)),
         }
     }
 
@@ -1325,6 +1350,19 @@ impl Execution {
                 self.abort_all();
                 self.emit(0, None, Details::ExecutionTimedOut(err_details(&e)));
                 self.end(0, Status::TimedOut(e));
+            }
+            Ev::ChildTimeout { fiber } => {
+                // The child execution times out (its events, like all a Distributed Map child's,
+                // are not in this history); the Map Run counts it as a failed item.
+                let e = StatesError::new(
+                    names::TIMEOUT,
+                    format!(
+                        "The child execution ran for {EXPRESS_MAX_SECONDS} seconds, its time limit (Express \
+                         workflows run for at most 5 minutes)."
+                    ),
+                );
+                self.cancel_thread(fiber, None);
+                self.child_failed(fiber, e, Also::Nothing);
             }
         }
     }
@@ -2920,6 +2958,10 @@ impl Execution {
                 let f = self.fiber_mut(child);
                 f.express = true;
                 f.express_child = Some(index);
+                // Scheduled before the child's first state, so a wait that ends at the limit
+                // itself loses to it, as at the top level.
+                let limit = self.now.saturating_add((EXPRESS_MAX_SECONDS * 1000.0) as i64);
+                self.schedule(limit, Ev::ChildTimeout { fiber: child });
             }
             if let Some(j) = self.fiber_mut(fiber).join.as_mut() {
                 j.children.push(child);
@@ -3470,6 +3512,34 @@ mod tests {
         // [?] AWS documents a five-minute limit, not which side of it exactly five minutes falls
         // on: the limit, scheduled first, falls due first.
         assert_eq!(run(WorkflowType::Express).status().name(), "TIMED_OUT");
+    }
+
+    #[test]
+    fn an_express_child_execution_times_out_after_five_minutes() {
+        // QA found a Distributed Map's Express children ran (and were billed) past Express's
+        // five minutes: a 400 s Wait succeeded and was billed 400 s.
+        let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ToleratedFailureCount": 1,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$", "End": true}}},
+            "End": true}}});
+        let m = Rc::new(crate::compile::compile(&def).0.unwrap());
+        let opts = Options { inspect: true, ..Options::default() };
+        let mut e = Execution::start(m, json!([400, 10]), Rc::new(Stubs::empty()), opts).unwrap();
+        e.run();
+        // One child timed out (tolerated), the other finished.
+        assert_eq!(e.status().name(), "SUCCEEDED");
+        assert_eq!(e.elapsed_ms(), 300_000);
+        assert_eq!(e.usage().express_children_billed_ms, 300_000 + 10_000);
+        assert!(e.visits().iter().any(|v| v.status == VisitStatus::Aborted && &*v.thread == "M#0"));
+        // A Standard child has no such limit.
+        let standard = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 400, "End": true}}},
+            "End": true}}});
+        let m = Rc::new(crate::compile::compile(&standard).0.unwrap());
+        let mut e = Execution::start(m, json!([1]), Rc::new(Stubs::empty()), Options::default()).unwrap();
+        e.run();
+        assert_eq!((e.status().name(), e.elapsed_ms()), ("SUCCEEDED", 400_000));
     }
 
     #[test]
