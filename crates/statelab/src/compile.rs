@@ -273,7 +273,7 @@ const PREDEFINED_ERRORS: [&str; 17] = [
     names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
     names::ITEM_READER_FAILED,
     names::RESULT_WRITER_FAILED,
-    "States.Http.Socket",
+    names::HTTP_SOCKET,
 ];
 
 /// The characters AWS's API reference lists as not allowed in names.

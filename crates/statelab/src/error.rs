@@ -14,6 +14,8 @@ pub mod names {
     pub const TIMEOUT: &str = "States.Timeout";
     /// A Task missed its heartbeat.
     pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
+    /// An HTTP Task's endpoint did not answer within 60 seconds.
+    pub const HTTP_SOCKET: &str = "States.Http.Socket";
     /// Wildcard for any Task failure but `States.Timeout`.
     pub const TASK_FAILED: &str = "States.TaskFailed";
     /// Insufficient privileges.

@@ -34,6 +34,8 @@ pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
 /// AWS's default Task timeout when `TimeoutSeconds` is absent.
 const DEFAULT_TASK_TIMEOUT_SECONDS: f64 = 99_999_999.0;
+/// How long an HTTP Task waits for its endpoint (`States.Http.Socket` after).
+const HTTP_SOCKET_TIMEOUT_SECONDS: f64 = 60.0;
 /// Inline Map concurrency when `MaxConcurrency` is 0 or absent.
 const INLINE_MAP_CONCURRENCY: usize = 40;
 /// Distributed Map child concurrency when `MaxConcurrency` is 0 or absent.
@@ -362,8 +364,9 @@ pub struct Invocation {
     pub unstubbed: bool,
     /// Virtual seconds the stub said the work takes.
     pub duration_seconds: f64,
-    /// The Task's `TimeoutSeconds` or `HeartbeatSeconds` ended it first: the stub's answer never
-    /// came (a stub that throws `States.Timeout` itself is an answer).
+    /// The Task's `TimeoutSeconds` or `HeartbeatSeconds` (or an HTTP Task's 60 s socket timeout)
+    /// ended it first: the stub's answer never came (a stub that throws `States.Timeout` itself
+    /// is an answer).
     pub timed_out: bool,
 }
 
@@ -1902,8 +1905,19 @@ impl Execution {
             Some(h) if h < timeout_s => (h, Ended::MissedHeartbeat),
             _ => (timeout_s, Ended::TimedOut),
         };
-        let timed_out = duration > limit;
-        if timed_out {
+        // An HTTP Task's call gives up after 60 s, before any longer TimeoutSeconds (asl-facts
+        // 9, 12: `States.Http.Socket`, retriable). [?] AWS's cause is not recorded; this one is
+        // Statelab's.
+        let is_http =
+            matches!(&spec.resource_kind, ResourceKind::Service { service, .. } if service == "http");
+        let socket_closed =
+            is_http && duration > HTTP_SOCKET_TIMEOUT_SECONDS && HTTP_SOCKET_TIMEOUT_SECONDS < limit;
+        let timed_out = socket_closed || duration > limit;
+        if socket_closed {
+            fire = HTTP_SOCKET_TIMEOUT_SECONDS;
+            let cause = "The HTTP endpoint did not answer within 60 seconds, the HTTP Task's socket timeout.";
+            result = Err((StatesError::new(names::HTTP_SOCKET, cause), Ended::Failed));
+        } else if timed_out {
             fire = limit;
             result = Err((StatesError::new(names::TIMEOUT, ""), ended));
         }
