@@ -481,6 +481,24 @@ test('with the Express type, a callback Task is an error in the problems list, a
   expect(errors).toEqual([]);
 });
 
+test('with the Express type, a Wait of five minutes or more is warned of, in place of the Standard warning', async ({ page }) => {
+  const errors = await open(page);
+  await load(page, {
+    definition: { StartAt: 'W', TimeoutSeconds: 1000, States: { W: { Type: 'Wait', Seconds: 4000, End: true } } },
+  });
+  // A QA pass: nothing said the Wait outlasts an Express execution.
+  const problem = page.locator('[data-testid="diagnostic"][data-code="STATELAB_WARNING"]');
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toContainText("the state machine's TimeoutSeconds is 1000");
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('workflow-type').selectOption('EXPRESS');
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toContainText('an Express execution runs at most 300 (5 minutes)');
+  await page.getByTestId('workflow-type').selectOption('STANDARD');
+  await expect(problem).toContainText("the state machine's TimeoutSeconds is 1000");
+  expect(errors).toEqual([]);
+});
+
 test('a narrow window (down to 320 px) stacks the editors above the execution and never scrolls sideways', async ({ page }) => {
   await page.setViewportSize({ width: 720, height: 760 });
   const errors = await open(page);

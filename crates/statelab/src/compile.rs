@@ -93,6 +93,7 @@ pub fn compile(def: &Value) -> (Option<Machine>, Vec<Diagnostic>) {
         machine_ql: QueryLanguage::JSONPath,
         depth: 0,
         express: false,
+        machine_timeout: None,
         context_paths: false,
         task_token_here: false,
         assigned: HashSet::new(),
@@ -276,6 +277,25 @@ const PREDEFINED_ERRORS: [&str; 17] = [
     names::HTTP_SOCKET,
 ];
 
+/// Why a Wait of `seconds` outlasts the execution it is in (the shortest limit it reaches), if it
+/// does: a year, five minutes for an Express execution, the machine's `TimeoutSeconds`. A wait
+/// that ends at the limit itself times out too (the limit falls due first).
+pub(crate) fn wait_outlasts(seconds: f64, express: bool, machine_timeout: Option<f64>) -> Option<String> {
+    let express_limit = crate::exec::EXPRESS_MAX_SECONDS;
+    match machine_timeout.filter(|&t| seconds >= t && (!express || t < express_limit)) {
+        Some(t) if t <= ONE_YEAR_SECONDS => Some(format!(
+            "This Wait is {seconds} seconds, and the state machine's TimeoutSeconds is {t}: the execution will time out first"
+        )),
+        _ if express && seconds >= express_limit => Some(format!(
+            "This Wait is {seconds} seconds, and an Express execution runs at most {express_limit} (5 minutes): it will time out first"
+        )),
+        _ if seconds > ONE_YEAR_SECONDS => {
+            Some("This Wait is longer than a year, longer than any execution can run: it will time out".to_string())
+        }
+        _ => None,
+    }
+}
+
 /// The characters AWS's API reference lists as not allowed in names.
 fn forbidden_name_char(c: char) -> bool {
     c.is_whitespace()
@@ -364,6 +384,8 @@ struct Compiler {
     /// The states being compiled belong to the children of a Distributed Map whose
     /// `ExecutionType` is `EXPRESS`, which cannot run every kind of Task.
     express: bool,
+    /// The machine's `TimeoutSeconds`.
+    machine_timeout: Option<f64>,
     /// A reference path at `$$` was compiled in the state being compiled.
     context_paths: bool,
     /// The state being compiled is a `.waitForTaskToken` Task, whose `$$` has `Task.Token`.
@@ -467,6 +489,7 @@ impl Compiler {
             .get("TimeoutSeconds")
             .and_then(|t| self.number(t, "/TimeoutSeconds", Range::int(1.0, Some(MAX_SECONDS))))
             .map(|t| t as u64);
+        self.machine_timeout = timeout_seconds.map(|t| t as f64);
         let root = self.scope(def, "", None, ScopeKind::Root);
         self.check_unique_names();
         let states: Vec<State> = std::mem::take(&mut self.states).into_iter().flatten().collect();
@@ -2017,12 +2040,8 @@ impl Compiler {
                 match *one {
                     "Seconds" => {
                         let s = self.number(val, &p, Range::int(0.0, Some(MAX_SECONDS)))?;
-                        if s > ONE_YEAR_SECONDS {
-                            self.warning(
-                                codes::SUSPICIOUS,
-                                "This Wait is longer than a year, the longest a Standard execution can run: it will time out",
-                                &p,
-                            );
+                        if let Some(why) = wait_outlasts(s, self.express, self.machine_timeout) {
+                            self.warning(codes::SUSPICIOUS, why, &p);
                         }
                         Some(WaitSpec::Seconds(NumberSource::Const(s)))
                     }

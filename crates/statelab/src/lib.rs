@@ -87,6 +87,9 @@ pub struct Checked {
     /// remedy ("State 'T' cannot run in an Express workflow: why"), for a caller that words its
     /// own remedy (the playground names its Settings).
     pub express_refusals: Vec<String>,
+    /// Warnings for an Express run: the Waits that outlast Express's five minutes (a Standard
+    /// check warns only of those that outlast a year or the machine's `TimeoutSeconds`).
+    pub express_warnings: Vec<Diagnostic>,
 }
 
 impl Checked {
@@ -119,9 +122,34 @@ impl Checked {
             self.diagnostics.sort_by_key(|d| d.span.map(|s| s.start.offset));
             self.machine = None;
         }
+        if workflow_type.or(self.workflow_type) == Some(exec::WorkflowType::Express) {
+            self.diagnostics = self.express_diagnostics();
+            self.express_warnings.clear();
+        }
         self
     }
+
+    /// [`Checked::diagnostics`] for an Express run, in the order of the text: the
+    /// [`Checked::express_warnings`] in place of what the Standard check said of the same Waits
+    /// (a year, a `TimeoutSeconds` over five minutes), which the shorter limit overtakes.
+    pub fn express_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                !(d.message.starts_with(WAIT_OUTLASTS)
+                    && self.express_warnings.iter().any(|w| w.location == d.location))
+            })
+            .cloned()
+            .collect();
+        out.extend(self.express_warnings.iter().cloned());
+        out.sort_by_key(|d| d.span.map(|s| s.start.offset));
+        out
+    }
 }
+
+/// How each warning of [`compile::wait_outlasts`] begins.
+const WAIT_OUTLASTS: &str = "This Wait is ";
 
 /// [`check`] with the machine a user named (the CLI's `--state-machine`, the JS API's
 /// `stateMachine`): the name picks among a document's machines. A bare definition has none to
@@ -344,7 +372,24 @@ fn check_document(
         .collect();
     out.express_refusals =
         conflicts.iter().map(|(_, name, why)| machine::express_refusal(name, why)).collect();
-    for d in diags.iter_mut().chain(&mut express) {
+    let mut express_warnings: Vec<Diagnostic> = machine.as_ref().map_or_else(Vec::new, |m| {
+        m.states
+            .iter()
+            .filter_map(|st| match &st.kind {
+                machine::Kind::Wait(machine::WaitSpec::Seconds(machine::NumberSource::Const(s))) => {
+                    let why = compile::wait_outlasts(*s, true, m.timeout_seconds.map(|t| t as f64))?;
+                    debug_assert!(why.starts_with(WAIT_OUTLASTS));
+                    Some(Diagnostic::warning(
+                        compile::codes::SUSPICIOUS,
+                        why,
+                        Some(format!("{}/Seconds", st.pointer)),
+                    ))
+                }
+                _ => None,
+            })
+            .collect()
+    });
+    for d in diags.iter_mut().chain(&mut express).chain(&mut express_warnings) {
         if d.span.is_none() {
             match &embedded.map {
                 Some(map) => d.locate(map, "", &def),
@@ -353,6 +398,7 @@ fn check_document(
         }
     }
     out.express_problems = express;
+    out.express_warnings = express_warnings;
     // In the order of the text, as an editor lists problems (the passes that find them run one
     // after the other, so a later pass's warning at the top came last). Problems of the whole
     // definition, with no place, come first; ties keep the order they were found in.
@@ -416,6 +462,49 @@ mod tests {
         let d = &c.diagnostics[0];
         assert_eq!(d.message, "Field 'Bogus' is not supported");
         assert_eq!(d.span.unwrap().start.line, 5, "{d:?}");
+    }
+
+    /// A Wait that outlasts an Express execution is warned of in a check for Express, in place of
+    /// what the Standard check said of it (QA found no warning for Express, and the year's one
+    /// naming Standard).
+    #[test]
+    fn express_checks_warn_of_waits_over_five_minutes() {
+        let def = r#"{"StartAt": "A", "TimeoutSeconds": 1000, "States": {
+            "A": {"Type": "Wait", "Seconds": 40000000, "Next": "B"},
+            "B": {"Type": "Wait", "Seconds": 2000, "Next": "C"},
+            "C": {"Type": "Wait", "Seconds": 400, "Next": "D"},
+            "D": {"Type": "Wait", "Seconds": 299, "End": true}}}"#;
+        let said = |c: &Checked| -> Vec<(String, String)> {
+            c.diagnostics
+                .iter()
+                .map(|d| {
+                    (
+                        d.location.clone().unwrap_or_default(),
+                        d.message.split(',').next().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        };
+        let standard = check(def, None).for_workflow(None);
+        assert!(standard.is_ok());
+        assert_eq!(
+            said(&standard),
+            [
+                // The shortest limit it reaches is the one named.
+                ("/States/A/Seconds".to_string(), "This Wait is 40000000 seconds".to_string()),
+                ("/States/B/Seconds".to_string(), "This Wait is 2000 seconds".to_string()),
+            ]
+        );
+        assert!(standard.diagnostics.iter().all(|d| d.message.contains("TimeoutSeconds is 1000")));
+        let express = check(def, None).for_workflow(Some(exec::WorkflowType::Express));
+        assert!(express.is_ok() && express.machine.is_some());
+        let locations: Vec<String> = said(&express).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(locations, ["/States/A/Seconds", "/States/B/Seconds", "/States/C/Seconds"]);
+        assert!(express
+            .diagnostics
+            .iter()
+            .all(|d| d.message.contains("an Express execution runs at most 300")));
+        assert!(express.diagnostics.iter().all(|d| d.span.is_some()));
     }
 
     /// A Task an Express workflow cannot run is an error only of a check for Express: the type

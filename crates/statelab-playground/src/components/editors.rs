@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use statelab::{Checked, Severity};
+use statelab::exec::WorkflowType;
+use statelab::{Checked, Diagnostic, Severity};
 
 use crate::app::{Ctx, EditorTab};
 use crate::components::code_editor::{CodeEditor, Jump};
@@ -30,9 +31,8 @@ struct Problem {
     range: Option<(usize, usize)>,
 }
 
-fn definition_problems(text: &str, checked: &Checked) -> Vec<Problem> {
-    checked
-        .diagnostics
+fn definition_problems(text: &str, diagnostics: &[Diagnostic]) -> Vec<Problem> {
+    diagnostics
         .iter()
         .map(|d| Problem {
             editor: "definition",
@@ -84,7 +84,11 @@ pub fn EditorPane() -> impl IntoView {
     let problems = Memo::new(move |_| {
         ctx.checked.with(|c| {
             ctx.session.with(|s| {
-                let mut out = definition_problems(&s.definition, c);
+                let mut out = if s.settings.workflow_type == WorkflowType::Express {
+                    definition_problems(&s.definition, &c.express_diagnostics())
+                } else {
+                    definition_problems(&s.definition, &c.diagnostics)
+                };
                 match state::read_input(&s.input) {
                     Err(p) => out.push(text_problem("input", &s.input, p)),
                     Ok((_, Some(p))) => {
