@@ -53,8 +53,23 @@ pub fn read_bounded(from: impl Read) -> Result<String, String> {
             "it is larger than {limit} bytes (8 MiB), the most Statelab reads of a document"
         ));
     }
-    // std's words for it, as read_to_string said before.
-    String::from_utf8(bytes).map_err(|_| "stream did not contain valid UTF-8".to_string())
+    String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to()))
+}
+
+/// Says where text stops being UTF-8 (std said only "stream did not contain valid UTF-8", with
+/// no place: a QA pass), and names UTF-16, which editors on Windows save as "Unicode".
+fn not_utf8(bytes: &[u8], valid_up_to: usize) -> String {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return "it is UTF-16 text, and Statelab reads UTF-8: save it as UTF-8".to_string();
+    }
+    let before = bytes.get(..valid_up_to).unwrap_or_default();
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default()).chars().count() + 1;
+    format!(
+        "it is not UTF-8 text: the byte at line {line}, column {column} (byte offset {valid_up_to}) is not \
+         UTF-8; save it as UTF-8"
+    )
 }
 
 /// `file:line:column` (or just `file` when the place is unknown).
@@ -281,6 +296,21 @@ mod tests {
         let e = read_bounded(std::io::repeat(b'x')).unwrap_err();
         assert!(e.starts_with("it is larger than 8388608 bytes"), "{e}");
         assert_eq!(read_bounded(&b"{}"[..]).as_deref(), Ok("{}"));
-        assert_eq!(read_bounded(&b"\xff"[..]).unwrap_err(), "stream did not contain valid UTF-8");
+    }
+
+    /// Text that is not UTF-8 is said to be so with the place where it stops being UTF-8.
+    #[test]
+    fn text_that_is_not_utf8_is_refused_with_its_place() {
+        assert_eq!(
+            read_bounded(&b"\xff"[..]).unwrap_err(),
+            "it is not UTF-8 text: the byte at line 1, column 1 (byte offset 0) is not UTF-8; save it as UTF-8"
+        );
+        let latin1 = b"{\n  \"Comment\": \"caf\xe9 \xe9\"\n}";
+        let e = read_bounded(&latin1[..]).unwrap_err();
+        assert!(e.contains("line 2, column 18 (byte offset 19)"), "{e}");
+        let after_emoji = "{\"a\": \"\u{1F600}".bytes().chain([0xC0]).collect::<Vec<u8>>();
+        assert!(read_bounded(&after_emoji[..]).unwrap_err().contains("line 1, column 9"));
+        let utf16 = [0xFF, 0xFE, b'{', 0, b'}', 0];
+        assert!(read_bounded(&utf16[..]).unwrap_err().starts_with("it is UTF-16 text"));
     }
 }
