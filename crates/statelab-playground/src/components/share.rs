@@ -33,11 +33,46 @@ pub fn download(name: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Whether the Share link reached the clipboard.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Copied {
+    /// Not known yet (the browser answers a moment later).
+    Asking,
+    Yes,
+    /// The browser has no clipboard for this page (not a secure context) or refused.
+    No,
+}
+
+/// The page's clipboard, where the browser gives it one: outside a secure context (http on
+/// another host than localhost) `navigator.clipboard` is undefined, and calling it threw, so
+/// Share showed nothing (a QA pass).
+fn clipboard() -> Option<web_sys::Clipboard> {
+    let navigator = web_sys::window()?.navigator();
+    let clip = js_sys::Reflect::get(&navigator, &wasm_bindgen::JsValue::from_str("clipboard")).ok()?;
+    (!clip.is_undefined() && !clip.is_null()).then(|| clip.unchecked_into())
+}
+
+/// Copies `text`, and says in `copied` whether the browser did (it refuses in a cross-origin
+/// frame, or without permission: that was an uncaught error, and the link said "copied").
+fn copy(text: &str, copied: RwSignal<Copied>) {
+    copied.set(Copied::Asking);
+    let Some(clip) = clipboard() else {
+        copied.set(Copied::No);
+        return;
+    };
+    let promise = clip.write_text(text);
+    leptos::task::spawn_local(async move {
+        let answer = wasm_bindgen_futures::JsFuture::from(promise).await;
+        copied.try_set(if answer.is_ok() { Copied::Yes } else { Copied::No });
+    });
+}
+
 /// The Share button and its link.
 #[component]
 pub fn ShareButton() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let link = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(Copied::Asking);
     let make = move |_| {
         let s = ctx.session.get_untracked();
         let shared = state::to_shared(&s);
@@ -48,9 +83,7 @@ pub fn ShareButton() -> impl IntoView {
                 return;
             }
         };
-        if let Some(clip) = web_sys::window().map(|w| w.navigator().clipboard()) {
-            let _ = clip.write_text(&url);
-        }
+        copy(&url, copied);
         link.set(Some(url));
     };
     dismissable(move || link.get_untracked().is_some(), move || link.set(None), "share", ".popover");
@@ -58,7 +91,11 @@ pub fn ShareButton() -> impl IntoView {
         <button id="share" data-testid="share" title="Copy a link that opens this exact session" on:click=make>"Share"</button>
         {move || link.get().map(|url| view! {
             <div class="popover" role="dialog" aria-label="Share link">
-                <p>"Link copied. Everything is in the link itself; nothing is sent to a server."</p>
+                <p data-testid="share-copied">{move || match copied.get() {
+                    Copied::Yes => "Link copied. ",
+                    Copied::No => "The browser did not let the page copy the link: copy it from the box below. ",
+                    Copied::Asking => "",
+                }}"Everything is in the link itself; nothing is sent to a server."</p>
                 <input type="text" readonly data-testid="share-link" prop:value=url.clone()
                     on:focus=move |ev| {
                         if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
