@@ -580,6 +580,24 @@ test('two tabs: each keeps its own work through a reload, and a tab is told when
   expect([...errorsA, ...errorsB, ...errorsC]).toEqual([]);
 });
 
+test('two tabs at different steps: a reload of each comes back to its own step', async ({ page }) => {
+  // The position was one key for all tabs: a reload of A came back at B's step (a QA pass).
+  const errorsA = await open(page);
+  await load(page, { definition: countingLoop(5), input: { i: 0 } });
+  const other = await page.context().newPage();
+  const errorsB = await open(other);
+  for (let i = 0; i < 4; i++) await page.getByTestId('step').click();
+  const transitions = await page.getByTestId('transitions').textContent();
+  await other.getByTestId('step').click();
+  await expect(other.getByTestId('transitions')).toHaveText('1');
+  await expect.poll(() => other.evaluate(() => localStorage.getItem('statelab.position'))).toMatch(/:1$/);
+  await page.reload();
+  await expect(page.getByTestId('transitions')).toHaveText(transitions);
+  await other.reload();
+  await expect(other.getByTestId('transitions')).toHaveText('1');
+  expect([...errorsA, ...errorsB]).toEqual([]);
+});
+
 test('the toolbar keeps its buttons on one row from 1,200 px (a 1,366 px laptop wrapped the last one)', async ({ page }) => {
   const errors = await open(page);
   for (const width of [1200, 1280, 1366, 1440, 1920]) {

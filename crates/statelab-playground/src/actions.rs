@@ -70,6 +70,17 @@ pub fn install(ctx: Ctx) {
         });
         // The app lives as long as the page.
         std::mem::forget(handle);
+        // The Undo on offer is kept in storage, so that a reload or a new tab offers it too.
+        Effect::new(move |_| {
+            let undo = ctx.undo_offer.get().and_then(|text| {
+                Some(storage::SavedUndo {
+                    text,
+                    previous: ctx.previous_session.get_value()?,
+                    opened: ctx.session.with_untracked(storage::digest),
+                })
+            });
+            storage::save_undo(undo.as_ref());
+        });
         // How far the debugger is, so a reload comes back to the same step (runs are
         // deterministic: replaying the session's execution to it gives the same state). Not
         // during a Run, whose every slice would hash the session and write storage: once it ends.

@@ -166,13 +166,30 @@ pub fn App() -> impl IntoView {
             saved.unwrap_or_default(),
             Some(Notice {
                 level: "error",
+                // The embed view neither reads nor writes the saved session (a QA pass found it
+                // said "kept" of it, above the default machine it showed instead).
                 text: format!(
-                    "This link could not be opened: {} Your saved session was kept.",
-                    crate::format::sentence(&e.to_string())
+                    "This link could not be opened: {} {}",
+                    crate::format::sentence(&e.to_string()),
+                    if embed {
+                        "Below is Statelab's default example, not the link's session."
+                    } else {
+                        "Your saved session was kept."
+                    }
                 ),
             }),
         ),
-        None => (saved.unwrap_or_default(), None),
+        None => {
+            let session = saved.unwrap_or_default();
+            // An Undo a link or an example offered before a reload (or in a tab since closed)
+            // is offered again while the session is still the one it opened.
+            let undo = if embed { None } else { storage::load_undo(&session) };
+            let notice = undo.map(|u| {
+                replaced = Some(u.previous);
+                Notice { level: "info", text: u.text }
+            });
+            (session, notice)
+        }
     };
     let checked = Rc::new(state::check(&session.definition, session.settings.state_machine.as_deref()));
     let checked_source = (session.definition.clone(), session.settings.state_machine.clone());

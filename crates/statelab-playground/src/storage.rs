@@ -15,6 +15,8 @@ pub const GRAPH_SHARE_KEY: &str = "statelab.graph-share";
 pub const POSITION_KEY: &str = "statelab.position";
 /// How the page was left: the panel shown, the play speed, the graph's cost heat.
 pub const VIEW_KEY: &str = "statelab.view";
+/// The Undo offered for a session a link or an example replaced ([`SavedUndo`]).
+pub const UNDO_KEY: &str = "statelab.undo.v1";
 /// Set by the panic hook, read on the next start to say what happened.
 pub const CRASH_KEY: &str = "statelab.crashed";
 
@@ -98,18 +100,62 @@ pub fn save_view(view: &View) {
 }
 
 /// The saved debugger position: the fingerprint of the session its execution ran
-/// ([`Session::run_fingerprint`]) and the steps taken.
+/// ([`Session::run_fingerprint`]) and the steps taken. This tab's own, as for the session (a
+/// reload brought back the position another tab saved last: a QA pass), else the latest.
 pub fn load_position() -> Option<(u64, u64)> {
-    parse_position(&storage()?.get_item(POSITION_KEY).ok().flatten()?)
+    let own = tab_storage().and_then(|t| t.get_item(POSITION_KEY).ok().flatten());
+    parse_position(&own.or_else(|| storage()?.get_item(POSITION_KEY).ok().flatten())?)
 }
 
-/// Remembers the debugger's position (`None`: there is no execution).
+/// Remembers the debugger's position (`None`: there is no execution), for this tab and as the
+/// latest for new tabs.
 pub fn save_position(position: Option<(u64, u64)>) {
+    for s in [tab_storage(), storage()].into_iter().flatten() {
+        let _ = match position {
+            Some((fingerprint, steps)) => s.set_item(POSITION_KEY, &format!("{fingerprint}:{steps}")),
+            None => s.remove_item(POSITION_KEY),
+        };
+    }
+}
+
+/// An Undo still offered: the notice that offers it, the session it brings back, and the
+/// [`digest`] of the session that replaced it. Kept in storage so that a reload, or a new tab
+/// after the old one was closed, can still offer it: the session before a link was otherwise
+/// kept only in the page, and lost with it (a QA pass).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SavedUndo {
+    /// The notice's text.
+    pub text: String,
+    /// The session Undo brings back.
+    pub previous: Session,
+    /// The [`digest`] of the session that replaced it: the offer stands while that is the
+    /// session (an edit ends it, as it does in the page).
+    pub opened: u64,
+}
+
+/// A digest of everything in a session (its breakpoints too), the same on every page load.
+pub fn digest(session: &Session) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    serde_json::to_string(session).unwrap_or_default().hash(&mut h);
+    h.finish()
+}
+
+/// The Undo offered for `session`, if one was saved for it.
+pub fn load_undo(session: &Session) -> Option<SavedUndo> {
+    let text = storage()?.get_item(UNDO_KEY).ok().flatten()?;
+    serde_json::from_str::<SavedUndo>(&text).ok().filter(|u| u.opened == digest(session))
+}
+
+/// Remembers the Undo on offer, or forgets it (`None`). Where storage refuses (a quota), it is
+/// offered in this page only, as before.
+pub fn save_undo(undo: Option<&SavedUndo>) {
     let Some(s) = storage() else { return };
-    let _ = match position {
-        Some((fingerprint, steps)) => s.set_item(POSITION_KEY, &format!("{fingerprint}:{steps}")),
-        None => s.remove_item(POSITION_KEY),
-    };
+    let saved =
+        undo.and_then(|u| serde_json::to_string(u).ok()).is_some_and(|t| s.set_item(UNDO_KEY, &t).is_ok());
+    if !saved {
+        let _ = s.remove_item(UNDO_KEY);
+    }
 }
 
 fn parse_position(text: &str) -> Option<(u64, u64)> {

@@ -288,7 +288,12 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
         }
     };
     // A sentence's full stop or a closing parenthesis pasted with the link is not part of it.
-    let body = body.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=')));
+    // Only punctuation a sentence puts after a link: trimming every other character too took
+    // the whole of `@@@@` away and called it cut short, not damaged (a QA pass).
+    let body = body.trim_end_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '>' | '"' | '\'' | '`')
+    });
     let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT.decode(body).map_err(|_| {
         ShareError::new(
             BadEncoding,
@@ -524,6 +529,10 @@ mod tests {
         for tail in [".", ")", ").", ",", "\"", " "] {
             assert_eq!(decode(&format!("{url}{tail}")).unwrap(), full(), "{tail:?}");
         }
+        // Anything else is the link's own text, and damaged: `@@@@` was all trimmed away and
+        // reported as cut short (a QA pass).
+        assert_eq!(kind("https://x.test/#s=2.@@@@"), ShareErrorKind::BadEncoding);
+        assert_eq!(kind(&format!("{url}@")), ShareErrorKind::BadEncoding);
     }
 
     #[test]
