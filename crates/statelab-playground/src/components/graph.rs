@@ -12,6 +12,25 @@ use statelab::machine::StateId;
 use crate::app::Ctx;
 use crate::layout::{self, EdgeKind, Endpoint, Layout};
 
+/// What one state's node shows: the graph's keyed list redraws a node when this changes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct NodeItem {
+    id: StateId,
+    name: String,
+    type_name: &'static str,
+    label: String,
+    /// x, y, width and height, as the bits of their `f64`s (to be hashed).
+    bounds: [u64; 4],
+    status: &'static str,
+    visits: u32,
+    class: String,
+    heat_style: String,
+    title: String,
+    aria: String,
+    breakpoint: bool,
+    tab_stop: bool,
+}
+
 /// What the overlay says about a state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeStatus {
@@ -198,12 +217,36 @@ pub fn Graph() -> impl IntoView {
     let stale = move || layout.with(Option::is_some) && ctx.checked.with(|c| c.machine.is_none());
     let host = NodeRef::<html::Div>::new();
     let transform = RwSignal::new((1.0f64, 0.0f64, 0.0f64));
+    // The graph's viewport size, as the browser last laid it out. Reading `clientWidth` right
+    // after a Step changed the nodes forced a layout of the whole drawing then and there: with
+    // 5,000 states, 200 ms a Step (a QA pass). A ResizeObserver is told the size after the
+    // browser's own layout, which costs nothing more.
+    let known_size = StoredValue::new(None::<(f64, f64)>);
+    Effect::new(move |_| {
+        let Some(el) = host.get() else { return };
+        let target = el.clone();
+        let told =
+            wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+                let size = (f64::from(target.client_width()), f64::from(target.client_height()));
+                known_size.try_set_value(Some(size));
+            });
+        if let Ok(observer) = web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(told.as_ref()))
+        {
+            observer.observe(&el);
+            // Both live as long as the graph's element, which is the page's.
+            told.forget();
+            std::mem::forget(observer);
+        }
+    });
     // The graph's viewport, px, once it is laid out.
     let view_size = move || {
-        // `try_`: `show` also runs a frame later, when the graph may be gone.
-        let el = host.try_get_untracked().flatten()?;
-        let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
-        (w > 0.0 && h > 0.0).then_some((w, h))
+        let size = known_size.try_get_value().flatten().or_else(|| {
+            // Not told yet (the first frame): measured.
+            // `try_`: `show` also runs a frame later, when the graph may be gone.
+            let el = host.try_get_untracked().flatten()?;
+            Some((f64::from(el.client_width()), f64::from(el.client_height())))
+        })?;
+        (size.0 > 0.0 && size.1 > 0.0).then_some(size)
     };
     // Draws the layout with the view `view` gives for the viewport's size.
     let show = move |view: fn(&Layout, f64, f64) -> (f64, f64, f64)| {
@@ -336,16 +379,20 @@ pub fn Graph() -> impl IntoView {
     };
     // The breakpoints alone, not the whole session: an edit of the text must not redraw every node.
     let breakpoint_list = Memo::new(move |_| ctx.session.with(|s| s.breakpoints.clone()));
-    let nodes = move || {
-        let Some(l) = layout.get() else { return ().into_any() };
-        // Any redraw (a step, a new layout, a selection) replaces the node that has the focus:
-        // the new one for the same state takes it.
+    // The states in reading order, for the arrow keys: read when a key is pressed, so a node
+    // the keyed list keeps across redraws never moves by an outdated order.
+    let reading_order = StoredValue::new(std::sync::Arc::new(Vec::<(StateId, String)>::new()));
+    let node_items = move || {
+        let Some(l) = layout.get() else { return Vec::new() };
+        // A redraw that replaces the node that has the focus (its status changed): the new one
+        // for the same state takes it.
         if let Some(name) = crate::focus::focused_graph_node() {
             crate::focus::restore_after_redraw(move || crate::focus::graph_node(&name));
         }
         let ov = overlay.get();
         let breakpoints = breakpoint_list.get();
         let selected = ctx.selected_state.get();
+        let heat_on = heat.get();
         // The branch or iteration shown, if not all.
         let shown_thread = thread.with(|t| (!t.is_empty()).then(|| t.clone()));
         // Each node with its state's name. The layout may belong to the previous machine for a
@@ -367,28 +414,29 @@ pub fn Graph() -> impl IntoView {
         // left to right), so a big machine is not one Tab press a state.
         let mut reading: Vec<&(&layout::NodeBox, String)> = named.iter().collect();
         reading.sort_by(|a, b| a.0.y.total_cmp(&b.0.y).then(a.0.x.total_cmp(&b.0.x)));
-        let reading: std::rc::Rc<Vec<(StateId, String)>> =
-            std::rc::Rc::new(reading.into_iter().map(|(n, name)| (n.state, name.clone())).collect());
+        let reading: Vec<(StateId, String)> =
+            reading.into_iter().map(|(n, name)| (n.state, name.clone())).collect();
         let stop = selected.filter(|s| reading.iter().any(|r| r.0 == *s)).or(reading.first().map(|r| r.0));
-        let boxes = named
+        reading_order.set_value(std::sync::Arc::new(reading));
+        named
             .into_iter()
             .map(|(n, name)| {
                 let id: StateId = n.state;
-                let reading = reading.clone();
-                let (status, visits) = ov.as_ref().and_then(|(s, _)| s.get(id).copied()).unwrap_or((NodeStatus::Idle, 0));
+                let (status, visits) =
+                    ov.as_ref().and_then(|(s, _)| s.get(id).copied()).unwrap_or((NodeStatus::Idle, 0));
                 let cost = ov.as_ref().and_then(|(_, c)| c.get(id).copied()).unwrap_or(0);
-                let bp = breakpoints.contains(&name);
-                let heat_style = if heat.get() && cost > 0 {
+                let breakpoint = breakpoints.contains(&name);
+                let heat_style = if heat_on && cost > 0 {
                     format!("--heat: {:.2}", cost as f64 / max_cost as f64)
                 } else {
                     String::new()
                 };
-                let cls = format!(
+                let class = format!(
                     "node node-{} status-{}{}{}",
                     n.type_name.to_lowercase(),
                     status.as_str(),
                     if selected == Some(id) { " selected" } else { "" },
-                    if heat.get() && cost > 0 { " heat" } else { "" }
+                    if heat_on && cost > 0 { " heat" } else { "" }
                 );
                 // Visits follow the branch or iteration shown; transitions (what is billed) are
                 // the whole execution's, and say so when the two differ.
@@ -403,46 +451,82 @@ pub fn Graph() -> impl IntoView {
                 };
                 // What the colours and the breakpoint dot show, in words for a screen reader (the
                 // label named neither: a QA pass).
-                let aria = format!("{title}{}{}", status.words(), if bp { ", breakpoint set" } else { "" });
-                let (x, y, w, h) = (n.x, n.y, n.w, n.h);
-                view! {
-                    <g class=cls style=heat_style data-state=name.clone() data-status=status.as_str() data-visits=visits.to_string()
-                        data-breakpoint=bp.to_string() data-testid="graph-node" tabindex=crate::keys::tab_index(stop == Some(id)) role="button"
-                        aria-label=aria
-                        // Selecting redraws the nodes; the redraw gives the focus back (above).
-                        on:click=move |ev| {
-                            ev.stop_propagation();
-                            ctx.selected_state.set(Some(id));
-                        }
-                        on:keydown=move |ev| {
-                            let key = ev.key();
-                            if crate::keys::presses(&key) {
-                                ev.prevent_default();
-                                ctx.selected_state.set(Some(id));
-                                return;
-                            }
-                            let (at, n) = (reading.iter().position(|r| r.0 == id).unwrap_or(0), reading.len());
-                            let to = crate::keys::moved(&key, at, n).or_else(|| crate::keys::moved_in_menu(&key, at, n));
-                            if let Some((_, to)) = to.and_then(|i| reading.get(i)) {
-                                ev.prevent_default();
-                                crate::focus::graph_node(to);
-                            }
-                        }>
-                        <title>{title}</title>
-                        {node_shape(n.type_name, x, y, w, h)}
-                        <text class="node-label" x=x + w / 2.0 y=y + h / 2.0 + 4.0 text-anchor="middle">{n.label.clone()}</text>
-                        {(visits > 0).then(|| {
-                            // A pill as wide as its label (about 6.5 px a character at 10 px bold).
-                            let label = crate::format::compact(visits as u64);
-                            let bw = (label.len() as f64 * 6.5 + 8.0).max(18.0);
-                            view! { <g class="visit-badge"><rect x=x + w - 2.0 - bw / 2.0 y=y - 7.0 width=bw height="18" rx="9"></rect><text x=x + w - 2.0 y=y + 6.0 text-anchor="middle">{label}</text></g> }
-                        })}
-                        {bp.then(|| view! { <circle class="bp-dot" cx=x + 2.0 cy=y + 2.0 r="6"></circle> })}
-                    </g>
+                let aria =
+                    format!("{title}{}{}", status.words(), if breakpoint { ", breakpoint set" } else { "" });
+                NodeItem {
+                    id,
+                    name,
+                    type_name: n.type_name,
+                    label: n.label.clone(),
+                    bounds: [n.x, n.y, n.w, n.h].map(f64::to_bits),
+                    status: status.as_str(),
+                    visits,
+                    class,
+                    heat_style,
+                    title,
+                    aria,
+                    breakpoint,
+                    tab_stop: stop == Some(id),
                 }
             })
-            .collect_view();
-        boxes.into_any()
+            .collect()
+    };
+    // Keyed by everything a node shows: a Step redraws the states whose status or count changed
+    // and leaves the others' elements alone (each Step rebuilt every node: with 5,000 states,
+    // 650 ms a Step and seconds for a Run, a QA pass).
+    let node_view = move |item: NodeItem| {
+        let NodeItem {
+            id,
+            name,
+            type_name,
+            label,
+            bounds,
+            status,
+            visits,
+            class,
+            heat_style,
+            title,
+            aria,
+            breakpoint,
+            tab_stop,
+        } = item;
+        let [x, y, w, h] = bounds.map(f64::from_bits);
+        view! {
+            <g class=class style=heat_style data-state=name data-status=status data-visits=visits.to_string()
+                data-breakpoint=breakpoint.to_string() data-testid="graph-node" tabindex=crate::keys::tab_index(tab_stop) role="button"
+                aria-label=aria
+                // Selecting redraws the node; the redraw gives the focus back (above).
+                on:click=move |ev| {
+                    ev.stop_propagation();
+                    ctx.selected_state.set(Some(id));
+                }
+                on:keydown=move |ev| {
+                    let key = ev.key();
+                    if crate::keys::presses(&key) {
+                        ev.prevent_default();
+                        ctx.selected_state.set(Some(id));
+                        return;
+                    }
+                    let reading = reading_order.get_value();
+                    let (at, n) = (reading.iter().position(|r| r.0 == id).unwrap_or(0), reading.len());
+                    let to = crate::keys::moved(&key, at, n).or_else(|| crate::keys::moved_in_menu(&key, at, n));
+                    if let Some((_, to)) = to.and_then(|i| reading.get(i)) {
+                        ev.prevent_default();
+                        crate::focus::graph_node(to);
+                    }
+                }>
+                <title>{title}</title>
+                {node_shape(type_name, x, y, w, h)}
+                <text class="node-label" x=x + w / 2.0 y=y + h / 2.0 + 4.0 text-anchor="middle">{label}</text>
+                {(visits > 0).then(|| {
+                    // A pill as wide as its label (about 6.5 px a character at 10 px bold).
+                    let label = crate::format::compact(visits as u64);
+                    let bw = (label.len() as f64 * 6.5 + 8.0).max(18.0);
+                    view! { <g class="visit-badge"><rect x=x + w - 2.0 - bw / 2.0 y=y - 7.0 width=bw height="18" rx="9"></rect><text x=x + w - 2.0 y=y + 6.0 text-anchor="middle">{label}</text></g> }
+                })}
+                {breakpoint.then(|| view! { <circle class="bp-dot" cx=x + 2.0 cy=y + 2.0 r="6"></circle> })}
+            </g>
+        }
     };
     let on_wheel = move |ev: leptos::ev::WheelEvent| {
         ev.prevent_default();
@@ -548,7 +632,7 @@ pub fn Graph() -> impl IntoView {
                     </defs>
                     <g transform=move || { let (s, tx, ty) = transform.get(); format!("translate({tx:.1} {ty:.1}) scale({s:.4})") }>
                         {lines}
-                        {nodes}
+                        <For each=node_items key=NodeItem::clone children=node_view/>
                     </g>
                 </svg>
                 <Show when=move || layout.with(Option::is_none)>
