@@ -253,6 +253,21 @@ test('a Step redraws only the graph nodes whose status or count changed', async 
   expect(errors).toEqual([]);
 });
 
+test('the drawing is as large as the graph pane, through window resizes', async ({ page }) => {
+  // It is sized in pixels from a ResizeObserver (sized 100%, every text change elsewhere had the
+  // browser lay all of it out again): it must follow the pane.
+  const errors = await open(page);
+  const sizes = () => page.getByTestId('graph').evaluate((host) => {
+    const svg = host.querySelector('svg').getBoundingClientRect();
+    return [host.clientWidth, host.clientHeight, Math.round(svg.width), Math.round(svg.height)];
+  });
+  for (const [width, height] of [[1440, 900], [1000, 700], [1600, 1000], [720, 760]]) {
+    await page.setViewportSize({ width, height });
+    await expect.poll(async () => { const [w, h, sw, sh] = await sizes(); return [sw - w, sh - h]; }).toEqual([0, 0]);
+  }
+  expect(errors).toEqual([]);
+});
+
 test('a Step adds history rows without redrawing the rows already in view', async ({ page }) => {
   await open(page);
   await openExample(page, 'report-runner');

@@ -220,15 +220,19 @@ pub fn Graph() -> impl IntoView {
     // The graph's viewport size, as the browser last laid it out. Reading `clientWidth` right
     // after a Step changed the nodes forced a layout of the whole drawing then and there: with
     // 5,000 states, 200 ms a Step (a QA pass). A ResizeObserver is told the size after the
-    // browser's own layout, which costs nothing more.
-    let known_size = StoredValue::new(None::<(f64, f64)>);
+    // browser's own layout, which costs nothing more. The drawing is given that size in pixels:
+    // sized 100%, any change of text elsewhere on the page (the transitions count, at every
+    // Step) had the browser lay out every node of it again (190 ms with 5,000 states).
+    let known_size = RwSignal::new(None::<(f64, f64)>);
     Effect::new(move |_| {
         let Some(el) = host.get() else { return };
         let target = el.clone();
         let told =
             wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
-                let size = (f64::from(target.client_width()), f64::from(target.client_height()));
-                known_size.try_set_value(Some(size));
+                let size = Some((f64::from(target.client_width()), f64::from(target.client_height())));
+                if known_size.try_get_untracked() != Some(size) {
+                    known_size.try_set(size);
+                }
             });
         if let Ok(observer) = web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(told.as_ref()))
         {
@@ -240,7 +244,7 @@ pub fn Graph() -> impl IntoView {
     });
     // The graph's viewport, px, once it is laid out.
     let view_size = move || {
-        let size = known_size.try_get_value().flatten().or_else(|| {
+        let size = known_size.try_get_untracked().flatten().or_else(|| {
             // Not told yet (the first frame): measured.
             // `try_`: `show` also runs a frame later, when the graph may be gone.
             let el = host.try_get_untracked().flatten()?;
@@ -624,7 +628,9 @@ pub fn Graph() -> impl IntoView {
             <div class="graph" data-testid="graph" node_ref=host class:stale=stale
                 on:wheel=on_wheel on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up
                 on:click=move |_| ctx.selected_state.set(None)>
-                <svg class="graph-svg" width="100%" height="100%">
+                <svg class="graph-svg"
+                    width=move || known_size.get().map_or_else(|| "100%".to_string(), |(w, _)| w.to_string())
+                    height=move || known_size.get().map_or_else(|| "100%".to_string(), |(_, h)| h.to_string())>
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"></path>
