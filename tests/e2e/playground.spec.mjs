@@ -586,6 +586,10 @@ test('two tabs at different steps: a reload of each comes back to its own step',
   await load(page, { definition: countingLoop(5), input: { i: 0 } });
   const other = await page.context().newPage();
   const errorsB = await open(other);
+  // A third tab of the same session that never steps.
+  const third = await page.context().newPage();
+  const errorsC = await open(third);
+  await expect.poll(() => third.evaluate(() => sessionStorage.getItem('statelab.position'))).toBe('none');
   for (let i = 0; i < 4; i++) await page.getByTestId('step').click();
   const transitions = await page.getByTestId('transitions').textContent();
   await other.getByTestId('step').click();
@@ -595,7 +599,14 @@ test('two tabs at different steps: a reload of each comes back to its own step',
   await expect(page.getByTestId('transitions')).toHaveText(transitions);
   await other.reload();
   await expect(other.getByTestId('transitions')).toHaveText('1');
-  expect([...errorsA, ...errorsB]).toEqual([]);
+  // A tab that has not stepped does not come back at another's step either (a review).
+  await other.getByTestId('step').click();
+  await expect.poll(() => other.evaluate(() => localStorage.getItem('statelab.position'))).toMatch(/:2$/);
+  await third.reload();
+  await expect(third.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+  await third.waitForTimeout(300);
+  await expect(third.getByTestId('transitions')).toHaveText('0');
+  expect([...errorsA, ...errorsB, ...errorsC]).toEqual([]);
 });
 
 test('the toolbar keeps its buttons on one row from 1,200 px (a 1,366 px laptop wrapped the last one)', async ({ page }) => {

@@ -135,6 +135,17 @@ test('the Undo a link offers survives a reload and a new tab, until it is used o
   expect(JSON.parse(await editorText(page, 'definition'))).toEqual(theirs);
   await page.reload();
   await expect(page.getByTestId('undo')).toBeVisible();
+  // Another tab with work of its own, loaded and reloaded, leaves the offer alone (any page load
+  // without an offer of its own erased it: a review).
+  const busy = await context.newPage();
+  const busyErrors = await open(busy);
+  await load(busy, { definition: { StartAt: 'C', States: { C: { Type: 'Succeed' } } } });
+  await busy.reload();
+  await expect(busy.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
+  await expect(busy.getByTestId('undo')).toHaveCount(0);
+  await busy.close();
+  await page.reload();
+  await expect(page.getByTestId('undo')).toBeVisible();
   // A tab opened after this one closes offers it too.
   const other = await context.newPage();
   const otherErrors = await open(other);
@@ -156,7 +167,7 @@ test('the Undo a link offers survives a reload and a new tab, until it is used o
   await other.reload();
   await expect(other.getByTestId('definition-editor').locator('.cm-content')).toBeVisible();
   await expect(other.getByTestId('undo')).toHaveCount(0);
-  expect([...errors, ...otherErrors]).toEqual([]);
+  expect([...errors, ...otherErrors, ...busyErrors]).toEqual([]);
 });
 
 test('Share shows the link to copy by hand where the browser gives no clipboard, or refuses', async ({ browser, baseURL }) => {

@@ -79,7 +79,9 @@ pub fn install(ctx: Ctx) {
                     opened: ctx.session.with_untracked(storage::digest),
                 })
             });
-            storage::save_undo(undo.as_ref());
+            if let Some(undo) = undo {
+                storage::save_undo(&undo);
+            }
         });
         // How far the debugger is, so a reload comes back to the same step (runs are
         // deterministic: replaying the session's execution to it gives the same state). Not

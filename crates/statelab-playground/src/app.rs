@@ -183,7 +183,8 @@ pub fn App() -> impl IntoView {
             let session = saved.unwrap_or_default();
             // An Undo a link or an example offered before a reload (or in a tab since closed)
             // is offered again while the session is still the one it opened.
-            let undo = if embed { None } else { storage::load_undo(&session) };
+            // After a crash its notice comes first; the offer stays stored for the next load.
+            let undo = if embed || crashed { None } else { storage::load_undo(&session) };
             let notice = undo.map(|u| {
                 replaced = Some(u.previous);
                 Notice { level: "info", text: u.text }
@@ -263,6 +264,7 @@ pub fn App() -> impl IntoView {
                                     ctx.session.set(prev);
                                     ctx.dbg.set(None);
                                 }
+                                storage::forget_undo();
                                 ctx.undo_offer.set(None);
                                 ctx.notice.set(None);
                                 // The notice goes: the focus goes to the toolbar just above it.
@@ -270,6 +272,9 @@ pub fn App() -> impl IntoView {
                             }>"Undo"</button>
                         </Show>
                         <button class="link" aria-label="Dismiss" on:click=move |_| {
+                            if ctx.undo_offer.with_untracked(Option::is_some) {
+                                storage::forget_undo();
+                            }
                             ctx.notice.set(None);
                             ctx.undo_offer.set(None);
                             crate::focus::restore_after_action(|| crate::focus::by_id("run"));

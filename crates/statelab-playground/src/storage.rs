@@ -103,16 +103,23 @@ pub fn save_view(view: &View) {
 /// ([`Session::run_fingerprint`]) and the steps taken. This tab's own, as for the session (a
 /// reload brought back the position another tab saved last: a QA pass), else the latest.
 pub fn load_position() -> Option<(u64, u64)> {
-    let own = tab_storage().and_then(|t| t.get_item(POSITION_KEY).ok().flatten());
-    parse_position(&own.or_else(|| storage()?.get_item(POSITION_KEY).ok().flatten())?)
+    match tab_storage().and_then(|t| t.get_item(POSITION_KEY).ok().flatten()) {
+        // This tab's, "none" included: a tab with no execution did not come back at another's.
+        Some(own) => parse_position(&own),
+        None => parse_position(&storage()?.get_item(POSITION_KEY).ok().flatten()?),
+    }
 }
 
 /// Remembers the debugger's position (`None`: there is no execution), for this tab and as the
 /// latest for new tabs.
 pub fn save_position(position: Option<(u64, u64)>) {
-    for s in [tab_storage(), storage()].into_iter().flatten() {
-        let _ = match position {
-            Some((fingerprint, steps)) => s.set_item(POSITION_KEY, &format!("{fingerprint}:{steps}")),
+    let text = position.map(|(fingerprint, steps)| format!("{fingerprint}:{steps}"));
+    if let Some(t) = tab_storage() {
+        let _ = t.set_item(POSITION_KEY, text.as_deref().unwrap_or("none"));
+    }
+    if let Some(s) = storage() {
+        let _ = match &text {
+            Some(text) => s.set_item(POSITION_KEY, text),
             None => s.remove_item(POSITION_KEY),
         };
     }
@@ -147,13 +154,21 @@ pub fn load_undo(session: &Session) -> Option<SavedUndo> {
     serde_json::from_str::<SavedUndo>(&text).ok().filter(|u| u.opened == digest(session))
 }
 
-/// Remembers the Undo on offer, or forgets it (`None`). Where storage refuses (a quota), it is
-/// offered in this page only, as before.
-pub fn save_undo(undo: Option<&SavedUndo>) {
+/// Remembers the Undo on offer. Where storage refuses (a quota), it is offered in this page
+/// only, as before. An offer that ends by an edit stays stored but is never offered again: it
+/// belongs to the session before the edit ([`load_undo`]); another page ending its own offer, or
+/// having none, leaves it alone (a review found any page load without one erased it).
+pub fn save_undo(undo: &SavedUndo) {
     let Some(s) = storage() else { return };
-    let saved =
-        undo.and_then(|u| serde_json::to_string(u).ok()).is_some_and(|t| s.set_item(UNDO_KEY, &t).is_ok());
+    let saved = serde_json::to_string(undo).ok().is_some_and(|t| s.set_item(UNDO_KEY, &t).is_ok());
     if !saved {
+        let _ = s.remove_item(UNDO_KEY);
+    }
+}
+
+/// Forgets the stored Undo: it was used, or dismissed.
+pub fn forget_undo() {
+    if let Some(s) = storage() {
         let _ = s.remove_item(UNDO_KEY);
     }
 }

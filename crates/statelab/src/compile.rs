@@ -289,9 +289,10 @@ pub(crate) fn wait_outlasts(seconds: f64, express: bool, machine_timeout: Option
         _ if express && seconds >= express_limit => Some(format!(
             "This Wait is {seconds} seconds, and an Express execution runs at most {express_limit} (5 minutes): it will time out first"
         )),
-        _ if seconds > ONE_YEAR_SECONDS => {
-            Some("This Wait is longer than a year, longer than any execution can run: it will time out".to_string())
-        }
+        // Only ever said of a Standard execution: in an Express one, five minutes come first.
+        _ if seconds >= ONE_YEAR_SECONDS => Some(
+            "This Wait lasts a year or more, and a Standard execution runs at most a year: it will time out".to_string(),
+        ),
         _ => None,
     }
 }

@@ -292,7 +292,28 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
     // the whole of `@@@@` away and called it cut short, not damaged (a QA pass).
     let body = body.trim_end_matches(|c: char| {
         c.is_whitespace()
-            || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '>' | '"' | '\'' | '`')
+            || matches!(
+                c,
+                '.' | ','
+                    | ';'
+                    | ':'
+                    | '!'
+                    | '?'
+                    | ')'
+                    | ']'
+                    | '}'
+                    | '>'
+                    | '"'
+                    | '\''
+                    | '`'
+                    | '*'
+                    | '~'
+                    | '\u{201D}'
+                    | '\u{2019}'
+                    | '\u{BB}'
+                    | '\u{203A}'
+                    | '\u{2026}'
+            )
     });
     let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT.decode(body).map_err(|_| {
         ShareError::new(
@@ -526,7 +547,11 @@ mod tests {
     #[test]
     fn trailing_punctuation_is_not_part_of_the_link() {
         let url = link("https://x.test/", &full());
-        for tail in [".", ")", ").", ",", "\"", " "] {
+        // Typographic quotes and an ellipsis (what word processors and chats put there: a
+        // review), Markdown's emphasis.
+        for tail in
+            [".", ")", ").", ",", "\"", " ", "\u{201D}", "\u{2019}.", "\u{BB}", "\u{2026}", "**", "~~"]
+        {
             assert_eq!(decode(&format!("{url}{tail}")).unwrap(), full(), "{tail:?}");
         }
         // Anything else is the link's own text, and damaged: `@@@@` was all trimmed away and
