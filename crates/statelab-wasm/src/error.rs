@@ -104,7 +104,7 @@ impl Failure {
                     None => "Invalid definition".to_string(),
                 }
             }
-            Failure::BadOptions(m) => format!("Bad options: {m}"),
+            Failure::BadOptions(m) => format!("Bad options: {}", clip_values(m)),
             Failure::BadInput { message, .. } => format!("Bad input: {message}"),
             // Where the choice is made here.
             Failure::BadStubs(e) if e.asked == Some(statelab::stubs::Asked::Unchosen) => {
@@ -173,6 +173,30 @@ pub fn quoted(text: &str) -> String {
         Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
         None => text.to_string(),
     }
+}
+
+/// A message with every piece of it between quotes or backticks (the values it quotes) cut to
+/// 200 characters: a message about a 10 MB option was 10 MB long (a QA pass). The words around
+/// them are far shorter.
+pub fn clip_values(message: &str) -> String {
+    const MAX: usize = 200;
+    let clip = |piece: &str| match piece.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", piece.get(..cut).unwrap_or_default()),
+        None => piece.to_string(),
+    };
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut piece = String::new();
+    for c in message.chars() {
+        if matches!(c, '`' | '"' | '\'') {
+            out.push_str(&clip(&piece));
+            piece.clear();
+            out.push(c);
+        } else {
+            piece.push(c);
+        }
+    }
+    out.push_str(&clip(&piece));
+    out
 }
 
 /// A Rust value as a plain JS value (objects, arrays, strings, numbers, `null`), as `JSON.parse`

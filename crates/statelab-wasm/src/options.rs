@@ -144,7 +144,7 @@ pub struct ValidateOptions {
 fn stringify(v: &JsValue, indent: u32) -> Result<Option<String>, String> {
     js_sys::JSON::stringify_with_replacer_and_space(v, &JsValue::NULL, &JsValue::from(indent))
         .map(|text| text.as_string())
-        .map_err(|e| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default())
+        .map_err(|e| thrown(&e))
 }
 
 // JS functions that may run the caller's code (a Proxy's traps, a getter), imported with `catch`:
@@ -162,12 +162,20 @@ extern "C" {
     fn date_time(v: &JsValue) -> Result<f64, JsValue>;
 }
 
-/// The message of what a JS call threw.
+/// The message of what a JS call threw: an `Error`'s message, or the thrown string, number or
+/// boolean itself (a getter that threw `'database offline'` gave an empty message: a QA pass).
 fn thrown(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
+    let said = e
+        .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| "an exception".into())
+        .or_else(|| e.as_f64().map(|n| n.to_string()))
+        .or_else(|| e.as_bool().map(|b| b.to_string()))
+        .filter(|m| !m.is_empty());
+    match said {
+        Some(m) => crate::error::quoted(&m),
+        None => "an exception with no message".into(),
+    }
 }
 
 /// Reads an options object; `undefined` and `null` give the defaults.
@@ -191,7 +199,19 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
     let value = statelab::json::parse(&text).map_err(|e| Failure::BadOptions(e.message))?;
     check_values(&options, &value)?;
     let json = serde_json::to_value(&value).map_err(|e| Failure::BadOptions(e.to_string()))?;
-    serde_json::from_value(json).map_err(|e| Failure::BadOptions(in_js_terms(&e.to_string())))
+    T::deserialize(&json).map_err(|e| {
+        // serde does not say which option was wrong: the first that is wrong on its own is.
+        let key = json.as_object().and_then(|o| {
+            o.iter()
+                .find(|(k, v)| {
+                    let alone =
+                        serde_json::Value::Object([((*k).clone(), (*v).clone())].into_iter().collect());
+                    T::deserialize(&alone).is_err()
+                })
+                .map(|(k, _)| k.clone())
+        });
+        Failure::BadOptions(in_js_terms(&e.to_string(), key.as_deref()))
+    })
 }
 
 /// JavaScript's `Number.MAX_SAFE_INTEGER`, 2^53 - 1: past it, numbers lose digits.
@@ -210,12 +230,28 @@ fn whole(name: &str, value: Option<f64>, min: f64) -> Result<Option<i64>, Failur
     }
 }
 
-/// serde's message with JavaScript's words for the types it expected (`f64` means nothing to a
-/// caller who wrote `seed: "x"`). The whole numbers are read as numbers and checked by [`whole`].
-fn in_js_terms(message: &str) -> String {
-    [("expected f64", "expected a number"), ("expected a boolean", "expected true or false")]
-        .iter()
-        .fold(message.to_string(), |m, (rust, js)| m.replace(rust, js))
+/// serde's message with JavaScript's words for the types (`f64`, `map` and `sequence` mean
+/// nothing to a caller who wrote `seed: "x"`), naming the option `key` when known, and with a
+/// value of any length cut short (a 10 MB region was written out whole: a QA pass). The whole
+/// numbers are read as numbers and checked by [`whole`].
+fn in_js_terms(message: &str, key: Option<&str>) -> String {
+    let words = [
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected struct RunOptions", "expected an options object"),
+        ("invalid type: map,", "invalid type: an object,"),
+        ("invalid type: sequence,", "invalid type: an array,"),
+        ("invalid type: integer", "invalid type: the number"),
+        ("invalid type: floating point", "invalid type: the number"),
+        ("invalid type: boolean", "invalid type:"),
+    ];
+    let message = words.iter().fold(message.to_string(), |m, (rust, js)| m.replace(rust, js));
+    match key {
+        Some(key) if !message.starts_with("unknown field") => {
+            format!("{}: {message}", crate::error::quoted(key))
+        }
+        _ => message,
+    }
 }
 
 /// When the options have no JSON form because of their stubs (a `BigInt` in a response), that is

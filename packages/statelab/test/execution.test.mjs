@@ -138,6 +138,18 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
   // A seed past 2^53 has lost digits before Statelab sees it (1e20 was "floating point, expected a whole number").
   assert.throws(() => run(definition, {}, { seed: 1e20 }), { code: 'BAD_OPTIONS', message: /seed must be a whole number from -9007199254740991 to 9007199254740991 .*not 100000000000000000000$/ });
   assert.throws(() => run(definition, {}, { seed: 2 ** 53 }), { code: 'BAD_OPTIONS' });
+  // A QA pass: the option of the wrong type was not named, and serde's words (map, sequence)
+  // were JavaScript's; a getter throwing a string gave an empty message; a 10 MB value was
+  // written out whole in the message.
+  assert.throws(() => run(definition, {}, { region: 5 }), { code: 'BAD_OPTIONS', message: /^Bad options: region: invalid type: the number `5`, expected a string$/ });
+  assert.throws(() => run(definition, {}, { startTime: {} }), { code: 'BAD_OPTIONS', message: /^Bad options: startTime: invalid type: an object, expected a string$/ });
+  assert.throws(() => run(definition, {}, { maxSteps: [] }), { code: 'BAD_OPTIONS', message: /^Bad options: maxSteps: invalid type: an array, expected a number$/ });
+  assert.throws(() => run(definition, { get a() { throw 'database offline'; } }), { code: 'BAD_INPUT', message: /database offline/ });
+  assert.throws(() => run(definition, {}, { get seed() { throw 42; } }), { code: 'BAD_OPTIONS', message: /42/ });
+  const huge = 'x'.repeat(2 ** 20);
+  for (const options of [{ region: huge }, { type: huge }, { startTime: huge }, { seed: huge }, { [huge]: 1 }]) {
+    assert.throws(() => run(definition, {}, options), (e) => e.code === 'BAD_OPTIONS' && e.message.length < 1000 && e.message.includes('…'));
+  }
   assert.equal(run(definition, {}, { seed: -(2 ** 53 - 1) }).status, 'SUCCEEDED');
   assert.throws(() => run(definition, {}, { maxSteps: NaN }), { code: 'BAD_OPTIONS', message: /maxSteps cannot be NaN/ });
   // Not 'must be a finite number': region is a string.
