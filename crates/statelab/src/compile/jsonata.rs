@@ -192,6 +192,18 @@ impl Compiler {
     /// What an expression may read: never the input at the top level, and `$states.result` and
     /// `$states.errorOutput` only where they exist.
     fn check_expr(&mut self, e: &Expr, p: &str, allowed: Allowed) {
+        if e.too_deep() {
+            // Validate said nothing of it, and a slip inside passed unseen (a QA pass).
+            self.warning(
+                codes::SUSPICIOUS,
+                format!(
+                    "This expression nests more than {} levels deep, past what Statelab reads: it was \
+                     not checked, and it fails (U1001) when it is evaluated",
+                    crate::jsonata::MAX_NESTING
+                ),
+                p,
+            );
+        }
         let intrinsic = intrinsic_call(e.text());
         if let Some(name) = intrinsic {
             // AWS documents that intrinsics are not allowed in JSONata; the wording is Statelab's.

@@ -167,6 +167,9 @@ impl EvalEnv {
     }
 }
 
+/// How deep an expression may nest and still be read (its syntax tree's depth).
+pub const MAX_NESTING: u32 = parser::MAX_TREE_DEPTH;
+
 /// A parsed JSONata expression.
 #[derive(Clone, Debug)]
 pub struct Expr {
@@ -191,6 +194,12 @@ impl Expr {
     /// The expression text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// `true` when the expression nests past what Statelab parses: it was not checked, and fails
+    /// with `U1001` when evaluated.
+    pub fn too_deep(&self) -> bool {
+        self.root.is_err()
     }
 
     /// Evaluates against `input`. `Ok(None)` is JSONata's *undefined* (distinct from `null`).
