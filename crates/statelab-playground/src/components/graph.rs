@@ -479,26 +479,12 @@ pub fn Graph() -> impl IntoView {
     // and leaves the others' elements alone (each Step rebuilt every node: with 5,000 states,
     // 650 ms a Step and seconds for a Run, a QA pass).
     let node_view = move |item: NodeItem| {
-        let NodeItem {
-            id,
-            name,
-            type_name,
-            label,
-            bounds,
-            status,
-            visits,
-            class,
-            heat_style,
-            title,
-            aria,
-            breakpoint,
-            tab_stop,
-        } = item;
-        let [x, y, w, h] = bounds.map(f64::from_bits);
+        let id = item.id;
+        let [x, y, w, h] = item.bounds.map(f64::from_bits);
         view! {
-            <g class=class style=heat_style data-state=name data-status=status data-visits=visits.to_string()
-                data-breakpoint=breakpoint.to_string() data-testid="graph-node" tabindex=crate::keys::tab_index(tab_stop) role="button"
-                aria-label=aria
+            <g class=item.class style=item.heat_style data-state=item.name data-status=item.status data-visits=item.visits.to_string()
+                data-breakpoint=item.breakpoint.to_string() data-testid="graph-node" tabindex=crate::keys::tab_index(item.tab_stop) role="button"
+                aria-label=item.aria
                 // Selecting redraws the node; the redraw gives the focus back (above).
                 on:click=move |ev| {
                     ev.stop_propagation();
@@ -519,16 +505,16 @@ pub fn Graph() -> impl IntoView {
                         crate::focus::graph_node(to);
                     }
                 }>
-                <title>{title}</title>
-                {node_shape(type_name, x, y, w, h)}
-                <text class="node-label" x=x + w / 2.0 y=y + h / 2.0 + 4.0 text-anchor="middle">{label}</text>
-                {(visits > 0).then(|| {
+                <title>{item.title}</title>
+                {node_shape(item.type_name, x, y, w, h)}
+                <text class="node-label" x=x + w / 2.0 y=y + h / 2.0 + 4.0 text-anchor="middle">{item.label}</text>
+                {(item.visits > 0).then(|| {
                     // A pill as wide as its label (about 6.5 px a character at 10 px bold).
-                    let label = crate::format::compact(visits as u64);
+                    let label = crate::format::compact(u64::from(item.visits));
                     let bw = (label.len() as f64 * 6.5 + 8.0).max(18.0);
                     view! { <g class="visit-badge"><rect x=x + w - 2.0 - bw / 2.0 y=y - 7.0 width=bw height="18" rx="9"></rect><text x=x + w - 2.0 y=y + 6.0 text-anchor="middle">{label}</text></g> }
                 })}
-                {breakpoint.then(|| view! { <circle class="bp-dot" cx=x + 2.0 cy=y + 2.0 r="6"></circle> })}
+                {item.breakpoint.then(|| view! { <circle class="bp-dot" cx=x + 2.0 cy=y + 2.0 r="6"></circle> })}
             </g>
         }
     };
