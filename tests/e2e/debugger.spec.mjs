@@ -168,6 +168,10 @@ test('Play pauses at a breakpoint; Run to breakpoint without one says it runs to
   await page.getByTestId('run-to-breakpoint').click();
   await expect(page.getByTestId('status')).toHaveText('SUCCEEDED');
   await expect(page.getByTestId('notice')).toHaveText(/Reached the breakpoint on 'C', where the execution ended/);
+  // After the end it starts again, and says so with where it paused (the "started a new one"
+  // notice stood a few milliseconds before the breakpoint's took its place: a QA pass).
+  await page.getByTestId('run-to-breakpoint').click();
+  await expect(page.getByTestId('notice')).toHaveText(/^The execution had ended: started a new one from the beginning\. Paused at the breakpoint on 'B'/);
   // The next action takes the notice of the last one away (it stood on: a QA pass).
   await page.getByTestId('reset').click();
   await expect(page.getByTestId('notice')).toHaveCount(0);

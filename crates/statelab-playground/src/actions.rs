@@ -359,7 +359,9 @@ enum Until {
     Breakpoint,
 }
 
-fn run_sliced(ctx: Ctx, until: Until) {
+/// `lead`: what the action said before the run (a new execution started), said again before the
+/// notice the run ends with, which takes its place.
+fn run_sliced(ctx: Ctx, until: Until, lead: Option<String>) {
     if ctx.running.get_untracked() {
         return;
     }
@@ -401,6 +403,10 @@ fn run_sliced(ctx: Ctx, until: Until) {
                 }
             });
             if let Some(text) = hit {
+                let text = match &lead {
+                    Some(lead) => format!("{lead} {text}"),
+                    None => text,
+                };
                 ctx.notice.set(Some(Notice { level: "info", text }));
             }
             if done || ctx.stop.get_untracked() {
@@ -446,7 +452,7 @@ pub fn run(ctx: Ctx) {
     }
     next_action(ctx);
     if start_or_show_why(ctx) {
-        run_sliced(ctx, Until::End);
+        run_sliced(ctx, Until::End, None);
     }
 }
 
@@ -456,16 +462,24 @@ pub fn run_to_breakpoint(ctx: Ctx) {
         return;
     }
     next_action(ctx);
+    let before = ctx.notice.with_untracked(|n| n.as_ref().map(|n| n.text.clone()));
     if ensure_started(ctx) {
+        // That a new execution was started (after the end, or after edits) was said for a few
+        // milliseconds, until the breakpoint's notice took its place (a QA pass): said with it.
+        let lead = ctx
+            .notice
+            .with_untracked(|n| n.as_ref().map(|n| n.text.clone()))
+            .filter(|t| Some(t) != before.as_ref());
         // Without one it runs to the end, as it should, but says why it did not pause (a QA pass).
         if ctx.session.with_untracked(|s| s.breakpoints.is_empty()) {
-            ctx.notice.set(Some(Notice {
-                level: "info",
-                text: "No breakpoint is set, so this runs to the end: click a state in the graph, then Set breakpoint."
-                    .into(),
-            }));
+            let why = "No breakpoint is set, so this runs to the end: click a state in the graph, then Set breakpoint.";
+            let text = match &lead {
+                Some(lead) => format!("{lead} {why}"),
+                None => why.to_string(),
+            };
+            ctx.notice.set(Some(Notice { level: "info", text }));
         }
-        run_sliced(ctx, Until::Breakpoint);
+        run_sliced(ctx, Until::Breakpoint, lead);
     }
 }
 
