@@ -50,7 +50,8 @@ pub fn read_bounded(from: impl Read) -> Result<String, String> {
     from.take(limit + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     if bytes.len() as u64 > limit {
         return Err(format!(
-            "it is larger than {limit} bytes (8 MiB), the most Statelab reads of a document"
+            "it is larger than {limit} bytes (8 MiB), the most Statelab reads of a document: give it only the \
+             state machine (the definition, or the template that holds it), and keep large data in files of its own"
         ));
     }
     String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to()))

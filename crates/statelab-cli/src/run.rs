@@ -103,7 +103,7 @@ fn trace(exec: &mut Execution, time: TimeFormat, style: Style, out: &mut impl Wr
         statelab::text::count(transitions, "billable transition")
     )?;
     if let Some(output) = &report.output {
-        writeln!(out, "output: {}", output.to_json_pretty())?;
+        writeln!(out, "output: {}", crate::style::json_terminal_safe(&output.to_json_pretty()))?;
     }
     if let Some(error) = &report.error {
         writeln!(out, "error: {}", terminal_safe(error))?;

@@ -108,6 +108,27 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// JSON text made safe for a terminal as [`terminal_safe`] makes text, but with JSON's own
+/// escapes (`\u202e`), so that it stays the same JSON: a run's `output:` printed the bidi override
+/// of a string as it was, which reorders the lines it is on (a documentation pass). Its line
+/// breaks are the layout's; control characters inside strings are escaped already, except C1.
+pub fn json_terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_here = |c: char| c != '\n' && unsafe_in_terminal(c);
+    if !json.chars().any(unsafe_here) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if unsafe_here(c) {
+            // Every such character is in the Basic Multilingual Plane: one \uXXXX.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Control characters and the bidirectional marks, embeddings, overrides and isolates.
 fn unsafe_in_terminal(c: char) -> bool {
     c.is_control()
@@ -124,5 +145,15 @@ mod tests {
         assert_eq!(terminal_safe("A\u{1b}[2Jb\n\u{9b}"), "A\\u{1b}[2Jb\\u{a}\\u{9b}");
         // A QA pass: a state named "\u{202e}RTL" reordered the trace line it was printed on.
         assert_eq!(terminal_safe("\u{202e}RTL \u{2066}x\u{2069} é"), "\\u{202e}RTL \\u{2066}x\\u{2069} é");
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_with_bidi_and_c1_characters_escaped() {
+        let json = "{\n  \"k\u{202e}\": \"v\\u001b[2J\u{202e}\u{9b}é\"\n}";
+        let safe = json_terminal_safe(json);
+        assert_eq!(safe, "{\n  \"k\\u202e\": \"v\\u001b[2J\\u202e\\u009bé\"\n}");
+        let parsed: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(parsed["k\u{202e}"], "v\u{1b}[2J\u{202e}\u{9b}é");
+        assert!(matches!(json_terminal_safe("{\"a\": 1}"), std::borrow::Cow::Borrowed(_)));
     }
 }
