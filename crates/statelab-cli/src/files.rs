@@ -21,6 +21,21 @@ pub struct Source {
     pub text: String,
 }
 
+/// How [`read_bounded`]'s refusal of a large document ends.
+const TOO_LARGE: &str = "the most Statelab reads of a document";
+
+/// [`read`] for a definition (or the template holding it): a refusal for its size says what to do,
+/// which for an input or stubs file would be wrong (a review).
+pub fn read_definition(path: &str) -> Result<Source, Failure> {
+    read(path).map_err(|f| match f {
+        Failure::Usage(m) if m.ends_with(TOO_LARGE) => Failure::Usage(format!(
+            "{m}: give it only the state machine (the definition, or the template that holds it), and keep \
+             large data in files of its own"
+        )),
+        other => other,
+    })
+}
+
 /// Reads a file, or stdin for `-`.
 pub fn read(path: &str) -> Result<Source, Failure> {
     let (name, text) = if path == "-" {
@@ -49,10 +64,7 @@ pub fn read_bounded(from: impl Read) -> Result<String, String> {
     let mut bytes = Vec::new();
     from.take(limit + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     if bytes.len() as u64 > limit {
-        return Err(format!(
-            "it is larger than {limit} bytes (8 MiB), the most Statelab reads of a document: give it only the \
-             state machine (the definition, or the template that holds it), and keep large data in files of its own"
-        ));
+        return Err(format!("it is larger than {limit} bytes (8 MiB), {TOO_LARGE}"));
     }
     String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to()))
 }

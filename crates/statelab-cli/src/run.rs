@@ -15,7 +15,7 @@ pub fn run(args: &RunArgs, colors: Colors) -> Result<u8, Failure> {
     let s = &args.session;
     s.check_usage()?;
     let started = std::time::Instant::now();
-    let source = files::read(&s.definition)?;
+    let source = files::read_definition(&s.definition)?;
     // A template of one machine has nothing to choose: `--state-machine` may then name the
     // MockConfigFile's machine instead (its names need not match the template's).
     let config = s.state_machine.as_ref().and_then(|_| files::mock_config(s));

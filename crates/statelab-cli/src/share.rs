@@ -25,7 +25,7 @@ pub fn share(args: &ShareArgs) -> Result<u8, Failure> {
             None => String::new(),
         })
     };
-    let source = files::read(&s.definition)?;
+    let source = files::read_definition(&s.definition)?;
     check_against(&source, args)?;
     let session = Session {
         definition: source.text,

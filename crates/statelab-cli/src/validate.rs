@@ -10,7 +10,7 @@ use crate::style::Colors;
 use crate::{exit, files, Failure, Format, ValidateArgs};
 
 pub fn validate(args: &ValidateArgs, colors: Colors) -> Result<u8, Failure> {
-    let source = files::read(&args.definition)?;
+    let source = files::read_definition(&args.definition)?;
     let checked =
         files::check(&source, args.state_machine.as_deref()).for_workflow(args.workflow_type.map(Into::into));
     let report = ValidationReport::of(&checked);

@@ -175,28 +175,31 @@ pub fn quoted(text: &str) -> String {
     }
 }
 
-/// A message with every piece of it between quotes or backticks (the values it quotes) cut to
-/// 200 characters: a message about a 10 MB option was 10 MB long (a QA pass). The words around
-/// them are far shorter.
+/// A message with each value it quotes (between backticks or double quotes, as serde quotes
+/// them) cut to 200 characters, and the whole to 500: a message about a 10 MB option was 10 MB
+/// long (a QA pass), and one of a million quote marks would still have been (a review).
 pub fn clip_values(message: &str) -> String {
-    const MAX: usize = 200;
-    let clip = |piece: &str| match piece.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", piece.get(..cut).unwrap_or_default()),
-        None => piece.to_string(),
-    };
+    fn clip(text: &str, max: usize) -> String {
+        match text.char_indices().nth(max) {
+            Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+            None => text.to_string(),
+        }
+    }
     let mut out = String::with_capacity(message.len().min(1024));
     let mut piece = String::new();
+    let mut quoted = false;
     for c in message.chars() {
-        if matches!(c, '`' | '"' | '\'') {
-            out.push_str(&clip(&piece));
+        if matches!(c, '`' | '"') {
+            out.push_str(&if quoted { clip(&piece, 200) } else { std::mem::take(&mut piece) });
             piece.clear();
+            quoted = !quoted;
             out.push(c);
         } else {
             piece.push(c);
         }
     }
-    out.push_str(&clip(&piece));
-    out
+    out.push_str(&piece);
+    clip(&out, 500)
 }
 
 /// A Rust value as a plain JS value (objects, arrays, strings, numbers, `null`), as `JSON.parse`

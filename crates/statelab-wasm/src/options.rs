@@ -173,7 +173,7 @@ fn thrown(e: &JsValue) -> String {
         .or_else(|| e.as_bool().map(|b| b.to_string()))
         .filter(|m| !m.is_empty());
     match said {
-        Some(m) => crate::error::quoted(&m),
+        Some(m) => crate::error::clip_values(&m),
         None => "an exception with no message".into(),
     }
 }
@@ -190,7 +190,11 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
     }
     let text = match stringify(&options, 0) {
         Ok(text) => text.unwrap_or_default(),
-        Err(why) => return Err(stubs_without_json(&options).unwrap_or(Failure::BadOptions(why))),
+        Err(why) => {
+            return Err(stubs_without_json(&options).unwrap_or_else(|| {
+                Failure::BadOptions(format!("the options cannot be written as JSON: {why}"))
+            }))
+        }
     };
     // Read as the input is (1,000 levels deep, a lone surrogate as U+FFFD): serde_json's reader
     // stopped at 128 levels and refused lone surrogates, so stubs the input reader takes were
@@ -202,7 +206,9 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
     T::deserialize(&json).map_err(|e| {
         // serde does not say which option was wrong: the first that is wrong on its own is.
         let key = json.as_object().and_then(|o| {
+            // Not the stubs, which take any value (and may be large).
             o.iter()
+                .filter(|(k, _)| k.as_str() != "stubs")
                 .find(|(k, v)| {
                     let alone =
                         serde_json::Value::Object([((*k).clone(), (*v).clone())].into_iter().collect());
@@ -239,6 +245,7 @@ fn in_js_terms(message: &str, key: Option<&str>) -> String {
         ("expected f64", "expected a number"),
         ("expected a boolean", "expected true or false"),
         ("expected struct RunOptions", "expected an options object"),
+        ("expected struct ValidateOptions", "expected an options object"),
         ("invalid type: map,", "invalid type: an object,"),
         ("invalid type: sequence,", "invalid type: an array,"),
         ("invalid type: integer", "invalid type: the number"),

@@ -145,9 +145,12 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
   assert.throws(() => run(definition, {}, { startTime: {} }), { code: 'BAD_OPTIONS', message: /^Bad options: startTime: invalid type: an object, expected a string$/ });
   assert.throws(() => run(definition, {}, { maxSteps: [] }), { code: 'BAD_OPTIONS', message: /^Bad options: maxSteps: invalid type: an array, expected a number$/ });
   assert.throws(() => run(definition, { get a() { throw 'database offline'; } }), { code: 'BAD_INPUT', message: /database offline/ });
-  assert.throws(() => run(definition, {}, { get seed() { throw 42; } }), { code: 'BAD_OPTIONS', message: /42/ });
+  assert.throws(() => run(definition, {}, { get seed() { throw 42; } }), { code: 'BAD_OPTIONS', message: /^Bad options: the options cannot be written as JSON: 42$/ });
+  assert.throws(() => validate(definition, new Date(0)), { code: 'BAD_OPTIONS', message: /expected an options object$/ });
   const huge = 'x'.repeat(2 ** 20);
-  for (const options of [{ region: huge }, { type: huge }, { startTime: huge }, { seed: huge }, { [huge]: 1 }]) {
+  // A review: a million quote marks passed the per-value cut.
+  const quotes = "'`\"".repeat(2 ** 18);
+  for (const options of [{ region: huge }, { type: huge }, { startTime: huge }, { seed: huge }, { [huge]: 1 }, { seed: quotes }, { [quotes]: 1 }]) {
     assert.throws(() => run(definition, {}, options), (e) => e.code === 'BAD_OPTIONS' && e.message.length < 1000 && e.message.includes('…'));
   }
   assert.equal(run(definition, {}, { seed: -(2 ** 53 - 1) }).status, 'SUCCEEDED');

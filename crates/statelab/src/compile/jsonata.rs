@@ -197,8 +197,9 @@ impl Compiler {
             self.warning(
                 codes::SUSPICIOUS,
                 format!(
-                    "This expression nests more than {} levels deep, past what Statelab reads: it was \
-                     not checked, and it fails (U1001) when it is evaluated",
+                    "This expression is too deep or too long for Statelab's parser (more than {} levels, \
+                     or past its stack budget): it was not checked, and Statelab fails it (U1001) when it \
+                     is evaluated",
                     crate::jsonata::MAX_NESTING
                 ),
                 p,
