@@ -277,24 +277,31 @@ const PREDEFINED_ERRORS: [&str; 17] = [
     names::HTTP_SOCKET,
 ];
 
+/// How every warning of [`wait_outlasts`] begins: an Express check recognises the Standard
+/// check's by it, to put its own in their place ([`crate::Checked::express_diagnostics`]).
+pub(crate) const WAIT_OUTLASTS: &str = "This Wait is ";
+
 /// Why a Wait of `seconds` outlasts the execution it is in (the shortest limit it reaches), if it
 /// does: a year, five minutes for an Express execution, the machine's `TimeoutSeconds`. A wait
 /// that ends at the limit itself times out too (the limit falls due first).
 pub(crate) fn wait_outlasts(seconds: f64, express: bool, machine_timeout: Option<f64>) -> Option<String> {
     let express_limit = crate::exec::EXPRESS_MAX_SECONDS;
-    match machine_timeout.filter(|&t| seconds >= t && (!express || t < express_limit)) {
-        Some(t) if t <= ONE_YEAR_SECONDS => Some(format!(
-            "This Wait is {seconds} seconds, and the state machine's TimeoutSeconds is {t}: the execution will time out first"
-        )),
-        _ if express && seconds >= express_limit => Some(format!(
-            "This Wait is {seconds} seconds, and an Express execution runs at most {express_limit} (5 minutes): it will time out first"
-        )),
+    let why = match machine_timeout.filter(|&t| seconds >= t && (!express || t < express_limit)) {
+        Some(t) if t <= ONE_YEAR_SECONDS => {
+            format!("and the state machine's TimeoutSeconds is {t}: the execution will time out first")
+        }
+        _ if express && seconds >= express_limit => {
+            format!(
+                "and an Express execution runs at most {express_limit} (5 minutes): it will time out first"
+            )
+        }
         // Only ever said of a Standard execution: in an Express one, five minutes come first.
-        _ if seconds >= ONE_YEAR_SECONDS => Some(
-            "This Wait lasts a year or more, and a Standard execution runs at most a year: it will time out".to_string(),
-        ),
-        _ => None,
-    }
+        _ if seconds >= ONE_YEAR_SECONDS => {
+            "a year or more, and a Standard execution runs at most a year: it will time out".to_string()
+        }
+        _ => return None,
+    };
+    Some(format!("{WAIT_OUTLASTS}{seconds} seconds, {why}"))
 }
 
 /// The characters AWS's API reference lists as not allowed in names.

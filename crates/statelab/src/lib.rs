@@ -137,7 +137,7 @@ impl Checked {
             .diagnostics
             .iter()
             .filter(|d| {
-                !(d.message.starts_with(WAIT_OUTLASTS)
+                !(d.message.starts_with(compile::WAIT_OUTLASTS)
                     && self.express_warnings.iter().any(|w| w.location == d.location))
             })
             .cloned()
@@ -147,9 +147,6 @@ impl Checked {
         out
     }
 }
-
-/// How each warning of [`compile::wait_outlasts`] begins.
-const WAIT_OUTLASTS: &str = "This Wait is ";
 
 /// [`check`] with the machine a user named (the CLI's `--state-machine`, the JS API's
 /// `stateMachine`): the name picks among a document's machines. A bare definition has none to
@@ -378,7 +375,6 @@ fn check_document(
             .filter_map(|st| match &st.kind {
                 machine::Kind::Wait(machine::WaitSpec::Seconds(machine::NumberSource::Const(s))) => {
                     let why = compile::wait_outlasts(*s, true, m.timeout_seconds.map(|t| t as f64))?;
-                    debug_assert!(why.starts_with(WAIT_OUTLASTS));
                     Some(Diagnostic::warning(
                         compile::codes::SUSPICIOUS,
                         why,
@@ -505,6 +501,15 @@ mod tests {
             .iter()
             .all(|d| d.message.contains("an Express execution runs at most 300")));
         assert!(express.diagnostics.iter().all(|d| d.span.is_some()));
+        // Without a TimeoutSeconds, the Standard check's year warning is replaced too (the final
+        // read found both, once the year's wording no longer began like the others).
+        let year = r#"{"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 40000000, "End": true}}}"#;
+        let standard = check(year, None).for_workflow(None);
+        assert_eq!(standard.diagnostics.len(), 1);
+        assert!(standard.diagnostics[0].message.contains("a Standard execution runs at most a year"));
+        let express = check(year, None).for_workflow(Some(exec::WorkflowType::Express));
+        assert_eq!(express.diagnostics.len(), 1, "{:?}", express.diagnostics);
+        assert!(express.diagnostics[0].message.contains("an Express execution runs at most 300"));
     }
 
     /// A Task an Express workflow cannot run is an error only of a check for Express: the type
