@@ -359,6 +359,14 @@ enum Until {
     Breakpoint,
 }
 
+/// `text` after what an action said before it (`lead`), if anything.
+fn led(lead: Option<&str>, text: &str) -> String {
+    match lead {
+        Some(lead) => format!("{lead} {text}"),
+        None => text.to_string(),
+    }
+}
+
 /// `lead`: what the action said before the run (a new execution started), said again before the
 /// notice the run ends with, which takes its place.
 fn run_sliced(ctx: Ctx, until: Until, lead: Option<String>) {
@@ -403,11 +411,7 @@ fn run_sliced(ctx: Ctx, until: Until, lead: Option<String>) {
                 }
             });
             if let Some(text) = hit {
-                let text = match &lead {
-                    Some(lead) => format!("{lead} {text}"),
-                    None => text,
-                };
-                ctx.notice.set(Some(Notice { level: "info", text }));
+                ctx.notice.set(Some(Notice { level: "info", text: led(lead.as_deref(), &text) }));
             }
             if done || ctx.stop.get_untracked() {
                 break;
@@ -473,11 +477,7 @@ pub fn run_to_breakpoint(ctx: Ctx) {
         // Without one it runs to the end, as it should, but says why it did not pause (a QA pass).
         if ctx.session.with_untracked(|s| s.breakpoints.is_empty()) {
             let why = "No breakpoint is set, so this runs to the end: click a state in the graph, then Set breakpoint.";
-            let text = match &lead {
-                Some(lead) => format!("{lead} {why}"),
-                None => why.to_string(),
-            };
-            ctx.notice.set(Some(Notice { level: "info", text }));
+            ctx.notice.set(Some(Notice { level: "info", text: led(lead.as_deref(), why) }));
         }
         run_sliced(ctx, Until::Breakpoint, lead);
     }
