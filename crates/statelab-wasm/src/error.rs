@@ -168,8 +168,12 @@ pub fn kind_of(v: &JsValue) -> &'static str {
 /// Text the caller gave, quoted in a message at most about 100 characters long (a 50 MB state
 /// name made a 50 MB message).
 pub fn quoted(text: &str) -> String {
-    const MAX: usize = 100;
-    match text.char_indices().nth(MAX) {
+    clip(text, 100)
+}
+
+/// `text` cut to `max` characters, with `…` where it was cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
         None => text.to_string(),
     }
@@ -179,19 +183,13 @@ pub fn quoted(text: &str) -> String {
 /// them) cut to 200 characters, and the whole to 500: a message about a 10 MB option was 10 MB
 /// long (a QA pass), and one of a million quote marks would still have been (a review).
 pub fn clip_values(message: &str) -> String {
-    fn clip(text: &str, max: usize) -> String {
-        match text.char_indices().nth(max) {
-            Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
-            None => text.to_string(),
-        }
-    }
     let mut out = String::with_capacity(message.len().min(1024));
     let mut piece = String::new();
     let mut quoted = false;
     for c in message.chars() {
         if matches!(c, '`' | '"') {
-            out.push_str(&if quoted { clip(&piece, 200) } else { std::mem::take(&mut piece) });
-            piece.clear();
+            let done = std::mem::take(&mut piece);
+            out.push_str(&if quoted { clip(&done, 200) } else { done });
             quoted = !quoted;
             out.push(c);
         } else {
