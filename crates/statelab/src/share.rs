@@ -290,31 +290,9 @@ pub fn decode(link: &str) -> Result<Session, ShareError> {
     // A sentence's full stop or a closing parenthesis pasted with the link is not part of it.
     // Only punctuation a sentence puts after a link: trimming every other character too took
     // the whole of `@@@@` away and called it cut short, not damaged (a QA pass).
-    let body = body.trim_end_matches(|c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '.' | ','
-                    | ';'
-                    | ':'
-                    | '!'
-                    | '?'
-                    | ')'
-                    | ']'
-                    | '}'
-                    | '>'
-                    | '"'
-                    | '\''
-                    | '`'
-                    | '*'
-                    | '~'
-                    | '\u{201D}'
-                    | '\u{2019}'
-                    | '\u{BB}'
-                    | '\u{203A}'
-                    | '\u{2026}'
-            )
-    });
+    // Closing typographic quotes (” ’ » ›) and an ellipsis too, and Markdown's emphasis.
+    const AFTER_A_LINK: &str = ".,;:!?)]}>\"'`*~\u{201D}\u{2019}\u{BB}\u{203A}\u{2026}";
+    let body = body.trim_end_matches(|c: char| c.is_whitespace() || AFTER_A_LINK.contains(c));
     let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT.decode(body).map_err(|_| {
         ShareError::new(
             BadEncoding,
