@@ -379,6 +379,17 @@ struct Edges {
     unknown: bool,
 }
 
+/// How a variable is read, for the warning when no `Assign` sets it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReadBy {
+    /// A JSONata expression: the variable is undefined.
+    Jsonata,
+    /// A JSONPath path: the path finds nothing, and the state fails.
+    Path,
+    /// A Choice rule's `IsPresent`: the variable is absent, which it tests without failing.
+    Presence,
+}
+
 struct Compiler {
     diags: Vec<Diagnostic>,
     states: Vec<Option<State>>,
@@ -400,9 +411,8 @@ struct Compiler {
     task_token_here: bool,
     /// Every variable name some `Assign` sets.
     assigned: HashSet<String>,
-    /// The variables expressions and paths read (`$states` aside), with where, and whether by a
-    /// JSONata expression.
-    reads: Vec<(String, String, bool)>,
+    /// The variables expressions and paths read (`$states` aside in JSONata), with where and how.
+    reads: Vec<(String, String, ReadBy)>,
     /// The built-in functions JSONata expressions call, with where.
     calls: Vec<(String, String)>,
     /// The names JSONata expressions call that are no built-in and that they do not bind, with
@@ -995,7 +1005,15 @@ impl Compiler {
     fn reference_path(&mut self, v: &Value, p: &str, context: bool) -> Option<JsonPath> {
         let path = self.reference_path_unchecked(v, p, context)?;
         self.check_context_path(&path, p);
+        self.note_read(&path, p, ReadBy::Path);
         Some(path)
+    }
+
+    /// Notes the variable `path` reads, if any, for [`Self::warn_variable_uses`].
+    fn note_read(&mut self, path: &JsonPath, p: &str, by: ReadBy) {
+        if let Root::Variable(name) = path.root() {
+            self.reads.push((name.to_string(), p.to_string(), by));
+        }
     }
 
     /// [`Self::reference_path`] for a path that may find nothing (`IsPresent`'s Variable).
@@ -1037,8 +1055,9 @@ impl Compiler {
                 match path.root() {
                     // The state must build its context object for this path to read.
                     Root::Context => self.context_paths = true,
-                    Root::Variable(name) => self.reads.push((name.to_string(), p.to_string(), false)),
-                    Root::Input => {}
+                    // A read, noted by the caller ([`Self::note_read`]): `IsPresent` reads a
+                    // variable without failing, and ResultPath is refused one.
+                    Root::Variable(_) | Root::Input => {}
                 }
                 Some(path)
             }
@@ -1179,7 +1198,7 @@ impl Compiler {
                     }
                 } else if let Some(path) = s.starts_with('$').then(|| JsonPath::parse(s).ok()).flatten() {
                     match path.root() {
-                        Root::Variable(name) => reads.push((name.to_string(), ptr.to_string(), false)),
+                        Root::Variable(name) => reads.push((name.to_string(), ptr.to_string(), ReadBy::Path)),
                         Root::Context => context_paths.push((ptr.to_string(), path)),
                         Root::Input => {}
                     }
@@ -1964,7 +1983,9 @@ impl Compiler {
         let vp = at(pointer, "Variable");
         let variable = obj.get("Variable").and_then(|v| {
             if c == "IsPresent" {
-                self.reference_path_unchecked(v, &vp, true)
+                let path = self.reference_path_unchecked(v, &vp, true)?;
+                self.note_read(&path, &vp, ReadBy::Presence);
+                Some(path)
             } else {
                 self.reference_path(v, &vp, true)
             }

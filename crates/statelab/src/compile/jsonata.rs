@@ -232,7 +232,7 @@ impl Compiler {
         let unknown = e.called_among(&free);
         for name in free {
             if name != "states" && !unknown.contains(&name) {
-                self.reads.push((name, p.to_string(), true));
+                self.reads.push((name, p.to_string(), ReadBy::Jsonata));
             }
         }
         for name in unknown {
@@ -276,20 +276,38 @@ impl Compiler {
     pub(super) fn warn_variable_uses(&mut self) {
         let reads = std::mem::take(&mut self.reads);
         let mut known: Vec<&str> = self.assigned.iter().map(String::as_str).collect();
-        known.push("states");
         known.sort_unstable();
         let mut found = Vec::new();
-        for (name, p, jsonata) in &reads {
+        for (name, p, by) in &reads {
             if self.assigned.contains(name) {
                 continue;
             }
-            let hint = crate::machine::closest_name(name, known.iter().copied())
+            if name == "states" {
+                // Only a JSONPath path gets here (JSONata states always have `$states`), and no
+                // Assign may set a variable of that name. It suggested '$states' itself (a QA pass).
+                let effect = match by {
+                    ReadBy::Presence => "it is never present",
+                    _ => "this path finds nothing and the state fails (States.Runtime)",
+                };
+                found.push((
+                    format!("'$states' exists only in JSONata states: in a JSONPath state this reads a variable named 'states', which no Assign may set, so {effect}"),
+                    p.clone(),
+                ));
+                continue;
+            }
+            // `$states` is a likely meaning of a misspelt name only where it exists.
+            let states = (*by == ReadBy::Jsonata).then_some("states");
+            let hint = crate::machine::closest_name(name, known.iter().copied().chain(states))
                 .map(|k| format!(" (did you mean '${k}'?)"))
                 .unwrap_or_default();
-            let effect = if *jsonata {
-                "this expression reads it as undefined"
-            } else {
-                "this path finds nothing and the state fails (States.Runtime)"
+            let effect = match by {
+                ReadBy::Jsonata => "this expression reads it as undefined",
+                ReadBy::Path => "this path finds nothing and the state fails (States.Runtime)",
+                // IsPresent tests for it without failing (asl-facts: `IsPresent: false` on a
+                // missing path is true); it was said to fail (a QA pass).
+                ReadBy::Presence => {
+                    "it is never present here and this IsPresent test always gives the same answer"
+                }
             };
             found.push((format!("No state assigns the variable '${name}', so {effect}{hint}"), p.clone()));
         }
