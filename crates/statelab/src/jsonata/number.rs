@@ -193,54 +193,35 @@ pub(crate) fn format_base(value: f64, radix: Option<f64>) -> Result<String, Json
     Ok(int_to_radix(value, radix as u32))
 }
 
-/// An integral double in base `radix` (JavaScript `toString(radix)`), exact at any magnitude.
+/// An integral double in base `radix` as JavaScript's `toString(radix)` writes it: base 10 as any
+/// number is written (`1e+21`, `49893021583557130`), other bases as V8's `DoubleToRadixCString`
+/// does, with the digits the double holds and zeros for the places below its precision
+/// (`(-1e25).toString(7)` ends in ten zeros). It wrote every number exactly (a QA pass against
+/// jsonata-js: `49893021583557128`, `1000000000000000000000`).
 fn int_to_radix(value: f64, radix: u32) -> String {
-    if !value.is_finite() {
+    if radix == 10 || !value.is_finite() {
         return js_number(value);
     }
-    let neg = value < 0.0;
-    let mut v = value.abs();
-    // Little-endian base-2^32 digits of the integer.
-    let mut limbs: Vec<u32> = Vec::new();
-    if v < 1.8446744073709552e19 {
-        let n = v as u64;
-        limbs.push(n as u32);
-        limbs.push((n >> 32) as u32);
-    } else {
-        let bits = v.to_bits();
-        let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
-        let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
-        limbs.push(mantissa as u32);
-        limbs.push((mantissa >> 32) as u32);
-        for _ in 0..exp {
-            let mut carry = 0u32;
-            for l in limbs.iter_mut() {
-                let nv = (u64::from(*l) << 1) | u64::from(carry);
-                *l = nv as u32;
-                carry = (nv >> 32) as u32;
-            }
-            if carry > 0 {
-                limbs.push(carry);
-            }
-        }
-        v = 0.0;
-    }
-    let _ = v;
+    /// 2^53: from here a double has no units digit of its own.
+    const EXACT_BELOW: f64 = 9_007_199_254_740_992.0;
+    let r = f64::from(radix);
+    let mut integer = value.abs();
+    // Little-endian, as V8 fills its buffer from the end.
     let mut digits = Vec::new();
-    while limbs.iter().any(|&l| l != 0) {
-        let mut rem = 0u64;
-        for l in limbs.iter_mut().rev() {
-            let cur = (rem << 32) | u64::from(*l);
-            *l = (cur / u64::from(radix)) as u32;
-            rem = cur % u64::from(radix);
-        }
-        digits.push(std::char::from_digit(rem as u32, radix).unwrap_or('0'));
-    }
-    if digits.is_empty() {
+    while integer / r >= EXACT_BELOW {
+        integer /= r;
         digits.push('0');
     }
+    loop {
+        let remainder = integer % r;
+        digits.push(std::char::from_digit(remainder as u32, radix).unwrap_or('0'));
+        integer = (integer - remainder) / r;
+        if integer <= 0.0 {
+            break;
+        }
+    }
     let mut out = String::new();
-    if neg {
+    if value < 0.0 {
         out.push('-');
     }
     out.extend(digits.iter().rev());
@@ -708,7 +689,22 @@ mod tests {
     fn bases_and_strings() {
         assert_eq!(format_base(255.0, Some(16.0)).unwrap(), "ff");
         assert_eq!(format_base(-255.5, Some(2.0)).unwrap(), "-100000000");
-        assert_eq!(format_base(1e21, Some(10.0)).unwrap(), "1000000000000000000000");
+        // As JavaScript writes them (jsonata-js 2.0.6, Node): base 10 as any number, others with
+        // zeros below the double's precision.
+        assert_eq!(format_base(1e21, Some(10.0)).unwrap(), "1e+21");
+        assert_eq!(format_base(49893021583557130.0, Some(10.0)).unwrap(), "49893021583557130");
+        assert_eq!(format_base(-1e25, Some(7.0)).unwrap(), "-305115115464104443660000000000");
+        assert_eq!(format_base(2f64.powi(60), Some(16.0)).unwrap(), "1000000000000000");
+        assert_eq!(
+            format_base(123456789012345680000.0, Some(3.0)).unwrap(),
+            "1010110112012200200112100112002012100000000"
+        );
+        assert_eq!(format_base(-0.0, Some(2.0)).unwrap(), "0");
+        assert_eq!(
+            format_base(9007199254740993.0, Some(2.0)).unwrap(),
+            "100000000000000000000000000000000000000000000000000000"
+        );
+        assert_eq!(format_base(1e300, Some(36.0)).unwrap(), format!("fhgyjdfcg7s{}", "0".repeat(182)));
         assert_eq!(number_from_string("0x1F"), Some(31.0));
         assert!(number_from_string("abc0o7").unwrap().is_nan());
         assert_eq!(number_from_string(" 12"), None);
