@@ -30,6 +30,10 @@ pub(crate) struct RegexMatch {
 /// JavaScript's `\s`: its whitespace and line terminators.
 const JS_SPACE: &str = "\\t\\n\\x0B\\x0C\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}";
 
+/// JavaScript's `\S`: every character [`JS_SPACE`] leaves out, as ranges, so that it can stand
+/// inside a class (`[\s\S]`), where regex-lite takes no nested `[^...]`.
+const JS_NOT_SPACE: &str = "\\x{0}-\\x{8}\\x{E}-\\x{1F}\\x{21}-\\x{9F}\\x{A1}-\\x{167F}\\x{1681}-\\x{1FFF}\\x{200B}-\\x{2027}\\x{202A}-\\x{202E}\\x{2030}-\\x{205E}\\x{2060}-\\x{2FFF}\\x{3001}-\\x{FEFE}\\x{FF00}-\\x{10FFFF}";
+
 impl JsRegex {
     /// Translates and compiles a JavaScript pattern (`flags` is any of `i`, `m`).
     pub(crate) fn new(pattern: &str, flags: &str) -> Result<JsRegex, JsonataError> {
@@ -39,7 +43,10 @@ impl JsRegex {
             prefix.push_str("(?i)");
         }
         if flags.contains('m') {
-            prefix.push_str("(?m)");
+            // `R`: `^` and `$` also take `\r` as a line's end, as JavaScript's do (CRLF text
+            // matched nothing at its line ends: a QA pass). Unlike JavaScript, neither matches
+            // between the `\r` and `\n` of a `\r\n`, and U+2028/U+2029 end no line.
+            prefix.push_str("(?mR)");
         }
         let full = format!("{prefix}{translated}");
         let re = regex_lite::Regex::new(&full)
@@ -89,27 +96,80 @@ fn push_literal(out: &mut String, c: char) {
     }
 }
 
-/// The other cases JavaScript's `i` flag (without `u`) matches a non-ASCII letter with: its upper
-/// and lower case where each is one character, and never an ASCII one (`ſ` does not match `s`).
+/// The characters JavaScript's `i` flag (without `u`) matches `c` with, `c` aside: those of the
+/// same canonical form ([`canonical`]). ASCII letters are left to regex-lite's own folding. It
+/// took only `c`'s own upper and lower case, so `σ` missed `ς` and `μ` missed `µ` (a QA pass
+/// against jsonata-js).
 fn case_variants(c: char) -> Vec<char> {
     if c.is_ascii() {
         return Vec::new();
     }
-    let single = |s: String| {
-        let mut cs = s.chars();
-        match (cs.next(), cs.next()) {
-            (Some(m), None) => Some(m),
-            _ => None,
-        }
-    };
+    let k = canonical(c);
+    let mut candidates = vec![k];
+    candidates.extend(single(k.to_lowercase()));
+    candidates.extend(single(c.to_lowercase()));
+    candidates.extend(UPPER_NOT_LOWER.iter().filter(|&&(_, u)| u == k).map(|&(x, _)| x));
     let mut out = Vec::new();
-    for m in [single(c.to_uppercase().collect()), single(c.to_lowercase().collect())].into_iter().flatten() {
-        if m != c && !m.is_ascii() && !out.contains(&m) {
+    for m in candidates {
+        if m != c && !m.is_ascii() && canonical(m) == k && !out.contains(&m) {
             out.push(m);
         }
     }
     out
 }
+
+/// ECMAScript's Canonicalize without the `u` flag: a character's upper case when that is one
+/// character, unless it is ASCII and the character is not (`ſ` does not match `s`). A character
+/// outside the BMP is two UTF-16 units to such a pattern, which have no case.
+fn canonical(c: char) -> char {
+    if u32::from(c) > 0xFFFF {
+        return c;
+    }
+    match single(c.to_uppercase()) {
+        Some(u) if c.is_ascii() || !u.is_ascii() => u,
+        _ => c,
+    }
+}
+
+/// The one character `chars` holds, if it holds one.
+fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
+    match (chars.next(), chars.next()) {
+        (Some(m), None) => Some(m),
+        _ => None,
+    }
+}
+
+/// The BMP characters whose (one-character, non-ASCII) upper case does not give them back as its
+/// lower case, with that upper case: `ς` and `Σ`, `µ` and `Μ`, `ǅ` and `Ǆ`. Each matches every
+/// character of its upper case's under `i`, but no case mapping leads from those to it. Checked
+/// against the standard library's tables by a test.
+const UPPER_NOT_LOWER: &[(char, char)] = &[
+    ('\u{B5}', '\u{39C}'),
+    ('\u{1C5}', '\u{1C4}'),
+    ('\u{1C8}', '\u{1C7}'),
+    ('\u{1CB}', '\u{1CA}'),
+    ('\u{1F2}', '\u{1F1}'),
+    ('\u{345}', '\u{399}'),
+    ('\u{3C2}', '\u{3A3}'),
+    ('\u{3D0}', '\u{392}'),
+    ('\u{3D1}', '\u{398}'),
+    ('\u{3D5}', '\u{3A6}'),
+    ('\u{3D6}', '\u{3A0}'),
+    ('\u{3F0}', '\u{39A}'),
+    ('\u{3F1}', '\u{3A1}'),
+    ('\u{3F5}', '\u{395}'),
+    ('\u{1C80}', '\u{412}'),
+    ('\u{1C81}', '\u{414}'),
+    ('\u{1C82}', '\u{41E}'),
+    ('\u{1C83}', '\u{421}'),
+    ('\u{1C84}', '\u{422}'),
+    ('\u{1C85}', '\u{422}'),
+    ('\u{1C86}', '\u{42A}'),
+    ('\u{1C87}', '\u{462}'),
+    ('\u{1C88}', '\u{A64A}'),
+    ('\u{1E9B}', '\u{1E60}'),
+    ('\u{1FBE}', '\u{399}'),
+];
 
 fn translate(pattern: &str, fold: bool) -> Result<String, JsonataError> {
     let mut t = Translator {
@@ -138,8 +198,11 @@ impl Translator<'_> {
                 if !variants.is_empty() || (self.fold && !case_variants(from).is_empty()) {
                     return Err(unsupported(self.pattern, "a case-insensitive range of non-ASCII letters"));
                 }
+                // The range is whole: a dash after it is a character (`[a-c-e]`).
+                self.last_in_class = None;
+            } else {
+                self.last_in_class = Some(c);
             }
-            self.last_in_class = Some(c);
             push_literal(&mut self.out, c);
             for v in variants {
                 push_literal(&mut self.out, v);
@@ -283,18 +346,21 @@ impl Translator<'_> {
                     self.out.push_str(&format!("[{JS_SPACE}]"));
                 }
             }
+            // It was `[^...]` in a class too, which regex-lite refuses: `[\s\S]`, the usual way
+            // to match anything, could not be used (a QA pass against jsonata-js).
+            'S' if in_class => self.out.push_str(JS_NOT_SPACE),
             'S' => self.out.push_str(&format!("[^{JS_SPACE}]")),
-            'b' if in_class => push_literal(&mut self.out, '\u{8}'),
+            'b' if in_class => self.literal('\u{8}', in_class)?,
             'b' | 'B' => {
                 self.out.push('\\');
                 self.out.push(c);
             }
-            'n' => push_literal(&mut self.out, '\n'),
-            'r' => push_literal(&mut self.out, '\r'),
-            't' => push_literal(&mut self.out, '\t'),
-            'v' => push_literal(&mut self.out, '\u{b}'),
-            'f' => push_literal(&mut self.out, '\u{c}'),
-            '0' if !self.peek(0).is_some_and(|d| d.is_ascii_digit()) => push_literal(&mut self.out, '\0'),
+            'n' => self.literal('\n', in_class)?,
+            'r' => self.literal('\r', in_class)?,
+            't' => self.literal('\t', in_class)?,
+            'v' => self.literal('\u{b}', in_class)?,
+            'f' => self.literal('\u{c}', in_class)?,
+            '0' if !self.peek(0).is_some_and(|d| d.is_ascii_digit()) => self.literal('\0', in_class)?,
             '1'..='9' => return Err(unsupported(self.pattern, "a backreference")),
             'k' if self.peek(0) == Some('<') => {
                 return Err(unsupported(self.pattern, "a named backreference"))
@@ -302,7 +368,7 @@ impl Translator<'_> {
             'c' if self.peek(0).is_some_and(|l| l.is_ascii_alphabetic()) => {
                 let l = self.peek(0).unwrap_or('@');
                 self.i += 1;
-                push_literal(&mut self.out, char::from((l as u8) % 32));
+                self.literal(char::from((l as u8) % 32), in_class)?;
             }
             'x' => {
                 let hex: String = self.chars.get(self.i..self.i + 2).unwrap_or(&[]).iter().collect();
@@ -311,7 +377,7 @@ impl Translator<'_> {
                     let v = u32::from_str_radix(&hex, 16).unwrap_or(0);
                     self.literal(char::from_u32(v).unwrap_or('\u{fffd}'), in_class)?;
                 } else {
-                    push_literal(&mut self.out, 'x');
+                    self.literal('x', in_class)?;
                 }
             }
             'u' => {
@@ -341,7 +407,7 @@ impl Translator<'_> {
                         }
                         self.literal(char::from_u32(cp).unwrap_or('\u{fffd}'), in_class)?;
                     }
-                    None => push_literal(&mut self.out, 'u'),
+                    None => self.literal('u', in_class)?,
                 }
             }
             'p' | 'P' if self.peek(0) == Some('{') => {
@@ -383,14 +449,22 @@ impl Translator<'_> {
                 }
                 '\\' => self.escape(true)?,
                 '-' => {
-                    // a range dash between two items stays a dash; regex-lite reads `a-z` alike
-                    let prev_is_item = !self.out.ends_with('[') && !self.out.ends_with('^');
-                    let next_is_item = self.peek(1).is_some_and(|n| n != ']');
-                    if prev_is_item && next_is_item {
+                    // A dash between two characters is a range, which regex-lite reads alike.
+                    // Beside a class escape (`[\d-z]`, `[a-\w]`) or after a range, JavaScript
+                    // takes it as a character (regex-lite refused the first: a QA pass).
+                    let after_character = self.last_in_class.is_some();
+                    let next_is_character = match (self.peek(1), self.peek(2)) {
+                        (None | Some(']'), _) => false,
+                        (Some('\\'), Some(e)) => !matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S'),
+                        _ => true,
+                    };
+                    if after_character && next_is_character {
                         self.out.push('-');
                         self.range_from = self.last_in_class.take();
                     } else {
+                        // A character, which may begin a range (`[--a]`).
                         push_literal(&mut self.out, '-');
+                        self.last_in_class = Some('-');
                     }
                     self.i += 1;
                 }
@@ -450,6 +524,68 @@ mod tests {
         assert_eq!(JsRegex::new("[à-ÿ]", "i").unwrap_err().code, "S0304");
         assert_eq!(find("[à-ÿ]", "", "é").as_deref(), Some("é"));
         assert_eq!(find("[a-z]", "i", "Q").as_deref(), Some("Q"));
+    }
+
+    // Each expected match is what Node's RegExp gives (jsonata-js 2.0.6 runs JavaScript regexes);
+    // every one of these failed or was refused before (a differential QA pass).
+    #[test]
+    fn classes_read_dashes_and_negated_escapes_as_javascript_does() {
+        assert_eq!(find("[\\s\\S]+", "", "a b\nc").as_deref(), Some("a b\nc"));
+        assert_eq!(find("[\\S]+", "", "  ab c").as_deref(), Some("ab"));
+        assert_eq!(find("[^\\S]+", "", "ab \t\ncd").as_deref(), Some(" \t\n"));
+        assert_eq!(find("[\\d-z]+", "", "x9-z").as_deref(), Some("9-z"));
+        assert_eq!(find("[a-\\d]+", "", "xa-5").as_deref(), Some("a-5"));
+        assert_eq!(find("[a-c-e]+", "", "xb-ey").as_deref(), Some("b-e"));
+        assert_eq!(find("[\\w-]+", "", "a-b c").as_deref(), Some("a-b"));
+        assert_eq!(find("[\\s-a]+", "", "x -a").as_deref(), Some(" -a"));
+        assert_eq!(find("[--/]+", "", "a-./b").as_deref(), Some("-./"));
+        // Ranges between escaped characters are still ranges.
+        assert_eq!(find("[\\n-\\r]", "", "a\u{b}b").as_deref(), Some("\u{b}"));
+        // `\S` in a class is exactly what `\s` leaves out.
+        let space = JsRegex::new("^\\s$", "").unwrap();
+        let not_space = JsRegex::new("^[\\S]$", "").unwrap();
+        for c in (0..=0xFFFF_u32).chain([0x1_0000, 0x10_FFFF]).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_ne!(
+                space.exec(&s, 0).is_some(),
+                not_space.exec(&s, 0).is_some(),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn multiline_anchors_take_carriage_returns_as_line_ends() {
+        assert_eq!(find("a$", "m", "a\r\nb").as_deref(), Some("a"));
+        assert_eq!(find("^b", "m", "a\rb").as_deref(), Some("b"));
+        assert_eq!(find("^b", "m", "a\nb").as_deref(), Some("b"));
+        assert_eq!(find("a$", "", "a\r\nb"), None);
+    }
+
+    #[test]
+    fn case_insensitive_matching_uses_javascripts_canonical_forms() {
+        assert_eq!(find("σ", "i", "ς").as_deref(), Some("ς"));
+        assert_eq!(find("ΟΔΌΣ", "i", "οδός").as_deref(), Some("οδός"));
+        assert_eq!(find("μ", "i", "µ").as_deref(), Some("µ"));
+        assert_eq!(find("θ", "i", "ϑ").as_deref(), Some("ϑ"));
+        assert_eq!(find("ǆ", "i", "ǅ").as_deref(), Some("ǅ"));
+        // The Ohm sign is its own upper case, and ω's is Ω: they differ without the `u` flag;
+        // so do letters outside the BMP, which such a pattern sees as two UTF-16 units.
+        assert_eq!(find("\u{2126}", "i", "ω"), None);
+        assert_eq!(find("\u{10400}", "i", "\u{10428}"), None);
+    }
+
+    #[test]
+    fn upper_not_lower_is_the_standard_librarys() {
+        let found: Vec<(char, char)> = (0x80..=0xFFFF_u32)
+            .filter_map(char::from_u32)
+            .filter_map(|x| {
+                let u = single(x.to_uppercase())?;
+                (u != x && !u.is_ascii() && single(u.to_lowercase()) != Some(x)).then_some((x, u))
+            })
+            .collect();
+        assert_eq!(UPPER_NOT_LOWER, found.as_slice(), "{found:?}");
     }
 
     #[test]
