@@ -999,9 +999,9 @@ impl Compiler {
         Some(n)
     }
 
-    /// A field that must hold a reference path (`ResultPath`, `ItemsPath`, `...Path` numbers,
-    /// Choice `Variable`). `context` says whether `$$` may start it; a `$$` path is checked for
-    /// fields the context object never has ([`Self::check_context_path`]).
+    /// A field that must hold a reference path it reads (`ItemsPath`, `...Path` numbers, Choice
+    /// `Variable`), noting a variable it reads. `context` says whether `$$` may start it; a `$$`
+    /// path is checked for fields the context object never has ([`Self::check_context_path`]).
     fn reference_path(&mut self, v: &Value, p: &str, context: bool) -> Option<JsonPath> {
         let path = self.reference_path_unchecked(v, p, context)?;
         self.check_context_path(&path, p);
@@ -1016,7 +1016,9 @@ impl Compiler {
         }
     }
 
-    /// [`Self::reference_path`] for a path that may find nothing (`IsPresent`'s Variable).
+    /// [`Self::reference_path`] without the context-field check and without noting a read: for a
+    /// path that may find nothing (`IsPresent`'s Variable, whose caller notes its read) and for
+    /// `ResultPath`, which writes.
     fn reference_path_unchecked(&mut self, v: &Value, p: &str, context: bool) -> Option<JsonPath> {
         let Some(text) = v.as_str() else {
             self.expected(ty::STRING, p);
@@ -1084,6 +1086,7 @@ impl Compiler {
                             Root::Variable(_) => uses.variables = true,
                             Root::Input => {}
                         }
+                        self.note_read(&path, &p, ReadBy::Path);
                         PathField::Path(path)
                     }
                     Err(e) => {
@@ -1293,6 +1296,7 @@ impl Compiler {
     fn check_intrinsic(&mut self, call: &Call, p: &str) {
         for path in call.paths() {
             self.check_context_path(path, p);
+            self.note_read(path, p, ReadBy::Path);
         }
         self.check_call(call, p);
     }

@@ -73,10 +73,16 @@ struct Translator<'a> {
     pattern: &'a str,
     /// The `i` flag: non-ASCII letters are written with their other cases.
     fold: bool,
-    /// The last literal character written in the class being read.
-    last_in_class: Option<char>,
-    /// The start of the class range being read, once its dash is.
-    range_from: Option<char>,
+}
+
+/// What an escape stands for.
+enum Escape {
+    /// One character: in a class, a possible range end.
+    Char(char),
+    /// A class escape (`\d`, `\s`): regex-lite's text for it inside a class.
+    Set(&'static str),
+    /// An assertion outside a class (`\b`), as regex-lite writes it.
+    Assertion(&'static str),
 }
 
 fn unsupported(pattern: &str, what: &str) -> JsonataError {
@@ -172,15 +178,7 @@ const UPPER_NOT_LOWER: &[(char, char)] = &[
 ];
 
 fn translate(pattern: &str, fold: bool) -> Result<String, JsonataError> {
-    let mut t = Translator {
-        chars: pattern.chars().collect(),
-        i: 0,
-        out: String::new(),
-        pattern,
-        fold,
-        last_in_class: None,
-        range_from: None,
-    };
+    let mut t = Translator { chars: pattern.chars().collect(), i: 0, out: String::new(), pattern, fold };
     t.run()?;
     Ok(t.out)
 }
@@ -190,24 +188,11 @@ impl Translator<'_> {
         self.chars.get(self.i + k).copied()
     }
 
-    /// Writes a literal character, with its other cases when the `i` flag needs them.
-    fn literal(&mut self, c: char, in_class: bool) -> Result<(), JsonataError> {
+    /// Writes a literal character outside a class, with its other cases when the `i` flag needs
+    /// them.
+    fn literal(&mut self, c: char) {
         let variants = if self.fold { case_variants(c) } else { Vec::new() };
-        if in_class {
-            if let Some(from) = self.range_from.take() {
-                if !variants.is_empty() || (self.fold && !case_variants(from).is_empty()) {
-                    return Err(unsupported(self.pattern, "a case-insensitive range of non-ASCII letters"));
-                }
-                // The range is whole: a dash after it is a character (`[a-c-e]`).
-                self.last_in_class = None;
-            } else {
-                self.last_in_class = Some(c);
-            }
-            push_literal(&mut self.out, c);
-            for v in variants {
-                push_literal(&mut self.out, v);
-            }
-        } else if variants.is_empty() {
+        if variants.is_empty() {
             push_literal(&mut self.out, c);
         } else {
             self.out.push('[');
@@ -217,13 +202,20 @@ impl Translator<'_> {
             }
             self.out.push(']');
         }
-        Ok(())
     }
 
     fn run(&mut self) -> Result<(), JsonataError> {
         while let Some(c) = self.peek(0) {
             match c {
-                '\\' => self.escape(false)?,
+                '\\' => match self.escape(false)? {
+                    Escape::Char(c) => self.literal(c),
+                    Escape::Set(set) => {
+                        self.out.push('[');
+                        self.out.push_str(set);
+                        self.out.push(']');
+                    }
+                    Escape::Assertion(a) => self.out.push_str(a),
+                },
                 '[' => self.class()?,
                 '(' => {
                     if self.peek(1) == Some('?') {
@@ -297,7 +289,7 @@ impl Translator<'_> {
                     self.i += 1;
                 }
                 _ => {
-                    self.literal(c, false)?;
+                    self.literal(c);
                     self.i += 1;
                 }
             }
@@ -325,59 +317,69 @@ impl Translator<'_> {
         (self.peek(j) == Some('}')).then_some(j + 1)
     }
 
-    /// An escape at the cursor (`\` not yet consumed).
-    fn escape(&mut self, in_class: bool) -> Result<(), JsonataError> {
-        // A class escape (`\d`) is no range end; a literal one sets it again.
-        self.last_in_class = None;
+    /// An escape at the cursor (`\` not yet consumed), read as JavaScript reads it without the `u`
+    /// flag (Annex B).
+    fn escape(&mut self, in_class: bool) -> Result<Escape, JsonataError> {
         self.i += 1;
         let Some(c) = self.peek(0) else {
             return Err(invalid(self.pattern, "\\ at end of pattern"));
         };
         self.i += 1;
-        match c {
-            'd' | 'D' | 'w' | 'W' => {
-                self.out.push('\\');
-                self.out.push(c);
-            }
-            's' => {
-                if in_class {
-                    self.out.push_str(JS_SPACE);
-                } else {
-                    self.out.push_str(&format!("[{JS_SPACE}]"));
+        Ok(match c {
+            'd' => Escape::Set("\\d"),
+            'D' => Escape::Set("\\D"),
+            'w' => Escape::Set("\\w"),
+            'W' => Escape::Set("\\W"),
+            's' => Escape::Set(JS_SPACE),
+            // The complement as ranges: a class takes no nested `[^...]` in regex-lite, so
+            // `[\s\S]`, the usual way to match anything, was refused (a QA pass).
+            'S' => Escape::Set(JS_NOT_SPACE),
+            'b' if in_class => Escape::Char('\u{8}'),
+            'b' if !in_class => Escape::Assertion("\\b"),
+            'B' if !in_class => Escape::Assertion("\\B"),
+            'n' => Escape::Char('\n'),
+            'r' => Escape::Char('\r'),
+            't' => Escape::Char('\t'),
+            'v' => Escape::Char('\u{b}'),
+            'f' => Escape::Char('\u{c}'),
+            // `\0`, with up to two more octal digits (`\012`); `\09` is NUL then `9`.
+            '0' => {
+                let mut code = 0u32;
+                for _ in 0..2 {
+                    match self.peek(0).and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            code = code * 8 + d;
+                            self.i += 1;
+                        }
+                        None => break,
+                    }
                 }
+                Escape::Char(char::from_u32(code).unwrap_or('\0'))
             }
-            // It was `[^...]` in a class too, which regex-lite refuses: `[\s\S]`, the usual way
-            // to match anything, could not be used (a QA pass against jsonata-js).
-            'S' if in_class => self.out.push_str(JS_NOT_SPACE),
-            'S' => self.out.push_str(&format!("[^{JS_SPACE}]")),
-            'b' if in_class => self.literal('\u{8}', in_class)?,
-            'b' | 'B' => {
-                self.out.push('\\');
-                self.out.push(c);
-            }
-            'n' => self.literal('\n', in_class)?,
-            'r' => self.literal('\r', in_class)?,
-            't' => self.literal('\t', in_class)?,
-            'v' => self.literal('\u{b}', in_class)?,
-            'f' => self.literal('\u{c}', in_class)?,
-            '0' if !self.peek(0).is_some_and(|d| d.is_ascii_digit()) => self.literal('\0', in_class)?,
             '1'..='9' => return Err(unsupported(self.pattern, "a backreference")),
             'k' if self.peek(0) == Some('<') => {
                 return Err(unsupported(self.pattern, "a named backreference"))
             }
-            'c' if self.peek(0).is_some_and(|l| l.is_ascii_alphabetic()) => {
-                let l = self.peek(0).unwrap_or('@');
-                self.i += 1;
-                self.literal(char::from((l as u8) % 32), in_class)?;
-            }
+            // `\cJ` is a control character; in a class `\c1` and `\c_` are too. Anything else
+            // after `\c` leaves the backslash a character and the `c` to be read again.
+            'c' => match self.peek(0) {
+                Some(l) if l.is_ascii_alphabetic() || (in_class && (l.is_ascii_digit() || l == '_')) => {
+                    self.i += 1;
+                    Escape::Char(char::from((l as u8) % 32))
+                }
+                _ => {
+                    self.i -= 1;
+                    Escape::Char('\\')
+                }
+            },
             'x' => {
                 let hex: String = self.chars.get(self.i..self.i + 2).unwrap_or(&[]).iter().collect();
                 if hex.len() == 2 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
                     self.i += 2;
                     let v = u32::from_str_radix(&hex, 16).unwrap_or(0);
-                    self.literal(char::from_u32(v).unwrap_or('\u{fffd}'), in_class)?;
+                    Escape::Char(char::from_u32(v).unwrap_or('\u{fffd}'))
                 } else {
-                    self.literal('x', in_class)?;
+                    Escape::Char('x')
                 }
             }
             'u' => {
@@ -405,21 +407,70 @@ impl Translator<'_> {
                                 }
                             }
                         }
-                        self.literal(char::from_u32(cp).unwrap_or('\u{fffd}'), in_class)?;
+                        Escape::Char(char::from_u32(cp).unwrap_or('\u{fffd}'))
                     }
-                    None => self.literal('u', in_class)?,
+                    None => Escape::Char('u'),
                 }
             }
             'p' | 'P' if self.peek(0) == Some('{') => {
                 return Err(unsupported(self.pattern, "a Unicode property class"));
             }
-            // Any other escaped character stands for itself (JavaScript's identity escapes).
-            other => self.literal(other, in_class)?,
+            // Any other escaped character stands for itself (JavaScript's identity escapes;
+            // `[\B]` is `B`).
+            other => Escape::Char(other),
+        })
+    }
+
+    /// One item of a class at the cursor: a character or a class escape.
+    fn class_atom(&mut self) -> Result<Escape, JsonataError> {
+        match self.peek(0) {
+            Some('\\') => self.escape(true),
+            Some(c) => {
+                self.i += 1;
+                Ok(Escape::Char(c))
+            }
+            None => Err(invalid(self.pattern, "unterminated character class")),
+        }
+    }
+
+    /// Writes a character of a class, with its other cases when the `i` flag needs them.
+    fn class_char(&mut self, c: char) {
+        push_literal(&mut self.out, c);
+        if self.fold {
+            for v in case_variants(c) {
+                push_literal(&mut self.out, v);
+            }
+        }
+    }
+
+    /// Writes a class range. With the `i` flag, its ASCII letters' other cases are written too:
+    /// regex-lite folded only part of a range that holds more than letters (`[0-a]` matched no
+    /// `x`). A range between non-ASCII letters that have other cases cannot be folded so, and is
+    /// refused.
+    fn class_range(&mut self, from: char, to: char) -> Result<(), JsonataError> {
+        if self.fold && !(case_variants(from).is_empty() && case_variants(to).is_empty()) {
+            return Err(unsupported(self.pattern, "a case-insensitive range of non-ASCII letters"));
+        }
+        push_literal(&mut self.out, from);
+        self.out.push('-');
+        push_literal(&mut self.out, to);
+        if self.fold {
+            for (letters, other) in [('A'..='Z', 32i32), ('a'..='z', -32)] {
+                let (lo, hi) = (from.max(*letters.start()), to.min(*letters.end()));
+                let shift = |c: char| char::from_u32(u32::from(c).wrapping_add_signed(other)).unwrap_or(c);
+                if lo <= hi {
+                    push_literal(&mut self.out, shift(lo));
+                    self.out.push('-');
+                    push_literal(&mut self.out, shift(hi));
+                }
+            }
         }
         Ok(())
     }
 
-    /// A character class at the cursor.
+    /// A character class at the cursor, read item by item as JavaScript does: `a-z` is a range;
+    /// a dash with a class escape on either side (`[\d-z]`) is a character, and so are the two
+    /// items around it, which begin no range; any other dash is a character.
     fn class(&mut self) -> Result<(), JsonataError> {
         self.i += 1;
         let negated = self.peek(0) == Some('^');
@@ -436,46 +487,39 @@ impl Translator<'_> {
         if negated {
             self.out.push('^');
         }
-        self.last_in_class = None;
-        self.range_from = None;
         loop {
-            let Some(c) = self.peek(0) else {
-                return Err(invalid(self.pattern, "unterminated character class"));
-            };
-            match c {
-                ']' => {
-                    self.i += 1;
-                    break;
-                }
-                '\\' => self.escape(true)?,
-                '-' => {
-                    // A dash between two characters is a range, which regex-lite reads alike.
-                    // Beside a class escape (`[\d-z]`, `[a-\w]`) or after a range, JavaScript
-                    // takes it as a character (regex-lite refused the first: a QA pass).
-                    let after_character = self.last_in_class.is_some();
-                    let next_is_character = match (self.peek(1), self.peek(2)) {
-                        (None | Some(']'), _) => false,
-                        (Some('\\'), Some(e)) => !matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S'),
-                        _ => true,
-                    };
-                    if after_character && next_is_character {
-                        self.out.push('-');
-                        self.range_from = self.last_in_class.take();
-                    } else {
-                        // A character, which may begin a range (`[--a]`).
-                        push_literal(&mut self.out, '-');
-                        self.last_in_class = Some('-');
-                    }
-                    self.i += 1;
-                }
-                _ => {
-                    self.literal(c, true)?;
-                    self.i += 1;
+            if self.peek(0) == Some(']') {
+                self.i += 1;
+                break;
+            }
+            let first = self.class_atom()?;
+            let dash = self.peek(0) == Some('-') && self.peek(1).is_some_and(|n| n != ']');
+            if !dash {
+                self.class_item(first);
+                continue;
+            }
+            self.i += 1;
+            match (first, self.class_atom()?) {
+                (Escape::Char(from), Escape::Char(to)) => self.class_range(from, to)?,
+                // Regex-lite refused these; JavaScript reads three items (a QA pass).
+                (first, second) => {
+                    self.class_item(first);
+                    push_literal(&mut self.out, '-');
+                    self.class_item(second);
                 }
             }
         }
         self.out.push(']');
         Ok(())
+    }
+
+    fn class_item(&mut self, item: Escape) {
+        match item {
+            Escape::Char(c) => self.class_char(c),
+            Escape::Set(set) => self.out.push_str(set),
+            // (`\b` and `\B` are characters in a class.)
+            Escape::Assertion(_) => {}
+        }
     }
 }
 
@@ -524,6 +568,9 @@ mod tests {
         assert_eq!(JsRegex::new("[à-ÿ]", "i").unwrap_err().code, "S0304");
         assert_eq!(find("[à-ÿ]", "", "é").as_deref(), Some("é"));
         assert_eq!(find("[a-z]", "i", "Q").as_deref(), Some("Q"));
+        // A range holding more than letters folds whole (regex-lite folded part of it).
+        assert_eq!(find("[0-a]+", "i", "xyzXYZ").as_deref(), Some("xyzXYZ"));
+        assert_eq!(find("[^0-a]+", "i", "x.-~").as_deref(), Some(".-~"));
     }
 
     // Each expected match is what Node's RegExp gives (jsonata-js 2.0.6 runs JavaScript regexes);
@@ -539,6 +586,20 @@ mod tests {
         assert_eq!(find("[\\w-]+", "", "a-b c").as_deref(), Some("a-b"));
         assert_eq!(find("[\\s-a]+", "", "x -a").as_deref(), Some(" -a"));
         assert_eq!(find("[--/]+", "", "a-./b").as_deref(), Some("-./"));
+        // A dash that ends a range; the items beside a dash next to a class escape begin no
+        // range (a review found both read wrongly by the first fix).
+        assert_eq!(find("[!--0-9]+", "", "x!5-").as_deref(), Some("!5-"));
+        assert_eq!(find("[\\d-a-c]+", "", "1abc-").as_deref(), Some("1a"));
+        assert_eq!(find("[\\s-a-c]+", "", "b- a").as_deref(), Some("- a"));
+        assert_eq!(find("[\\w--a]+", "", "x.y").as_deref(), Some("x"));
+        assert_eq!(find("[\\w--\\b]+", "", "x--").as_deref(), Some("x--"));
+        // Annex B's other escapes: `\B` in a class, `\c` without a letter, legacy octal.
+        assert_eq!(find("[\\B]", "", "aB").as_deref(), Some("B"));
+        assert_eq!(find("[\\c1]", "", "a\u{11}").as_deref(), Some("\u{11}"));
+        assert_eq!(find("\\c1", "", "a\\c1").as_deref(), Some("\\c1"));
+        assert_eq!(find("[\\c]+", "", "a\\c").as_deref(), Some("\\c"));
+        assert_eq!(find("\\09", "", "a\u{0}9").as_deref(), Some("\u{0}9"));
+        assert_eq!(find("\\012", "", "a\n").as_deref(), Some("\n"));
         // Ranges between escaped characters are still ranges.
         assert_eq!(find("[\\n-\\r]", "", "a\u{b}b").as_deref(), Some("\u{b}"));
         // `\S` in a class is exactly what `\s` leaves out.
