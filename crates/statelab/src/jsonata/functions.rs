@@ -1215,9 +1215,12 @@ pub(crate) fn call(
                     .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
                     .with_decode_allow_trailing_bits(true),
             );
-            // Node's decoder skips characters outside the alphabet and reads URL-safe ones.
-            let cleaned: String = s
+            // Node's decoder skips characters outside the alphabet, reads URL-safe ones, stops at
+            // the first '=' and drops a last character that makes no byte. Statelab gave "" for
+            // such text, and decoded past an '=' (a differential QA pass against jsonata-js).
+            let mut cleaned: String = s
                 .chars()
+                .take_while(|&c| c != '=')
                 .filter_map(|c| match c {
                     '-' => Some('+'),
                     '_' => Some('/'),
@@ -1225,6 +1228,9 @@ pub(crate) fn call(
                     _ => None,
                 })
                 .collect();
+            if cleaned.len() % 4 == 1 {
+                cleaned.pop();
+            }
             let bytes = LENIENT.decode(cleaned.as_bytes()).unwrap_or_default();
             Ok(string(bytes.iter().map(|&b| char::from(b)).collect::<String>()))
         }
