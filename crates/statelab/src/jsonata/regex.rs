@@ -2,11 +2,15 @@
 //!
 //! regex-lite searches in linear time, which keeps a hostile pattern from hanging the playground,
 //! but it has no lookaround and no backreferences: a pattern that uses them is refused with
-//! `S0304` when the expression is parsed, never run with a different meaning. regex-lite's
-//! case-insensitive matching folds ASCII letters only: with the `i` flag, a non-ASCII letter is
-//! written as a class of its cases (`é` as `[éÉ]`, as JavaScript matches it without the `u` flag),
-//! and a class range between non-ASCII letters, which that cannot express, is refused. `\w`, `\d`,
-//! `\b` are ASCII, as in JavaScript without the `u` flag.
+//! `S0304` when the expression is parsed, never run with a different meaning. The pattern is read
+//! as JavaScript reads it without the `u` flag, Annex B's leniencies included (`\8`, `[\d-z]`,
+//! `{` as a character). regex-lite's case-insensitive matching folds ASCII letters only: with the
+//! `i` flag, a non-ASCII letter is written with the letters of its canonical form (`é` as `[éÉ]`,
+//! `σ` as `[σΣς]`), and a class range with its letters' other cases. `\w`, `\d`, `\b` are ASCII,
+//! as in JavaScript without the `u` flag. What still differs: with `m`, no match between the
+//! halves of a `\r\n` and no line end at U+2028/U+2029; a character outside the BMP is one
+//! character; captures in a repeated group keep an earlier repetition's value, and one that
+//! matched nothing is `""` where JavaScript leaves it unset.
 
 use super::error::JsonataError;
 
@@ -16,6 +20,9 @@ pub(crate) struct JsRegex {
     /// The pattern as written.
     pub source: String,
     re: regex_lite::Regex,
+    /// The pattern's capture groups: regex-lite leaves out a group it compiles away (`(a){0}`),
+    /// which JavaScript still lists, as not taking part.
+    groups: usize,
 }
 
 /// One match: byte offsets into the haystack, and each capture group (`None` when it did not
@@ -37,7 +44,7 @@ const JS_NOT_SPACE: &str = "\\x{0}-\\x{8}\\x{E}-\\x{1F}\\x{21}-\\x{9F}\\x{A1}-\\
 impl JsRegex {
     /// Translates and compiles a JavaScript pattern (`flags` is any of `i`, `m`).
     pub(crate) fn new(pattern: &str, flags: &str) -> Result<JsRegex, JsonataError> {
-        let translated = translate(pattern, flags.contains('i'))?;
+        let (translated, groups) = translate(pattern, flags.contains('i'))?;
         let mut prefix = String::new();
         if flags.contains('i') {
             prefix.push_str("(?i)");
@@ -51,7 +58,7 @@ impl JsRegex {
         let full = format!("{prefix}{translated}");
         let re = regex_lite::Regex::new(&full)
             .map_err(|e| JsonataError::new("S0303").extra(format!("/{pattern}/: {e}")))?;
-        Ok(JsRegex { source: pattern.to_string(), re })
+        Ok(JsRegex { source: pattern.to_string(), re, groups })
     }
 
     /// The first match at or after byte offset `from` (JavaScript `exec` with `lastIndex`).
@@ -61,7 +68,7 @@ impl JsRegex {
         }
         let caps = self.re.captures_at(haystack, from)?;
         let whole = caps.get(0)?;
-        let groups = (1..caps.len()).map(|i| caps.get(i).map(|m| (m.start(), m.end()))).collect();
+        let groups = (1..=self.groups).map(|i| caps.get(i).map(|m| (m.start(), m.end()))).collect();
         Some(RegexMatch { start: whole.start(), end: whole.end(), groups })
     }
 }
@@ -73,6 +80,39 @@ struct Translator<'a> {
     pattern: &'a str,
     /// The `i` flag: non-ASCII letters are written with their other cases.
     fold: bool,
+    /// The capture groups written so far.
+    groups: usize,
+    /// The pattern's capture groups, all of them: `\N` past that many is no backreference.
+    all_groups: usize,
+    /// Whether the pattern names a group: without one, `\k` is the letter `k`.
+    named: bool,
+    /// Whether what was just written may take a quantifier (an atom, not an assertion, a group's
+    /// start, `|` or another quantifier).
+    quantifiable: bool,
+}
+
+/// The capture groups a pattern has, and whether any is named, counted before it is translated
+/// (a backreference may come before its group).
+fn count_groups(chars: &[char]) -> (usize, bool) {
+    let (mut groups, mut named, mut in_class, mut k) = (0, false, false, 0);
+    while let Some(&c) = chars.get(k) {
+        match c {
+            '\\' => k += 1,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => match (chars.get(k + 1), chars.get(k + 2), chars.get(k + 3)) {
+                (Some('?'), Some('<'), Some(d)) if !matches!(d, '=' | '!') => {
+                    groups += 1;
+                    named = true;
+                }
+                (Some('?'), _, _) => {}
+                _ => groups += 1,
+            },
+            _ => {}
+        }
+        k += 1;
+    }
+    (groups, named)
 }
 
 /// What an escape stands for.
@@ -122,6 +162,21 @@ fn case_variants(c: char) -> Vec<char> {
         }
     }
     out
+}
+
+/// Every non-ASCII BMP character that has other cases under the `i` flag, in order, with them
+/// ([`case_variants`]): worked out once, so that a pattern of many wide ranges (`[\x80-\uFFFF]`)
+/// costs no more than a look-up each. Letters outside the BMP have no case to such a pattern.
+fn cased() -> &'static [(char, Vec<char>)] {
+    static CASED: std::sync::OnceLock<Vec<(char, Vec<char>)>> = std::sync::OnceLock::new();
+    CASED.get_or_init(|| {
+        ('\u{80}'..='\u{FFFF}')
+            .filter_map(|c| {
+                let variants = case_variants(c);
+                (!variants.is_empty()).then_some((c, variants))
+            })
+            .collect()
+    })
 }
 
 /// ECMAScript's Canonicalize without the `u` flag: a character's upper case when that is one
@@ -177,10 +232,23 @@ const UPPER_NOT_LOWER: &[(char, char)] = &[
     ('\u{1FBE}', '\u{399}'),
 ];
 
-fn translate(pattern: &str, fold: bool) -> Result<String, JsonataError> {
-    let mut t = Translator { chars: pattern.chars().collect(), i: 0, out: String::new(), pattern, fold };
+/// regex-lite's text for a JavaScript pattern, and its number of capture groups.
+fn translate(pattern: &str, fold: bool) -> Result<(String, usize), JsonataError> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let (all_groups, named) = count_groups(&chars);
+    let mut t = Translator {
+        chars,
+        i: 0,
+        out: String::new(),
+        pattern,
+        fold,
+        groups: 0,
+        all_groups,
+        named,
+        quantifiable: false,
+    };
     t.run()?;
-    Ok(t.out)
+    Ok((t.out, t.groups))
 }
 
 impl Translator<'_> {
@@ -206,6 +274,8 @@ impl Translator<'_> {
 
     fn run(&mut self) -> Result<(), JsonataError> {
         while let Some(c) = self.peek(0) {
+            // Most items are atoms, which a quantifier may follow; the others say otherwise.
+            let quantifiable = std::mem::replace(&mut self.quantifiable, true);
             match c {
                 '\\' => match self.escape(false)? {
                     Escape::Char(c) => self.literal(c),
@@ -214,7 +284,10 @@ impl Translator<'_> {
                         self.out.push_str(set);
                         self.out.push(']');
                     }
-                    Escape::Assertion(a) => self.out.push_str(a),
+                    Escape::Assertion(a) => {
+                        self.out.push_str(a);
+                        self.quantifiable = false;
+                    }
                 },
                 '[' => self.class()?,
                 '(' => {
@@ -223,6 +296,7 @@ impl Translator<'_> {
                             (Some(':'), _) => {
                                 self.out.push_str("(?:");
                                 self.i += 3;
+                                self.quantifiable = false;
                             }
                             (Some('=' | '!'), _) => return Err(unsupported(self.pattern, "lookahead")),
                             (Some('<'), Some('=' | '!')) => {
@@ -250,17 +324,32 @@ impl Translator<'_> {
                                     self.out.push('(');
                                 }
                                 self.i = j + 1;
+                                self.groups += 1;
+                                self.quantifiable = false;
                             }
                             _ => return Err(invalid(self.pattern, "invalid group")),
                         }
                     } else {
                         self.out.push('(');
                         self.i += 1;
+                        self.groups += 1;
+                        self.quantifiable = false;
                     }
                 }
-                ')' | '|' | '^' | '$' => {
+                ')' => {
                     self.out.push(c);
                     self.i += 1;
+                }
+                '|' | '^' | '$' => {
+                    self.out.push(c);
+                    self.i += 1;
+                    self.quantifiable = false;
+                }
+                // A quantifier of nothing, or of a quantifier or an assertion (`a**`, `^*`,
+                // `a{2}{3}`), is a syntax error in JavaScript; regex-lite ran them (a QA pass).
+                '*' | '+' | '?' if !quantifiable => return Err(invalid(self.pattern, "nothing to repeat")),
+                '{' if !quantifiable && self.quantifier_len().is_some() => {
+                    return Err(invalid(self.pattern, "nothing to repeat"))
                 }
                 '*' | '+' | '?' => {
                     self.out.push(c);
@@ -269,9 +358,11 @@ impl Translator<'_> {
                         self.out.push('?');
                         self.i += 1;
                     }
+                    self.quantifiable = false;
                 }
                 '{' => {
                     if let Some(len) = self.quantifier_len() {
+                        self.quantifiable = false;
                         let q: String = self.chars.get(self.i..self.i + len).unwrap_or(&[]).iter().collect();
                         self.out.push_str(&q);
                         self.i += len;
@@ -343,25 +434,32 @@ impl Translator<'_> {
             'v' => Escape::Char('\u{b}'),
             'f' => Escape::Char('\u{c}'),
             // `\0`, with up to two more octal digits (`\012`); `\09` is NUL then `9`.
-            '0' => {
-                let mut code = 0u32;
-                for _ in 0..2 {
-                    match self.peek(0).and_then(|d| d.to_digit(8)) {
-                        Some(d) => {
-                            code = code * 8 + d;
-                            self.i += 1;
-                        }
-                        None => break,
-                    }
+            '0' => Escape::Char(self.legacy_octal(0)),
+            // A backreference only outside a class and to a group the pattern has; otherwise
+            // (Annex B) a legacy octal escape, or `8` or `9` itself. They were all refused as
+            // backreferences (a QA pass).
+            '1'..='9' => {
+                let digits = self
+                    .chars
+                    .get(self.i.saturating_sub(1)..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|d| d.is_ascii_digit());
+                let n = digits.fold(0usize, |n, d| {
+                    n.saturating_mul(10).saturating_add(d.to_digit(10).unwrap_or(0) as usize)
+                });
+                if !in_class && n <= self.all_groups {
+                    return Err(unsupported(self.pattern, "a backreference"));
                 }
-                Escape::Char(char::from_u32(code).unwrap_or('\0'))
+                match c.to_digit(8) {
+                    Some(d) => Escape::Char(self.legacy_octal(d)),
+                    None => Escape::Char(c),
+                }
             }
-            '1'..='9' => return Err(unsupported(self.pattern, "a backreference")),
-            'k' if self.peek(0) == Some('<') => {
+            // Without a named group `\k` is the letter.
+            'k' if self.named && self.peek(0) == Some('<') => {
                 return Err(unsupported(self.pattern, "a named backreference"))
             }
-            // `\cJ` is a control character; in a class `\c1` and `\c_` are too. Anything else
-            // after `\c` leaves the backslash a character and the `c` to be read again.
             'c' => match self.peek(0) {
                 Some(l) if l.is_ascii_alphabetic() || (in_class && (l.is_ascii_digit() || l == '_')) => {
                     self.i += 1;
@@ -421,6 +519,22 @@ impl Translator<'_> {
         })
     }
 
+    /// Annex B's legacy octal escape, its first digit read: three digits at most, and at most
+    /// `\377`.
+    fn legacy_octal(&mut self, first: u32) -> char {
+        let mut code = first;
+        for _ in 0..if first <= 3 { 2 } else { 1 } {
+            match self.peek(0).and_then(|d| d.to_digit(8)) {
+                Some(d) => {
+                    code = code * 8 + d;
+                    self.i += 1;
+                }
+                None => break,
+            }
+        }
+        char::from_u32(code).unwrap_or('\0')
+    }
+
     /// One item of a class at the cursor: a character or a class escape.
     fn class_atom(&mut self) -> Result<Escape, JsonataError> {
         match self.peek(0) {
@@ -443,29 +557,51 @@ impl Translator<'_> {
         }
     }
 
-    /// Writes a class range. With the `i` flag, its ASCII letters' other cases are written too:
-    /// regex-lite folded only part of a range that holds more than letters (`[0-a]` matched no
-    /// `x`). A range between non-ASCII letters that have other cases cannot be folded so, and is
-    /// refused.
-    fn class_range(&mut self, from: char, to: char) -> Result<(), JsonataError> {
-        if self.fold && !(case_variants(from).is_empty() && case_variants(to).is_empty()) {
-            return Err(unsupported(self.pattern, "a case-insensitive range of non-ASCII letters"));
-        }
+    /// Writes a class range. With the `i` flag, the other cases of its letters are written too,
+    /// ASCII letters' as ranges and the others' one by one, merged into runs: regex-lite folds
+    /// only part of a range that holds more than ASCII letters (`[0-a]` matched no `x`, `[!-×]`
+    /// no `à`), and a range between non-ASCII letters was refused.
+    fn class_range(&mut self, from: char, to: char) {
         push_literal(&mut self.out, from);
         self.out.push('-');
         push_literal(&mut self.out, to);
-        if self.fold {
-            for (letters, other) in [('A'..='Z', 32i32), ('a'..='z', -32)] {
-                let (lo, hi) = (from.max(*letters.start()), to.min(*letters.end()));
-                let shift = |c: char| char::from_u32(u32::from(c).wrapping_add_signed(other)).unwrap_or(c);
-                if lo <= hi {
-                    push_literal(&mut self.out, shift(lo));
-                    self.out.push('-');
-                    push_literal(&mut self.out, shift(hi));
-                }
+        if !self.fold {
+            return;
+        }
+        for (letters, other) in [('A'..='Z', 32i32), ('a'..='z', -32)] {
+            let (lo, hi) = (from.max(*letters.start()), to.min(*letters.end()));
+            let shift = |c: char| char::from_u32(u32::from(c).wrapping_add_signed(other)).unwrap_or(c);
+            if lo <= hi {
+                push_literal(&mut self.out, shift(lo));
+                self.out.push('-');
+                push_literal(&mut self.out, shift(hi));
             }
         }
-        Ok(())
+        let cased = cased();
+        let (lo, hi) = (cased.partition_point(|(c, _)| *c < from), cased.partition_point(|(c, _)| *c <= to));
+        let mut others: Vec<char> = cased
+            .get(lo..hi)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|(_, variants)| variants.iter().copied())
+            .filter(|v| !(from..=to).contains(v))
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        let mut k = 0;
+        while let Some(&start) = others.get(k) {
+            let mut end = start;
+            while others.get(k + 1).is_some_and(|&n| u32::from(n) == u32::from(end) + 1) {
+                k += 1;
+                end = others.get(k).copied().unwrap_or(end);
+            }
+            push_literal(&mut self.out, start);
+            if end != start {
+                self.out.push('-');
+                push_literal(&mut self.out, end);
+            }
+            k += 1;
+        }
     }
 
     /// A character class at the cursor, read item by item as JavaScript does: `a-z` is a range;
@@ -500,7 +636,7 @@ impl Translator<'_> {
             }
             self.i += 1;
             match (first, self.class_atom()?) {
-                (Escape::Char(from), Escape::Char(to)) => self.class_range(from, to)?,
+                (Escape::Char(from), Escape::Char(to)) => self.class_range(from, to),
                 // Regex-lite refused these; JavaScript reads three items (a QA pass).
                 (first, second) => {
                     self.class_item(first);
@@ -564,8 +700,12 @@ mod tests {
         assert_eq!(find("café", "", "CAFÉ"), None);
         assert_eq!(find("ſ", "i", "s"), None);
         assert_eq!(find("ß", "i", "SS"), None);
-        // A range between non-ASCII letters cannot be folded: refused, not run differently.
-        assert_eq!(JsRegex::new("[à-ÿ]", "i").unwrap_err().code, "S0304");
+        // A range's letters fold, whatever its ends (a range between non-ASCII letters was
+        // refused, and one with caseless ends folded none of them: a QA pass; Node's answers).
+        assert_eq!(find("[à-ÿ]", "i", "É").as_deref(), Some("É"));
+        assert_eq!(find("[!-×]+", "i", "xà").as_deref(), Some("xà"));
+        assert_eq!(find("[^!-×]+", "i", "àx~"), None);
+        assert_eq!(find("[\\u0300-\\u036f]+", "i", "ιΙ\u{345}").as_deref(), Some("ιΙ\u{345}"));
         assert_eq!(find("[à-ÿ]", "", "é").as_deref(), Some("é"));
         assert_eq!(find("[a-z]", "i", "Q").as_deref(), Some("Q"));
         // A range holding more than letters folds whole (regex-lite folded part of it).
@@ -614,6 +754,39 @@ mod tests {
                 u32::from(c)
             );
         }
+    }
+
+    // Node's answers; each was refused, or run, where JavaScript does the other (a QA pass).
+    #[test]
+    fn decimal_escapes_are_backreferences_only_to_groups_the_pattern_has() {
+        assert_eq!(find("\\1", "", "a\u{1}").as_deref(), Some("\u{1}"));
+        assert_eq!(find("\\8", "", "a8").as_deref(), Some("8"));
+        assert_eq!(find("[\\1]", "", "a\u{1}").as_deref(), Some("\u{1}"));
+        assert_eq!(find("\\k<a>", "", "xk<a>").as_deref(), Some("k<a>"));
+        assert_eq!(find("(a)\\2", "", "a\u{2}").as_deref(), Some("a\u{2}"));
+        assert_eq!(find("\\18", "", "x\u{1}8").as_deref(), Some("\u{1}8"));
+        assert_eq!(find("\\400", "", "x 0").as_deref(), Some(" 0"));
+        assert_eq!(find("[\\377]", "", "ÿ").as_deref(), Some("ÿ"));
+        for p in ["(a)\\1", "\\1(a)", "(?<n>a)\\k<n>"] {
+            assert_eq!(JsRegex::new(p, "").unwrap_err().code, "S0304", "{p}");
+        }
+    }
+
+    #[test]
+    fn a_quantifier_needs_something_to_repeat() {
+        for p in ["a**", "a{2}{3}", "^*", "$+", "x\\b+", "\\B*x", "a?{2}", "(*)", "a|*"] {
+            assert_eq!(JsRegex::new(p, "").unwrap_err().code, "S0303", "{p}");
+        }
+        assert_eq!(find("(?:)*x", "", "ax").as_deref(), Some("x"));
+        assert_eq!(find("a{,2}", "", "a{,2}").as_deref(), Some("a{,2}"));
+    }
+
+    #[test]
+    fn every_group_is_listed_even_one_compiled_away() {
+        let groups = |p: &str, s: &str| JsRegex::new(p, "").unwrap().exec(s, 0).map(|m| m.groups.len());
+        assert_eq!(groups("(a){0}b", "xb"), Some(1));
+        assert_eq!(groups("((a){0}b)", "xb"), Some(2));
+        assert_eq!(groups("(?<n>a){0}b", "b"), Some(1));
     }
 
     #[test]
