@@ -71,7 +71,10 @@ fn boolean_at(v: Option<&JValue>, level: usize) -> R<Option<bool>> {
                 false
             }
         }
-        JValue::Func(_) => false,
+        // In jsonata-js a lambda, a built-in or a partial application is an object with keys, so
+        // true; a regex and a match's `next` are plain JavaScript functions, so false. All were
+        // false here (`$f ? $f(x) : x` took the wrong branch: a differential QA pass).
+        JValue::Func(f) => !matches!(**f, Func::Regex(_) | Func::RegexNext { .. }),
         JValue::Object(o) => !o.map.is_empty(),
         JValue::Json(j) if j.as_object().is_some() => j.as_object().is_some_and(|m| !m.is_empty()),
         _ => {
@@ -1367,50 +1370,41 @@ impl<'a> Eval<'a> {
         Ok(sorted.into_iter().map(|(_, t)| t).collect())
     }
 
-    /// jsonata-js's stable merge sort; `swap(a, b)` says `b` goes before `a`.
-    pub(crate) fn merge_sort<T: Clone>(
+    /// jsonata-js's stable merge sort; `swap(a, b)` says `b` goes before `a`. Top-down, split at
+    /// `floor(n / 2)`, the left half first, as its `msort`: the same comparisons in the same
+    /// order, so a comparator that is not a consistent order (`$a.x > $b.x` where some items have
+    /// no `x`) gives the same result, and the same pair raises an error. A bottom-up version
+    /// merged in another order (a differential QA pass).
+    pub(crate) fn merge_sort<T>(
         &mut self,
-        items: Vec<T>,
+        mut items: Vec<T>,
         swap: &mut dyn FnMut(&mut Self, &T, &T) -> R<bool>,
     ) -> R<Vec<T>> {
         if items.len() <= 1 {
             return Ok(items);
         }
-        // Bottom-up: runs of width 1, 2, 4, ... merged left to right (the same merges the
-        // recursive top-down version makes, in a different order, and as stable).
-        let mut runs: Vec<Vec<T>> = items.into_iter().map(|i| vec![i]).collect();
-        while runs.len() > 1 {
-            let mut next = Vec::with_capacity(runs.len().div_ceil(2));
-            let mut it = runs.into_iter();
-            while let Some(left) = it.next() {
-                match it.next() {
-                    None => next.push(left),
-                    Some(right) => {
-                        self.charge((left.len() + right.len()) as u64)?;
-                        let mut merged = Vec::with_capacity(left.len() + right.len());
-                        let mut l = left.into_iter().peekable();
-                        let mut r = right.into_iter().peekable();
-                        loop {
-                            match (l.peek(), r.peek()) {
-                                (Some(a), Some(b)) => {
-                                    if swap(self, a, b)? {
-                                        merged.extend(r.next());
-                                    } else {
-                                        merged.extend(l.next());
-                                    }
-                                }
-                                (Some(_), None) => merged.extend(l.next()),
-                                (None, Some(_)) => merged.extend(r.next()),
-                                (None, None) => break,
-                            }
-                        }
-                        next.push(merged);
+        let right = items.split_off(items.len() / 2);
+        let left = self.merge_sort(items, swap)?;
+        let right = self.merge_sort(right, swap)?;
+        self.charge((left.len() + right.len()) as u64)?;
+        let mut merged = Vec::with_capacity(left.len() + right.len());
+        let mut l = left.into_iter().peekable();
+        let mut r = right.into_iter().peekable();
+        loop {
+            match (l.peek(), r.peek()) {
+                (Some(a), Some(b)) => {
+                    if swap(self, a, b)? {
+                        merged.extend(r.next());
+                    } else {
+                        merged.extend(l.next());
                     }
                 }
+                (Some(_), None) => merged.extend(l.next()),
+                (None, Some(_)) => merged.extend(r.next()),
+                (None, None) => break,
             }
-            runs = next;
         }
-        Ok(runs.into_iter().next().unwrap_or_default())
+        Ok(merged)
     }
 }
 

@@ -284,6 +284,15 @@ fn arg(args: &[Option<JValue>], i: usize) -> Option<JValue> {
     args.get(i).cloned().flatten()
 }
 
+/// The truth `$boolean` and `$not` give their argument: a function is false there, however
+/// truthy it is elsewhere (see the call site).
+fn argument_truth(v: Option<&JValue>) -> R<Option<bool>> {
+    match v {
+        Some(JValue::Func(_)) => Ok(Some(false)),
+        v => boolean(v),
+    }
+}
+
 fn arg_str(args: &[Option<JValue>], i: usize) -> Option<Rc<str>> {
     match args.get(i) {
         Some(Some(JValue::String(s))) => Some(s.clone()),
@@ -981,8 +990,10 @@ pub(crate) fn call(
             Ok(num(r))
         }
         Builtin::Random => stepfunctions::random(ev, arg_num(&args, 0)),
-        Builtin::Boolean => Ok(boolean(a0.as_ref())?.map(JValue::Bool)),
-        Builtin::Not => Ok(boolean(a0.as_ref())?.map(|b| JValue::Bool(!b))),
+        // jsonata-js hands a function argument to a built-in as a plain JavaScript function,
+        // which it counts false: `$boolean($sum)` is false, `$boolean([$sum])` true.
+        Builtin::Boolean => Ok(argument_truth(a0.as_ref())?.map(JValue::Bool)),
+        Builtin::Not => Ok(argument_truth(a0.as_ref())?.map(|b| JValue::Bool(!b))),
         Builtin::Map | Builtin::Filter => {
             let Some(arr) = a0 else { return Ok(None) };
             let Some(f) = arg(&args, 1) else { return Ok(None) };
