@@ -72,9 +72,10 @@ fn boolean_at(v: Option<&JValue>, level: usize) -> R<Option<bool>> {
             }
         }
         // In jsonata-js a lambda, a built-in or a partial application is an object with keys, so
-        // true; a regex and a match's `next` are plain JavaScript functions, so false. All were
-        // false here (`$f ? $f(x) : x` took the wrong branch: a differential QA pass).
-        JValue::Func(f) => !matches!(**f, Func::Regex(_) | Func::RegexNext { .. }),
+        // true; a regex, a match's `next` and a function handed to a call as an argument
+        // ([`Func::Plain`]) are plain JavaScript functions, so false. All were false here
+        // (`$f ? $f(x) : x` with a bound `$f` took the wrong branch: a differential QA pass).
+        JValue::Func(f) => !matches!(**f, Func::Regex(_) | Func::RegexNext { .. } | Func::Plain(_)),
         JValue::Object(o) => !o.map.is_empty(),
         JValue::Json(j) if j.as_object().is_some() => j.as_object().is_some_and(|m| !m.is_empty()),
         _ => {
@@ -1107,8 +1108,13 @@ impl<'a> Eval<'a> {
         if let Some(c) = context {
             evaluated.push(c);
         }
+        // jsonata-js's `evaluateFunction` wraps a function argument in a plain JavaScript
+        // function (not the `~>` context before them, nor a tail call's arguments, see `apply`).
         for a in args {
-            evaluated.push(self.eval(a, input, env)?);
+            evaluated.push(self.eval(a, input, env)?.map(|v| match v {
+                JValue::Func(f) if !matches!(*f, Func::Plain(_)) => JValue::func(Func::Plain(f)),
+                v => v,
+            }));
         }
         let site = Site { token: proc_name, position: Some(node.position) };
         self.apply(proc.as_ref(), evaluated, input, env, &site).map_err(|mut e| {
@@ -1296,6 +1302,7 @@ impl<'a> Eval<'a> {
                 let validated = transform_signature().validate(&args, input)?;
                 super::transform::apply(self, def, tenv, validated.into_iter().next().flatten())
             }
+            Func::Plain(inner) => self.call_func(inner, args, input, env),
             Func::Chain(g, h) => {
                 let x = args.into_iter().next().flatten();
                 let site = Site::default();
@@ -1479,7 +1486,7 @@ fn transform_signature() -> &'static super::signature::Signature {
 
 /// `partialApplyProcedure` / `partialApplyNativeFunction`.
 fn partial_apply(f: &Rc<Func>, args: Vec<Option<Option<JValue>>>) -> Func {
-    if let Func::Lambda(l) = &**f {
+    if let Func::Lambda(l) = f.unwrapped() {
         let frame = Frame::child(&l.env);
         let mut unbound = Vec::new();
         for (i, p) in l.params.iter().enumerate() {

@@ -208,6 +208,7 @@ pub(crate) fn arity(f: &Func) -> usize {
         Func::Regex(_) => 2,
         Func::RegexNext { .. } => 0,
         Func::Transform { .. } | Func::Chain(..) => 1,
+        Func::Plain(f) => arity(f),
     }
 }
 
@@ -282,15 +283,6 @@ fn js_truthy(v: Option<&JValue>) -> bool {
 
 fn arg(args: &[Option<JValue>], i: usize) -> Option<JValue> {
     args.get(i).cloned().flatten()
-}
-
-/// The truth `$boolean` and `$not` give their argument: a function is false there, however
-/// truthy it is elsewhere (see the call site).
-fn argument_truth(v: Option<&JValue>) -> R<Option<bool>> {
-    match v {
-        Some(JValue::Func(_)) => Ok(Some(false)),
-        v => boolean(v),
-    }
 }
 
 fn arg_str(args: &[Option<JValue>], i: usize) -> Option<Rc<str>> {
@@ -414,7 +406,7 @@ enum Matches {
 
 impl Matches {
     fn new(matcher: &JValue, haystack: &Rc<str>) -> Matches {
-        match matcher.as_func().map(|f| &**f) {
+        match matcher.as_func().map(|f| f.unwrapped()) {
             Some(Func::Regex(re)) => {
                 Matches::Native { re: re.clone(), haystack: haystack.clone(), last: 0, started: false }
             }
@@ -990,10 +982,8 @@ pub(crate) fn call(
             Ok(num(r))
         }
         Builtin::Random => stepfunctions::random(ev, arg_num(&args, 0)),
-        // jsonata-js hands a function argument to a built-in as a plain JavaScript function,
-        // which it counts false: `$boolean($sum)` is false, `$boolean([$sum])` true.
-        Builtin::Boolean => Ok(argument_truth(a0.as_ref())?.map(JValue::Bool)),
-        Builtin::Not => Ok(argument_truth(a0.as_ref())?.map(|b| JValue::Bool(!b))),
+        Builtin::Boolean => Ok(boolean(a0.as_ref())?.map(JValue::Bool)),
+        Builtin::Not => Ok(boolean(a0.as_ref())?.map(|b| JValue::Bool(!b))),
         Builtin::Map | Builtin::Filter => {
             let Some(arr) = a0 else { return Ok(None) };
             let Some(f) = arg(&args, 1) else { return Ok(None) };

@@ -98,6 +98,21 @@ pub(crate) enum Func {
     Transform { def: Rc<TransformDef>, env: Rc<Frame> },
     /// `f ~> g` for two functions: `function($x){ g(f($x)) }`.
     Chain(Rc<Func>, Rc<Func>),
+    /// A function handed to a call as an argument (`$f(function($x){...})`, `$boolean($sum)`):
+    /// jsonata-js wraps it in a plain JavaScript function, which calls the one inside and is
+    /// false in a truth test, where a lambda, built-in or partial application is true. Never
+    /// wrapped twice.
+    Plain(Rc<Func>),
+}
+
+impl Func {
+    /// The function a [`Func::Plain`] wraps, or this one.
+    pub(crate) fn unwrapped(&self) -> &Func {
+        match self {
+            Func::Plain(f) => f,
+            f => f,
+        }
+    }
 }
 
 /// A closure.
@@ -384,6 +399,7 @@ pub(crate) fn dispose(mut values: Vec<JValue>, mut frames: Vec<Rc<Frame>>) {
                                 values.push(JValue::Func(a));
                                 values.push(JValue::Func(b));
                             }
+                            Func::Plain(f) => values.push(JValue::Func(f)),
                             Func::Builtin(_) | Func::Regex(_) | Func::RegexNext { .. } => {}
                         }
                     }
