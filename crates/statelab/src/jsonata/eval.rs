@@ -1380,8 +1380,10 @@ impl<'a> Eval<'a> {
     /// jsonata-js's stable merge sort; `swap(a, b)` says `b` goes before `a`. Top-down, split at
     /// `floor(n / 2)`, the left half first, as its `msort`: the same comparisons in the same
     /// order, so a comparator that is not a consistent order (`$a.x > $b.x` where some items have
-    /// no `x`) gives the same result, and the same pair raises an error. A bottom-up version
-    /// merged in another order (a differential QA pass).
+    /// no `x`) gives the same result, and the same pair raises a comparison error (T2007, T2008).
+    /// A bottom-up version merged in another order (a differential QA pass). `^()` works out its
+    /// keys before sorting, where jsonata-js works them out as it compares, so an error inside a
+    /// key may name another item (README).
     pub(crate) fn merge_sort<T>(
         &mut self,
         mut items: Vec<T>,

@@ -86,6 +86,8 @@ struct Translator<'a> {
     all_groups: usize,
     /// Whether the pattern names a group: without one, `\k` is the letter `k`.
     named: bool,
+    /// The group names read so far.
+    names: Vec<String>,
     /// Whether what was just written may take a quantifier (an atom, not an assertion, a group's
     /// start, `|` or another quantifier).
     quantifiable: bool,
@@ -245,6 +247,7 @@ fn translate(pattern: &str, fold: bool) -> Result<(String, usize), JsonataError>
         groups: 0,
         all_groups,
         named,
+        names: Vec::new(),
         quantifiable: false,
     };
     t.run()?;
@@ -316,13 +319,21 @@ impl Translator<'_> {
                                 if self.chars.get(j) != Some(&'>') || name.is_empty() {
                                     return Err(invalid(self.pattern, "invalid capture group name"));
                                 }
-                                let ok = name.chars().all(|ch| ch.is_alphanumeric() || ch == '_')
-                                    && name.chars().next().is_some_and(|ch| ch.is_alphabetic() || ch == '_');
-                                if ok {
-                                    self.out.push_str(&format!("(?<{name}>"));
-                                } else {
-                                    self.out.push('(');
+                                // JavaScript's identifier rules, roughly; an invalid name ran as a
+                                // plain group (a review). The name is not passed on: `$match`
+                                // gives groups by number, and regex-lite takes fewer names.
+                                let start = |ch: char| ch.is_alphabetic() || ch == '_' || ch == '$';
+                                let part = |ch: char| {
+                                    start(ch) || ch.is_alphanumeric() || matches!(ch, '\u{200C}' | '\u{200D}')
+                                };
+                                if !(name.chars().next().is_some_and(start) && name.chars().all(part)) {
+                                    return Err(invalid(self.pattern, "invalid capture group name"));
                                 }
+                                if self.names.contains(&name) {
+                                    return Err(invalid(self.pattern, "duplicate capture group name"));
+                                }
+                                self.names.push(name);
+                                self.out.push('(');
                                 self.i = j + 1;
                                 self.groups += 1;
                                 self.quantifiable = false;
@@ -456,10 +467,17 @@ impl Translator<'_> {
                     None => Escape::Char(c),
                 }
             }
-            // Without a named group `\k` is the letter.
-            'k' if self.named && self.peek(0) == Some('<') => {
-                return Err(unsupported(self.pattern, "a named backreference"))
+            // Without a named group `\k` is the letter; with one it must begin a named
+            // backreference, which regex-lite cannot run.
+            'k' if self.named => {
+                return Err(if !in_class && self.peek(0) == Some('<') {
+                    unsupported(self.pattern, "a named backreference")
+                } else {
+                    invalid(self.pattern, "invalid named reference")
+                });
             }
+            // `\cJ` is a control character; in a class `\c1` and `\c_` are too. Anything else
+            // after `\c` leaves the backslash a character and the `c` to be read again.
             'c' => match self.peek(0) {
                 Some(l) if l.is_ascii_alphabetic() || (in_class && (l.is_ascii_digit() || l == '_')) => {
                     self.i += 1;
@@ -769,6 +787,16 @@ mod tests {
         assert_eq!(find("[\\377]", "", "ÿ").as_deref(), Some("ÿ"));
         for p in ["(a)\\1", "\\1(a)", "(?<n>a)\\k<n>"] {
             assert_eq!(JsRegex::new(p, "").unwrap_err().code, "S0304", "{p}");
+        }
+    }
+
+    #[test]
+    fn group_names_follow_javascripts_rules() {
+        for p in ["(?<n>a)\\k", "(?<n>a)[\\k]", "(?<1>x)", "(?<a>x)(?<a>y)"] {
+            assert_eq!(JsRegex::new(p, "").unwrap_err().code, "S0303", "{p}");
+        }
+        for p in ["(?<$a>x)", "(?<é>x)", "(?<a\u{200D}b>x)"] {
+            assert_eq!(find(p, "", "xay").as_deref(), Some("x"), "{p}");
         }
     }
 
