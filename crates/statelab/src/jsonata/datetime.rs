@@ -530,24 +530,34 @@ pub(crate) fn format_integer(value: f64, picture: &str) -> R<String> {
 }
 
 /// JavaScript `parseInt(s, 10)`: the leading integer, NaN if there is none.
+/// JavaScript's `parseInt(s)`, which jsonata-js calls without a radix: leading space, a sign,
+/// then decimal digits, or hexadecimal ones after `0x` (`$parseInteger("0x10", "0")` is 16 there;
+/// it was 0 here: a differential QA pass). NaN when no digit follows.
 fn js_parse_int(s: &str) -> f64 {
     let t = s.trim_start();
-    let mut chars = t.chars().peekable();
-    let mut out = String::new();
-    if let Some(&c) = chars.peek() {
-        if c == '-' || c == '+' {
-            out.push(c);
-            chars.next();
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let value = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => {
+            let digits: Vec<u32> = hex.chars().map_while(|c| c.to_digit(16)).collect();
+            if digits.is_empty() {
+                f64::NAN
+            } else {
+                digits.iter().fold(0.0, |n, &d| n * 16.0 + f64::from(d))
+            }
         }
-    }
-    for c in chars {
-        if c.is_ascii_digit() {
-            out.push(c);
-        } else {
-            break;
+        None => {
+            let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<f64>().unwrap_or(f64::NAN)
         }
+    };
+    if negative {
+        -value
+    } else {
+        value
     }
-    out.parse::<f64>().unwrap_or(f64::NAN)
 }
 
 fn parse_with_format(value: &str, f: &IntFormat) -> R<f64> {
