@@ -497,8 +497,20 @@ fn format_int(value: f64, f: &IntFormat) -> R<String> {
                 }
             } else {
                 for sep in f.separators.iter().rev() {
-                    let pos = s.chars().count().saturating_sub(sep.position);
-                    s = insert_at(&s, pos, sep.character);
+                    let len = s.chars().count();
+                    s = match len.checked_sub(sep.position) {
+                        Some(pos) => insert_at(&s, pos, sep.character),
+                        // Fewer digits than the separator's place: jsonata-js's `substr` with a
+                        // negative start keeps the last `position - len` characters of nothing
+                        // before it (`$formatInteger(2645, "#,##,##0")` is ",5" there; it was
+                        // ",2,645" here: a differential QA pass).
+                        None => {
+                            let keep = sep.position - len;
+                            std::iter::once(sep.character)
+                                .chain(s.chars().skip(len.saturating_sub(keep)))
+                                .collect()
+                        }
+                    };
                 }
             }
             if f.ordinal {
@@ -935,7 +947,12 @@ fn analyse_datetime_picture(picture: &str) -> R<Vec<Part>> {
                     pattern.push(p2);
                 }
                 let mut fmt = analyse_integer_picture(&pattern)?;
-                if let Some(min) = def.width.as_ref().and_then(|w| w.min) {
+                // jsonata-js counts mandatory digits for a decimal picture only: for words, Roman
+                // numerals and letters the count is undefined, so a minimum width neither raises
+                // it nor makes a year two digits (`[YI,2]` is MMXXIV there; it was XXIV here: a
+                // differential QA pass).
+                let decimal = fmt.primary == Primary::Decimal;
+                if let Some(min) = def.width.as_ref().and_then(|w| w.min).filter(|_| decimal) {
                     if fmt.mandatory < min {
                         fmt.mandatory = min;
                     }
@@ -946,12 +963,13 @@ fn analyse_datetime_picture(picture: &str) -> R<Vec<Part>> {
                             def.n = Some(max);
                             fmt.mandatory = max;
                         }
-                        None => {
+                        None if decimal => {
                             let w = fmt.mandatory + fmt.optional;
                             if w >= 2 {
                                 def.n = Some(w);
                             }
                         }
+                        None => {}
                     }
                 }
                 def.integer = Some(fmt);
