@@ -546,7 +546,8 @@ pub(crate) fn format_integer(value: f64, picture: &str) -> R<String> {
 /// then decimal digits, or hexadecimal ones after `0x` (`$parseInteger("0x10", "0")` is 16 there;
 /// it was 0 here: a differential QA pass). NaN when no digit follows.
 fn js_parse_int(s: &str) -> f64 {
-    let t = s.trim_start();
+    // JavaScript's white space: Unicode's without U+0085, with U+FEFF.
+    let t = s.trim_start_matches(|c: char| (c.is_whitespace() && c != '\u{85}') || c == '\u{FEFF}');
     let (negative, t) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, t.strip_prefix('+').unwrap_or(t)),

@@ -1302,7 +1302,15 @@ impl<'a> Eval<'a> {
                 let validated = transform_signature().validate(&args, input)?;
                 super::transform::apply(self, def, tenv, validated.into_iter().next().flatten())
             }
-            Func::Plain(inner) => self.call_func(inner, args, input, env),
+            // jsonata-js's wrapper applies the function with a null context (a built-in's `-`
+            // parameter sees null, as a review found), running its tail calls there.
+            Func::Plain(inner) => self.apply(
+                Some(&JValue::Func(inner.clone())),
+                args,
+                Some(&JValue::Null),
+                env,
+                &Site::default(),
+            ),
             Func::Chain(g, h) => {
                 let x = args.into_iter().next().flatten();
                 let site = Site::default();

@@ -319,14 +319,20 @@ impl Translator<'_> {
                                 if self.chars.get(j) != Some(&'>') || name.is_empty() {
                                     return Err(invalid(self.pattern, "invalid capture group name"));
                                 }
-                                // JavaScript's identifier rules, roughly; an invalid name ran as a
-                                // plain group (a review). The name is not passed on: `$match`
-                                // gives groups by number, and regex-lite takes fewer names.
-                                let start = |ch: char| ch.is_alphabetic() || ch == '_' || ch == '$';
-                                let part = |ch: char| {
-                                    start(ch) || ch.is_alphanumeric() || matches!(ch, '\u{200C}' | '\u{200D}')
+                                // A name JavaScript certainly refuses: one starting with a digit,
+                                // or with an ASCII character no identifier has (it ran as a plain
+                                // group: a review). Other characters are let through (Unicode's
+                                // identifier classes, `\u` escapes), as before. The name is not
+                                // passed on: `$match` gives groups by number, and regex-lite
+                                // takes fewer names.
+                                let ascii_ok = |ch: char| {
+                                    !ch.is_ascii()
+                                        || ch.is_ascii_alphanumeric()
+                                        || matches!(ch, '_' | '$' | '\\')
                                 };
-                                if !(name.chars().next().is_some_and(start) && name.chars().all(part)) {
+                                if name.starts_with(|ch: char| ch.is_ascii_digit())
+                                    || !name.chars().all(ascii_ok)
+                                {
                                     return Err(invalid(self.pattern, "invalid capture group name"));
                                 }
                                 if self.names.contains(&name) {
@@ -795,7 +801,9 @@ mod tests {
         for p in ["(?<n>a)\\k", "(?<n>a)[\\k]", "(?<1>x)", "(?<a>x)(?<a>y)"] {
             assert_eq!(JsRegex::new(p, "").unwrap_err().code, "S0303", "{p}");
         }
-        for p in ["(?<$a>x)", "(?<é>x)", "(?<a\u{200D}b>x)"] {
+        for p in
+            ["(?<$a>x)", "(?<é>x)", "(?<a\u{200D}b>x)", "(?<a·b>x)", "(?<a‿b>x)", "(?<℘>x)", "(?<a\\u0062>x)"]
+        {
             assert_eq!(find(p, "", "xay").as_deref(), Some("x"), "{p}");
         }
     }
