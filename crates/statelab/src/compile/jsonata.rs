@@ -282,13 +282,19 @@ impl Compiler {
             if self.assigned.contains(name) {
                 continue;
             }
+            let effect = match by {
+                ReadBy::Jsonata => "this expression reads it as undefined",
+                ReadBy::Path => "this path finds nothing and the state fails (States.Runtime)",
+                // IsPresent tests for it without failing (asl-facts: `IsPresent: false` on a
+                // missing path is true); it was said to fail (a QA pass).
+                ReadBy::Presence => {
+                    "it is never present here and this IsPresent test always gives the same answer"
+                }
+            };
             if name == "states" {
                 // Only a JSONPath path gets here (JSONata states always have `$states`), and no
                 // Assign may set a variable of that name. It suggested '$states' itself (a QA pass).
-                let effect = match by {
-                    ReadBy::Presence => "it is never present",
-                    _ => "this path finds nothing and the state fails (States.Runtime)",
-                };
+                let effect = if *by == ReadBy::Presence { "it is never present" } else { effect };
                 found.push((
                     format!("'$states' exists only in JSONata states: in a JSONPath state this reads a variable named 'states', which no Assign may set, so {effect}"),
                     p.clone(),
@@ -300,15 +306,6 @@ impl Compiler {
             let hint = crate::machine::closest_name(name, known.iter().copied().chain(states))
                 .map(|k| format!(" (did you mean '${k}'?)"))
                 .unwrap_or_default();
-            let effect = match by {
-                ReadBy::Jsonata => "this expression reads it as undefined",
-                ReadBy::Path => "this path finds nothing and the state fails (States.Runtime)",
-                // IsPresent tests for it without failing (asl-facts: `IsPresent: false` on a
-                // missing path is true); it was said to fail (a QA pass).
-                ReadBy::Presence => {
-                    "it is never present here and this IsPresent test always gives the same answer"
-                }
-            };
             found.push((format!("No state assigns the variable '${name}', so {effect}{hint}"), p.clone()));
         }
         // A variable hides the built-in function of its name (as bindings do in jsonata-js):

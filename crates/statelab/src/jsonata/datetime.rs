@@ -541,7 +541,6 @@ pub(crate) fn format_integer(value: f64, picture: &str) -> R<String> {
     format_int(value.floor(), &f)
 }
 
-/// JavaScript `parseInt(s, 10)`: the leading integer, NaN if there is none.
 /// JavaScript's `parseInt(s)`, which jsonata-js calls without a radix: leading space, a sign,
 /// then decimal digits, or hexadecimal ones after `0x` (`$parseInteger("0x10", "0")` is 16 there;
 /// it was 0 here: a differential QA pass). NaN when no digit follows.

@@ -80,8 +80,6 @@ struct Translator<'a> {
     pattern: &'a str,
     /// The `i` flag: non-ASCII letters are written with their other cases.
     fold: bool,
-    /// The capture groups written so far.
-    groups: usize,
     /// The pattern's capture groups, all of them: `\N` past that many is no backreference.
     all_groups: usize,
     /// Whether the pattern names a group: without one, `\k` is the letter `k`.
@@ -244,14 +242,15 @@ fn translate(pattern: &str, fold: bool) -> Result<(String, usize), JsonataError>
         out: String::new(),
         pattern,
         fold,
-        groups: 0,
         all_groups,
         named,
         names: Vec::new(),
         quantifiable: false,
     };
     t.run()?;
-    Ok((t.out, t.groups))
+    // A pattern that translates has the groups counted before (each `(` outside a class that is
+    // not `(?:`, `(?=`, `(?!` or lookbehind, which it refuses).
+    Ok((t.out, all_groups))
 }
 
 impl Translator<'_> {
@@ -259,18 +258,12 @@ impl Translator<'_> {
         self.chars.get(self.i + k).copied()
     }
 
-    /// Writes a literal character outside a class, with its other cases when the `i` flag needs
-    /// them.
+    /// Writes a literal character outside a class: as [`Self::class_char`] writes it, in a class
+    /// of its own when it has other cases.
     fn literal(&mut self, c: char) {
-        let variants = if self.fold { case_variants(c) } else { Vec::new() };
-        if variants.is_empty() {
-            push_literal(&mut self.out, c);
-        } else {
-            self.out.push('[');
-            push_literal(&mut self.out, c);
-            for v in variants {
-                push_literal(&mut self.out, v);
-            }
+        let at = self.out.len();
+        if self.class_char(c) {
+            self.out.insert(at, '[');
             self.out.push(']');
         }
     }
@@ -341,7 +334,6 @@ impl Translator<'_> {
                                 self.names.push(name);
                                 self.out.push('(');
                                 self.i = j + 1;
-                                self.groups += 1;
                                 self.quantifiable = false;
                             }
                             _ => return Err(invalid(self.pattern, "invalid group")),
@@ -349,7 +341,6 @@ impl Translator<'_> {
                     } else {
                         self.out.push('(');
                         self.i += 1;
-                        self.groups += 1;
                         self.quantifiable = false;
                     }
                 }
@@ -571,14 +562,15 @@ impl Translator<'_> {
         }
     }
 
-    /// Writes a character of a class, with its other cases when the `i` flag needs them.
-    fn class_char(&mut self, c: char) {
+    /// Writes a character of a class, with its other cases when the `i` flag needs them; `true`
+    /// when it wrote any.
+    fn class_char(&mut self, c: char) -> bool {
         push_literal(&mut self.out, c);
-        if self.fold {
-            for v in case_variants(c) {
-                push_literal(&mut self.out, v);
-            }
+        let variants = if self.fold { case_variants(c) } else { Vec::new() };
+        for &v in &variants {
+            push_literal(&mut self.out, v);
         }
+        !variants.is_empty()
     }
 
     /// Writes a class range. With the `i` flag, the other cases of its letters are written too,
@@ -675,7 +667,9 @@ impl Translator<'_> {
 
     fn class_item(&mut self, item: Escape) {
         match item {
-            Escape::Char(c) => self.class_char(c),
+            Escape::Char(c) => {
+                self.class_char(c);
+            }
             Escape::Set(set) => self.out.push_str(set),
             // (`\b` and `\B` are characters in a class.)
             Escape::Assertion(_) => {}
