@@ -94,18 +94,7 @@ impl Style {
 /// the bidirectional formatting characters too (`\u{202e}`), so that it cannot reorder the rest
 /// of the line in a terminal that applies them (Trojan Source, CVE-2021-42574).
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(unsafe_in_terminal) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_in_terminal(c) {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    escaped(text, unsafe_in_terminal, |c| c.escape_unicode().to_string())
 }
 
 /// JSON text made safe for a terminal as [`terminal_safe`] makes text, but with JSON's own
@@ -113,15 +102,24 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
 /// of a string as it was, which reorders the lines it is on (a documentation pass). Its line
 /// breaks are the layout's; control characters inside strings are escaped already, except C1.
 pub fn json_terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_here = |c: char| c != '\n' && unsafe_in_terminal(c);
-    if !json.chars().any(unsafe_here) {
-        return std::borrow::Cow::Borrowed(json);
+    // Every such character is in the Basic Multilingual Plane: one \uXXXX.
+    escaped(json, |c| c != '\n' && unsafe_in_terminal(c), |c| format!("\\u{:04x}", u32::from(c)))
+}
+
+/// `text` with each character `unsafe_here` picks written as `escape` writes it (borrowed when
+/// there is none).
+fn escaped(
+    text: &str,
+    unsafe_here: impl Fn(char) -> bool,
+    escape: impl Fn(char) -> String,
+) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&unsafe_here) {
+        return std::borrow::Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
         if unsafe_here(c) {
-            // Every such character is in the Basic Multilingual Plane: one \uXXXX.
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            out.push_str(&escape(c));
         } else {
             out.push(c);
         }
