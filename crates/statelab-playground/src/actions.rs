@@ -466,14 +466,12 @@ pub fn run_to_breakpoint(ctx: Ctx) {
         return;
     }
     next_action(ctx);
-    let before = ctx.notice.with_untracked(|n| n.as_ref().map(|n| n.text.clone()));
+    let notice_text = || ctx.notice.with_untracked(|n| n.as_ref().map(|n| n.text.clone()));
+    let before = notice_text();
     if ensure_started(ctx) {
         // That a new execution was started (after the end, or after edits) was said for a few
         // milliseconds, until the breakpoint's notice took its place (a QA pass): said with it.
-        let lead = ctx
-            .notice
-            .with_untracked(|n| n.as_ref().map(|n| n.text.clone()))
-            .filter(|t| Some(t) != before.as_ref());
+        let lead = notice_text().filter(|t| Some(t) != before.as_ref());
         // Without one it runs to the end, as it should, but says why it did not pause (a QA pass).
         if ctx.session.with_untracked(|s| s.breakpoints.is_empty()) {
             let why = "No breakpoint is set, so this runs to the end: click a state in the graph, then Set breakpoint.";
