@@ -7,7 +7,7 @@
 //! retries, stub durations and timeouts only move the clock; nothing sleeps.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::rc::Rc;
 
 use crate::choice::Rule;
@@ -661,7 +661,12 @@ pub struct Execution {
     options: Rc<Options>,
     input: Value,
     now: i64,
+    /// What happens later than now, earliest first.
     queue: BinaryHeap<Scheduled>,
+    /// What was scheduled for the moment it was scheduled at (a state entering the next, the
+    /// usual case), in order: those events never wait, so they skip the heap. Everything in it is
+    /// at `now` (the clock moves only when it is empty, see [`Execution::pop`]).
+    ready: VecDeque<Scheduled>,
     seq: u64,
     fibers: Vec<Fiber>,
     history: Vec<Event>,
@@ -833,6 +838,7 @@ impl Execution {
             rng: Rng::new(scramble(options.seed)),
             now: options.start_time_ms,
             queue: BinaryHeap::new(),
+            ready: VecDeque::new(),
             seq: 0,
             fibers: Vec::new(),
             history: Vec::with_capacity(first_history_capacity(&machine)),
@@ -1042,7 +1048,7 @@ impl Execution {
 
     /// When the next step will happen, if any is scheduled.
     pub fn next_time(&self) -> Option<i64> {
-        self.queue.iter().filter(|s| self.is_live(&s.ev)).map(|s| s.at).min()
+        self.queue.iter().chain(&self.ready).filter(|s| self.is_live(&s.ev)).map(|s| s.at).min()
     }
 
     /// Takes one step. `None` once the execution has ended.
@@ -1051,7 +1057,7 @@ impl Execution {
             return None;
         }
         loop {
-            let Some(Scheduled { at, ev, .. }) = self.queue.pop() else {
+            let Some(Scheduled { at, ev, .. }) = self.pop() else {
                 // Nothing left to do but not ended: only a bug could get here; end cleanly.
                 self.end(0, Status::Failed(StatesError::runtime("The execution has nothing left to run")));
                 return None;
@@ -1206,7 +1212,24 @@ impl Execution {
 
     fn schedule(&mut self, at: i64, ev: Ev) {
         self.seq += 1;
-        self.queue.push(Scheduled { at, seq: self.seq, ev });
+        let scheduled = Scheduled { at, seq: self.seq, ev };
+        if at == self.now {
+            self.ready.push_back(scheduled);
+        } else {
+            self.queue.push(scheduled);
+        }
+    }
+
+    /// The next scheduled event, by time and then by the order it was scheduled in: the earlier of
+    /// the ready queue's first and the heap's. The heap may hold an event for now scheduled before
+    /// those in the ready queue (a Wait that ends now), which then goes first.
+    fn pop(&mut self) -> Option<Scheduled> {
+        match (self.ready.front(), self.queue.peek()) {
+            // The heap's order is reversed: `a > b` means `a` comes first.
+            (Some(r), Some(h)) if h > r => self.queue.pop(),
+            (Some(_), _) => self.ready.pop_front(),
+            (None, _) => self.queue.pop(),
+        }
     }
 
     fn emit(&mut self, fiber: usize, state: Option<StateId>, details: Details) -> u32 {
@@ -1250,6 +1273,7 @@ impl Execution {
         self.status = status;
         self.ended_at = Some(self.now);
         self.queue.clear();
+        self.ready.clear();
     }
 
     // Fiber ids are indices this executor hands out as it pushes fibers (which it never removes)
@@ -3416,6 +3440,31 @@ mod tests {
         );
         assert_eq!(e.status(), &Status::Succeeded(json!([7, 7])));
         assert_eq!(e.elapsed_ms(), 5000);
+    }
+
+    #[test]
+    fn events_due_at_the_same_moment_run_in_the_order_they_were_scheduled() {
+        // Both Waits end at 2 s. The first branch's next state is scheduled when its Wait ends,
+        // later than the second branch's Wait end (scheduled at 0 s): that Wait end, in the heap,
+        // still goes before the entry, in the queue of what is due now.
+        let e = run(
+            json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "WA", "States": {"WA": {"Type": "Wait", "Seconds": 2, "Next": "A1"},
+                    "A1": {"Type": "Pass", "Next": "A2"}, "A2": {"Type": "Pass", "End": true}}},
+                {"StartAt": "WB", "States": {"WB": {"Type": "Wait", "Seconds": 2, "Next": "B1"},
+                    "B1": {"Type": "Pass", "End": true}}}
+            ]}}}),
+            json!(1),
+            json!({}),
+        );
+        let m = e.machine().clone();
+        let order: Vec<String> = e
+            .steps()
+            .iter()
+            .filter(|s| s.time > 1_767_225_600_000)
+            .map(|s| format!("{} {}", s.kind, s.state.map_or("-", |id| &*m.state(id).name)))
+            .collect();
+        assert_eq!(order, ["wait WA", "wait WB", "enter A1", "enter B1", "enter A2", "join P"]);
     }
 
     #[test]
