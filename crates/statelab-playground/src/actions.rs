@@ -580,6 +580,20 @@ pub fn toggle_play(ctx: Ctx) {
     if !ensure_started(ctx) {
         return;
     }
+    play_at_chosen_speed(ctx);
+    ctx.playing.set(true);
+}
+
+/// The speed was changed: while playing, Play goes on at the new one (it kept the speed it
+/// started at until paused and played again: a QA pass).
+pub fn speed_changed(ctx: Ctx) {
+    if ctx.playing.get_untracked() && PLAY.with(|p| p.borrow().is_some()) {
+        play_at_chosen_speed(ctx);
+    }
+}
+
+/// (Re)starts Play's timer at the chosen speed, replacing the one running.
+fn play_at_chosen_speed(ctx: Ctx) {
     let ms = 1000 / ctx.speed.get_untracked().clamp(1, 60);
     let interval = gloo_timers::callback::Interval::new(ms, move || {
         let mut done = false;
@@ -607,5 +621,4 @@ pub fn toggle_play(ctx: Ctx) {
         }
     });
     PLAY.with(|p| *p.borrow_mut() = Some(interval));
-    ctx.playing.set(true);
 }

@@ -57,6 +57,7 @@ pub fn Toolbar() -> impl IntoView {
                     <select data-testid="speed" on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse::<u32>() {
                             ctx.speed.set(v);
+                            actions::speed_changed(ctx);
                         }
                     }>
                         {crate::app::PLAY_SPEEDS.iter().map(|&v| view! {
