@@ -528,6 +528,13 @@ test('after Reset nothing has run, so nothing is priced', async ({ page }) => {
   await expect(page.getByTestId('transitions')).toHaveText('0');
   await page.getByTestId('tab-cost').click();
   await expect(page.getByTestId('cost')).toContainText('Run or step to see what an execution would cost');
+  // No time either, as on a fresh page: Back to step 0 showed the start time (a QA pass).
+  await expect(page.getByTestId('virtual-clock')).toHaveText('—');
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('virtual-clock')).toContainText('+0s');
+  await page.getByTestId('back').click();
+  await expect(page.getByTestId('status')).toHaveText('READY');
+  await expect(page.getByTestId('virtual-clock')).toHaveText('—');
   expect(errors).toEqual([]);
 });
 
@@ -551,6 +558,22 @@ test('while playing the status says PLAYING with the step; paused, PAUSED', asyn
   await page.getByTestId('speed').selectOption('1');
   await page.getByTestId('play').click();
   await expect(page.getByTestId('status')).toHaveText(/^PLAYING · step [1-9]\d*$/);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('status')).toHaveText('PAUSED');
+  expect(errors).toEqual([]);
+});
+
+test('a speed chosen while playing applies at once', async ({ page }) => {
+  // Play kept the speed it started at until paused and played again (a QA pass). At 1 step/s
+  // a loop takes about 4 steps in the 4 s below; at 30 it passes 20 even on a loaded machine.
+  const errors = await open(page);
+  await load(page, { definition: countingLoop(1000), input: { i: 0 } });
+  await page.getByTestId('speed').selectOption('1');
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('status')).toHaveText(/^PLAYING · step [1-9]\d*$/);
+  await page.getByTestId('speed').selectOption('30');
+  const step = async () => Number(((await page.getByTestId('status').textContent()) || '').replace(/\D+/g, '') || 0);
+  await expect.poll(step, { timeout: 4000 }).toBeGreaterThan(20);
   await page.getByTestId('play').click();
   await expect(page.getByTestId('status')).toHaveText('PAUSED');
   expect(errors).toEqual([]);

@@ -41,9 +41,11 @@ pub fn Summary() -> impl IntoView {
         format!("status status-{kind}")
     };
     // The date and the time since the start; a narrow window shows only the latter (the whole is
-    // in the tooltip). Worked out once per change, for its three uses.
+    // in the tooltip). Worked out once per change, for its three uses. Before the first step
+    // (after Reset, or Back to step 0) nothing has run: no time, as on a fresh page, which showed
+    // "—" where step 0 reached by Back showed the start time (a QA pass).
     let clock = Memo::new(move |_| {
-        ctx.dbg.with(|d| match d {
+        ctx.dbg.with(|d| match d.as_ref().filter(|d| d.has_run()) {
             Some(d) => (
                 format!("{} · ", format::clock(d.exec.now())),
                 format!("+{}", format::duration_ms(d.exec.elapsed_ms())),
