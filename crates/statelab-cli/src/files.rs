@@ -175,6 +175,10 @@ fn document(source: &Source, style: Style) -> Result<document::Document, Failure
     if source.text.trim().is_empty() {
         return Err(Failure::Usage(format!("{} is empty", source.name)));
     }
+    // Said as plainly as an empty file (YAML's parser said "expected a YAML document" at the end).
+    if source.text.lines().all(|l| l.trim().is_empty() || l.trim().starts_with('#')) {
+        return Err(Failure::Usage(format!("{} holds only comments: no document", source.name)));
+    }
     document::load(&source.text).map_err(|e| {
         report!("{}", located_line(&source.name, Some(e.pos), &style.error("error"), &e.message, None));
         Failure::Reported(exit::UNUSABLE)

@@ -152,6 +152,15 @@ fn format_name(text: &str) -> &'static str {
     statelab::document::syntax_of(text).name()
 }
 
+/// `true` for text that holds no document: nothing but white space and YAML comments. It reads as
+/// nothing, as an empty editor does (a commented-out stubs file was a syntax error: a QA pass).
+pub fn is_blank(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
 /// The stubs text as a value (JSON or YAML), for what reads it without running it (the node
 /// panel, the MockConfigFile export, the test-case picker).
 pub fn stubs_value(text: &str) -> Result<Value, String> {
@@ -162,7 +171,7 @@ pub fn stubs_value(text: &str) -> Result<Value, String> {
 /// was left out; or why it cannot be: what a run would refuse (a key written twice included) is
 /// not exported. No stubs export as a test case with no mocks.
 pub fn mock_config_export(text: &str, name: &str) -> Result<(Value, Option<String>), String> {
-    let stubs = if text.trim().is_empty() {
+    let stubs = if is_blank(text) {
         Value::empty_object()
     } else {
         let doc = statelab::document::load(text).map_err(|e| e.to_string())?;
@@ -183,7 +192,7 @@ pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
 /// [`parse_input`], with a warning for a key written twice in one object (the input is used
 /// anyway, with the later member).
 pub fn read_input(text: &str) -> Result<(Value, Option<TextProblem>), TextProblem> {
-    if text.trim().is_empty() {
+    if is_blank(text) {
         return Ok((Value::empty_object(), None));
     }
     let doc = statelab::document::load(text).map_err(|e| TextProblem {
@@ -211,7 +220,7 @@ fn parse_stubs_located(
     settings: &Settings,
     checked: &Checked,
 ) -> Result<(Stubs, Option<SourceMap>), TextProblem> {
-    if text.trim().is_empty() {
+    if is_blank(text) {
         return Ok((Stubs::empty(), None));
     }
     let doc = statelab::document::load(text).map_err(|e| TextProblem {
@@ -489,13 +498,18 @@ pub fn unstubbed_tasks(machine: &Machine, stubs_text: &str) -> Vec<String> {
 /// is there. JSON stubs are written again, pretty-printed; YAML ones get the new entries appended,
 /// so their layout and comments stay (when appending would not give the intended stubs, as after
 /// a flow-style mapping, it says so and changes nothing). Fails, changing nothing, when the stubs
-/// are not an object of our format.
+/// are not an object of our format, or write a key twice (which the stubs' own check refuses:
+/// writing them again kept the later and dropped the first without a word, a QA pass). Blank
+/// stubs with comments are YAML: the entries go after the comments.
 pub fn add_stub_skeletons(stubs_text: &str, names: &[String]) -> Result<String, String> {
-    let doc = if stubs_text.trim().is_empty() {
+    let doc = if is_blank(stubs_text) {
         None
     } else {
         let d = statelab::document::load(stubs_text)
             .map_err(|e| format!("Fix the stubs {} first: {e}", format_name(stubs_text)))?;
+        if let Some((pointer, _, message)) = d.map.first_duplicate() {
+            return Err(format!("Fix the stubs first: {message} (at {pointer})"));
+        }
         Some(d)
     };
     let current = doc.as_ref().map_or_else(Value::empty_object, |d| d.value.clone());
@@ -517,7 +531,9 @@ pub fn add_stub_skeletons(stubs_text: &str, names: &[String]) -> Result<String, 
         }
     }
     let wanted = Value::object(map);
-    if doc.as_ref().is_some_and(|d| d.format == statelab::document::Format::Yaml) {
+    let yaml =
+        doc.as_ref().map_or(!stubs_text.trim().is_empty(), |d| d.format == statelab::document::Format::Yaml);
+    if yaml {
         let mut text = stubs_text.trim_end().to_string();
         for n in added {
             // A JSON string is a YAML double-quoted scalar: any state name is a safe key.
@@ -661,6 +677,30 @@ mod tests {
         // Appending to a flow mapping would not give the stubs: refused, nothing changed.
         assert!(add_stub_skeletons("{A: {Return: 1}}", &["B".into()]).is_err());
         assert!(add_stub_skeletons("- 1\n", &["B".into()]).is_err());
+    }
+
+    #[test]
+    fn stub_skeletons_refuse_stubs_with_a_key_written_twice() {
+        // Written again, the stubs kept the later 'A' and dropped the first without a word (a QA
+        // pass); the stubs' own check refuses them, and so do the skeletons.
+        let twice = "{\"A\": {\"Return\": \"first\"}, \"A\": {\"Return\": \"second\"}}";
+        let e = add_stub_skeletons(twice, &["B".into()]).unwrap_err();
+        assert!(e.contains("'A' appears twice"), "{e}");
+        let e = add_stub_skeletons("A:\n  Return: 1\nA:\n  Return: 2\n", &["B".into()]).unwrap_err();
+        assert!(e.contains("'A' appears twice"), "{e}");
+    }
+
+    #[test]
+    fn stubs_and_input_of_only_comments_are_empty() {
+        // As an empty editor: a commented-out file was "expected a YAML document" (a QA pass).
+        let commented = "# stubs for my machine\n  # none yet\n\n";
+        assert!(is_blank(commented) && is_blank("") && is_blank(" \n") && !is_blank("# a\nA: 1"));
+        assert!(parse_stubs(commented, &Settings::default(), &Checked::default()).is_ok());
+        assert_eq!(parse_input(commented).unwrap().to_json(), "{}");
+        // The entries go after the comments, which stay.
+        let out = add_stub_skeletons(commented, &["A".into()]).unwrap();
+        assert!(out.starts_with("# stubs for my machine\n"), "{out}");
+        assert_eq!(statelab::document::load(&out).unwrap().value.to_json(), r#"{"A":{"Return":{}}}"#);
     }
 
     #[test]
