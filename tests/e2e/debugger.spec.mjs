@@ -509,10 +509,14 @@ test('the Express price is not shown for an execution longer than Express allows
   await expect(page.getByTestId('cost-express-na')).toBeVisible();
   await expect(page.getByTestId('cost')).toContainText('longer than the 5 minutes an Express workflow may run');
   await expect(page.getByTestId('projection-express')).toHaveText('n/a');
-  // Within the limit, the price is there.
+  // No breakdown of a price there is none of (it was printed under "n/a": a QA pass).
+  await expect(page.getByTestId('cost')).not.toContainText('ms billed');
+  // Within the limit, the price is there, with its breakdown.
   await load(page, { definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 300, End: true } } } });
   await runToEnd(page);
   await expect(page.getByTestId('cost-express')).toHaveText(/^\$/);
+  await page.getByTestId('tab-cost').click();
+  await expect(page.getByTestId('express-breakdown')).toContainText('300000 ms billed');
   expect(errors).toEqual([]);
 });
 

@@ -84,35 +84,39 @@ pub fn CostPanel() -> impl IntoView {
                     </section>
                     <section class="card">
                         <h4>"Express"</h4>
+                        // Without an Express figure there is no breakdown of one either (it printed the
+                        // request, duration and memory under "n/a": a QA pass).
                         {if let Some(why) = no_express {
                             view! {
                                 <p class="big mono" data-testid="cost-express-na">"n/a"</p>
                                 <p class="warn">{why}</p>
                             }.into_any()
                         } else {
-                            view! { <p class="big mono">{format::usd(c.express_usd)}</p> }.into_any()
+                            view! {
+                                <p class="big mono">{format::usd(c.express_usd)}</p>
+                                <p data-testid="express-breakdown">{format!(
+                                    "{} request + {} ms billed × {} MB billed{}",
+                                    format::usd(c.express_request_usd),
+                                    c.express_billed_ms,
+                                    c.express_billed_memory_mb,
+                                    if c.express_children > 0 {
+                                        format!(" + {} for the Express child executions", format::usd(c.express_children_usd))
+                                    } else {
+                                        String::new()
+                                    }
+                                )}</p>
+                                <p class="muted">{format!(
+                                    "Duration rounds up to 100 ms; memory is estimated as 50 MB + definition + payload × Map/Parallel steps = {:.2} MB, billed in 64 MB chunks.",
+                                    c.express_memory_mb
+                                )}</p>
+                                {(c.region != "us-east-1").then(|| view! {
+                                    <p class="muted" data-testid="express-region-note">{format!(
+                                        "These are us-east-1's Express prices: the price table has no others, so {} may differ.",
+                                        c.region
+                                    )}</p>
+                                })}
+                            }.into_any()
                         }}
-                        <p>{format!(
-                            "{} request + {} ms billed × {} MB billed{}",
-                            format::usd(c.express_request_usd),
-                            c.express_billed_ms,
-                            c.express_billed_memory_mb,
-                            if c.express_children > 0 {
-                                format!(" + {} for the Express child executions", format::usd(c.express_children_usd))
-                            } else {
-                                String::new()
-                            }
-                        )}</p>
-                        <p class="muted">{format!(
-                            "Duration rounds up to 100 ms; memory is estimated as 50 MB + definition + payload × Map/Parallel steps = {:.2} MB, billed in 64 MB chunks.",
-                            c.express_memory_mb
-                        )}</p>
-                        {(c.region != "us-east-1").then(|| view! {
-                            <p class="muted" data-testid="express-region-note">{format!(
-                                "These are us-east-1's Express prices: the price table has no others, so {} may differ.",
-                                c.region
-                            )}</p>
-                        })}
                     </section>
                     <section class="card">
                         <h4>"Projection"</h4>
