@@ -271,7 +271,8 @@ impl JsExecution {
     }
 
     /// The state visit step `step` concerned (default, or `null`: the last step taken), with its data at
-    /// each stage; `null` when the step concerned no state (the execution's timeout).
+    /// each stage; `null` when the step ran no state: the execution's timeout, and the steps that
+    /// stopped it at the step budget or the history's limit (which name the state they stopped at).
     ///
     /// @throws {StatelabError} `NO_SUCH_STEP` for a step not taken, or one that is not a number.
     #[wasm_bindgen(unchecked_return_type = "Inspection | null")]

@@ -201,9 +201,11 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
     // refused as options. Then through serde_json's own Value, so that errors carry no position
     // in text nobody wrote.
     let value = statelab::json::parse(&text).map_err(|e| Failure::BadOptions(e.message))?;
-    check_values(&options, &value)?;
+    check_unwritable(&options, &value)?;
     let json = serde_json::to_value(&value).map_err(|e| Failure::BadOptions(e.to_string()))?;
-    T::deserialize(&json).map_err(|e| {
+    // An unknown option is said first: `validate(d, {stubs: NaN})` was refused as BAD_STUBS, of
+    // stubs validate does not take (a QA pass).
+    let read = T::deserialize(&json).map_err(|e| {
         // serde does not say which option was wrong: the first that is wrong on its own is.
         let key = json.as_object().and_then(|o| {
             // Not the stubs, which take any value (and may be large).
@@ -217,7 +219,9 @@ pub fn options<T: DeserializeOwned + Default>(options: JsValue) -> Result<T, Fai
                 .map(|(k, _)| k.clone())
         });
         Failure::BadOptions(in_js_terms(&e.to_string(), key.as_deref()))
-    })
+    })?;
+    check_values(&options, &value)?;
+    Ok(read)
 }
 
 /// JavaScript's `Number.MAX_SAFE_INTEGER`, 2^53 - 1: past it, numbers lose digits.
@@ -269,6 +273,34 @@ fn stubs_without_json(options: &JsValue) -> Option<Failure> {
     let why = stringify(&stubs, 0).err()?;
     let message = format!("the stubs cannot be written as JSON: {why}");
     Some(Failure::BadStubs(statelab::stubs::StubError { message, ..Default::default() }))
+}
+
+/// Refuses options whose value is a function or a Symbol, which `JSON.stringify` leaves out
+/// altogether, so that they read as not given (`maxSteps: () => 3` ran to the history's limit,
+/// a function as the stubs ran unstubbed: a QA pass). An unknown or mistyped option is an error.
+/// Only the keys missing from `written` are read again (a getter may answer once only).
+fn check_unwritable(options: &JsValue, written: &Value) -> Result<(), Failure> {
+    let object: &js_sys::Object = options.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let Some(name) = key.as_string() else { continue };
+        if written.get(&name).is_some() {
+            continue;
+        }
+        let value = js_sys::Reflect::get(options, &key)
+            .map_err(|e| Failure::BadOptions(format!("{name} cannot be read: {}", thrown(&e))))?;
+        let what = if value.is_function() {
+            "a function"
+        } else if value.is_symbol() {
+            "a Symbol"
+        } else {
+            continue;
+        };
+        return Err(Failure::BadOptions(format!(
+            "{} is {what}, which has no JSON value: give the value itself",
+            crate::error::quoted(&name)
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses option values that `JSON.stringify` turned into `null` (`written`, the options as

@@ -165,6 +165,14 @@ test('errors are thrown StatelabErrors with a code and the fields that locate th
   assert.throws(() => run(definition, {}, { startTime: '9999-12-31T00:00:00Z' }), { code: 'BAD_OPTIONS' });
   assert.throws(() => run(definition, {}, { mockTestCase: 'x' }), { code: 'BAD_OPTIONS', message: /mockTestCase applies to a MockConfigFile/ });
   assert.throws(() => run(definition, {}, { stubs: { HelloWorld: { Return: 10n } } }), { code: 'BAD_STUBS', message: /BigInt/ });
+  // JSON.stringify leaves functions and Symbols out altogether: they read as not given, so
+  // `maxSteps: () => 3` ran on and function stubs ran unstubbed (a QA pass). Refused now.
+  for (const options of [{ maxSteps: () => 3 }, { stubs: () => ({}) }, { strictStubs: Symbol('x') }]) {
+    assert.throws(() => run(definition, {}, options), { code: 'BAD_OPTIONS', message: /is (a function|a Symbol), which has no JSON value/ });
+  }
+  assert.throws(() => validate(definition, { type: () => 'EXPRESS' }), { code: 'BAD_OPTIONS', message: /'?type'? is a function/ });
+  // validate takes no stubs: an unknown option, whatever its value (NaN stubs were BAD_STUBS).
+  assert.throws(() => validate(definition, { stubs: NaN }), { code: 'BAD_OPTIONS', message: /unknown field/ });
 });
 
 test('stateMachine names the MockConfigFile machine for a bare definition, as --state-machine does', () => {
