@@ -176,7 +176,7 @@ fn document(source: &Source, style: Style) -> Result<document::Document, Failure
         return Err(Failure::Usage(format!("{} is empty", source.name)));
     }
     // Said as plainly as an empty file (YAML's parser said "expected a YAML document" at the end).
-    if source.text.lines().all(|l| l.trim().is_empty() || l.trim().starts_with('#')) {
+    if document::is_blank(&source.text) {
         return Err(Failure::Usage(format!("{} holds only comments: no document", source.name)));
     }
     document::load(&source.text).map_err(|e| {

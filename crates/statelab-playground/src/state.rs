@@ -152,15 +152,6 @@ fn format_name(text: &str) -> &'static str {
     statelab::document::syntax_of(text).name()
 }
 
-/// `true` for text that holds no document: nothing but white space and YAML comments. It reads as
-/// nothing, as an empty editor does (a commented-out stubs file was a syntax error: a QA pass).
-pub fn is_blank(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}').lines().all(|l| {
-        let l = l.trim();
-        l.is_empty() || l.starts_with('#')
-    })
-}
-
 /// The stubs text as a value (JSON or YAML), for what reads it without running it (the node
 /// panel, the MockConfigFile export, the test-case picker).
 pub fn stubs_value(text: &str) -> Result<Value, String> {
@@ -171,7 +162,7 @@ pub fn stubs_value(text: &str) -> Result<Value, String> {
 /// was left out; or why it cannot be: what a run would refuse (a key written twice included) is
 /// not exported. No stubs export as a test case with no mocks.
 pub fn mock_config_export(text: &str, name: &str) -> Result<(Value, Option<String>), String> {
-    let stubs = if is_blank(text) {
+    let stubs = if statelab::document::is_blank(text) {
         Value::empty_object()
     } else {
         let doc = statelab::document::load(text).map_err(|e| e.to_string())?;
@@ -192,7 +183,7 @@ pub fn parse_input(text: &str) -> Result<Value, TextProblem> {
 /// [`parse_input`], with a warning for a key written twice in one object (the input is used
 /// anyway, with the later member).
 pub fn read_input(text: &str) -> Result<(Value, Option<TextProblem>), TextProblem> {
-    if is_blank(text) {
+    if statelab::document::is_blank(text) {
         return Ok((Value::empty_object(), None));
     }
     let doc = statelab::document::load(text).map_err(|e| TextProblem {
@@ -220,7 +211,7 @@ fn parse_stubs_located(
     settings: &Settings,
     checked: &Checked,
 ) -> Result<(Stubs, Option<SourceMap>), TextProblem> {
-    if is_blank(text) {
+    if statelab::document::is_blank(text) {
         return Ok((Stubs::empty(), None));
     }
     let doc = statelab::document::load(text).map_err(|e| TextProblem {
@@ -502,7 +493,7 @@ pub fn unstubbed_tasks(machine: &Machine, stubs_text: &str) -> Vec<String> {
 /// writing them again kept the later and dropped the first without a word, a QA pass). Blank
 /// stubs with comments are YAML: the entries go after the comments.
 pub fn add_stub_skeletons(stubs_text: &str, names: &[String]) -> Result<String, String> {
-    let doc = if is_blank(stubs_text) {
+    let doc = if statelab::document::is_blank(stubs_text) {
         None
     } else {
         let d = statelab::document::load(stubs_text)
@@ -694,7 +685,8 @@ mod tests {
     fn stubs_and_input_of_only_comments_are_empty() {
         // As an empty editor: a commented-out file was "expected a YAML document" (a QA pass).
         let commented = "# stubs for my machine\n  # none yet\n\n";
-        assert!(is_blank(commented) && is_blank("") && is_blank(" \n") && !is_blank("# a\nA: 1"));
+        let blank = statelab::document::is_blank;
+        assert!(blank(commented) && blank("") && blank(" \n") && !blank("# a\nA: 1"));
         assert!(parse_stubs(commented, &Settings::default(), &Checked::default()).is_ok());
         assert_eq!(parse_input(commented).unwrap().to_json(), "{}");
         // The entries go after the comments, which stay.

@@ -67,6 +67,16 @@ impl Format {
     }
 }
 
+/// `true` for text that holds no document: nothing but white space and YAML comments (after a
+/// byte order mark). [`load`] refuses it, as YAML does ("expected a YAML document"); the
+/// playground reads it as nothing, as an empty editor, and the CLI says what it holds.
+pub fn is_blank(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
 /// The syntax [`load`] holds `text` to: JSON when its first non-blank character (after a byte
 /// order mark) is `{` or `[`, YAML otherwise. (A JSON scalar is read as JSON when it is one; it is
 /// YAML too, so when it is not, YAML's error is the one given.)
@@ -1012,6 +1022,17 @@ fn substitute_strings(v: &Value, subs: &HashMap<String, String>) -> Option<Value
 mod tests {
     use super::*;
     use crate::json;
+
+    #[test]
+    fn blank_text_is_white_space_and_comments_alone() {
+        for text in ["", " \n\t", "# none yet\n  # still none\n", "\u{feff}# a\n"] {
+            assert!(is_blank(text), "{text:?}");
+            assert!(load(text).is_err(), "{text:?}");
+        }
+        for text in ["# a\nA: 1", "{}", "x # not a comment line"] {
+            assert!(!is_blank(text), "{text:?}");
+        }
+    }
 
     fn doc(text: &str) -> Document {
         load(text).unwrap_or_else(|e| panic!("{e}"))
